@@ -1,0 +1,58 @@
+# Lotse: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install chromium lint lock messages clean
+
+# Python packages from the hashed lock file; reinstalled when the lock file changes.
+$(BIN)/.installed: requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+# Front-end packages (KERN UX, htmx, axe-core) from package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+run: install
+	export LOTSE_DEBUG=1 LOTSE_DEMO=1; \
+	$(MANAGE) migrate --noinput -v 0 && \
+	$(MANAGE) load_blueprint weissenfels --demo --if-empty && \
+	$(MANAGE) demo_logins && \
+	echo "Lotse läuft auf http://127.0.0.1:$(PORT)/ (Beenden mit Strg+C)" && \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Chromium fehlt; installiere das Debian-Paket chromium ..."; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: install chromium
+	LOTSE_DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	LOTSE_DEBUG=1 $(BIN)/mypy lotse
+
+# Recompile the lock files after editing requirements/*.in (needs uv: pip install uv).
+lock:
+	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/base.in -o requirements/base.txt
+	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/dev.in -o requirements/dev.txt
+
+# Refresh the English catalogue after changing German texts; then translate and compile.
+messages: install
+	cd lotse && LOTSE_DEBUG=1 ../$(MANAGE) makemessages -l en --no-location && \
+	LOTSE_DEBUG=1 ../$(MANAGE) compilemessages -l en
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "lotse.accounts"
+    label = "accounts"
+    verbose_name = "Lotse: Organisationen und Konten"
+
+    def ready(self) -> None:
+        from lotse.accounts import signals  # noqa: F401  (connects the audit receivers)

@@ -1,0 +1,31 @@
+"""The navigation every page shows, built from the user's capabilities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from lotse.accounts import policy
+from lotse.accounts.roles import Capability
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Meine Arbeit", reverse("accounts:home"))]
+    capabilities = policy.capabilities(user)
+    if Capability.VIEW_AUDIT in capabilities:
+        items.append(("Zugriffsprotokoll", reverse("accounts:audit_log")))
+    if Capability.MANAGE_USERS in capabilities:
+        items.append(("Verwaltung", reverse("accounts:administration")))
+    items.append(("Mein Konto", reverse("accounts:account")))
+    path = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
+            for label, url in items
+        ]
+    }

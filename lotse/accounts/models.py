@@ -1,0 +1,145 @@
+"""Organisations, their units, the people who work in them, and in which role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from lotse.accounts.roles import Role
+
+
+class Organisation(models.Model):
+    """An authority (city, county) or a provider (charity), each its own data controller."""
+
+    class Kind(models.TextChoices):
+        AUTHORITY = "authority", "Behörde"
+        PROVIDER = "provider", "Träger"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField("Name", max_length=200)
+    short_name = models.CharField("Kurzname", max_length=60, blank=True)
+    kind = models.CharField("Art", max_length=20, choices=Kind.choices)
+    legal_regime = models.CharField(
+        "Rechtsrahmen",
+        max_length=300,
+        help_text="Das Recht, nach dem die Organisation personenbezogene Daten verarbeitet.",
+    )
+    municipality_key = models.CharField("Amtlicher Gemeinde- oder Kreisschlüssel", max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Organisation"
+        verbose_name_plural = "Organisationen"
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Unit(models.Model):
+    """A team. Most belong to one organisation; a joint team (the school team of city and
+    county) names several, and staff of each of them work in it."""
+
+    class Kind(models.TextChoices):
+        CLEARING = "clearing", "Clearingstelle"
+        OUTREACH = "outreach", "Aufsuchende Sozialarbeit"
+        HOUSING = "housing", "Wohnraumkontrolle"
+        SCHOOL = "school", "Schulteam"
+        NEIGHBOURHOOD = "neighbourhood", "Stadtteilbüro"
+        OFFICE = "office", "Leitung / Integrationsbüro"
+        COUNSELLING = "counselling", "Beratungsstelle"
+        STAFF = "staff", "Querschnittsaufgabe"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField("Name", max_length=200)
+    kind = models.CharField("Art", max_length=20, choices=Kind.choices)
+    organisations = models.ManyToManyField(
+        Organisation, through="UnitOrganisation", related_name="units", verbose_name="Träger"
+    )
+    goals = models.JSONField("Ziele", default=list, blank=True)
+    tasks = models.JSONField("Aufgaben", default=list, blank=True)
+    responsibility_note = models.CharField("Zuständigkeit", max_length=300, blank=True)
+    planned_start = models.DateField("Geplanter Beginn", null=True, blank=True)
+    start_note = models.CharField("Hinweis zum Beginn", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Organisationseinheit"
+        verbose_name_plural = "Organisationseinheiten"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        for field in ("goals", "tasks"):
+            value = getattr(self, field)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValidationError({field: "Bitte eine Liste von Texten angeben."})
+
+
+class UnitOrganisation(models.Model):
+    """Which organisation is responsible for a unit, or takes part in it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="responsibilities")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="unit_responsibilities"
+    )
+    lead = models.BooleanField(
+        "federführend", default=True, help_text="Trägt die Verantwortung für die Einheit."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "organisation"], name="unit_org_unique"),
+        ]
+        verbose_name = "Zuständigkeit"
+        verbose_name_plural = "Zuständigkeiten"
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.organisation}"
+
+
+class User(AbstractUser):
+    """A member of staff. Employed by one organisation; works in units through memberships."""
+
+    AUDIT_REDACTED = frozenset({"password"})
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="Organisation",
+    )
+    is_demo = models.BooleanField(
+        "Demo-Zugang",
+        default=False,
+        help_text="Kann sich nur anmelden, wenn LOTSE_DEMO=1 gesetzt ist.",
+    )
+
+    class Meta:
+        verbose_name = "Benutzer"
+        verbose_name_plural = "Benutzer"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's role in a unit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("Rolle", max_length=32, choices=Role.choices)
+
+    class Meta:
+        ordering = ["unit__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role"),
+        ]
+        verbose_name = "Mitgliedschaft"
+        verbose_name_plural = "Mitgliedschaften"
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit} ({self.get_role_display()})"

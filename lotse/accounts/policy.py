@@ -1,0 +1,89 @@
+"""Who may do what, over which records. The security-critical core: small, tested, reviewed.
+
+Scope runs organisation → unit → (later) case ownership, assignment, referral and consent.
+Unit-scoped roles act only in the units they are members of; organisation-scoped roles act
+across their own employer's units; partner staff see only what is referred to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from lotse.accounts.models import Membership, Unit
+from lotse.accounts.roles import (
+    PERSONAL_DATA_CAPABILITIES,
+    Capability,
+    Scope,
+    capabilities_for,
+    scope_for,
+)
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's memberships with their units, loaded once per request (two queries)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, "_lotse_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("unit")
+            .prefetch_related("unit__organisations")
+            .order_by("unit__name", "role")
+        )
+        user._lotse_memberships = cached
+    return cached
+
+
+def capabilities(user: Any) -> frozenset[Capability]:
+    result: set[Capability] = set()
+    for membership in memberships_of(user):
+        result |= capabilities_for(membership.role)
+    return frozenset(result)
+
+
+def has_capability(
+    user: Any,
+    capability: Capability,
+    *,
+    unit: Unit | None = None,
+    organisation_id: int | None = None,
+) -> bool:
+    """Whether ``user`` holds ``capability`` anywhere, or for the given unit or organisation."""
+    for membership in memberships_of(user):
+        if capability not in capabilities_for(membership.role):
+            continue
+        scope = scope_for(membership.role)
+        if unit is None and organisation_id is None:
+            return True
+        if scope is Scope.ORGANISATION:
+            if organisation_id is not None and organisation_id == user.organisation_id:
+                return True
+            if unit is not None and user.organisation_id in _organisation_ids(unit):
+                return True
+        elif unit is not None and membership.unit_id == unit.pk:
+            return True
+    return False
+
+
+def require_capability(user: Any, capability: Capability, **scope: Any) -> None:
+    if not has_capability(user, capability, **scope):
+        raise PermissionDenied
+
+
+def requires_second_factor(user: Any) -> bool:
+    """Everyone who can see personal data logs in with a second factor (not in demo mode)."""
+    if not settings.LOTSE_ENFORCE_SECOND_FACTOR:
+        return False
+    return bool(user.is_superuser or capabilities(user) & PERSONAL_DATA_CAPABILITIES)
+
+
+def organisation_scoped(user: Any) -> bool:
+    return any(scope_for(m.role) is Scope.ORGANISATION for m in memberships_of(user))
+
+
+def _organisation_ids(unit: Unit) -> set[int]:
+    return {organisation.pk for organisation in unit.organisations.all()}

@@ -1,0 +1,149 @@
+"""Writes to organisations, units, accounts and memberships; each one audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lotse.accounts import policy
+from lotse.accounts.models import Membership, Organisation, Unit, UnitOrganisation, User
+from lotse.accounts.roles import Capability, Role
+from lotse.core.services import audited_create, audited_delete, audited_update
+
+
+def _require_configuration_right(actor: Any, capability: Capability, organisation_id: int | None) -> None:
+    # ``actor=None`` is the system itself (blueprint loader, migrations), which may set up.
+    if actor is not None:
+        policy.require_capability(actor, capability, organisation_id=organisation_id)
+
+
+@transaction.atomic
+def organisation_upsert(
+    *,
+    actor: Any,
+    slug: str,
+    name: str,
+    kind: str,
+    legal_regime: str,
+    short_name: str = "",
+    municipality_key: str = "",
+) -> Organisation:
+    data = {
+        "name": name,
+        "kind": kind,
+        "legal_regime": legal_regime,
+        "short_name": short_name,
+        "municipality_key": municipality_key,
+    }
+    existing = Organisation.objects.filter(slug=slug).first()
+    _require_configuration_right(actor, Capability.MANAGE_CONFIGURATION, existing.pk if existing else None)
+    if existing is None:
+        return audited_create(actor=actor, instance=Organisation(slug=slug, **data))
+    return audited_update(actor=actor, instance=existing, data=data)[0]
+
+
+@transaction.atomic
+def unit_upsert(
+    *,
+    actor: Any,
+    slug: str,
+    name: str,
+    kind: str,
+    organisations: Sequence[Organisation],
+    lead_organisations: Sequence[Organisation] | None = None,
+    goals: Sequence[str] = (),
+    tasks: Sequence[str] = (),
+    responsibility_note: str = "",
+    planned_start: dt.date | None = None,
+    start_note: str = "",
+) -> Unit:
+    """Create or update a unit and the organisations responsible for it."""
+    if not organisations:
+        raise ValidationError({"organisations": "Mindestens eine Organisation ist zuständig."})
+    for organisation in organisations:
+        _require_configuration_right(actor, Capability.MANAGE_CONFIGURATION, organisation.pk)
+    leads = set(lead_organisations if lead_organisations is not None else organisations)
+    data = {
+        "name": name,
+        "kind": kind,
+        "goals": list(goals),
+        "tasks": list(tasks),
+        "responsibility_note": responsibility_note,
+        "planned_start": planned_start,
+        "start_note": start_note,
+    }
+    unit = Unit.objects.filter(slug=slug).first()
+    if unit is None:
+        unit = audited_create(actor=actor, instance=Unit(slug=slug, **data))
+    else:
+        unit = audited_update(actor=actor, instance=unit, data=data)[0]
+    wanted = {organisation.pk: organisation in leads for organisation in organisations}
+    for link in UnitOrganisation.objects.filter(unit=unit):
+        if link.organisation_id not in wanted:
+            audited_delete(actor=actor, instance=link)
+        elif link.lead != wanted.pop(link.organisation_id):
+            audited_update(actor=actor, instance=link, data={"lead": not link.lead})
+    for organisation_id, lead in wanted.items():
+        audited_create(
+            actor=actor,
+            instance=UnitOrganisation(unit=unit, organisation_id=organisation_id, lead=lead),
+        )
+    return unit
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    organisation: Organisation,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_demo: bool = False,
+) -> User:
+    """A new account; without a password it can only be activated by a password reset."""
+    _require_configuration_right(actor, Capability.MANAGE_USERS, organisation.pk)
+    user = User(
+        username=username,
+        organisation=organisation,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_demo=is_demo,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    return audited_create(actor=actor, instance=user)
+
+
+@transaction.atomic
+def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membership:
+    """Give ``user`` a role in ``unit``. Staff work only in units their employer runs."""
+    _require_configuration_right(actor, Capability.MANAGE_USERS, user.organisation_id)
+    role = Role(role)
+    if user.organisation_id is None or not unit.organisations.filter(pk=user.organisation_id).exists():
+        raise ValidationError(
+            {
+                "unit": f"„{unit}“ gehört nicht zur Organisation von {user}. "
+                "Mitarbeitende können nur in Einheiten ihrer eigenen Organisation arbeiten."
+            }
+        )
+    existing = Membership.objects.filter(user=user, unit=unit, role=role).first()
+    if existing is not None:
+        return existing
+    membership = audited_create(actor=actor, instance=Membership(user=user, unit=unit, role=role))
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, actor: Any, membership: Membership) -> None:
+    _require_configuration_right(actor, Capability.MANAGE_USERS, membership.user.organisation_id)
+    audited_delete(actor=actor, instance=membership)

@@ -1,0 +1,70 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from lotse.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("anmelden/", views.LoginView.as_view(), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("anmelden/zweiter-faktor/", views.second_factor, name="second_factor"),
+    path("anmelden/zweiter-faktor/einrichten/", views.second_factor_setup, name="second_factor_setup"),
+    path("einheiten/<slug:slug>/", views.unit_detail, name="unit_detail"),
+    path("konto/", views.account, name="account"),
+    path(
+        "konto/passwort/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "konto/passwort/geaendert/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "passwort-vergessen/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "passwort-vergessen/gesendet/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "passwort-neu/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "passwort-neu/fertig/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path("datenschutz/protokoll/", views.audit_log, name="audit_log"),
+    path("verwaltung/", views.administration, name="administration"),
+    path("verwaltung/konten/neu/", views.administration_user_create, name="administration_user_create"),
+    path(
+        "verwaltung/rollen/neu/",
+        views.administration_membership_create,
+        name="administration_membership_create",
+    ),
+    path(
+        "verwaltung/rollen/<int:membership_id>/entfernen/",
+        views.administration_membership_delete,
+        name="administration_membership_delete",
+    ),
+]

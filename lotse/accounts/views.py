@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from lotse.accounts import policy, selectors, services
+from lotse.accounts.forms import LoginForm, MembershipForm, TokenForm, UserCreateForm
+from lotse.accounts.models import User
+from lotse.accounts.roles import Capability, Role
+from lotse.core import selectors as audit_selectors
+from lotse.core.audit import audit_record
+from lotse.core.models import AuditEvent
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (every view below is behind ``login_required``)."""
+    return cast(User, request.user)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("accounts:home")
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Second step of the login: the code from the authenticator app."""
+    device = selectors.confirmed_device_of(request.user)
+    if device is None:
+        return redirect("accounts:second_factor_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _details = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            audit_record(actor=request.user, action=AuditEvent.Action.SECOND_FACTOR, obj=_user(request))
+            return redirect(_safe_next(request))
+        form.add_error(
+            "token",
+            _("Der Code stimmt nicht oder ist abgelaufen. Bitte geben Sie den aktuellen Code ein.")
+            if allowed
+            else _("Zu viele falsche Codes. Bitte warten Sie einen Moment und versuchen Sie es erneut."),
+        )
+    return render(request, "accounts/second_factor.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: scan the QR code, confirm with one code."""
+    if selectors.confirmed_device_of(request.user) is not None:
+        return redirect("accounts:second_factor")
+    device = selectors.pending_device_of(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.SECOND_FACTOR,
+                obj=_user(request),
+                changes={"second_factor": [None, "eingerichtet"]},
+            )
+            messages.success(request, _("Der zweite Faktor ist eingerichtet."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("Der Code stimmt nicht. Bitte prüfen Sie die Uhrzeit Ihres Telefons."))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    svg = image.to_string(encoding="unicode").split("?>", 1)[-1]
+    secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(svg),  # noqa: S308 (SVG drawn by qrcode from our own URL)
+            "secret": secret,
+            "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """„Meine Arbeit“: the person's units, roles and open tasks."""
+    memberships = policy.memberships_of(request.user)
+    units = list(selectors.units_visible_to(request.user))
+    own_unit_ids = {m.unit_id for m in memberships}
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "memberships": memberships,
+            "own_units": [u for u in units if u.pk in own_unit_ids],
+            "other_units": [u for u in units if u.pk not in own_unit_ids],
+            "capabilities": policy.capabilities(request.user),
+            "Capability": Capability,
+        },
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    unit = selectors.get_unit_for(request.user, slug)
+    return render(
+        request,
+        "accounts/unit_detail.html",
+        {"unit": unit, "members": list(selectors.unit_members(unit))},
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": policy.memberships_of(request.user),
+            "has_device": selectors.confirmed_device_of(request.user) is not None,
+            "needs_device": policy.requires_second_factor(request.user),
+        },
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not policy.has_capability(request.user, Capability.VIEW_AUDIT):
+        raise Http404
+    try:
+        before = int(request.GET["vor"]) if request.GET.get("vor") else None
+    except ValueError:
+        before = None
+    events, next_before = audit_selectors.audit_page(request.user, before_id=before)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"events": events, "next_before": next_before, "first_page": before is None},
+    )
+
+
+def _administration_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
+    staff = selectors.staff_of(request.user)
+    units = selectors.units_visible_to(request.user)
+    return {
+        "organisations": list(selectors.organisations_administered_by(request.user)),
+        "staff": list(staff),
+        "units": list(units),
+        "user_form": forms.get("user_form") or UserCreateForm(),
+        "membership_form": forms.get("membership_form") or MembershipForm(users=staff, units=units),
+    }
+
+
+@login_required
+def administration(request: HttpRequest) -> HttpResponse:
+    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
+        raise Http404
+    return render(request, "accounts/administration.html", _administration_context(request))
+
+
+@login_required
+@require_POST
+def administration_user_create(request: HttpRequest) -> HttpResponse:
+    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
+        raise Http404
+    form = UserCreateForm(request.POST)
+    if form.is_valid():
+        user = services.user_create(
+            actor=request.user,
+            organisation=_user(request).organisation,  # type: ignore[arg-type]
+            password=None,
+            **form.cleaned_data,
+        )
+        reset = PasswordResetForm({"email": user.email})
+        if reset.is_valid():
+            reset.save(
+                request=request,
+                use_https=request.is_secure(),
+                subject_template_name="accounts/email/welcome_subject.txt",
+                email_template_name="accounts/email/welcome.txt",
+            )
+        messages.success(
+            request,
+            _("Konto „%(username)s“ angelegt. Die Person erhält eine E-Mail, um ihr Passwort festzulegen.")
+            % {"username": user.username},
+        )
+        return redirect("accounts:administration")
+    return render(
+        request, "accounts/administration.html", _administration_context(request, user_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def administration_membership_create(request: HttpRequest) -> HttpResponse:
+    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
+        raise Http404
+    staff = selectors.staff_of(request.user)
+    units = selectors.units_visible_to(request.user)
+    form = MembershipForm(request.POST, users=staff, units=units)
+    if form.is_valid():
+        try:
+            membership = services.membership_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("unit", error.message_dict.get("unit", error.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("%(user)s arbeitet jetzt als %(role)s in „%(unit)s“.")
+                % {"user": membership.user, "role": Role(membership.role).label, "unit": membership.unit},
+            )
+            return redirect("accounts:administration")
+    return render(
+        request,
+        "accounts/administration.html",
+        _administration_context(request, membership_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def administration_membership_delete(request: HttpRequest, membership_id: int) -> HttpResponse:
+    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
+        raise Http404
+    membership = selectors.membership_administered_by(request.user, membership_id)
+    services.membership_delete(actor=request.user, membership=membership)
+    messages.success(
+        request,
+        _("Die Rolle „%(role)s“ von %(user)s in „%(unit)s“ ist entfernt.")
+        % {"role": Role(membership.role).label, "user": membership.user, "unit": membership.unit},
+    )
+    return redirect("accounts:administration")

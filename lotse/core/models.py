@@ -1,0 +1,62 @@
+"""The audit trail: one append-only, hash-chained table of events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: a write through a service, or a read of a personal record.
+
+    Actor and organisation are kept as ids without database constraints, plus a name
+    snapshot: an event must outlive what it names, and the table never changes a row.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "angelegt"
+        UPDATE = "update", "geändert"
+        DELETE = "delete", "gelöscht"
+        VIEW = "view", "angesehen"
+        LOGIN = "login", "angemeldet"
+        LOGIN_FAILED = "login_failed", "Anmeldung fehlgeschlagen"
+        LOGOUT = "logout", "abgemeldet"
+        SECOND_FACTOR = "second_factor", "zweiter Faktor"
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
+        ]
+        verbose_name = "Protokollereignis"
+        verbose_name_plural = "Protokollereignisse"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
