@@ -236,7 +236,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("LOTSE_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from npm (package-lock.json) and are served from node_modules.
 STATICFILES_DIRS = [

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from lotse.accounts import policy
 from lotse.accounts.roles import Capability
@@ -15,13 +16,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [("Meine Arbeit", reverse("accounts:home"))]
+    items = [(_("Meine Arbeit"), reverse("accounts:home"))]
     capabilities = policy.capabilities(user)
     if Capability.VIEW_AUDIT in capabilities:
-        items.append(("Zugriffsprotokoll", reverse("accounts:audit_log")))
+        items.append((_("Zugriffsprotokoll"), reverse("accounts:audit_log")))
     if Capability.MANAGE_USERS in capabilities:
-        items.append(("Verwaltung", reverse("accounts:administration")))
-    items.append(("Mein Konto", reverse("accounts:account")))
+        items.append((_("Verwaltung"), reverse("accounts:administration")))
+    items.append((_("Mein Konto"), reverse("accounts:account")))
     path = request.path
     return {
         "nav_items": [

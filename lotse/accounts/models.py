@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.roles import Role
 
@@ -13,8 +14,8 @@ class Organisation(models.Model):
     """An authority (city, county) or a provider (charity), each its own data controller."""
 
     class Kind(models.TextChoices):
-        AUTHORITY = "authority", "Behörde"
-        PROVIDER = "provider", "Träger"
+        AUTHORITY = "authority", _("Behörde")
+        PROVIDER = "provider", _("Träger")
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField("Name", max_length=200)
@@ -41,14 +42,14 @@ class Unit(models.Model):
     county) names several, and staff of each of them work in it."""
 
     class Kind(models.TextChoices):
-        CLEARING = "clearing", "Clearingstelle"
-        OUTREACH = "outreach", "Aufsuchende Sozialarbeit"
-        HOUSING = "housing", "Wohnraumkontrolle"
-        SCHOOL = "school", "Schulteam"
-        NEIGHBOURHOOD = "neighbourhood", "Stadtteilbüro"
-        OFFICE = "office", "Leitung / Integrationsbüro"
-        COUNSELLING = "counselling", "Beratungsstelle"
-        STAFF = "staff", "Querschnittsaufgabe"
+        CLEARING = "clearing", _("Clearingstelle")
+        OUTREACH = "outreach", _("Aufsuchende Sozialarbeit")
+        HOUSING = "housing", _("Wohnraumkontrolle")
+        SCHOOL = "school", _("Schulteam")
+        NEIGHBOURHOOD = "neighbourhood", _("Stadtteilbüro")
+        OFFICE = "office", _("Leitung / Integrationsbüro")
+        COUNSELLING = "counselling", _("Beratungsstelle")
+        STAFF = "staff", _("Querschnittsaufgabe")
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField("Name", max_length=200)

@@ -7,38 +7,39 @@ capability (which records) is decided in ``lotse.accounts.policy``.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CASEWORKER = "caseworker", "Fachkraft / Sachbearbeitung"
-    UNIT_LEAD = "unit_lead", "Teamleitung"
-    HEAD_OF_OFFICE = "head_of_office", "Amtsleitung / Integrationsbeauftragte"
-    DATA_PROTECTION_OFFICER = "dpo", "Datenschutzbeauftragte"
-    ADMINISTRATOR = "administrator", "Administration"
-    PARTNER_STAFF = "partner_staff", "Fachkraft eines Partners"
-    VOLUNTEER_COORDINATOR = "volunteer_coordinator", "Ehrenamtskoordination"
-    STATISTICS = "statistics", "Statistik"
+    CASEWORKER = "caseworker", _("Fachkraft / Sachbearbeitung")
+    UNIT_LEAD = "unit_lead", _("Teamleitung")
+    HEAD_OF_OFFICE = "head_of_office", _("Amtsleitung / Integrationsbeauftragte")
+    DATA_PROTECTION_OFFICER = "dpo", _("Datenschutzbeauftragte")
+    ADMINISTRATOR = "administrator", _("Administration")
+    PARTNER_STAFF = "partner_staff", _("Fachkraft eines Partners")
+    VOLUNTEER_COORDINATOR = "volunteer_coordinator", _("Ehrenamtskoordination")
+    STATISTICS = "statistics", _("Statistik")
 
 
 class Capability(models.TextChoices):
-    VIEW_CASES = "view_cases", "Fallakten der eigenen Einheit lesen"
-    EDIT_CASES = "edit_cases", "Fallakten der eigenen Einheit bearbeiten"
-    VIEW_REFERRED = "view_referred", "Nur das lesen, was an die eigene Stelle verwiesen wurde"
-    REPORT_OUTCOME = "report_outcome", "Ergebnis einer Verweisung zurückmelden"
-    MANAGE_UNIT = "manage_unit", "Arbeit im Team verteilen"
-    VIEW_AGGREGATES = "view_aggregates", "Kennzahlen und Berichte (nur Summen) sehen"
-    MANAGE_PLANNING = "manage_planning", "Integrationskonzept und Maßnahmen steuern"
-    VIEW_AUDIT = "view_audit", "Zugriffsprotokoll einsehen"
-    HANDLE_PRIVACY_REQUESTS = "privacy_requests", "Auskunfts- und Löschersuchen bearbeiten"
-    MANAGE_CONFIGURATION = "manage_configuration", "Einheiten, Regeln und Sprachen einrichten"
-    MANAGE_USERS = "manage_users", "Benutzerkonten und Rollen verwalten"
-    MANAGE_VOLUNTEERS = "manage_volunteers", "Ehrenamtliche und Patenschaften verwalten"
+    VIEW_CASES = "view_cases", _("Fallakten der eigenen Einheit lesen")
+    EDIT_CASES = "edit_cases", _("Fallakten der eigenen Einheit bearbeiten")
+    VIEW_REFERRED = "view_referred", _("Nur das lesen, was an die eigene Stelle verwiesen wurde")
+    REPORT_OUTCOME = "report_outcome", _("Ergebnis einer Verweisung zurückmelden")
+    MANAGE_UNIT = "manage_unit", _("Arbeit im Team verteilen")
+    VIEW_AGGREGATES = "view_aggregates", _("Kennzahlen und Berichte (nur Summen) sehen")
+    MANAGE_PLANNING = "manage_planning", _("Integrationskonzept und Maßnahmen steuern")
+    VIEW_AUDIT = "view_audit", _("Zugriffsprotokoll einsehen")
+    HANDLE_PRIVACY_REQUESTS = "privacy_requests", _("Auskunfts- und Löschersuchen bearbeiten")
+    MANAGE_CONFIGURATION = "manage_configuration", _("Einheiten, Regeln und Sprachen einrichten")
+    MANAGE_USERS = "manage_users", _("Benutzerkonten und Rollen verwalten")
+    MANAGE_VOLUNTEERS = "manage_volunteers", _("Ehrenamtliche und Patenschaften verwalten")
 
 
 class Scope(models.TextChoices):
-    UNIT = "unit", "die eigene Einheit"
-    ORGANISATION = "organisation", "die ganze Organisation"
-    REFERRED = "referred", "nur Verweisungen an die eigene Stelle"
+    UNIT = "unit", _("die eigene Einheit")
+    ORGANISATION = "organisation", _("die ganze Organisation")
+    REFERRED = "referred", _("nur Verweisungen an die eigene Stelle")
 
 
 C = Capability

@@ -6,12 +6,20 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.accounts import policy
 from lotse.accounts.models import Membership, Organisation, Unit, UnitOrganisation, User
 from lotse.accounts.roles import Capability, Role
+from lotse.core.audit import audit_record
+from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_delete, audited_update
 
 
@@ -147,3 +155,44 @@ def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membe
 def membership_delete(*, actor: Any, membership: Membership) -> None:
     _require_configuration_right(actor, Capability.MANAGE_USERS, membership.user.organisation_id)
     audited_delete(actor=actor, instance=membership)
+
+
+def account_invitation_send(*, user: User, domain: str, use_https: bool) -> None:
+    """E-mail a new colleague the link to set their first password (after the commit)."""
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if use_https else "http",
+        "domain": domain,
+    }
+    subject = render_to_string("accounts/email/welcome_subject.txt", context).strip()
+    body = render_to_string("accounts/email/welcome.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+@transaction.atomic
+def second_factor_confirm(*, actor: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm a new authenticator with a first code; audited. False if the code is wrong."""
+    if device.user_id != actor.pk or device.confirmed or not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.SECOND_FACTOR,
+        obj=actor,
+        changes={"second_factor": [None, "eingerichtet"]},
+    )
+    return True
+
+
+def second_factor_check(*, actor: User, device: TOTPDevice, token: str) -> tuple[bool, bool]:
+    """Check a login code: (accepted, throttled). Success is audited."""
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return False, True
+    if device.user_id != actor.pk or not device.verify_token(token):
+        return False, False
+    audit_record(actor=actor, action=AuditEvent.Action.SECOND_FACTOR, obj=actor)
+    return True, False

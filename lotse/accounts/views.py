@@ -7,7 +7,6 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,8 +22,6 @@ from lotse.accounts.forms import LoginForm, MembershipForm, TokenForm, UserCreat
 from lotse.accounts.models import User
 from lotse.accounts.roles import Capability, Role
 from lotse.core import selectors as audit_selectors
-from lotse.core.audit import audit_record
-from lotse.core.models import AuditEvent
 
 
 def _user(request: HttpRequest) -> User:
@@ -53,16 +50,17 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:second_factor_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _details = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        accepted, throttled = services.second_factor_check(
+            actor=_user(request), device=device, token=form.cleaned_data["token"]
+        )
+        if accepted:
             otp_login(request, device)
-            audit_record(actor=request.user, action=AuditEvent.Action.SECOND_FACTOR, obj=_user(request))
             return redirect(_safe_next(request))
         form.add_error(
             "token",
-            _("Der Code stimmt nicht oder ist abgelaufen. Bitte geben Sie den aktuellen Code ein.")
-            if allowed
-            else _("Zu viele falsche Codes. Bitte warten Sie einen Moment und versuchen Sie es erneut."),
+            _("Zu viele falsche Codes. Bitte warten Sie einen Moment und versuchen Sie es erneut.")
+            if throttled
+            else _("Der Code stimmt nicht oder ist abgelaufen. Bitte geben Sie den aktuellen Code ein."),
         )
     return render(request, "accounts/second_factor.html", {"form": form, "next": _safe_next(request)})
 
@@ -75,16 +73,10 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     device = selectors.pending_device_of(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if services.second_factor_confirm(
+            actor=_user(request), device=device, token=form.cleaned_data["token"]
+        ):
             otp_login(request, device)
-            audit_record(
-                actor=request.user,
-                action=AuditEvent.Action.SECOND_FACTOR,
-                obj=_user(request),
-                changes={"second_factor": [None, "eingerichtet"]},
-            )
             messages.success(request, _("Der zweite Faktor ist eingerichtet."))
             return redirect(_safe_next(request))
         form.add_error("token", _("Der Code stimmt nicht. Bitte prüfen Sie die Uhrzeit Ihres Telefons."))
@@ -193,14 +185,7 @@ def administration_user_create(request: HttpRequest) -> HttpResponse:
             password=None,
             **form.cleaned_data,
         )
-        reset = PasswordResetForm({"email": user.email})
-        if reset.is_valid():
-            reset.save(
-                request=request,
-                use_https=request.is_secure(),
-                subject_template_name="accounts/email/welcome_subject.txt",
-                email_template_name="accounts/email/welcome.txt",
-            )
+        services.account_invitation_send(user=user, domain=request.get_host(), use_https=request.is_secure())
         messages.success(
             request,
             _("Konto „%(username)s“ angelegt. Die Person erhält eine E-Mail, um ihr Passwort festzulegen.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -14,14 +15,14 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", "angelegt"
-        UPDATE = "update", "geändert"
-        DELETE = "delete", "gelöscht"
-        VIEW = "view", "angesehen"
-        LOGIN = "login", "angemeldet"
-        LOGIN_FAILED = "login_failed", "Anmeldung fehlgeschlagen"
-        LOGOUT = "logout", "abgemeldet"
-        SECOND_FACTOR = "second_factor", "zweiter Faktor"
+        CREATE = "create", _("angelegt")
+        UPDATE = "update", _("geändert")
+        DELETE = "delete", _("gelöscht")
+        VIEW = "view", _("angesehen")
+        LOGIN = "login", _("angemeldet")
+        LOGIN_FAILED = "login_failed", _("Anmeldung fehlgeschlagen")
+        LOGOUT = "logout", _("abgemeldet")
+        SECOND_FACTOR = "second_factor", _("zweiter Faktor")
 
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
