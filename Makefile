@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install chromium lint lock messages clean
+.PHONY: run test install chromium lint lock messages bench clean
 
 # Python packages from the hashed lock file; reinstalled when the lock file changes.
 $(BIN)/.installed: requirements/dev.txt
@@ -48,11 +48,18 @@ lint: install
 lock:
 	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/base.in -o requirements/base.txt
 	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/dev.in -o requirements/dev.txt
+	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/bench.in -o requirements/bench.txt
+
+# Benchmarks (not part of the tests): adds the reference data and peers to the venv.
+bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bench.txt
+	LOTSE_DEBUG=1 $(BIN)/python benchmarks/run_all.py
 
 # Refresh the English catalogue after changing German texts; then translate and compile.
 messages: install
-	cd lotse && LOTSE_DEBUG=1 ../$(MANAGE) makemessages -l en --no-location && \
-	LOTSE_DEBUG=1 ../$(MANAGE) compilemessages -l en
+	LOTSE_DEBUG=1 $(MANAGE) makemessages -l en --no-location \
+	  --ignore=node_modules --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=var
+	LOTSE_DEBUG=1 $(MANAGE) compilemessages -l en --ignore=node_modules --ignore=.venv
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "lotse.core",
     "lotse.accounts",
+    "lotse.people",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Successful logins are in our own audit trail; axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+if env_bool("LOTSE_BEHIND_PROXY", False):
+    # Behind a reverse proxy the client address is the first in X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Idle timeout: every request renews the session, which ends after this many idle minutes.
 SESSION_COOKIE_AGE = int(os.environ.get("LOTSE_IDLE_TIMEOUT_MINUTES", "30")) * 60
@@ -267,7 +274,8 @@ EMAIL_BACKEND = (
 EMAIL_PORT = int(os.environ.get("LOTSE_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("LOTSE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("LOTSE_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("LOTSE_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("LOTSE_EMAIL_USE_SSL", False)  # SMTPS, usually port 465
+EMAIL_USE_TLS = env_bool("LOTSE_EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS
 DEFAULT_FROM_EMAIL = os.environ.get("LOTSE_EMAIL_FROM", "lotse@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = 2 * 3600

@@ -30,8 +30,8 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "Organisation"
-        verbose_name_plural = "Organisationen"
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -65,8 +65,8 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "Organisationseinheit"
-        verbose_name_plural = "Organisationseinheiten"
+        verbose_name = _("Organisationseinheit")
+        verbose_name_plural = _("Organisationseinheiten")
 
     def __str__(self) -> str:
         return self.name
@@ -75,7 +75,7 @@ class Unit(models.Model):
         for field in ("goals", "tasks"):
             value = getattr(self, field)
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValidationError({field: "Bitte eine Liste von Texten angeben."})
+                raise ValidationError({field: _("Bitte eine Liste von Texten angeben.")})
 
 
 class UnitOrganisation(models.Model):
@@ -93,8 +93,8 @@ class UnitOrganisation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "organisation"], name="unit_org_unique"),
         ]
-        verbose_name = "Zuständigkeit"
-        verbose_name_plural = "Zuständigkeiten"
+        verbose_name = _("Zuständigkeit")
+        verbose_name_plural = _("Zuständigkeiten")
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.organisation}"
@@ -120,8 +120,8 @@ class User(AbstractUser):
     )
 
     class Meta:
-        verbose_name = "Benutzer"
-        verbose_name_plural = "Benutzer"
+        verbose_name = _("Benutzer")
+        verbose_name_plural = _("Benutzer")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -139,8 +139,8 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role"),
         ]
-        verbose_name = "Mitgliedschaft"
-        verbose_name_plural = "Mitgliedschaften"
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
 
     def __str__(self) -> str:
         return f"{self.user} – {self.unit} ({self.get_role_display()})"

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Fachkraft / Sachbearbeitung")
     UNIT_LEAD = "unit_lead", _("Teamleitung")
-    HEAD_OF_OFFICE = "head_of_office", _("Amtsleitung / Integrationsbeauftragte")
-    DATA_PROTECTION_OFFICER = "dpo", _("Datenschutzbeauftragte")
+    HEAD_OF_OFFICE = "head_of_office", _("Amtsleitung / Integrationsbeauftragte/r")
+    DATA_PROTECTION_OFFICER = "dpo", _("Datenschutzbeauftragte/r")
     ADMINISTRATOR = "administrator", _("Administration")
     PARTNER_STAFF = "partner_staff", _("Fachkraft eines Partners")
     VOLUNTEER_COORDINATOR = "volunteer_coordinator", _("Ehrenamtskoordination")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.accounts import policy
@@ -71,7 +72,7 @@ def unit_upsert(
 ) -> Unit:
     """Create or update a unit and the organisations responsible for it."""
     if not organisations:
-        raise ValidationError({"organisations": "Mindestens eine Organisation ist zuständig."})
+        raise ValidationError({"organisations": _("Mindestens eine Organisation ist zuständig.")})
     for organisation in organisations:
         _require_configuration_right(actor, Capability.MANAGE_CONFIGURATION, organisation.pk)
     leads = set(lead_organisations if lead_organisations is not None else organisations)
@@ -140,8 +141,11 @@ def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membe
     if user.organisation_id is None or not unit.organisations.filter(pk=user.organisation_id).exists():
         raise ValidationError(
             {
-                "unit": f"„{unit}“ gehört nicht zur Organisation von {user}. "
-                "Mitarbeitende können nur in Einheiten ihrer eigenen Organisation arbeiten."
+                "unit": _(
+                    "„%(unit)s“ gehört nicht zur Organisation von %(user)s. "
+                    "Mitarbeitende können nur in Einheiten ihrer eigenen Organisation arbeiten."
+                )
+                % {"unit": unit, "user": user}
             }
         )
     existing = Membership.objects.filter(user=user, unit=unit, role=role).first()
@@ -196,3 +200,15 @@ def second_factor_check(*, actor: User, device: TOTPDevice, token: str) -> tuple
         return False, False
     audit_record(actor=actor, action=AuditEvent.Action.SECOND_FACTOR, obj=actor)
     return True, False
+
+
+def password_changed_record(*, actor: Any, user: User) -> None:
+    """Django's password forms save the hash; the change itself belongs in the audit trail."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=user,
+        changes={"password": ["***", "***"]},
+        organisation_id=user.organisation_id,
+        actor_name="" if actor is not None else user.get_username(),
+    )

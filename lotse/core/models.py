@@ -56,8 +56,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
         ]
-        verbose_name = "Protokollereignis"
-        verbose_name_plural = "Protokollereignisse"
+        verbose_name = _("Protokollereignis")
+        verbose_name_plural = _("Protokollereignisse")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

@@ -116,6 +116,7 @@ def test_lockout_after_repeated_failures(personas, settings):
     locked = login(client, "clearing-clerk")  # even the right password is refused now
     assert locked.status_code == 429
     assert "vorübergehend gesperrt" in locked.content.decode()
+    assert "für 15 Minuten gesperrt" in locked.content.decode()
     assert client.get("/").status_code == 302
 
 
@@ -146,6 +147,24 @@ def test_password_reset_sends_a_working_link(personas, mailoutbox):
     )
     assert done.status_code == 302
     assert login(Client(), "clearing-clerk", "Ein-neues-sicheres-Passwort-2026").status_code == 302
+    event = AuditEvent.objects.filter(object_type="accounts.user", action="update").latest("id")
+    assert event.object_id == str(personas.clearing.pk)
+    assert event.changes == {"password": ["***", "***"]}
+
+
+def test_password_change_is_audited(personas, client_for):
+    client = client_for(personas.clearing)
+    response = client.post(
+        "/konto/passwort/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Ein-anderes-sicheres-Passwort-2026",
+            "new_password2": "Ein-anderes-sicheres-Passwort-2026",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="update", actor=personas.clearing).latest("id")
+    assert event.changes == {"password": ["***", "***"]}
 
 
 def test_password_reset_does_not_reveal_unknown_addresses(mailoutbox):
@@ -193,3 +212,52 @@ def test_switch_to_english_and_back(personas, client_for):
 def test_browser_language_does_not_override_german(personas, client_for):
     html = client_for(personas.clearing).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
     assert '<html lang="de">' in html
+
+
+def test_create_staff_command_sets_up_a_first_administrator(
+    personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from lotse.accounts import policy
+    from lotse.accounts.models import User
+    from lotse.accounts.roles import Capability
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "create_staff",
+            "it.kreis",
+            "--organisation",
+            "burgenlandkreis",
+            "--unit",
+            "it-kreis",
+            "--role",
+            "administrator",
+            "--email",
+            "it@kreis.example",
+        )
+    user = User.objects.get(username="it.kreis")
+    assert policy.has_capability(user, Capability.MANAGE_USERS, organisation_id=personas.county.pk)
+    assert "/passwort-neu/" in mailoutbox[0].body
+
+
+def test_create_staff_refuses_a_unit_of_another_organisation(personas):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from lotse.accounts.models import User
+
+    with pytest.raises(CommandError, match="gehört nicht zur Organisation"):
+        call_command(
+            "create_staff",
+            "x.y",
+            "--organisation",
+            "burgenlandkreis",
+            "--unit",
+            "it-stadt",
+            "--role",
+            "administrator",
+            "--email",
+            "x@example.org",
+        )
+    assert not User.objects.filter(username="x.y").exists()

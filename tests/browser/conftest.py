@@ -14,10 +14,6 @@ from playwright.sync_api import Browser, BrowserContext, Route, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-# Playwright's sync API runs an asyncio event loop in the main thread; while it runs, Django
-# refuses database access from synchronous code (fixtures, the flush after each test).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,22 +33,42 @@ AXE_URL_PATH = "/__browser-test__/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def _missing_tool() -> str | None:
     if not CHROMIUM.exists():
-        pytest.fail(
+        return (
             f"Chromium fehlt ({CHROMIUM}). Die Browser-Tests brauchen das Debian-Paket chromium: "
-            "bitte `apt-get install chromium` ausführen (oder `make chromium`).",
-            pytrace=False,
+            "bitte `apt-get install chromium` ausführen (oder `make chromium`)."
         )
     if not AXE_JS.exists():
-        pytest.fail(f"axe-core fehlt ({AXE_JS}). Bitte `npm ci` ausführen.", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        return f"axe-core fehlt ({AXE_JS}). Bitte `npm ci` ausführen."
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser | None]:
+    """Chromium for the module; None if it is missing (the tests then fail, see new_context)."""
+    if _missing_tool():
+        yield None
+        return
+    # Playwright's sync API runs an asyncio event loop in the main thread; while it runs, Django
+    # refuses database access from synchronous code (fixtures, the flush after each test).
+    # Set only while the browser runs, so that other test modules keep Django's check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -82,7 +98,7 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture
-def new_context(browser: Browser, axe_script_url: str) -> Iterator[Callable[[], BrowserContext]]:
+def new_context(browser: Browser | None, axe_script_url: str) -> Iterator[Callable[[], BrowserContext]]:
     """Factory for fresh browser contexts (one per person); all are closed after the test."""
     contexts: list[BrowserContext] = []
     axe_source = AXE_JS.read_text(encoding="utf-8")
@@ -91,6 +107,9 @@ def new_context(browser: Browser, axe_script_url: str) -> Iterator[Callable[[], 
         route.fulfill(status=200, body=axe_source, content_type="text/javascript; charset=utf-8")
 
     def make() -> BrowserContext:
+        if browser is None:
+            # Fail (not skip, not a set-up error): without the browser nothing was checked.
+            pytest.fail(_missing_tool() or "Kein Browser", pytrace=False)
         context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         context.route(axe_script_url, serve_axe)

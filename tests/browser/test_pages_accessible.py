@@ -2,7 +2,8 @@
 
 Per demo account: log in, then follow all same-origin links breadth-first from „Meine
 Arbeit“. On each page: HTTP 200, ``<html lang>`` set, no console errors (CSP violations
-are console errors too), no axe violations. Screenshots go to test-artifacts/browser/.
+are console errors too), no axe violations; then the same page 320 px wide (400 % zoom):
+no sideways scrolling (WCAG 1.4.10) and axe again. Screenshots go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ DEMO_USERS = [
 ]
 DEMO_PASSWORD = "demo"
 MAX_PAGES = 40
-VIEWPORT_HEIGHT = 900
+# WCAG 1.4.10 (Reflow): at 320 CSS pixels (1280 px at 400 % zoom) nothing may need sideways
+# scrolling except content that needs two dimensions, such as a table in its own scroll box.
+NARROW_VIEWPORT = {"width": 320, "height": 640}
 SKIP_PREFIXES = ("/abmelden/", "/static/", "/i18n/")
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -50,9 +53,27 @@ RUN_AXE = """async (options) => {
   }));
 }"""
 LINKS = "els => els.map((a) => ({raw: a.getAttribute('href') || '', url: a.href}))"
+OVERFLOW = """() => {
+  const limit = document.documentElement.clientWidth;
+  const inScrollBox = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].map((c) => "." + c).join("");
+  const culprits = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.getBoundingClientRect().right > limit + 1 && !inScrollBox(el)
+        && !culprits.some((c) => c.contains(el))) culprits.push(el);
+  }
+  return {width: document.documentElement.scrollWidth, limit, culprits: culprits.slice(0, 3).map(name)};
+}"""
 FOCUSED = """() => {
   const el = document.activeElement, box = el.getBoundingClientRect(), style = getComputedStyle(el);
-  return {text: el.textContent.trim(), href: el.getAttribute('href'), top: box.top, bottom: box.bottom,
+  return {tag: el.tagName, text: el.textContent.trim(), href: el.getAttribute('href'),
+          top: box.top, bottom: box.bottom,
           width: box.width, outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth)};
 }"""
 
@@ -89,17 +110,18 @@ class Visitor:
         self.page.goto(f"{self.base_url}/anmelden/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", DEMO_PASSWORD)
-        self.page.get_by_role("button", name="Anmelden", exact=True).click()
-        self.page.wait_for_load_state()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Anmelden", exact=True).click()
         assert self.page.url == f"{self.base_url}/", f"{username}: nach der Anmeldung auf {self.page.url}"
         assert self.page.locator("h1").inner_text() == "Meine Arbeit"
 
-    def screenshot(self) -> None:
+    def screenshot(self, suffix: str = "") -> None:
         self.shots += 1
         parts = urlsplit(self.page.url)
         slug = re.sub(r"[^A-Za-z0-9]+", "-", f"{parts.path}-{parts.query}").strip("-") or "start"
         self.screenshots.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(self.screenshots / f"{self.shots:02d}-{slug}.png"), full_page=True)
+        path = self.screenshots / f"{self.shots:02d}-{slug}{suffix}.png"
+        self.page.screenshot(path=str(path), full_page=True)
 
     def audit(self) -> list[str]:
         """Checks the page open now: lang, axe, console. One entry per problem."""
@@ -110,9 +132,31 @@ class Visitor:
         self.page.add_script_tag(url=self.axe_url)
         violations = self.page.evaluate(RUN_AXE, AXE_OPTIONS)
         problems += [_format_violation(url, violation) for violation in violations]
-        problems += [f"{url}: Fehler in der Browser-Konsole: {e}" for e in self.take_console_errors()]
         self.screenshot()
+        problems += self._audit_narrow()
+        problems += [f"{url}: Fehler in der Browser-Konsole: {e}" for e in self.take_console_errors()]
         return problems
+
+    def _audit_narrow(self) -> list[str]:
+        """Reflow at 320 px, and axe again: tables that now scroll must be reachable by keyboard."""
+        url = self.page.url
+        viewport = self.page.viewport_size
+        assert viewport is not None
+        self.page.set_viewport_size(NARROW_VIEWPORT)
+        try:
+            problems = []
+            overflow = self.page.evaluate(OVERFLOW)
+            if overflow["width"] > overflow["limit"]:
+                self.screenshot(suffix="-320px")
+                problems.append(
+                    f"{url}: bei 320 px Breite muss man waagerecht scrollen (WCAG 1.4.10 Umbruch/Reflow): "
+                    f"Seite {overflow['width']} px breit; zu breit: {', '.join(overflow['culprits'])}"
+                )
+            violations = self.page.evaluate(RUN_AXE, AXE_OPTIONS)
+            problems += [_format_violation(f"{url} (320 px breit)", v) for v in violations]
+            return problems
+        finally:
+            self.page.set_viewport_size(viewport)
 
     def links(self) -> list[str]:
         """Same-origin links on the page, without fragments, logout, static files, i18n."""
@@ -217,7 +261,8 @@ def test_outsider_gets_not_found_for_unit_of_other_municipality(
     assert person.page.locator("h1").inner_text() == "Seite nicht gefunden"
     assert "Clearingstelle" not in person.page.content()
     # Chromium reports the 404 of the document itself as a console error; nothing else may appear.
-    person.console_errors = [e for e in person.console_errors if "status of 404" not in e]
+    own_404 = f"status of 404 (Not Found) ({person.page.url})"
+    person.console_errors = [e for e in person.console_errors if not e.endswith(own_404)]
     problems = person.audit()
     assert not problems, _report("404-Seite", problems, [person.page.url])
 
@@ -226,14 +271,15 @@ def test_keyboard_focus_is_visible_and_skip_link_comes_first(
     visitor: Callable[[str], Visitor], demo_site: LiveServer
 ) -> None:
     person = visitor("fokus")
-    person.log_in("demo-clearing")
+    person.log_in("demo-admin")  # a start page with header, navigation, cards, a table and tools
     page = person.page
+    height = page.viewport_size["height"] if page.viewport_size else 0
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     assert focused["text"] == "Zum Inhalt springen", focused
     assert focused["href"] == "#inhalt"
     # Visible: inside the viewport and with a focus outline.
-    assert focused["width"] > 0 and 0 <= focused["top"] < focused["bottom"] <= VIEWPORT_HEIGHT, focused
+    assert focused["width"] > 0 and 0 <= focused["top"] < focused["bottom"] <= height, focused
     assert focused["outlineStyle"] != "none" and focused["outlineWidth"] >= 2, focused
     person.screenshot()
     page.keyboard.press("Enter")
@@ -243,3 +289,17 @@ def test_keyboard_focus_is_visible_and_skip_link_comes_first(
     assert page.evaluate("() => document.getElementById('inhalt').contains(document.activeElement)"), (
         "Nach dem Sprunglink führt Tab nicht zum ersten bedienbaren Element im Inhalt"
     )
+
+    # Every element reached with Tab shows where the focus is (WCAG 2.4.7).
+    page.goto(f"{demo_site.url}/")
+    invisible = []
+    for step in range(100):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["tag"] == "BODY" or (step and focused["text"] == "Zum Inhalt springen"):
+            break
+        if focused["outlineStyle"] == "none" or focused["outlineWidth"] < 2:
+            invisible.append(f"{focused['tag']} „{focused['text'][:40]}“")
+    else:
+        pytest.fail("Tab-Reihenfolge endet nicht")
+    assert not invisible, "Fokus nicht sichtbar bei: " + ", ".join(invisible)

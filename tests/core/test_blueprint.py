@@ -44,7 +44,7 @@ def test_loading_twice_changes_nothing():
     events = AuditEvent.objects.count()
     call_command("load_blueprint", "weissenfels")
     assert AuditEvent.objects.count() == events
-    assert Unit.objects.count() == 9
+    assert Unit.objects.count() == 10
     assert audit_verify().intact
 
 

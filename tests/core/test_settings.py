@@ -38,8 +38,25 @@ def test_deploy_check_passes_in_production_configuration():
         LOTSE_DEBUG="0",
         LOTSE_SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789",
         LOTSE_ALLOWED_HOSTS="lotse.weissenfels.example",
+        LOTSE_EMAIL_HOST="smtp.weissenfels.example",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_refuses_demo_mode_and_missing_mail_server():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        LOTSE_DEBUG="0",
+        LOTSE_DEMO="1",
+        LOTSE_SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789",
+        LOTSE_ALLOWED_HOSTS="lotse.weissenfels.example",
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "lotse.W001" in output and "lotse.W002" in output and "lotse.W003" in output
 
 
 def test_invalid_boolean_is_named():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
@@ -42,3 +44,10 @@ def object_type_label(object_type: str) -> str:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
         return object_type
+
+
+@register.simple_tag
+def lockout_minutes(cooloff: Any) -> int:
+    """The lockout period in whole minutes, for the lockout page."""
+    seconds = cooloff.total_seconds() if cooloff else 0
+    return max(1, round(seconds / 60))

@@ -1,0 +1,232 @@
+"""The person register: people, households, buildings and dwellings, and the match keys that
+let Lotse find the same person however the name was written."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lotse.accounts.models import Organisation
+
+
+class Building(models.Model):
+    """A residential building: the address a dwelling belongs to."""
+
+    street = models.CharField(_("Straße"), max_length=200)
+    house_number = models.CharField(_("Hausnummer"), max_length=20)
+    postcode = models.CharField(_("Postleitzahl"), max_length=10)
+    city = models.CharField(_("Ort"), max_length=100)
+    district = models.CharField(_("Stadtteil"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["street", "house_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["street", "house_number", "postcode"], name="building_address_unique"
+            )
+        ]
+        verbose_name = _("Gebäude")
+        verbose_name_plural = _("Gebäude")
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postcode} {self.city}"
+
+
+class Dwelling(models.Model):
+    """One flat (or room) in a building."""
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="dwellings")
+    label = models.CharField(_("Lage"), max_length=60, help_text=_("z. B. „2. OG links“"))
+    area_m2 = models.DecimalField(
+        _("Wohnfläche in m²"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    rooms = models.PositiveSmallIntegerField(_("Zimmer"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["building", "label"]
+        constraints = [models.UniqueConstraint(fields=["building", "label"], name="dwelling_label_unique")]
+        verbose_name = _("Wohnung")
+        verbose_name_plural = _("Wohnungen")
+
+    def __str__(self) -> str:
+        return f"{self.building}, {self.label}"
+
+
+class Household(models.Model):
+    """The people who live and keep house together."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
+    name = models.CharField(_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
+    dwelling = models.ForeignKey(
+        Dwelling, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Haushalt")
+        verbose_name_plural = _("Haushalte")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A person as the register knows them, plus what the Clearingstelle learns.
+
+    The organisation is the data controller (the registration office's authority). Names are
+    kept as written in the original script and in Latin letters; the birth date may be
+    partial: year only, year and month, or the register's 01.01. placeholder.
+    """
+
+    class Sex(models.TextChoices):
+        FEMALE = "f", _("weiblich")
+        MALE = "m", _("männlich")
+        DIVERSE = "d", _("divers")
+        UNKNOWN = "u", _("unbekannt")
+
+    class Relationship(models.TextChoices):
+        HEAD = "head", _("Haushaltsvorstand")
+        PARTNER = "partner", _("Ehe- oder Lebenspartner/in")
+        CHILD = "child", _("Kind")
+        PARENT = "parent", _("Elternteil")
+        SIBLING = "sibling", _("Geschwister")
+        RELATIVE = "relative", _("andere Verwandte")
+        OTHER = "other", _("andere Person")
+
+    AUDIT_REDACTED = frozenset()
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
+    given_names = models.CharField(_("Vornamen"), max_length=200)
+    family_name = models.CharField(_("Familienname"), max_length=200)
+    birth_name = models.CharField(_("Geburtsname"), max_length=200, blank=True)
+    given_names_original = models.CharField(_("Vornamen in Originalschrift"), max_length=200, blank=True)
+    family_name_original = models.CharField(_("Familienname in Originalschrift"), max_length=200, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("Geburtsjahr"), null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(_("Geburtsmonat"), null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(_("Geburtstag"), null=True, blank=True)
+    birth_date_placeholder = models.BooleanField(_("Geburtsdatum ist Platzhalter (01.01.)"), default=False)
+    sex = models.CharField(_("Geschlecht"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    nationalities = models.JSONField(
+        _("Staatsangehörigkeiten"), default=list, blank=True, help_text=_("ISO-3166-Codes, z. B. RO")
+    )
+    primary_nationality = models.CharField(
+        _("Erste Staatsangehörigkeit"), max_length=2, blank=True, db_index=True
+    )
+    languages = models.JSONField(
+        _("Sprachen"), default=list, blank=True, help_text=_("ISO-639-Codes, z. B. ro, bg")
+    )
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    relationship = models.CharField(
+        _("Stellung im Haushalt"), max_length=20, choices=Relationship.choices, blank=True
+    )
+    dwelling = models.ForeignKey(
+        Dwelling,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registered_persons",
+        verbose_name=_("Wohnung laut Melderegister"),
+    )
+    move_in_date = models.DateField(_("Einzugsdatum"), null=True, blank=True)
+    previous_country = models.CharField(_("Zuzug aus (Staat)"), max_length=2, blank=True)
+    register_id = models.CharField(_("Kennung im Melderegister"), max_length=64, null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        verbose_name=_("zusammengeführt in"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "register_id"],
+                condition=models.Q(register_id__isnull=False),
+                name="person_register_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(birth_month__isnull=True)
+                | models.Q(birth_month__gte=1, birth_month__lte=12),
+                name="person_birth_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(birth_day__isnull=True) | models.Q(birth_day__gte=1, birth_day__lte=31),
+                name="person_birth_day_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "family_name"], name="person_family_idx"),
+            models.Index(fields=["organisation", "created_at"], name="person_created_idx"),
+        ]
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+    @property
+    def birth_date_display(self) -> str:
+        """``14.03.1988``, ``03.1988``, ``1988`` – only what is known."""
+        if self.birth_year is None:
+            return "–"
+        if self.birth_date_placeholder or self.birth_month is None:
+            return str(self.birth_year)
+        if self.birth_day is None:
+            return f"{self.birth_month:02d}.{self.birth_year}"
+        return f"{self.birth_day:02d}.{self.birth_month:02d}.{self.birth_year}"
+
+    def clean(self) -> None:
+        if self.birth_day is not None and self.birth_month is None:
+            raise ValidationError({"birth_day": _("Ein Tag ohne Monat ergibt kein Datum.")})
+        if self.birth_month is not None and self.birth_year is None:
+            raise ValidationError({"birth_month": _("Ein Monat ohne Jahr ergibt kein Datum.")})
+        if self.merged_into_id is not None and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": _("Eine Person kann nicht in sich selbst aufgehen.")})
+
+
+class PersonMatchKey(models.Model):
+    """Indexed blocking keys (phonetic name codes with birth year and the like).
+
+    A lookup at intake reads the few persons that share a key with the new entry, never the
+    whole register; the keys come from ``lotse.people.matching.blocking_keys``.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="person_match_key_idx")]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="person_match_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PersonNote(models.Model):
+    """History kept when records are merged: what the other record said."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="history")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%d.%m.%Y}"
