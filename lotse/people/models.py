@@ -96,7 +96,7 @@ class Person(models.Model):
         RELATIVE = "relative", _("andere Verwandte")
         OTHER = "other", _("andere Person")
 
-    AUDIT_REDACTED = frozenset()
+    AUDIT_REDACTED: frozenset[str] = frozenset()
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
     given_names = models.CharField(_("Vornamen"), max_length=200)
