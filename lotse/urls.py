@@ -5,6 +5,7 @@ from lotse.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("personen/", include("lotse.people.urls")),
     path("", include("lotse.accounts.urls")),
 ]
 

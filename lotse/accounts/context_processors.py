@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = [(_("Meine Arbeit"), reverse("accounts:home"))]
     capabilities = policy.capabilities(user)
+    if policy.register_organisation_ids(user, Capability.VIEW_CASES):
+        items.append((_("Personen"), reverse("people:person_list")))
     if Capability.VIEW_AUDIT in capabilities:
         items.append((_("Zugriffsprotokoll"), reverse("accounts:audit_log")))
     if Capability.MANAGE_USERS in capabilities:

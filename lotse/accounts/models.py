@@ -37,6 +37,12 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
 
+class RegisterAccess(models.TextChoices):
+    NONE = "", _("kein Zugriff")
+    READ = "read", _("lesen (z. B. Abgleich der Bewohner)")
+    WRITE = "write", _("lesen und pflegen")
+
+
 class Unit(models.Model):
     """A team. Most belong to one organisation; a joint team (the school team of city and
     county) names several, and staff of each of them work in it."""
@@ -62,6 +68,18 @@ class Unit(models.Model):
     responsibility_note = models.CharField("Zuständigkeit", max_length=300, blank=True)
     planned_start = models.DateField("Geplanter Beginn", null=True, blank=True)
     start_note = models.CharField("Hinweis zum Beginn", max_length=300, blank=True)
+    register_access = models.CharField(
+        _("Zugriff auf das Personenregister"),
+        max_length=10,
+        choices=RegisterAccess.choices,
+        default=RegisterAccess.NONE,
+        blank=True,
+        help_text=_(
+            "Fachkräfte dieser Einheit sehen die Personen, die ihre Organisation im Register führt "
+            "(z. B. die Clearingstelle im Einwohnermeldeamt). Andere sehen Personen nur über "
+            "Verweisungen."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

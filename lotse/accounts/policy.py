@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from lotse.accounts.models import Membership, Unit
+from lotse.accounts.models import Membership, RegisterAccess, Unit
 from lotse.accounts.roles import (
     PERSONAL_DATA_CAPABILITIES,
     Capability,
@@ -87,3 +87,30 @@ def organisation_scoped(user: Any) -> bool:
 
 def _organisation_ids(unit: Unit) -> set[int]:
     return {organisation.pk for organisation in unit.organisations.all()}
+
+
+def register_organisation_ids(user: Any, capability: Capability) -> set[int]:
+    """Organisations whose person register the user may use with ``capability``.
+
+    Only through a membership with that capability in a unit that works with the register
+    (``Unit.register_access``; editing needs ``write``), and only for the user's own
+    employer: the registration office's data stay with the authority that keeps them.
+    """
+    if not getattr(user, "organisation_id", None):
+        return set()
+    needed = (
+        {RegisterAccess.WRITE}
+        if capability is Capability.EDIT_CASES
+        else {
+            RegisterAccess.READ,
+            RegisterAccess.WRITE,
+        }
+    )
+    for membership in memberships_of(user):
+        if (
+            membership.unit.register_access in needed
+            and capability in capabilities_for(membership.role)
+            and user.organisation_id in _organisation_ids(membership.unit)
+        ):
+            return {user.organisation_id}
+    return set()

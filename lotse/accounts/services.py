@@ -69,6 +69,7 @@ def unit_upsert(
     responsibility_note: str = "",
     planned_start: dt.date | None = None,
     start_note: str = "",
+    register_access: str = "",
 ) -> Unit:
     """Create or update a unit and the organisations responsible for it."""
     if not organisations:
@@ -84,6 +85,7 @@ def unit_upsert(
         "responsibility_note": responsibility_note,
         "planned_start": planned_start,
         "start_note": start_note,
+        "register_access": register_access,
     }
     unit = Unit.objects.filter(slug=slug).first()
     if unit is None:

@@ -47,6 +47,7 @@ def test_service_write_records_actor_organisation_and_changed_fields(personas):
             tasks=unit.tasks,
             responsibility_note=unit.responsibility_note,
             planned_start=unit.planned_start,
+            register_access=unit.register_access,
         )
     finally:
         current_request_id.reset(token)

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lotse.people.countries import parse_country_codes, parse_language_codes
+from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
+from lotse.people.models import Person
+from lotse.people.services import Address, PersonInput
+
+# Fields whose value changes the duplicate lookup shown beside the form.
+MATCH_FIELDS = (
+    "given_names",
+    "family_name",
+    "birth_name",
+    "given_names_original",
+    "family_name_original",
+    "birth_date",
+    "sex",
+    "nationalities",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+)
+
+
+class PersonForm(forms.Form):
+    given_names = forms.CharField(label=_("Vornamen"), max_length=200)
+    family_name = forms.CharField(label=_("Familienname"), max_length=200)
+    birth_name = forms.CharField(label=_("Geburtsname"), max_length=200, required=False)
+    given_names_original = forms.CharField(
+        label=_("Vornamen in Originalschrift"),
+        max_length=200,
+        required=False,
+        help_text=_("So, wie sie im Pass stehen, z. B. in kyrillischer oder arabischer Schrift."),
+    )
+    family_name_original = forms.CharField(
+        label=_("Familienname in Originalschrift"), max_length=200, required=False
+    )
+    birth_date = forms.CharField(
+        label=_("Geburtsdatum"),
+        required=False,
+        max_length=10,
+        help_text=_("TT.MM.JJJJ. Unbekannte Teile mit 00, z. B. 00.00.1988, oder nur das Jahr."),
+    )
+    sex = forms.ChoiceField(label=_("Geschlecht"), choices=Person.Sex.choices, initial=Person.Sex.UNKNOWN)
+    nationalities = forms.CharField(
+        label=_("Staatsangehörigkeiten"),
+        required=False,
+        help_text=_("Ländercodes nach ISO 3166, z. B. RO oder BG, UA"),
+    )
+    languages = forms.CharField(
+        label=_("Sprachen"), required=False, help_text=_("Sprachcodes nach ISO 639, z. B. ro, de")
+    )
+    phone = forms.CharField(label=_("Telefon"), max_length=50, required=False)
+    email = forms.EmailField(label=_("E-Mail"), required=False)
+    street = forms.CharField(label=_("Straße"), max_length=200, required=False)
+    house_number = forms.CharField(label=_("Hausnummer"), max_length=20, required=False)
+    postcode = forms.CharField(label=_("Postleitzahl"), max_length=10, required=False)
+    city = forms.CharField(label=_("Ort"), max_length=100, required=False)
+    dwelling_label = forms.CharField(
+        label=_("Wohnung"), max_length=60, required=False, help_text=_("z. B. „2. OG links“")
+    )
+    move_in_date = forms.DateField(
+        label=_("Einzugsdatum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    previous_country = forms.CharField(
+        label=_("Zuzug aus (Staat)"), max_length=2, required=False, help_text=_("Ländercode, z. B. RO")
+    )
+    register_id = forms.CharField(label=_("Kennung im Melderegister"), max_length=64, required=False)
+    duplicates_checked = forms.BooleanField(
+        label=_("Ich habe die möglichen Dubletten geprüft: Es ist eine andere Person."),
+        required=False,
+    )
+
+    def clean_birth_date(self) -> PartialDate | None:
+        try:
+            return parse_birth_date(self.cleaned_data["birth_date"].strip())
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_nationalities(self) -> list[str]:
+        try:
+            return parse_country_codes(self.cleaned_data["nationalities"])
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Unbekannter Ländercode: %(codes)s. Bitte zweistellige ISO-Codes wie RO oder BG.")
+                % {"codes": error}
+            ) from None
+
+    def clean_previous_country(self) -> str:
+        value = self.cleaned_data["previous_country"].strip().upper()
+        if value:
+            try:
+                parse_country_codes(value)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Unbekannter Ländercode: %(codes)s.") % {"codes": value}
+                ) from None
+        return value
+
+    def clean_languages(self) -> list[str]:
+        try:
+            return parse_language_codes(self.cleaned_data["languages"])
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Unbekannter Sprachcode: %(codes)s. Bitte Codes wie ro, bg, de.") % {"codes": error}
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        address = [data.get(k, "") for k in ("street", "house_number", "postcode", "city")]
+        if any(address) and not all(address):
+            self.add_error(
+                "street", _("Bitte die Anschrift vollständig angeben: Straße, Hausnummer, PLZ und Ort.")
+            )
+        return data
+
+    def to_input(self) -> PersonInput:
+        data = self.cleaned_data
+        address = Address(
+            street=data["street"],
+            house_number=data["house_number"],
+            postcode=data["postcode"],
+            city=data["city"],
+            dwelling_label=data["dwelling_label"],
+        )
+        return PersonInput(
+            given_names=data["given_names"],
+            family_name=data["family_name"],
+            birth_date=data["birth_date"],
+            address=address,
+            values={
+                name: data[name]
+                for name in (
+                    "birth_name",
+                    "given_names_original",
+                    "family_name_original",
+                    "sex",
+                    "nationalities",
+                    "languages",
+                    "phone",
+                    "email",
+                    "move_in_date",
+                    "previous_country",
+                    "register_id",
+                )
+            },
+        )
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, Any]:
+        building = person.dwelling.building if person.dwelling else None
+        return {
+            **{name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)},
+            "birth_date": person.birth_date_display if person.birth_year else "",
+            "nationalities": ", ".join(person.nationalities),
+            "languages": ", ".join(person.languages),
+            "street": building.street if building else "",
+            "house_number": building.house_number if building else "",
+            "postcode": building.postcode if building else "",
+            "city": building.city if building else "",
+            "dwelling_label": person.dwelling.label if person.dwelling else "",
+            "register_id": person.register_id or "",
+            "duplicates_checked": False,
+        }
+
+
+def records_from_partial(data: Any) -> list[PersonRecord]:
+    """Records for the live lookup while a form is still being filled in (lenient)."""
+    given, family = data.get("given_names", "").strip(), data.get("family_name", "").strip()
+    if not family and not data.get("family_name_original", "").strip():
+        return []
+    try:
+        birth_date = parse_birth_date(data.get("birth_date", "").strip())
+    except ValueError:
+        birth_date = None
+    try:
+        nationality = (parse_country_codes(data.get("nationalities", "")) or [""])[0]
+    except ValueError:
+        nationality = ""
+    common: dict[str, Any] = {
+        "id": "",
+        "birth_date": birth_date,
+        "sex": data.get("sex", "") if data.get("sex") in ("f", "m") else "",
+        "nationality": nationality,
+        "street": f"{data.get('street', '')} {data.get('house_number', '')}".strip(),
+        "postcode": data.get("postcode", ""),
+        "city": data.get("city", ""),
+    }
+    records = [
+        PersonRecord(given_names=given, family_name=family, birth_name=data.get("birth_name", ""), **common)
+    ]
+    if data.get("family_name_original", "").strip() or data.get("given_names_original", "").strip():
+        records.append(
+            PersonRecord(
+                given_names=data.get("given_names_original", "").strip() or given,
+                family_name=data.get("family_name_original", "").strip() or family,
+                **common,
+            )
+        )
+    return records

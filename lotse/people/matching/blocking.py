@@ -1,0 +1,208 @@
+"""Blocking keys and the batch search for duplicates."""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from . import dates as d
+from .names import NameField, consonant_skeleton
+from .records import PersonRecord, Prepared, prepare
+from .scoring import REGISTER, NameFrequencies, Profile, best_case_without_date, prior_for, score_prepared
+
+MAX_KEYS = 16
+_TOKENS_PER_FIELD = 3
+_MAX_KEY_TOKEN = 14
+
+
+def _phons(*fields: NameField) -> list[str]:
+    """Phonetic forms of the name parts (initials left out), primary forms first, then alternatives."""
+    primary: list[str] = []
+    extra: list[str] = []
+    for f in fields:
+        for tok in f.tokens:
+            if len(tok.phon) >= 2 and tok.phon not in primary:
+                primary.append(tok.phon[:_MAX_KEY_TOKEN])
+            if len(tok.alts) > 1:
+                extra.extend(
+                    alt[:_MAX_KEY_TOKEN] for alt in sorted(tok.alts) if len(alt) >= 2 and alt != tok.phon
+                )
+    out = list(dict.fromkeys(primary + extra))
+    return out[:_TOKENS_PER_FIELD]
+
+
+def keys_of(p: Prepared, profile: Profile = REGISTER) -> set[str]:
+    family = _phons(p.family, p.birth)
+    given = _phons(p.given)
+    keys: set[str] = set()
+    date = p.date
+    year = date.year if date else None
+    if year:
+        keys.update(f"f:{f}:{year}" for f in family)
+        initial = family[0][0] if family else ""
+        keys.update(f"g:{g}:{year}:{initial}" for g in given)
+    for f in family[:2]:
+        for g in given[:2]:
+            # Consonant skeletons: a typo in a vowel (or a vowel written differently) still meets.
+            lo, hi = sorted((consonant_skeleton(f), consonant_skeleton(g)))
+            keys.add(f"n:{lo}:{hi}")
+    if date and date.month and date.day and not date.placeholder:
+        # Family name with day and month (order-free): survives a wrong year.
+        md = "".join(f"{x:02d}" for x in sorted((date.month or 0, date.day or 0)))
+        keys.update(f"e:{x}:{md}" for x in family[:1])
+    lo_md, hi_md = sorted((date.month or 0, date.day or 0)) if date else (0, 0)
+    if date and date.is_full:
+        initials = {x[0] for x in (family[:1] + given[:1])}
+        keys.update(f"d:{year}{lo_md:02d}{hi_md:02d}:{i}" for i in initials)
+    if p.street and p.house:
+        # Address and birthday: finds records whose names were changed or replaced.
+        when = f"{lo_md:02d}{hi_md:02d}" if date and date.is_full else str(year or "")
+        keys.add(f"a:{p.street[:12]}{p.house}:{when}")
+    if not profile.household_address:
+        # Without households an address (or house number and postcode) is nearly unique.
+        if p.street and p.house:
+            keys.add(f"s:{p.street[:12]}{p.house}")
+        if p.postcode and p.house:
+            keys.add(f"h:{p.postcode}:{p.house}")
+        if p.city and p.street:
+            keys.add(f"c:{p.city[:10]}:{p.street[:10]}")
+    if not keys and year:
+        keys.add(f"y:{year}")
+    return keys
+
+
+def blocking_keys(record: PersonRecord) -> set[str]:
+    """Short strings for an indexed column: two records that may be one person share at least one.
+
+    Per record at most 16 keys (usually 8–12), built from phonetic skeletons so that spellings
+    and transliterations of one name give the same key:
+
+    * ``f:<family>:<year>`` — each family-name part (and birth name) with the birth year,
+    * ``g:<given>:<year>`` — each given-name part with the birth year,
+    * ``n:<a>:<b>`` — a family-name part and a given-name part, sorted, without date (catches
+      swapped names and wrong or missing dates),
+    * ``d:<year><day/month sorted>:<initial>`` — the full birth date (day and month order-free,
+      so swapped dates meet) with the initial of the family or the first given name (catches
+      names spelt beyond recognition).
+    """
+    return keys_of(prepare(record))
+
+
+def _years_close(a: int, b: int) -> bool:
+    """Years that a one-digit typo can turn into each other (otherwise the dates disagree)."""
+    return d.one_digit_apart(f"{a:04d}", f"{b:04d}")
+
+
+def _weight_for(threshold: float) -> float:
+    t = min(max(threshold, 1e-12), 1 - 1e-12)
+    return math.log2(t / (1 - t))
+
+
+def find_matches(
+    records: Iterable[PersonRecord],
+    *,
+    threshold: float | None = None,
+    profile: Profile = REGISTER,
+    max_block_size: int = 2000,
+) -> Iterator[tuple[str, str, float]]:
+    """Every pair of records judged the same person: ``(id_a, id_b, score)`` with ``id_a < id_b``.
+
+    Records are grouped by blocking key; each pair that shares a key is scored once. Keys shared
+    by more than ``max_block_size`` records (extremely common names) are skipped: such pairs
+    nearly always share a more specific key as well. The work is done before the first pair is
+    returned, with Python's cyclic garbage collector paused (it would otherwise walk the many
+    small objects again and again; nothing here creates reference cycles).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        results = _find_matches(list(records), threshold, profile, max_block_size)
+    finally:
+        if enabled:
+            gc.enable()
+    yield from results
+
+
+def _find_matches(
+    records: list[PersonRecord],
+    threshold: float | None,
+    profile: Profile,
+    max_block_size: int,
+) -> list[tuple[str, str, float]]:
+    prepared = [prepare(r) for r in records]
+    ids = [p.record.id for p in prepared]
+    if len(set(ids)) != len(ids):
+        raise ValueError("Die Kennungen (id) der Datensätze sind nicht eindeutig.")
+    frequencies = NameFrequencies.from_prepared(prepared)
+    for p in prepared:
+        frequencies.apply(p)
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(prepared):
+        for key in keys_of(p, profile):
+            index[key].append(i)
+    blocks = [m for m in index.values() if 1 < len(m) <= max_block_size]
+    min_weight = _weight_for(profile.threshold if threshold is None else threshold)
+    return _Job(prepared, ids, blocks, profile, min_weight).run()
+
+
+class _Job:
+    """Scoring of all candidate pairs."""
+
+    def __init__(
+        self,
+        prepared: list[Prepared],
+        ids: list[str],
+        blocks: list[list[int]],
+        profile: Profile,
+        min_weight: float,
+    ) -> None:
+        self.prepared, self.ids, self.blocks, self.profile = prepared, ids, blocks, profile
+        self.min_weight = min_weight
+        self.prior = prior_for(profile, len(prepared))
+
+    def run(self) -> list[tuple[str, str, float]]:
+        prepared, ids, profile = self.prepared, self.ids, self.profile
+        prior, min_weight = self.prior, self.min_weight
+        n = len(prepared)
+        seen: set[int] = set()
+        results: list[tuple[str, str, float]] = []
+        # Pairs whose birth dates alone rule them out are not scored in full.
+        best_rest = best_case_without_date(profile)
+        hopeless_date = {level for level, w in profile.date.items() if prior + w + best_rest < min_weight}
+        compare_dates = d.compare_dates
+        skip_far_years = d.DATE_DISAGREE in hopeless_date
+        years = [p.date.year or 0 if p.date else 0 for p in prepared]
+        close: dict[int, bool] = {}
+        for members in self.blocks:
+            size = len(members)
+            for x in range(size - 1):
+                i = members[x]
+                pi = prepared[i]
+                yi = years[i] if skip_far_years else 0
+                base = i * n
+                for y in range(x + 1, size):
+                    j = members[y]
+                    if yi:
+                        # Birth years no typo can explain: the pair cannot reach the threshold.
+                        yj = years[j]
+                        if yj and yj != yi:
+                            year_pair = yi * 10000 + yj
+                            near = close.get(year_pair)
+                            if near is None:
+                                near = close[year_pair] = _years_close(yi, yj)
+                            if not near:
+                                continue
+                    pair = base + j
+                    if pair in seen:
+                        continue
+                    seen.add(pair)
+                    pj = prepared[j]
+                    if hopeless_date and compare_dates(pi.date, pj.date) in hopeless_date:
+                        continue
+                    result = score_prepared(pi, pj, profile=profile, prior=prior)
+                    if result.weight >= min_weight:
+                        a, b = ids[i], ids[j]
+                        results.append((a, b, result.score) if a < b else (b, a, result.score))
+        return results

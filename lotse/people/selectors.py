@@ -1,0 +1,81 @@
+"""Reads of the person register, limited to what the user may see; reads are audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from lotse.accounts import policy
+from lotse.accounts.roles import Capability
+from lotse.core.audit import audit_view
+from lotse.people import duplicates
+from lotse.people.models import Person, PersonNote
+
+
+def register_ids(user: Any, capability: Capability = Capability.VIEW_CASES) -> set[int]:
+    return policy.register_organisation_ids(user, capability)
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    """Current (not merged-away) persons of the registers the user works with."""
+    return Person.objects.filter(
+        organisation_id__in=register_ids(user), merged_into__isnull=True
+    ).select_related("dwelling__building")
+
+
+def get_person_for(user: Any, person_id: int, *, record_read: bool = True) -> Person:
+    """The person, or 404 if the user may not see them. Opening a record is an audit event."""
+    person = (
+        Person.objects.filter(organisation_id__in=register_ids(user), pk=person_id)
+        .select_related("dwelling__building", "household", "merged_into", "organisation")
+        .first()
+    )
+    if person is None:
+        raise Http404
+    if record_read:
+        audit_view(actor=user, obj=person)
+    return person
+
+
+def person_search(user: Any, query: str) -> QuerySet[Person]:
+    """By name (Latin or original script) or register id; newest first."""
+    persons = persons_visible_to(user)
+    for word in query.split()[:4]:
+        persons = persons.filter(
+            Q(family_name__icontains=word)
+            | Q(given_names__icontains=word)
+            | Q(birth_name__icontains=word)
+            | Q(family_name_original__icontains=word)
+            | Q(given_names_original__icontains=word)
+            | Q(register_id=word)
+        )
+    return persons.order_by("-created_at", "-pk")
+
+
+def person_history(person: Person) -> list[PersonNote]:
+    return list(person.history.select_related("created_by"))
+
+
+def merged_records(person: Person) -> list[Person]:
+    return list(person.merged_records.all())
+
+
+def duplicate_candidates(
+    user: Any, records: list[Any], *, exclude_id: int | None = None, limit: int = 5
+) -> list[duplicates.Candidate]:
+    return duplicates.find_candidates(
+        records, organisation_ids=register_ids(user), exclude_id=exclude_id, limit=limit
+    )
+
+
+def open_duplicate_pairs(user: Any, *, days: int = 90) -> list[Any]:
+    """Likely duplicates among persons entered or changed in the last ``days`` days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return duplicates.open_pairs(
+        organisation_ids=register_ids(user), since=timezone.now() - timedelta(days=days)
+    )

@@ -1,0 +1,877 @@
+"""Seeded synthetic migrant-register population with labelled duplicates.
+
+Modelled on the Weißenfelser Weg figures (arrivals in the Neustadt district of Weißenfels):
+about 55 % Romanian, 31 % Bulgarian, 9 % Polish nationals, plus Ukrainian, Russian-speaking,
+Hungarian, Syrian, Turkish and German residents. People live in households (couples, families
+with children, twins, adult sons named after their fathers, shared flats of workers), often
+several households to one address. For a share of persons a second record is produced with the
+variants that real intake data shows: another transliteration, Cyrillic instead of Latin,
+dropped diacritics, swapped names, a missing second given name, a double family name, a typo,
+swapped day and month, a year-only or 01.01 birth date, an Arabic spelling variant, a new address.
+
+``generate(n)`` returns the records and the set of true duplicate pairs; ``write_csv`` writes
+them in the input format of ``manage.py match_records``. The name lists and the variant rules are
+data at the top of this module. Nothing here is real personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
+
+from lotse.people.matching import PartialDate, PersonRecord
+
+# --- population ------------------------------------------------------------------------------
+
+NATIONALITY_SHARES: dict[str, float] = {
+    "RO": 0.53,
+    "BG": 0.29,
+    "PL": 0.08,
+    "UA": 0.03,
+    "RU": 0.02,
+    "HU": 0.015,
+    "SY": 0.02,
+    "TR": 0.01,
+    "DE": 0.005,
+}
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Given names (male, female) and family names per nationality, most frequent first.
+# Bulgarian, Ukrainian and Russian names are kept in Cyrillic; their Latin forms are derived.
+NAMES: dict[str, dict[str, list[str]]] = {
+    "RO": {
+        "m": _words(
+            "Ion Gheorghe Vasile Constantin Ștefan Alexandru Andrei Mihai Florin Marian Nicolae Ionuț "
+            "Adrian Cristian Daniel Bogdan Gabriel Marius Costel Viorel Dumitru Petru Cătălin Răzvan "
+            "Sorin Lucian Ovidiu Claudiu Iulian Valentin Dorin Liviu Sebastian Emanuel Darius David "
+            "Denis Robert Ionel Gigel Florian Aurel Cosmin Remus Tudor Sergiu Laurențiu Eduard"
+        ),
+        "f": _words(
+            "Maria Elena Ioana Ana Andreea Mihaela Alexandra Gabriela Cristina Florentina Nicoleta "
+            "Mădălina Georgiana Ionela Daniela Adriana Alina Roxana Simona Larisa Bianca Denisa "
+            "Ramona Claudia Loredana Anca Petronela Ștefania Violeta Luminița Raluca Diana Camelia "
+            "Irina Natalia Carmen Sorina Florina Paula Oana Corina Teodora Cătălina Viorica Rodica"
+        ),
+        "family": _words(
+            "Popescu Popa Pop Radu Dumitru Stan Stoica Gheorghe Matei Ciobanu Ionescu Rusu Munteanu "
+            "Constantin Mihai Lungu Marin Tudor Moldovan Florea Dinu Ștefan Ștefănescu Bălan Toma "
+            "Mocanu Sandu Neagu Țurcanu Roșu Lazăr Dobre Ene Barbu Nistor Cozma Sârbu Căpraru Preda "
+            "Anghel Voicu Dragomir Oprea Ursu Iordache Manea Paraschiv Zamfir Niculescu Vlad "
+            "Ardeleanu Cojocaru Țăranu Bucur Enache Costache Mitrea Grigore Ilie Nedelcu Răducanu "
+            "Mureșan Șerban Crăciun Drăgulescu Bălănescu Căldăraru Lăcătuș Rudaru Ursaru Stoian "
+            "Bădiță Chiriac Gavrilă Pârvu Tănase Mărgineanu Ciucă Husar Lupu Vasilescu Petrescu "
+            "Marinescu Georgescu Constantinescu Dumitrescu Mihăilescu Stănescu Rădulescu Andreescu "
+            "Tudorache Nicolaescu Ionașcu Stoicescu Dragomirescu Iliescu Cristea Diaconu Avram Bogdan "
+            "Cârstea Dobrescu Gheorghiu Manole Neacșu Olteanu Pîrvulescu Sima Stanciu Tănăsescu Ungureanu "
+            "Vasiliu Zaharia Bratu Buzatu Chirilă Cucu Done Fănică Giurgiu Hodorog Istrate Jitaru "
+            "Leonte Mihalache Nica Onu Pascu Roman Sava Talpă Udrea Vântu Zăvoianu Rotaru Băluță"
+        ),
+    },
+    "BG": {
+        "m": _words(
+            "Георги Иван Димитър Николай Петър Христо Йордан Стефан Тодор Васил Атанас Красимир "
+            "Александър Стоян Ангел Илия Костадин Валентин Емил Борислав Цветан Живко Радослав "
+            "Мартин Даниел Кирил Асен Любомир Младен Пламен Юлиан Веселин Жельо Мехмед Ахмед"
+        ),
+        "f": _words(
+            "Мария Иванка Елена Йорданка Пенка Десислава Цветелина Гергана Румяна Снежана Радка "
+            "Стефка Виолета Петя Надежда Милена Красимира Ивелина Силвия Теодора Виктория Никол "
+            "Габриела Йоана Росица Галина Мирела Анелия Даниела Живка Юлия Албена Жана"
+        ),
+        # male forms; the female form adds "а"
+        "family": _words(
+            "Иванов Георгиев Димитров Петров Николов Христов Стоянов Тодоров Илиев Василев Атанасов "
+            "Петков Ангелов Колев Йорданов Маринов Стефанов Попов Михайлов Кръстев Костов Димов "
+            "Павлов Янков Щерев Жеков Цветков Русев Асенов Чакъров Шишков Ценов Юруков Ковачев "
+            "Хаджиев Манолов Киров Алексиев Симеонов Добрев Радев Златев Байрамов Юсеинов Ахмедов "
+            "Мехмедов Щилянов Жечев Чолаков Гочев Дончев Тончев Генчев Минчев Пенчев Вълчев Ганчев "
+            "Славов Бонев Пеев Денев Митев Събев Тошев Кунев Герасимов Лалов Гърков Найденов"
+        ),
+    },
+    "PL": {
+        "m": _words(
+            "Piotr Krzysztof Andrzej Tomasz Paweł Michał Marcin Jakub Łukasz Grzegorz Mateusz Adam "
+            "Marek Wojciech Kamil Dawid Rafał Jan Józef Stanisław Szymon Bartłomiej Przemysław"
+        ),
+        "f": _words(
+            "Anna Maria Katarzyna Małgorzata Agnieszka Barbara Ewa Krystyna Elżbieta Magdalena Joanna "
+            "Zofia Monika Aleksandra Natalia Justyna Beata Dorota Karolina Paulina Jadwiga Grażyna"
+        ),
+        "family": _words(
+            "Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański "
+            "Woźniak Dąbrowski Kozłowski Jankowski Mazur Wojciechowski Kwiatkowski Krawczyk Kaczmarek "
+            "Piotrowski Grabowski Zając Pawłowski Michalski Król Wieczorek Jabłoński Wróbel "
+            "Nowakowski Majewski Olszewski Szczepański Żak Łuczak Gołębiowski"
+        ),
+    },
+    "UA": {
+        "m": _words(
+            "Олександр Андрій Сергій Володимир Юрій Дмитро Олег Василь Микола Іван Богдан Тарас "
+            "Віталій Максим Артем Роман Ігор Олексій Євген Петро Григорій"
+        ),
+        "f": _words(
+            "Олена Наталія Тетяна Оксана Юлія Ірина Світлана Людмила Марія Ганна Катерина Анастасія "
+            "Вікторія Галина Надія Валентина Ольга Софія Дарина Христина"
+        ),
+        "family": _words(
+            "Коваленко Бондаренко Ткаченко Шевченко Кравченко Олійник Шевчук Поліщук Бойко Мельник "
+            "Коваль Ковальчук Гончаренко Руденко Савченко Лисенко Марченко Петренко Кузьменко Мороз "
+            "Павленко Левченко Харченко Клименко Яковенко Зінченко Гаврилюк Романюк Остапчук Щербина"
+        ),
+    },
+    "RU": {
+        "m": _words(
+            "Александр Сергей Дмитрий Андрей Алексей Владимир Евгений Михаил Николай Игорь Виктор "
+            "Юрий Олег Павел Денис Максим Артём Константин Вадим Роман"
+        ),
+        "f": _words(
+            "Елена Наталья Ольга Татьяна Ирина Светлана Анна Юлия Екатерина Мария Людмила Галина "
+            "Анастасия Оксана Марина Евгения Валентина Ксения Дарья Вера"
+        ),
+        "family": _words(
+            "Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов "
+            "Волков Алексеев Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев "
+            "Макаров Никитин Захаров Зайцев Борисов Яковлев Щербаков Жуков Шевцов Черников"
+        ),
+    },
+    "HU": {
+        "m": _words("László István József János Zoltán Sándor Gábor Ferenc Attila Péter Tamás Zsolt Tibor"),
+        "f": _words(
+            "Mária Erzsébet Katalin Éva Ilona Anna Zsuzsanna Margit Judit Ágnes Andrea Erika Krisztina"
+        ),
+        "family": _words(
+            "Nagy Kovács Tóth Szabó Horváth Varga Kiss Molnár Németh Farkas Balogh Papp Takács "
+            "Juhász Lakatos Mészáros Oláh Simon Rácz Fekete"
+        ),
+    },
+    "SY": {
+        "m": _words(
+            "Mohammed Ahmad Mahmoud Mustafa Yusuf Hussein Hassan Ali Omar Khaled Ibrahim Abdulrahman "
+            "Abdullah Ismail Bilal Walid Tarek Samir Karim Yasin Rami Fadi Jamal Nabil Majid"
+        ),
+        "f": _words(
+            "Fatima Aisha Maryam Zainab Layla Nour Rana Huda Sara Amina Hiba Rasha Yasmin Dima Lina "
+            "Rania Samira Khadija Salma Reem"
+        ),
+        "family": _words(
+            "Al-Hassan Al-Ahmad Haddad Khatib Al-Masri Halabi Shami Al-Ali Najjar Hamdan Darwish "
+            "Al-Khalil Kassem Mansour Nasser Saleh Othman Al-Sayed Ibrahim Hussein Mahmoud Al-Kurdi "
+            "Abdullah Sheikh Jasim"
+        ),
+    },
+    "TR": {
+        "m": _words(
+            "Mehmet Mustafa Ahmet Ali Hüseyin Hasan İbrahim İsmail Osman Yusuf Murat Ömer Ramazan Halil Emre"
+        ),
+        "f": _words("Fatma Ayşe Emine Hatice Zeynep Elif Meryem Şerife Sultan Hanife Merve Özlem"),
+        "family": _words(
+            "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan Kılıç "
+            "Aslan Çetin Kara Koç Kurt Özkan Şimşek"
+        ),
+    },
+    "DE": {
+        "m": _words(
+            "Thomas Michael Andreas Stefan Daniel Jürgen Klaus Peter Uwe Frank Lukas Jonas Maximilian"
+        ),
+        "f": _words("Sabine Petra Anja Katrin Sandra Julia Lea Anna Jana Ute Jessica Monika"),
+        "family": _words(
+            "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch "
+            "Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Krüger Weiß Günther Lehmann "
+            "Köhler Groß Müller-Lüdenscheidt"
+        ),
+    },
+}
+
+# Latin spellings of Arabic names as they appear in German registers (first = passport form).
+ARABIC_SPELLINGS: dict[str, list[str]] = {
+    "Mohammed": ["Muhammad", "Mohamed", "Muhammed", "Mohammad", "Mohamad", "Mouhamed"],
+    "Ahmad": ["Ahmed", "Achmed", "Ahmet"],
+    "Mahmoud": ["Mahmud", "Machmud", "Mahmood"],
+    "Mustafa": ["Mustapha", "Moustafa", "Mostafa"],
+    "Yusuf": ["Youssef", "Yousef", "Jusuf", "Yousif"],
+    "Hussein": ["Husain", "Hussain", "Hossein", "Houssein"],
+    "Hassan": ["Hasan", "Hassen"],
+    "Ali": ["Aly"],
+    "Omar": ["Umar", "Omer"],
+    "Khaled": ["Khalid", "Chaled", "Chalid"],
+    "Ibrahim": ["Ebrahim", "Ibraheem"],
+    "Abdulrahman": ["Abd al-Rahman", "Abdel Rahman", "Abdurrahman", "Abdelrahman", "Abdul Rahman"],
+    "Abdullah": ["Abdallah", "Abd Allah", "Abdellah"],
+    "Ismail": ["Ismael", "Esmail"],
+    "Tarek": ["Tariq", "Tarik"],
+    "Walid": ["Waleed", "Walied"],
+    "Yasin": ["Yassin", "Yaseen", "Jassin"],
+    "Jamal": ["Gamal", "Djamal"],
+    "Majid": ["Madschid", "Majed"],
+    "Fatima": ["Fatma", "Fatimah"],
+    "Aisha": ["Aischa", "Ayesha", "Aicha"],
+    "Maryam": ["Mariam", "Meryem"],
+    "Zainab": ["Zeinab", "Zaynab"],
+    "Layla": ["Leila", "Laila"],
+    "Nour": ["Nur", "Noor"],
+    "Khadija": ["Chadidscha", "Khadidja", "Hadija"],
+    "Yasmin": ["Jasmin", "Yasmine"],
+    "Huda": ["Houda", "Hoda"],
+    "Sara": ["Sarah"],
+    "Rania": ["Ranya"],
+    "Hiba": ["Heba"],
+    "Rasha": ["Rascha"],
+    "Samira": ["Sameera"],
+    "Haddad": ["Hadad"],
+    "Khatib": ["Al-Khatib", "Chatib", "El Khatib"],
+    "Kassem": ["Qasim", "Kasim", "Qassem"],
+    "Mansour": ["Mansur"],
+    "Nasser": ["Naser", "Nasir"],
+    "Darwish": ["Darwisch", "Derwisch"],
+    "Othman": ["Osman", "Uthman"],
+    "Sheikh": ["Scheich", "Shaikh"],
+    "Halabi": ["Al-Halabi", "Chalabi"],
+    "Shami": ["Al-Shami", "Schami"],
+    "Najjar": ["Al-Najjar", "Nadjar"],
+    "Hamdan": ["Hamdane"],
+    "Saleh": ["Salih"],
+    "Jasim": ["Jassim", "Jasem"],
+}
+
+ARABIC_SCRIPT: dict[str, str] = {
+    "Mohammed": "محمد",
+    "Ahmad": "أحمد",
+    "Ali": "علي",
+    "Hassan": "حسن",
+    "Hussein": "حسين",
+    "Yusuf": "يوسف",
+    "Omar": "عمر",
+    "Khaled": "خالد",
+    "Ibrahim": "إبراهيم",
+    "Fatima": "فاطمة",
+    "Maryam": "مريم",
+    "Rami": "رامي",
+    "Jamal": "جمال",
+    "Al-Hassan": "الحسن",
+    "Haddad": "حداد",
+    "Khatib": "الخطيب",
+    "Al-Masri": "المصري",
+    "Halabi": "الحلبي",
+    "Najjar": "النجار",
+    "Darwish": "درويش",
+    "Mansour": "منصور",
+    "Abdulrahman": "عبد الرحمن",
+}
+
+# --- transliteration schemes (the generator's own, independent of the matcher's tables) -------
+
+_CYR_BG_OFFICIAL = dict(
+    zip(
+        "абвгдежзийклмнопрстуфхцчшщъьюя",
+        _words("a b v g d e zh z i y k l m n o p r s t u f h ts ch sh sht a y yu ya"),
+        strict=True,
+    )
+)
+_CYR_UK_OFFICIAL = dict(
+    zip(
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+        _words("a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ iu ia"),
+        strict=True,
+    )
+)
+_CYR_UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_CYR_RU_ICAO = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        _words("a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y _ e iu ia"),
+        strict=True,
+    )
+)
+_CYR_GERMAN = dict(
+    zip(
+        "абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя",
+        _words(
+            "a b w g g d e jo je sch s i i ji j k l m n o p r s t u f ch z tsch sch schtsch a y _ e ju ja"
+        ),
+        strict=True,
+    )
+)
+_CYR_ENGLISH = dict(
+    zip(
+        "абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя",
+        _words("a b v g g d e yo ye zh z i i yi y k l m n o p r s t u f kh ts ch sh shch u y _ e yu ya"),
+        strict=True,
+    )
+)
+_VOWELS_CYR = set("аеёиоуыэюяієї")
+
+
+def transliterate(text: str, scheme: str, language: str) -> str:
+    """Latin form of a Cyrillic name under one convention: official, german, english, romanian."""
+    out = []
+    lower = text.lower()
+    for i, ch in enumerate(lower):
+        prev = lower[i - 1] if i else ""
+        nxt = lower[i + 1] if i + 1 < len(lower) else ""
+        initial = i == 0 or not prev.isalpha()
+        if scheme == "official":
+            if language == "bg":
+                table = _CYR_BG_OFFICIAL
+            elif language == "uk":
+                table = _CYR_UK_OFFICIAL
+                if initial and ch in _CYR_UK_INITIAL:
+                    out.append(_CYR_UK_INITIAL[ch])
+                    continue
+            else:
+                table = _CYR_RU_ICAO
+        elif scheme == "german":
+            table = _CYR_GERMAN
+            if language == "uk" and ch in "ги":
+                out.append("h" if ch == "г" else "y")
+                continue
+            if language == "ru" and ch == "е" and initial:
+                out.append("je")
+                continue
+            if ch == "с" and prev in _VOWELS_CYR and nxt in _VOWELS_CYR:
+                out.append("ss")
+                continue
+        elif scheme == "romanian":
+            if ch == "г" and nxt in "еи":
+                out.append("gh")
+                continue
+            table = _CYR_BG_OFFICIAL
+        else:
+            table = _CYR_ENGLISH
+            if language == "uk" and ch == "г":
+                out.append("h")
+                continue
+        value = table.get(ch)
+        if value is None:
+            out.append(ch)
+        elif value != "_":
+            out.append(value)
+    latin = "".join(out)
+    # Title case per word, also after a hyphen.
+    return "-".join(" ".join(w[:1].upper() + w[1:] for w in part.split(" ")) for part in latin.split("-"))
+
+
+# --- addresses -------------------------------------------------------------------------------
+
+WEISSENFELS_STREETS = _words(
+    "Merseburger_Straße Leipziger_Straße Naumburger_Straße Zeitzer_Straße Friedrichstraße "
+    "Promenade Langendorfer_Straße Novalisstraße Beuditzstraße Lützener_Straße Dammstraße "
+    "Selauer_Straße Weinbergstraße Große_Burgstraße Marienstraße Jüdenstraße Nikolaistraße "
+    "Fichtestraße Tagewerbener_Straße Kirchstraße Saalstraße Georgenberg Schützenstraße "
+    "Hohenmölsener_Straße Töpferdamm Am_Kugelberg Leopold-Kell-Straße Thomas-Müntzer-Straße"
+)
+OTHER_TOWNS: list[tuple[str, str, list[str]]] = [
+    ("06618", "Naumburg (Saale)", ["Jenaer Straße", "Weißenfelser Straße", "Lindenring"]),
+    ("06712", "Zeitz", ["Altmarkt", "Geraer Straße", "Kramerstraße"]),
+    ("06217", "Merseburg", ["Gotthardstraße", "Hallesche Straße"]),
+    ("06679", "Hohenmölsen", ["Ernst-Thälmann-Straße", "Markt"]),
+    ("06686", "Lützen", ["Leipziger Straße", "Markt"]),
+    ("04103", "Leipzig", ["Eisenbahnstraße", "Rosa-Luxemburg-Straße"]),
+    ("06108", "Halle (Saale)", ["Leipziger Straße", "Große Ulrichstraße"]),
+]
+
+
+@dataclass
+class _Person:
+    nat: str
+    sex: str
+    given: list[str]  # canonical (passport) forms, may be Cyrillic for BG/UA/RU
+    family: str
+    birth_name: str
+    date: PartialDate | None
+    street: str
+    postcode: str
+    city: str
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _zipf_choice(rng: random.Random, items: list[str], s: float = 0.6) -> str:
+    """Frequent names first: weight 1/(rank+2)^s (flat enough that the top name has a few per cent)."""
+    weights = [1.0 / (rank + 2) ** s for rank in range(len(items))]
+    return rng.choices(items, weights)[0]
+
+
+def _patronymic(name: str) -> str:
+    """Bulgarian family name derived from a father's given name: Георги → Георгиев, Петър → Петров."""
+    if name.endswith("ър"):
+        return name[:-2] + "ров"
+    if name.endswith(("й", "я")):
+        return name[:-1] + "ев"
+    if name.endswith("и"):
+        return name + "ев"
+    if name.endswith(("о", "а")):
+        return name[:-1] + "ов"
+    if name.endswith(("ж", "ч", "ш", "щ", "ц")):
+        return name + "ев"
+    return name + "ов"
+
+
+def _family_names(nat: str) -> list[str]:
+    names = NAMES[nat]["family"]
+    if nat == "BG":
+        extra = [_patronymic(g) for g in NAMES["BG"]["m"]]
+        names = list(dict.fromkeys(names + extra))
+    return names
+
+
+def _family_choice(rng: random.Random, nat: str) -> str:
+    return _zipf_choice(rng, _FAMILY_CACHE.setdefault(nat, _family_names(nat)), 0.35)
+
+
+_FAMILY_CACHE: dict[str, list[str]] = {}
+
+
+def _language(nat: str) -> str:
+    return {"BG": "bg", "UA": "uk", "RU": "ru"}.get(nat, "")
+
+
+def _female_family(nat: str, family: str) -> str:
+    if nat in ("BG", "RU") and family.endswith(("ов", "ев", "ин")):
+        return family + "а"
+    if nat == "PL" and family.endswith("ski"):
+        return family[:-1] + "a"
+    return family
+
+
+def _latin(nat: str, name: str) -> str:
+    """The passport (official) Latin form of a name."""
+    if _language(nat):
+        return transliterate(name, "official", _language(nat))
+    return name
+
+
+def _strip_diacritics(text: str) -> str:
+    text = text.replace("ß", "ss").replace("ł", "l").replace("Ł", "L").replace("ı", "i").replace("İ", "I")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _german_umlauts(text: str) -> str:
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")):
+        text = text.replace(a, b)
+    return text
+
+
+_COMMA_CEDILLA = str.maketrans("ȘșȚț", "ŞşŢţ")
+_KEYBOARD = {
+    "a": "sq",
+    "e": "wr",
+    "i": "uo",
+    "o": "ip",
+    "u": "zi",
+    "n": "bm",
+    "m": "n",
+    "r": "et",
+    "t": "rz",
+    "s": "ad",
+    "l": "k",
+    "c": "xv",
+    "v": "cb",
+    "d": "sf",
+    "k": "jl",
+    "g": "fh",
+    "h": "gj",
+    "b": "vn",
+    "p": "o",
+    "z": "tu",
+}
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(["sub", "del", "ins", "swap"])
+    ch = word[i].lower()
+    if kind == "sub":
+        repl = rng.choice(_KEYBOARD.get(ch, "aeiou"))
+        return word[:i] + repl + word[i + 1 :]
+    if kind == "del":
+        return word[:i] + word[i + 1 :]
+    if kind == "ins":
+        return word[:i] + word[i] + word[i:]
+    if word[i] == word[i + 1] or not word[i + 1].isalpha():
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def _random_date(rng: random.Random, year: int) -> PartialDate:
+    month = rng.randint(1, 12)
+    day = rng.randint(1, 28 if month == 2 else 30)
+    return PartialDate(year, month, day, placeholder=(day == 1 and month == 1))
+
+
+# --- households ------------------------------------------------------------------------------
+
+
+class _Generator:
+    def __init__(self, seed: int, reference_year: int) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 (reproducible test data, not security)
+        self.year = reference_year
+        self.addresses: list[tuple[str, str, str]] = []
+
+    def nationality(self) -> str:
+        return self.rng.choices(list(NATIONALITY_SHARES), list(NATIONALITY_SHARES.values()))[0]
+
+    def address(self) -> tuple[str, str, str]:
+        rng = self.rng
+        # Overcrowded buildings: a new household often moves into an address already in use.
+        if self.addresses and rng.random() < 0.45:
+            return rng.choice(self.addresses)
+        street = rng.choice(WEISSENFELS_STREETS).replace("_", " ")
+        number = str(rng.randint(1, 60)) + (rng.choice("abc") if rng.random() < 0.08 else "")
+        addr = (f"{street} {number}", "06667", "Weißenfels")
+        self.addresses.append(addr)
+        return addr
+
+    def moved_address(self, current: tuple[str, str, str]) -> tuple[str, str, str]:
+        rng = self.rng
+        if rng.random() < 0.7:
+            for _ in range(10):
+                addr = self.address()
+                if addr != current:
+                    return addr
+        postcode, city, streets = rng.choice(OTHER_TOWNS)
+        return (f"{rng.choice(streets)} {rng.randint(1, 80)}", postcode, city)
+
+    def birth_date(self, nat: str, year: int) -> PartialDate | None:
+        rng = self.rng
+        r = rng.random()
+        placeholder_share = 0.25 if nat == "SY" else 0.02
+        if r < placeholder_share:
+            return PartialDate(year, 1, 1, placeholder=True)
+        if r < placeholder_share + 0.015:
+            return PartialDate(year)
+        return _random_date(rng, year)
+
+    def given(self, nat: str, sex: str) -> list[str]:
+        rng = self.rng
+        names = [_zipf_choice(rng, NAMES[nat][sex])]
+        second_share = {"RO": 0.22, "PL": 0.1, "HU": 0.1, "DE": 0.15, "TR": 0.08}.get(nat, 0.03)
+        if rng.random() < second_share:
+            other = _zipf_choice(rng, NAMES[nat][sex])
+            if other != names[0]:
+                names.append(other)
+        return names
+
+    def person(self, nat, sex, family, year, addr, given=None, birth_name="") -> _Person:
+        return _Person(
+            nat=nat,
+            sex=sex,
+            given=given or self.given(nat, sex),
+            family=_female_family(nat, family) if sex == "f" else family,
+            birth_name=birth_name,
+            date=self.birth_date(nat, year),
+            street=addr[0],
+            postcode=addr[1],
+            city=addr[2],
+        )
+
+    def household(self) -> list[_Person]:
+        rng = self.rng
+        nat = self.nationality()
+        addr = self.address()
+        family = _family_choice(rng, nat)
+        kind = rng.choices(["single", "couple", "family", "flat"], [0.33, 0.14, 0.43, 0.10])[0]
+        if kind == "single":
+            sex = "m" if rng.random() < 0.66 else "f"
+            return [self.person(nat, sex, family, self.year - rng.randint(18, 60), addr)]
+        if kind == "flat":
+            people = []
+            for _ in range(rng.randint(2, 5)):
+                sex = "m" if rng.random() < 0.8 else "f"
+                fam = _family_choice(rng, nat)
+                people.append(self.person(nat, sex, fam, self.year - rng.randint(18, 50), addr))
+            return people
+        father_year = self.year - rng.randint(22, 58)
+        father = self.person(nat, "m", family, father_year, addr)
+        mother_family = family
+        birth_name = ""
+        if nat == "SY":
+            mother_family = _family_choice(rng, nat)  # Arab wives keep their name
+        elif rng.random() < 0.15:
+            birth_name = _female_family(nat, _family_choice(rng, nat))
+            if nat == "RO" and rng.random() < 0.5:  # double name after marriage
+                mother_family = f"{family}-{_family_choice(rng, nat)}"
+        mother = self.person(
+            nat, "f", mother_family, father_year + rng.randint(-3, 6), addr, birth_name=birth_name
+        )
+        people = [father, mother]
+        if kind == "couple":
+            return people
+        n_children = rng.choices([1, 2, 3, 4, 5], [0.3, 0.32, 0.2, 0.12, 0.06])[0]
+        last = min(self.year, father_year + 45)
+        years = sorted({rng.randint(father_year + 20, last) for _ in range(n_children)}, reverse=True)
+        taken: set[str] = set()
+        for year in years:
+            twins = rng.random() < 0.04
+            for k in range(2 if twins else 1):
+                sex = "m" if rng.random() < 0.51 else "f"
+                given = None
+                if sex == "m" and not taken & {father.given[0]} and rng.random() < 0.08:
+                    given = list(father.given)  # son named after his father
+                else:
+                    for _ in range(20):
+                        given = self.given(nat, sex)
+                        if taken.isdisjoint(given):
+                            break
+                assert given is not None
+                taken.update(given)
+                child = self.person(nat, sex, family, year, addr, given=given)
+                if twins and k == 1:
+                    child.date = people[-1].date
+                people.append(child)
+        return people
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+# Variant rules: name → (applicable nationalities or "*", weight).
+VARIANT_RULES: dict[str, tuple[str, float]] = {
+    "cyrillic": ("BG UA RU", 3.0),
+    "other_transliteration": ("BG UA RU", 3.0),
+    "diacritics": ("RO PL HU TR DE", 3.0),
+    "comma_cedilla": ("RO", 1.0),
+    "arabic_spelling": ("SY", 4.0),
+    "arabic_article": ("SY", 1.5),
+    "arabic_script": ("SY", 0.3),
+    "swap_names": ("*", 1.0),
+    "hungarian_order": ("HU", 3.0),
+    "second_given": ("*", 1.2),
+    "double_family": ("RO BG DE PL", 0.6),
+    "typo": ("*", 1.6),
+    "date_swap": ("*", 1.0),
+    "date_partial": ("*", 1.2),
+    "date_typo": ("*", 0.6),
+    "moved": ("*", 2.0),
+}
+
+
+def _names_latin(p: _Person) -> tuple[str, str]:
+    return " ".join(_latin(p.nat, g) for g in p.given), _latin(p.nat, p.family)
+
+
+def _base_record(p: _Person, rid: str) -> PersonRecord:
+    given, family = _names_latin(p)
+    return PersonRecord(
+        id=rid,
+        given_names=given,
+        family_name=family,
+        birth_date=p.date,
+        sex=p.sex,
+        nationality=p.nat,
+        street=p.street,
+        postcode=p.postcode,
+        city=p.city,
+        birth_name=_latin(p.nat, p.birth_name) if p.birth_name else "",
+    )
+
+
+def _variant(gen: _Generator, p: _Person, rec: PersonRecord, rule: str) -> PersonRecord:
+    rng = gen.rng
+    lang = _language(p.nat)
+    if rule == "cyrillic":
+        if rng.random() < 0.7:
+            return replace(rec, given_names=" ".join(p.given), family_name=p.family)
+        return replace(rec, family_name=p.family)
+    if rule == "other_transliteration":
+        scheme = rng.choice(["german", "english"] + (["romanian"] if p.nat == "BG" else []))
+        return replace(
+            rec,
+            given_names=" ".join(transliterate(g, scheme, lang) for g in p.given),
+            family_name=transliterate(p.family, scheme, lang),
+        )
+    if rule == "diacritics":
+        fix = _german_umlauts if p.nat in ("DE", "TR", "HU") and rng.random() < 0.5 else _strip_diacritics
+        return replace(rec, given_names=fix(rec.given_names), family_name=fix(rec.family_name))
+    if rule == "comma_cedilla":
+        return replace(
+            rec,
+            given_names=rec.given_names.translate(_COMMA_CEDILLA),
+            family_name=rec.family_name.translate(_COMMA_CEDILLA),
+        )
+    if rule == "arabic_spelling":
+        given = " ".join(rng.choice(ARABIC_SPELLINGS.get(g, [g])) for g in rec.given_names.split())
+        family = rec.family_name
+        if rng.random() < 0.5:
+            bare = family.removeprefix("Al-")
+            family = rng.choice(ARABIC_SPELLINGS.get(bare, [family]))
+        return replace(rec, given_names=given, family_name=family)
+    if rule == "arabic_article":
+        bare = rec.family_name.removeprefix("Al-")
+        return replace(rec, family_name=rng.choice([f"El {bare}", f"Al {bare}", bare, f"Al{bare.lower()}"]))
+    if rule == "arabic_script":
+        given = " ".join(ARABIC_SCRIPT.get(g, g) for g in rec.given_names.split())
+        return replace(
+            rec, given_names=given, family_name=ARABIC_SCRIPT.get(rec.family_name, rec.family_name)
+        )
+    if rule in ("swap_names", "hungarian_order"):
+        return replace(rec, given_names=rec.family_name, family_name=rec.given_names)
+    if rule == "second_given":
+        parts = rec.given_names.split()
+        if len(parts) > 1:
+            return replace(rec, given_names=parts[0])
+        extra = _latin(p.nat, _zipf_choice(rng, NAMES[p.nat][p.sex]))
+        if extra == parts[0]:
+            return rec
+        return replace(rec, given_names=f"{parts[0]} {extra}")
+    if rule == "double_family":
+        if "-" in rec.family_name:
+            return replace(rec, family_name=rec.family_name.split("-")[0])
+        other = _latin(p.nat, _female_family(p.nat, _family_choice(rng, p.nat)))
+        return replace(rec, family_name=f"{rec.family_name}-{other}")
+    if rule == "typo":
+        if rng.random() < 0.6:
+            return replace(rec, family_name=_typo(rng, rec.family_name))
+        parts = rec.given_names.split()
+        parts[0] = _typo(rng, parts[0])
+        return replace(rec, given_names=" ".join(parts))
+    date = rec.birth_date
+    if rule == "date_swap" and date and date.is_full and date.day and date.month:
+        if date.day <= 12 and date.day != date.month:
+            return replace(rec, birth_date=PartialDate(date.year, date.day, date.month))
+        return rec
+    if rule == "date_partial" and date and date.year:
+        kind = rng.choices(["year", "placeholder", "year_month", "missing"], [0.35, 0.35, 0.2, 0.1])[0]
+        if kind == "year":
+            return replace(rec, birth_date=PartialDate(date.year))
+        if kind == "year_month" and date.month:
+            return replace(rec, birth_date=PartialDate(date.year, date.month))
+        if kind == "missing":
+            return replace(rec, birth_date=None)
+        return replace(rec, birth_date=PartialDate(date.year, 1, 1, placeholder=True))
+    if rule == "date_typo" and date and date.is_full and date.year and date.month and date.day:
+        # One digit mistyped: the last digit of the year or of the day.
+        for _ in range(10):
+            if rng.random() < 0.5:
+                year, day = date.year - date.year % 10 + rng.randrange(10), date.day
+            else:
+                year, day = date.year, date.day - date.day % 10 + rng.randrange(10)
+            try:
+                typo = PartialDate(year, date.month, day)
+            except ValueError:
+                continue
+            if typo != date and not typo.placeholder:
+                return replace(rec, birth_date=typo)
+        return rec
+    if rule == "moved":
+        street, postcode, city = gen.moved_address((rec.street, rec.postcode, rec.city))
+        return replace(rec, street=street, postcode=postcode, city=city)
+    return rec
+
+
+def _duplicate(gen: _Generator, p: _Person, rec: PersonRecord, rid: str) -> PersonRecord:
+    rng = gen.rng
+    rules = [
+        (name, weight)
+        for name, (nats, weight) in VARIANT_RULES.items()
+        if nats == "*" or p.nat in nats.split()
+    ]
+    n_variants = rng.choices([1, 2, 3], [0.5, 0.35, 0.15])[0]
+    chosen: list[str] = []
+    while len(chosen) < n_variants:
+        name = rng.choices([r[0] for r in rules], [r[1] for r in rules])[0]
+        if name.startswith("date_") and any(c.startswith("date_") for c in chosen):
+            continue  # one thing wrong with the date is enough
+        if name not in chosen:
+            chosen.append(name)
+    dup = replace(rec, id=rid)
+    # Script and transliteration first, so that typos etc. apply to what the clerk typed.
+    order = list(VARIANT_RULES)
+    for name in sorted(chosen, key=order.index):
+        dup = _variant(gen, p, dup, name)
+    if rng.random() < 0.08:
+        dup = replace(dup, sex="")
+    if rng.random() < 0.08:
+        dup = replace(dup, nationality="")
+    return dup
+
+
+def generate(
+    n_persons: int, *, duplicate_rate: float = 0.3, seed: int = 1, reference_year: int = 2025
+) -> tuple[list[PersonRecord], set[frozenset[str]]]:
+    """``n_persons`` distinct people; for about ``duplicate_rate`` of them a second record.
+
+    Returns the shuffled records and the true duplicate pairs (as frozensets of two ids).
+    Deterministic for a given seed.
+    """
+    gen = _Generator(seed, reference_year)
+    rng = gen.rng
+    people: list[_Person] = []
+    while len(people) < n_persons:
+        people.extend(gen.household())
+    people = people[:n_persons]
+    ids = rng.sample(range(1_000_000, 10_000_000), n_persons + n_persons)
+    records: list[PersonRecord] = []
+    pairs: set[frozenset[str]] = set()
+    next_id = iter(ids)
+    for p in people:
+        rec = _base_record(p, f"P{next(next_id)}")
+        records.append(rec)
+        if rng.random() < duplicate_rate:
+            dup = _duplicate(gen, p, rec, f"P{next(next_id)}")
+            records.append(dup)
+            pairs.add(frozenset((rec.id, dup.id)))
+    rng.shuffle(records)
+    return records, pairs
+
+
+CSV_COLUMNS = [
+    "id",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "nationality",
+    "street",
+    "postcode",
+    "city",
+    "birth_name",
+]
+
+
+def format_date(date: PartialDate | None) -> str:
+    """Register style: DD.MM.YYYY with 00 for unknown parts; year-month as YYYY-MM."""
+    if date is None:
+        return ""
+    if date.year and date.month and not date.day:
+        return f"{date.year:04d}-{date.month:02d}"
+    return str(date)
+
+
+def write_csv(records: Iterable[PersonRecord], target: str | Path | IO[str]) -> None:
+    """Write records in the input format of ``manage.py match_records`` (UTF-8, header row)."""
+
+    def _write(fh: IO[str]) -> None:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for r in records:
+            writer.writerow(
+                [
+                    r.id,
+                    r.given_names,
+                    r.family_name,
+                    format_date(r.birth_date),
+                    r.sex,
+                    r.nationality,
+                    r.street,
+                    r.postcode,
+                    r.city,
+                    r.birth_name,
+                ]
+            )
+
+    if isinstance(target, (str, Path)):
+        with open(target, "w", encoding="utf-8", newline="") as fh:
+            _write(fh)
+    else:
+        _write(target)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from lotse.people.countries import country_name, language_name
+
+register = template.Library()
+
+
+@register.filter
+def country(code: str) -> str:
+    return country_name(code) if code else ""
+
+
+@register.filter
+def language(code: str) -> str:
+    return language_name(code) if code else ""
+
+
+@register.filter
+def pair(first: Any, second: Any) -> list[Any]:
+    return [first, second]

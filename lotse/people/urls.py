@@ -1,0 +1,15 @@
+from django.urls import path
+
+from lotse.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("neu/", views.person_create, name="person_create"),
+    path("dubletten/", views.duplicate_pairs, name="duplicate_pairs"),
+    path("dubletten/suche/", views.person_duplicates, name="person_duplicates"),
+    path("<int:person_id>/", views.person_detail, name="person_detail"),
+    path("<int:person_id>/bearbeiten/", views.person_edit, name="person_edit"),
+    path("<int:person_id>/zusammenfuehren/<int:other_id>/", views.person_merge, name="person_merge"),
+]

@@ -1,0 +1,178 @@
+"""The register pages: list, intake with live duplicates, detail, edit, merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from lotse.core.models import AuditEvent
+from lotse.people.models import Person
+
+from .conftest import NEUSTADT
+
+pytestmark = pytest.mark.django_db
+
+INTAKE = {
+    "given_names": "Stefan",
+    "family_name": "Popescu",
+    "birth_date": "14.03.1988",
+    "sex": "m",
+    "nationalities": "RO",
+    "languages": "ro, de",
+    "street": "Naumburger Straße",
+    "house_number": "12",
+    "postcode": "06667",
+    "city": "Weißenfels",
+    "dwelling_label": "EG rechts",
+}
+
+
+@pytest.mark.parametrize(
+    "persona", ["outreach", "school_county", "partner", "head", "dpo", "admin", "outsider"]
+)
+def test_register_pages_are_404_without_register_access(personas, client_for, register, persona):
+    person = register("Ana", "Pop", "1990")
+    client = client_for(getattr(personas, persona))
+    for url in [
+        "/personen/",
+        "/personen/neu/",
+        f"/personen/{person.pk}/",
+        f"/personen/{person.pk}/bearbeiten/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.post("/personen/dubletten/suche/", {"family_name": "Pop"}).status_code == 404
+
+
+def test_intake_creates_the_person_with_address(personas, client_for):
+    response = client_for(personas.clearing).post("/personen/neu/", INTAKE)
+    person = Person.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/personen/{person.pk}/"
+    assert person.nationalities == ["RO"] and person.languages == ["ro", "de"]
+    assert str(person.dwelling.building) == "Naumburger Straße 12, 06667 Weißenfels"
+
+
+def test_intake_bad_input_names_each_problem_in_german_and_saves_nothing(personas, client_for):
+    bad = {
+        **INTAKE,
+        "birth_date": "31.02.1988",
+        "nationalities": "RO, XX",
+        "languages": "klingonisch",
+        "house_number": "",
+    }
+    response = client_for(personas.clearing).post("/personen/neu/", bad)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "31.02.1988" in html
+    assert "Unbekannter Ländercode: XX" in html
+    assert "Unbekannter Sprachcode: klingonisch" in html
+    assert "Bitte die Anschrift vollständig angeben" in html
+    assert not Person.objects.exists()
+
+
+def test_live_duplicate_panel_finds_other_spellings(personas, client_for, register):
+    existing = register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT)
+    response = client_for(personas.clearing).post(
+        "/personen/dubletten/suche/",
+        {"given_names": "Stefan", "family_name": "Popescu", "birth_date": "14.03.1988"},
+    )
+    html = response.content.decode()
+    assert f"/personen/{existing.pk}/" in html
+    assert "sehr wahrscheinlich dieselbe Person" in html
+
+
+def test_intake_stops_at_a_likely_duplicate_until_the_clerk_confirms(personas, client_for, register):
+    register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT)
+    client = client_for(personas.clearing)
+    first = client.post("/personen/neu/", INTAKE)
+    assert first.status_code == 400
+    assert "sehr wahrscheinlich schon dieselbe Person" in first.content.decode()
+    assert Person.objects.count() == 1
+    confirmed = client.post("/personen/neu/", {**INTAKE, "duplicates_checked": "on"})
+    assert confirmed.status_code == 302
+    assert Person.objects.count() == 2
+
+
+def test_twin_is_not_flagged_as_duplicate(personas, client_for, register):
+    register("Ana", "Popescu", "14.03.2015", address=NEUSTADT)
+    response = client_for(personas.clearing).post(
+        "/personen/neu/",
+        {**INTAKE, "given_names": "Ioana", "birth_date": "14.03.2015", "sex": "f"},
+    )
+    assert response.status_code == 302
+
+
+def test_detail_is_audited_and_lists_possible_duplicates(personas, client_for, register):
+    a = register("Георги", "Иванов", "12.05.1979")
+    b = register("Georgi", "Ivanov", "12.05.1979")
+    html = client_for(personas.clearing).get(f"/personen/{a.pk}/").content.decode()
+    assert f"/personen/{a.pk}/zusammenfuehren/{b.pk}/" in html
+    assert AuditEvent.objects.filter(action="view", object_id=str(a.pk), actor=personas.clearing).exists()
+
+
+def test_merge_page_merges_the_chosen_way(personas, client_for, register):
+    a = register("Mohammed", "Al-Hassan", "03.07.1992")
+    b = register("Muhammad", "El Hassan", "03.07.1992", register_id="MR-1")
+    client = client_for(personas.clearing)
+    page = client.get(f"/personen/{a.pk}/zusammenfuehren/{b.pk}/")
+    assert "Welcher Eintrag bleibt?" in page.content.decode()
+    missing_choice = client.post(f"/personen/{a.pk}/zusammenfuehren/{b.pk}/", {})
+    assert missing_choice.status_code == 400
+    done = client.post(f"/personen/{a.pk}/zusammenfuehren/{b.pk}/", {"kept": b.pk})
+    assert done["Location"] == f"/personen/{b.pk}/"
+    a.refresh_from_db()
+    assert a.merged_into_id == b.pk
+    # The old address of the merged record leads to the one that stayed.
+    assert client.get(f"/personen/{a.pk}/")["Location"] == f"/personen/{b.pk}/"
+
+
+def test_housing_inspector_reads_but_cannot_edit(personas, client_for, register):
+    person = register("Ana", "Pop", "1990")
+    client = client_for(personas.housing)
+    assert client.get(f"/personen/{person.pk}/").status_code == 200
+    assert "Bearbeiten" not in client.get(f"/personen/{person.pk}/").content.decode()
+    assert client.get(f"/personen/{person.pk}/bearbeiten/").status_code == 404
+    assert client.get("/personen/neu/").status_code == 404
+    assert client.post("/personen/neu/", INTAKE).status_code == 404
+
+
+def test_edit_changes_are_saved_and_audited(personas, client_for, register):
+    person = register("Ana", "Pop", "1990")
+    response = client_for(personas.clearing).post(
+        f"/personen/{person.pk}/bearbeiten/", {**INTAKE, "given_names": "Ana", "family_name": "Popa"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.family_name == "Popa"
+    event = AuditEvent.objects.filter(object_id=str(person.pk), action="update").latest("id")
+    assert event.changes["family_name"] == ["Pop", "Popa"]
+
+
+def test_list_search_and_constant_queries(personas, client_for, register, django_assert_num_queries):
+    for i in range(3):
+        register(f"Ana{i}", "Pop", "1990", address=NEUSTADT)
+    client = client_for(personas.clearing)
+    client.get("/personen/")
+    # session, user+organisation, memberships, their organisations, count, page rows with
+    # dwelling and building, session renewal (savepoint, update, release)
+    with django_assert_num_queries(9):
+        html = client.get("/personen/?q=pop").content.decode()
+    assert html.count("/personen/") >= 3
+    for i in range(3, 8):
+        register(f"Ana{i}", "Pop", "1990", address=NEUSTADT)
+    with django_assert_num_queries(9):
+        client.get("/personen/?q=pop")
+    assert "Niemand im Register" in client.get("/personen/?q=zzz").content.decode()
+
+
+def test_duplicate_work_list_shows_recent_pairs_once(
+    personas, client_for, register, django_assert_max_num_queries
+):
+    a = register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT)
+    b = register("Stefan", "Popescu", "1988", address=NEUSTADT)
+    register("Ioana", "Popescu", "14.03.2015", address=NEUSTADT)  # a daughter, not a duplicate
+    client = client_for(personas.clearing)
+    client.get("/")
+    with django_assert_max_num_queries(12):
+        html = client.get("/personen/dubletten/").content.decode()
+    assert html.count(f"/personen/{min(a.pk, b.pk)}/zusammenfuehren/{max(a.pk, b.pk)}/") == 1
+    assert "Ioana" not in html
+    assert client_for(personas.outreach).get("/personen/dubletten/").status_code == 404
