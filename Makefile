@@ -21,11 +21,15 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.installed
 
+# The task worker (register imports) runs in the background beside the dev server; the trap
+# stops it when runserver ends, also on Ctrl+C.
 run: install
 	export LOTSE_DEBUG=1 LOTSE_DEMO=1; \
 	$(MANAGE) migrate --noinput -v 0 && \
 	$(MANAGE) load_blueprint weissenfels --demo --if-empty && \
-	$(MANAGE) demo_logins && \
+	$(MANAGE) demo_logins || exit 1; \
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	echo "Lotse läuft auf http://127.0.0.1:$(PORT)/ (Beenden mit Strg+C)" && \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -75,9 +75,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "lotse.core",
     "lotse.accounts",
     "lotse.people",
+    "lotse.clearing",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +266,28 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Background tasks -------------------------------------------------------------
+# django-tasks (the Django 6 tasks API). "database" (default): tasks wait in the database
+# until the worker (`manage.py db_worker`, see docs/betrieb.md) runs them. "immediate": they
+# run at once inside the web request – only for very small installations without a worker.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+LOTSE_TASKS_BACKEND = os.environ.get("LOTSE_TASKS_BACKEND", "").strip() or "database"
+if LOTSE_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"LOTSE_TASKS_BACKEND={LOTSE_TASKS_BACKEND!r}: erwartet wird database oder immediate "
+        "(expected database or immediate)."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[LOTSE_TASKS_BACKEND]}}
+
+# --- Register import --------------------------------------------------------------
+# Largest file the Clearingstelle may upload (megabytes); the reverse proxy must allow it too.
+LOTSE_IMPORT_MAX_MB = int(os.environ.get("LOTSE_IMPORT_MAX_MB", "20"))
+# Uploaded files wait here (outside the web root) until the import is done or discarded.
+LOTSE_IMPORT_DIR = VAR_DIR / "imports"
 
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("LOTSE_EMAIL_HOST", "")

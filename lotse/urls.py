@@ -6,6 +6,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("personen/", include("lotse.people.urls")),
+    path("clearingstelle/", include("lotse.clearing.urls")),
     path("", include("lotse.accounts.urls")),
 ]
 

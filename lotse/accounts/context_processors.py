@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     capabilities = policy.capabilities(user)
     if policy.register_organisation_ids(user, Capability.VIEW_CASES):
         items.append((_("Personen"), reverse("people:person_list")))
+    if policy.register_organisation_ids(user, Capability.EDIT_CASES):
+        items.append((_("Melderegister-Import"), reverse("clearing:import_list")))
     if Capability.VIEW_AUDIT in capabilities:
         items.append((_("Zugriffsprotokoll"), reverse("accounts:audit_log")))
     if Capability.MANAGE_USERS in capabilities:

@@ -1,0 +1,159 @@
+"""Write ``melderegister_beispiel.csv``: a made-up export of the registration office for the demo.
+
+Run once (the file is in the repository); the output is the same on every run::
+
+    LOTSE_DEBUG=1 .venv/bin/python -m lotse.clearing.demo.make_sample
+
+24 rows are persons of the demo register (``load_blueprint weissenfels --demo`` loads
+``generate(320, duplicate_rate=0.05, seed=2022)`` with the record id as register id): 14 as the
+register has them, 10 with news – moved house, a birth date now complete, a name after marriage,
+a move-in date the register now knows. 36 rows are new arrivals from ``generate(…, seed=2023)``.
+The export looks like one from a registration office: semicolons, German headers, country
+names instead of codes, and two columns Lotse does not take (Familienstand, Auskunftssperre).
+Nothing here is real personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+TARGET = Path(__file__).with_name("melderegister_beispiel.csv")
+HEADER = [
+    "Ordnungsmerkmal",
+    "Familienname",
+    "Vornamen",
+    "Geburtsname",
+    "Geburtsdatum",
+    "Geschlecht",
+    "Staatsangehörigkeit",
+    "Familienstand",
+    "Straße",
+    "Hausnummer",
+    "PLZ",
+    "Wohnort",
+    "Wohnungslage",
+    "Einzugsdatum",
+    "Zuzug aus",
+    "Auskunftssperre",
+]
+COUNTRY = {
+    "RO": "Rumänien",
+    "BG": "Bulgarien",
+    "PL": "Polen",
+    "UA": "Ukraine",
+    "RU": "Russische Föderation",
+    "HU": "Ungarn",
+    "SY": "Syrien",
+    "TR": "Türkei",
+    "DE": "Deutschland",
+}
+NEW_STREETS = [
+    ("Merseburger Straße", "06667"),
+    ("Zeitzer Straße", "06667"),
+    ("Promenade", "06667"),
+    ("Langendorfer Straße", "06667"),
+    ("Friedrichstraße", "06667"),
+]
+DWELLINGS = ["EG links", "EG rechts", "1. OG links", "1. OG rechts", "2. OG links", "2. OG rechts", "DG"]
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _marital_status(birth_date: Any, rng: random.Random) -> str:
+    if birth_date is None or birth_date.year is None or birth_date.year > 2006:
+        return "ledig"
+    return rng.choice(["ledig", "verheiratet", "verheiratet", "geschieden"])
+
+
+def _row(register_id: str, data: Any, *, move_in: dt.date | None, rng: random.Random) -> list[str]:
+    from lotse.people.synthetic import format_date
+
+    values = data.values
+    address = data.address
+    nationality = (values.get("nationalities") or [""])[0]
+    return [
+        register_id,
+        data.family_name,
+        data.given_names,
+        values.get("birth_name", ""),
+        format_date(data.birth_date),
+        {"f": "w", "m": "m"}.get(values.get("sex", ""), "x"),
+        COUNTRY.get(nationality, ""),
+        _marital_status(data.birth_date, rng),
+        address.street if address else "",
+        address.house_number if address else "",
+        address.postcode if address else "",
+        address.city if address else "",
+        address.dwelling_label if address else "",
+        _date(move_in),
+        COUNTRY.get(values.get("previous_country", ""), ""),
+        "nein",
+    ]
+
+
+def build() -> list[list[str]]:
+    from lotse.people.blueprint import _input
+    from lotse.people.matching import PartialDate
+    from lotse.people.synthetic import generate
+
+    rng = random.Random(2022)  # noqa: S311 - seeded demo data, no secret
+    register = [(record, _input(record, rng)) for record in generate(320, duplicate_rate=0.05, seed=2022)[0]]
+    known_ids = {record.id for record, _data in register}
+    pick = random.Random(4711)  # noqa: S311
+    candidates = [
+        (record, data) for record, data in register if data.address and data.address.city == "Weißenfels"
+    ]
+    chosen = pick.sample(candidates, 24)
+    rows: list[list[str]] = []
+    for number, (record, data) in enumerate(chosen):
+        move_in: dt.date | None = None
+        address = data.address
+        assert address is not None
+        if number < 4:  # moved within the town
+            address.street, address.postcode = NEW_STREETS[number]
+            address.house_number = str(pick.randint(1, 60))
+            address.dwelling_label = pick.choice(DWELLINGS)
+            move_in = dt.date(2025, pick.randint(7, 10), pick.randint(1, 28))
+        elif number < 6 and data.birth_date and data.birth_date.year:  # the full birth date is known now
+            data.birth_date = PartialDate(data.birth_date.year, pick.randint(1, 12), pick.randint(1, 28))
+        elif number == 6 and data.values.get("sex") == "f":  # married
+            data.values["birth_name"] = data.family_name
+            data.family_name = "Popa"
+        elif number < 10:  # the register now has the move-in date
+            move_in = dt.date(2024, pick.randint(1, 12), pick.randint(1, 28))
+        rows.append(_row(record.id, data, move_in=move_in, rng=pick))
+
+    arrivals = [
+        record for record in generate(40, duplicate_rate=0.0, seed=2023)[0] if record.id not in known_ids
+    ]
+    arrival_rng = random.Random(2023)  # noqa: S311
+    for record in arrivals[:36]:
+        data = _input(record, arrival_rng)
+        move_in = dt.date(2025, pick.randint(8, 10), pick.randint(1, 28))
+        rows.append(_row(record.id, data, move_in=move_in, rng=pick))
+    pick.shuffle(rows)
+    return rows
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lotse.settings")
+    import django
+
+    django.setup()
+    rows = build()
+    with TARGET.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.writer(target, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    print(f"{len(rows)} Zeilen nach {TARGET}")
+
+
+if __name__ == "__main__":
+    main()

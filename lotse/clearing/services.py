@@ -1,0 +1,532 @@
+"""Writes of the Clearingstelle: the register import from upload to the last processed row.
+
+The steps, each a service that checks the register right and audits what it changes:
+
+1. ``register_import_create`` keeps the uploaded file (outside the web root, under a random
+   name), reads it once as a table and guesses the column mapping from the headers;
+2. ``register_import_map`` sets the mapping and checks *every* row; any error keeps the
+   import from starting, so a bad file writes nothing;
+3. ``register_import_start`` queues the background task (again after an interruption);
+4. ``register_import_process`` – the task – upserts the persons in chunks, each chunk one
+   transaction together with the progress counters. The register's record id is the key, so a
+   second run or a resumed run creates nobody twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.accounts import policy
+from lotse.accounts.models import Organisation
+from lotse.accounts.roles import Capability
+from lotse.clearing import register_files
+from lotse.clearing.models import RegisterImport
+from lotse.clearing.register_files import FileFormat, FileProblem, Record
+from lotse.clearing.register_import import (
+    ImportRow,
+    RowValidator,
+    changed_keys,
+    guess_mapping,
+    mapping_problems,
+)
+from lotse.core.audit import current_request_id
+from lotse.core.services import audited_create, audited_update
+from lotse.people import services as people_services
+from lotse.people.matching import PartialDate
+from lotse.people.models import Person
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200
+MAX_STORED_ERRORS = 1000
+MAX_LISTED_CHANGES = 100
+MAX_NOTES = 100
+_LOOKUP_BATCH = 500
+# Seconds between chunks on SQLite, so that web requests get the write lock in between.
+SQLITE_PAUSE = 0.1
+
+
+class Superseded(Exception):
+    """The import was restarted (a newer attempt runs) or discarded: this run stops."""
+
+
+def _require_import_right(actor: Any, organisation_id: int) -> None:
+    # ``actor=None`` is the system (the clean-up command); people need the register write right.
+    if actor is not None and organisation_id not in policy.register_organisation_ids(
+        actor, Capability.EDIT_CASES
+    ):
+        raise PermissionDenied
+
+
+def max_upload_bytes() -> int:
+    return int(settings.LOTSE_IMPORT_MAX_MB) * 1024 * 1024
+
+
+def import_dir() -> Path:
+    directory = Path(settings.LOTSE_IMPORT_DIR)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return directory
+
+
+def _delete_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _store(upload: File) -> tuple[str, Path, str, int]:
+    """Write the upload under a random name, readable only by Lotse: (token, path, sha256, size)."""
+    token = secrets.token_hex(16)
+    path = import_dir() / token
+    digest = hashlib.sha256()
+    size = 0
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as target:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            if size > max_upload_bytes():
+                break
+            digest.update(chunk)
+            target.write(chunk)
+    if size > max_upload_bytes():
+        _delete_file(path)
+        raise ValidationError(_too_large())
+    return token, path, digest.hexdigest(), size
+
+
+def _too_large() -> str:
+    return _("Die Datei ist größer als %(mb)s MB. Bitte teilen Sie den Export in kleinere Dateien.") % {
+        "mb": settings.LOTSE_IMPORT_MAX_MB
+    }
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _verify_file(register_import: RegisterImport) -> None:
+    path = register_import.file_path
+    if not path.exists() or _file_digest(path) != register_import.file_sha256:
+        raise ValidationError(
+            _(
+                "Die hochgeladene Datei ist nicht mehr vorhanden oder verändert. "
+                "Bitte laden Sie sie erneut hoch."
+            )
+        )
+
+
+def _format(register_import: RegisterImport) -> FileFormat:
+    return FileFormat(register_import.kind, register_import.encoding, register_import.delimiter)
+
+
+# --- 1. upload -------------------------------------------------------------------------------
+
+
+def register_import_create(*, actor: Any, organisation: Organisation, upload: File) -> RegisterImport:
+    """Keep the file and read it as a table; an unreadable file leaves nothing behind."""
+    _require_import_right(actor, organisation.pk)
+    name = Path(upload.name or "").name[:255]
+    try:
+        kind = register_files.kind_for_name(name)
+    except FileProblem as problem:
+        raise ValidationError(str(problem)) from None
+    if (upload.size or 0) > max_upload_bytes():
+        raise ValidationError(_too_large())
+    token, path, sha256, size = _store(upload)
+    try:
+        inspection = register_files.inspect(path, kind)
+        with transaction.atomic():
+            return audited_create(
+                actor=actor,
+                instance=RegisterImport(
+                    organisation=organisation,
+                    created_by=actor,
+                    file_name=name,
+                    file_token=token,
+                    file_sha256=sha256,
+                    file_size=size,
+                    kind=kind,
+                    encoding=inspection.format.encoding,
+                    delimiter=inspection.format.delimiter,
+                    sheet_name=inspection.sheet_name[:100],
+                    sheet_count=inspection.sheet_count,
+                    columns=inspection.header,
+                    mapping=guess_mapping(inspection.header),
+                    total_rows=inspection.total_rows,
+                ),
+            )
+    except FileProblem as problem:
+        _delete_file(path)
+        raise ValidationError(
+            _("Die Datei lässt sich nicht lesen. %(problem)s") % {"problem": problem}
+        ) from None
+    except BaseException:
+        _delete_file(path)
+        raise
+
+
+# --- 2. mapping and check of every row -----------------------------------------------------------
+
+
+def _existing_ids(organisation_id: int, register_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(register_ids), _LOOKUP_BATCH):
+        batch = register_ids[start : start + _LOOKUP_BATCH]
+        found.update(
+            register_id
+            for register_id in Person.objects.filter(
+                organisation_id=organisation_id, register_id__in=batch
+            ).values_list("register_id", flat=True)
+            if register_id
+        )
+    return found
+
+
+@transaction.atomic
+def register_import_map(
+    *, actor: Any, register_import: RegisterImport, mapping: dict[str, int]
+) -> RegisterImport:
+    """Set the column mapping and check every row of the file; nothing is written to the register.
+
+    Mapping problems (a required field without a column) raise ``ValidationError``; row
+    problems are stored on the import (status „Fehler in der Datei“), which then cannot start.
+    """
+    _require_import_right(actor, register_import.organisation_id)
+    register_import = RegisterImport.objects.select_for_update(of=("self",)).get(pk=register_import.pk)
+    if register_import.status not in RegisterImport.MAPPABLE:
+        raise ValidationError(
+            _("Dieser Import ist schon gestartet; die Zuordnung lässt sich nicht mehr ändern.")
+        )
+    width = len(register_import.columns)
+    mapping = {key: int(index) for key, index in mapping.items() if 0 <= int(index) < width}
+    problems = mapping_problems(mapping)
+    if problems:
+        raise ValidationError(problems)
+    _verify_file(register_import)
+
+    validator = RowValidator(register_import.columns, mapping)
+    errors: list[dict[str, Any]] = []
+    error_count = total = 0
+    try:
+        for record in register_files.read_records(register_import.file_path, _format(register_import)):
+            total += 1
+            _row, row_errors = validator.validate(record)
+            error_count += len(row_errors)
+            errors.extend(error.as_dict() for error in row_errors[: max(0, MAX_STORED_ERRORS - len(errors))])
+    except FileProblem as problem:
+        raise ValidationError(str(problem)) from None
+    existing = _existing_ids(register_import.organisation_id, list(validator.seen))
+    audited_update(
+        actor=actor,
+        instance=register_import,
+        data={
+            "mapping": mapping,
+            "status": RegisterImport.Status.INVALID if error_count else RegisterImport.Status.READY,
+            "row_errors": errors,
+            "error_count": error_count,
+            "total_rows": total,
+            "expected_existing": len(existing),
+            "expected_new": len(validator.seen) - len(existing),
+        },
+    )
+    return register_import
+
+
+# --- 3. start, restart, discard ------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_import_start(*, actor: Any, register_import: RegisterImport) -> RegisterImport:
+    """Queue the import; after an interruption, queue it again (it resumes where it stopped)."""
+    from lotse.clearing.tasks import run_register_import
+
+    _require_import_right(actor, register_import.organisation_id)
+    register_import = RegisterImport.objects.select_for_update(of=("self",)).get(pk=register_import.pk)
+    if not register_import.can_start:
+        if register_import.is_active:
+            raise ValidationError(_("Der Import läuft bereits."))
+        raise ValidationError(_("Dieser Import lässt sich nicht starten."))
+    _verify_file(register_import)
+    attempt = register_import.attempt + 1
+    audited_update(
+        actor=actor,
+        instance=register_import,
+        data={
+            "status": RegisterImport.Status.QUEUED,
+            "attempt": attempt,
+            "started_by": actor,
+            "started_at": register_import.started_at or timezone.now(),
+            "failure": "",
+        },
+    )
+    import_id = register_import.pk
+    transaction.on_commit(lambda: run_register_import.enqueue(import_id, attempt))
+    return register_import
+
+
+@transaction.atomic
+def register_import_discard(*, actor: Any, register_import: RegisterImport) -> RegisterImport:
+    """Give the import up and delete its file. Rows already imported stay in the register."""
+    _require_import_right(actor, register_import.organisation_id)
+    register_import = RegisterImport.objects.select_for_update(of=("self",)).get(pk=register_import.pk)
+    if not register_import.can_discard:
+        raise ValidationError(_("Dieser Import lässt sich nicht mehr verwerfen."))
+    audited_update(actor=actor, instance=register_import, data={"status": RegisterImport.Status.DISCARDED})
+    path = register_import.file_path
+    transaction.on_commit(lambda: _delete_file(path))
+    return register_import
+
+
+# --- 4. the run (background task) ------------------------------------------------------------
+
+
+def _partial_date_of(person: Person) -> PartialDate | None:
+    if person.birth_year is None:
+        return None
+    return PartialDate(person.birth_year, person.birth_month, person.birth_day, person.birth_date_placeholder)
+
+
+def person_input_for(row: ImportRow, person: Person | None) -> people_services.PersonInput:
+    """What the people services get for one row: the person as Lotse knows them (if at all),
+    with every mapped field as the register says. Unmapped fields stay as they are."""
+    values: dict[str, Any] = {}
+    birth_date = row.birth_date
+    if person is not None:
+        values = {name: getattr(person, name) for name in people_services.PERSON_FIELDS}
+        if "birth_date" not in row.mapped:
+            birth_date = _partial_date_of(person)
+    values.update(row.values)
+    values["register_id"] = row.register_id
+    address = row.address
+    if (
+        address is not None
+        and "dwelling_label" not in row.mapped
+        and person is not None
+        and person.dwelling is not None
+    ):
+        building = person.dwelling.building
+        if (building.street, building.house_number, building.postcode) == (
+            address.street,
+            address.house_number,
+            address.postcode,
+        ):
+            # The register does not say which flat; keep the one the Clearingstelle knows.
+            address.dwelling_label = person.dwelling.label
+    return people_services.PersonInput(
+        given_names=row.given_names,
+        family_name=row.family_name,
+        birth_date=birth_date,
+        address=address,
+        values=values,
+    )
+
+
+def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class RowFailed(Exception):
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(_("Zeile %(row)s: %(message)s") % {"row": row, "message": message})
+
+
+def _process_chunk(
+    import_id: int, attempt: int, actor: Any, records: list[Record], validator: RowValidator
+) -> None:
+    with transaction.atomic():
+        register_import = (
+            RegisterImport.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=import_id)
+        )
+        if register_import.attempt != attempt or register_import.status != RegisterImport.Status.RUNNING:
+            raise Superseded
+        rows: list[ImportRow] = []
+        for record in records:
+            row, errors = validator.validate(record)
+            if row is None:  # the file was checked before the start; this should not happen
+                raise RowFailed(record.row, "; ".join(str(error.message) for error in errors))
+            rows.append(row)
+        existing = {
+            person.register_id: person
+            for person in Person.objects.filter(
+                organisation_id=register_import.organisation_id,
+                register_id__in=[row.register_id for row in rows],
+            ).select_related("dwelling__building", "organisation")
+        }
+        created = updated = unchanged = skipped = 0
+        changed = list(register_import.changed_persons)
+        notes = list(register_import.notes)
+        for row in rows:
+            person = existing.get(row.register_id)
+            try:
+                if person is None:
+                    people_services.person_create(
+                        actor=actor,
+                        organisation=register_import.organisation,
+                        data=person_input_for(row, None),
+                    )
+                    created += 1
+                elif person.merged_into_id is not None:
+                    skipped += 1
+                    if len(notes) < MAX_NOTES:
+                        notes.append(
+                            {"row": row.row, "register_id": row.register_id, "kept": person.merged_into_id}
+                        )
+                else:
+                    changes = people_services.person_update(
+                        actor=actor, person=person, data=person_input_for(row, person)
+                    )
+                    if changes:
+                        updated += 1
+                        if len(changed) < MAX_LISTED_CHANGES:
+                            changed.append(
+                                {"person": person.pk, "row": row.row, "fields": changed_keys(changes)}
+                            )
+                    else:
+                        unchanged += 1
+            except ValidationError as error:
+                raise RowFailed(row.row, " ".join(error.messages)) from None
+        RegisterImport.objects.filter(pk=import_id).update(
+            processed_rows=F("processed_rows") + len(records),
+            created_count=F("created_count") + created,
+            updated_count=F("updated_count") + updated,
+            unchanged_count=F("unchanged_count") + unchanged,
+            skipped_count=F("skipped_count") + skipped,
+            changed_persons=changed,
+            notes=notes,
+            updated_at=timezone.now(),
+        )
+
+
+def _begin(import_id: int, attempt: int) -> RegisterImport | None:
+    with transaction.atomic():
+        register_import = (
+            RegisterImport.objects.select_for_update(of=("self",))
+            .select_related("started_by")
+            .get(pk=import_id)
+        )
+        if register_import.attempt != attempt or not register_import.is_active:
+            return None
+        if register_import.status == RegisterImport.Status.QUEUED:
+            audited_update(
+                actor=register_import.started_by,
+                instance=register_import,
+                data={"status": RegisterImport.Status.RUNNING},
+            )
+        return register_import
+
+
+def _finish(import_id: int, attempt: int, data: dict[str, Any]) -> None:
+    with transaction.atomic():
+        register_import = (
+            RegisterImport.objects.select_for_update(of=("self",))
+            .select_related("started_by")
+            .get(pk=import_id)
+        )
+        if register_import.attempt != attempt or not register_import.is_active:
+            return
+        audited_update(actor=register_import.started_by, instance=register_import, data=data)
+        if data.get("status") == RegisterImport.Status.DONE:
+            path = register_import.file_path
+            transaction.on_commit(lambda: _delete_file(path))
+
+
+def register_import_process(*, import_id: int, attempt: int) -> dict[str, int]:
+    """Run (or resume) an import: skip the rows already done, upsert the rest chunk by chunk.
+
+    Each chunk is one transaction with its progress counters, so after a crash the counters
+    say exactly which rows are in; a restart continues after them. Even a restart from the
+    first row would create nobody twice: persons are found by their register id.
+    """
+    register_import = _begin(import_id, attempt)
+    if register_import is None:
+        return {"superseded": 1}
+    actor = register_import.started_by
+    request_id = current_request_id.set(f"import-{import_id}-{attempt}")
+    try:
+        validator = RowValidator(register_import.columns, register_import.mapping)
+        records = register_files.read_records(register_import.file_path, _format(register_import))
+        for chunk in _batched(islice(records, register_import.processed_rows, None), CHUNK_SIZE):
+            _process_chunk(import_id, attempt, actor, chunk, validator)
+            if connection.vendor == "sqlite":
+                # SQLite has one writer. Without a pause the worker takes the lock again at
+                # once, and the web requests (which renew the session) wait for the whole run.
+                time.sleep(SQLITE_PAUSE)
+        _finish(import_id, attempt, {"status": RegisterImport.Status.DONE, "finished_at": timezone.now()})
+    except Superseded:
+        return {"superseded": 1}
+    except Exception as error:
+        logger.exception("register import %s (attempt %s) failed", import_id, attempt)
+        message = str(error) if isinstance(error, RowFailed | FileProblem | PermissionDenied) else ""
+        if isinstance(error, PermissionDenied):
+            message = _("Die Person, die den Import gestartet hat, darf das Register nicht mehr bearbeiten.")
+        _finish(
+            import_id,
+            attempt,
+            {
+                "status": RegisterImport.Status.FAILED,
+                "failure": message or _("Unerwarteter Fehler (%(kind)s).") % {"kind": type(error).__name__},
+            },
+        )
+        raise
+    finally:
+        current_request_id.reset(request_id)
+    register_import.refresh_from_db()
+    return {
+        "processed": register_import.processed_rows,
+        "created": register_import.created_count,
+        "updated": register_import.updated_count,
+        "unchanged": register_import.unchanged_count,
+        "skipped": register_import.skipped_count,
+    }
+
+
+def register_imports_clean_up(*, older_than: dt.timedelta) -> int:
+    """Discard imports left lying (not started, failed, or stalled) and delete their files.
+
+    Also removes files in the import folder that no open import refers to (an upload that
+    crashed half-way). Data minimisation: a register export should not outlive its use.
+    """
+    cutoff = timezone.now() - older_than
+    stale = RegisterImport.objects.filter(
+        status__in=[*RegisterImport.MAPPABLE, RegisterImport.Status.FAILED, *RegisterImport.ACTIVE],
+        updated_at__lt=cutoff,
+    )
+    discarded = 0
+    for register_import in stale:
+        if register_import.can_discard:
+            register_import_discard(actor=None, register_import=register_import)
+            discarded += 1
+    directory = import_dir()
+    open_tokens = set(
+        RegisterImport.objects.filter(
+            status__in=[*RegisterImport.MAPPABLE, RegisterImport.Status.FAILED, *RegisterImport.ACTIVE]
+        ).values_list("file_token", flat=True)
+    )
+    for path in directory.iterdir():
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        if path.is_file() and path.name not in open_tokens and modified < cutoff:
+            _delete_file(path)
+    return discarded

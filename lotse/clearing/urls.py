@@ -1,0 +1,15 @@
+from django.urls import path
+
+from lotse.clearing import views
+
+app_name = "clearing"
+
+urlpatterns = [
+    path("melderegister/", views.import_list, name="import_list"),
+    path("melderegister/neu/", views.import_upload, name="import_upload"),
+    path("melderegister/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("melderegister/<int:import_id>/zuordnung/", views.import_mapping, name="import_mapping"),
+    path("melderegister/<int:import_id>/starten/", views.import_start, name="import_start"),
+    path("melderegister/<int:import_id>/verwerfen/", views.import_discard, name="import_discard"),
+    path("melderegister/<int:import_id>/fortschritt/", views.import_progress, name="import_progress"),
+]

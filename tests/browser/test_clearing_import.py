@@ -1,0 +1,63 @@
+"""The register import as the Clearingstelle walks it, with axe on every page of the flow.
+
+The crawl in test_pages_accessible reaches only the list and the upload page (the demo has no
+imports yet); this test uploads the demo export and checks mapping, preview and result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from tests.browser.test_pages_accessible import Visitor, _report
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SAMPLE = Path(__file__).resolve().parents[2] / "lotse" / "clearing" / "demo" / "melderegister_beispiel.csv"
+
+
+def test_clearing_register_import_pages_are_accessible(
+    new_context: Callable[[], BrowserContext],
+    demo_site: LiveServer,
+    axe_script_url: str,
+    artifacts_dir: Path,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    settings.LOTSE_IMPORT_DIR = tmp_path / "imports"
+    # No worker in the test: the task runs at once inside the start request.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    person = Visitor(
+        new_context().new_page(), demo_site.url, axe_script_url, artifacts_dir / "clearing-import"
+    )
+    person.log_in("demo-clearing")
+    page = person.page
+    problems: list[str] = []
+    visited: list[str] = []
+
+    def check() -> None:
+        visited.append(page.url)
+        problems.extend(person.audit())
+
+    page.get_by_role("link", name="Melderegister-Import").click()
+    assert page.locator("h1").inner_text() == "Melderegister-Importe"
+    page.get_by_role("link", name="Export hochladen").click()
+    page.set_input_files("#id_file", str(SAMPLE))
+    page.get_by_role("button", name="Hochladen und weiter").click()
+    assert page.locator("h1").inner_text() == "Spalten zuordnen"
+    check()
+    page.get_by_role("button", name="Alle Zeilen prüfen").click()
+    assert "36 Personen sind neu, 24 stehen schon im Register" in page.content()
+    check()
+    page.get_by_role("button", name="Import starten (60 Zeilen)").click()
+    page.wait_for_selector("text=Der Import ist abgeschlossen")
+    assert "60 von 60 Zeilen" in page.content()
+    check()
+    page.get_by_role("link", name="Alle Importe").click()
+    check()
+    assert not problems, _report("Melderegister-Import", problems, visited)
