@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lotse.accounts",
     "lotse.people",
     "lotse.clearing",
+    "lotse.cases",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Personen"), reverse("people:person_list")))
     if policy.register_organisation_ids(user, Capability.EDIT_CASES):
         items.append((_("Melderegister-Import"), reverse("clearing:import_list")))
+        items.append((_("Ankunftsgespräche"), reverse("clearing:interview_list")))
+    if policy.register_organisation_ids(user, Capability.EDIT_CASES) or policy.has_capability(
+        user, Capability.VIEW_AGGREGATES, organisation_id=user.organisation_id
+    ):
+        items.append((_("Kennzahlen"), reverse("clearing:figures")))
     if Capability.VIEW_AUDIT in capabilities:
         items.append((_("Zugriffsprotokoll"), reverse("accounts:audit_log")))
     if Capability.MANAGE_USERS in capabilities:

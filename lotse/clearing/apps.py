@@ -5,3 +5,9 @@ class ClearingConfig(AppConfig):
     name = "lotse.clearing"
     label = "clearing"
     verbose_name = "Lotse: Clearingstelle"
+
+    def ready(self) -> None:
+        from lotse.clearing.signals import move_to_kept_person
+        from lotse.people.services import person_merged
+
+        person_merged.connect(move_to_kept_person, dispatch_uid="clearing-move-to-kept-person")

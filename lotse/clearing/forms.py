@@ -7,8 +7,11 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lotse.clearing.models import ArrivalInterview, InterviewChild
 from lotse.clearing.register_files import FileProblem, kind_for_name
 from lotse.clearing.register_import import FIELD_BY_KEY, field_choices
+from lotse.people.countries import language_name, parse_language_codes
+from lotse.people.models import Person
 
 
 class UploadForm(forms.Form):
@@ -94,3 +97,152 @@ class MappingForm(forms.Form):
 
     def column_fields(self) -> list[forms.BoundField]:
         return [self[f"spalte_{index}"] for index in range(len(self.columns))]
+
+
+# --- Arrival interviews ----------------------------------------------------------------------
+
+YES_NO = [("1", _("ja")), ("", _("nein"))]
+
+
+class InterviewForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Datum des Gesprächs"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    interpreter_used = forms.BooleanField(label=_("Mit Sprachmittlung"), required=False)
+    interpreter_language = forms.CharField(
+        label=_("Sprache der Sprachmittlung"),
+        required=False,
+        max_length=3,
+        help_text=_("ISO-639-Code, z. B. ro"),
+    )
+    languages = forms.CharField(
+        label=_("Gesprochene Sprachen"), required=False, help_text=_("ISO-639-Codes mit Komma, z. B. ro, de")
+    )
+    reason = forms.ChoiceField(label=_("Grund des Zuzugs"), choices=ArrivalInterview.Reason.choices)
+    further_adults = forms.ModelMultipleChoiceField(
+        label=_("Weitere Erwachsene des Haushalts im Gespräch"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    employed = forms.BooleanField(label=_("Erwerbstätig"), required=False)
+    employer = forms.CharField(label=_("Arbeitgeber"), required=False, max_length=200)
+    sector = forms.ChoiceField(
+        label=_("Branche"), choices=ArrivalInterview.Sector.choices, initial=ArrivalInterview.Sector.NONE
+    )
+    via_agency = forms.BooleanField(label=_("Über Agentur oder Subunternehmen beschäftigt"), required=False)
+    contract = forms.ChoiceField(
+        label=_("Art des Vertrags"),
+        choices=ArrivalInterview.Contract.choices,
+        initial=ArrivalInterview.Contract.NONE,
+    )
+    vocational_training = forms.BooleanField(label=_("Abgeschlossene Berufsausbildung"), required=False)
+    housing = forms.ChoiceField(label=_("Wohnsituation"), choices=ArrivalInterview.Housing.choices)
+    dwelling_persons = forms.IntegerField(label=_("Personen in der Wohnung"), min_value=1, max_value=99)
+    dwelling_area_m2 = forms.DecimalField(
+        label=_("Wohnfläche in m²"), required=False, min_value=1, max_digits=6, decimal_places=1
+    )
+    health_insurance = forms.ChoiceField(
+        label=_("Krankenversichert"),
+        choices=ArrivalInterview.Insurance.choices,
+        initial=ArrivalInterview.Insurance.UNKNOWN,
+    )
+    insurer = forms.CharField(label=_("Krankenkasse"), required=False, max_length=100)
+    needs = forms.MultipleChoiceField(
+        label=_("Bedarfe"),
+        choices=ArrivalInterview.Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notizen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Nur das Nötige. Notizen erscheinen nicht im Zugriffsprotokoll."),
+    )
+    material_topics = forms.MultipleChoiceField(
+        label=_("Themen"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    material_languages = forms.MultipleChoiceField(
+        label=_("Sprachen"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, household: list[Person], materials: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["further_adults"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Person.objects.filter(pk__in=[p.pk for p in household])
+        self.materials = materials
+        topics = list(dict.fromkeys(m.topic for m in materials))
+        languages = list(dict.fromkeys(m.language for m in materials))
+        self.fields["material_topics"].choices = [(t, t) for t in topics]  # type: ignore[attr-defined]
+        self.fields["material_languages"].choices = [  # type: ignore[attr-defined]
+            (code, f"{language_name(code)} ({code})") for code in languages
+        ]
+
+    def clean_languages(self) -> list[str]:
+        try:
+            return parse_language_codes(self.cleaned_data["languages"])
+        except ValueError as error:
+            raise forms.ValidationError(
+                gettext("Unbekannter Sprachcode: %(codes)s") % {"codes": error}
+            ) from None
+
+    def clean_interpreter_language(self) -> str:
+        value = self.cleaned_data["interpreter_language"].strip().lower()
+        if value:
+            try:
+                return parse_language_codes(value)[0]
+            except ValueError as error:
+                raise forms.ValidationError(
+                    gettext("Unbekannter Sprachcode: %(codes)s") % {"codes": error}
+                ) from None
+        return value
+
+    def chosen_materials(self) -> list[Any]:
+        topics = set(self.cleaned_data["material_topics"])
+        languages = set(self.cleaned_data["material_languages"])
+        return [m for m in self.materials if m.topic in topics and m.language in languages]
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = {
+            key: value
+            for key, value in self.cleaned_data.items()
+            if key not in ("further_adults", "material_topics", "material_languages")
+        }
+        if not data["employed"]:
+            data["sector"] = ArrivalInterview.Sector.NONE
+        return data
+
+
+class ChildForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Kind im Register"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("– freie Angabe –"),
+    )
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    age = forms.IntegerField(label=_("Alter"), required=False, min_value=0, max_value=25)
+    birth_year = forms.IntegerField(label=_("Geburtsjahr"), required=False, min_value=1990, max_value=2100)
+    school_status = forms.ChoiceField(label=_("Schule"), choices=InterviewChild.School.choices)
+    day_care_status = forms.ChoiceField(
+        label=_("Kita"), choices=InterviewChild.DayCare.choices, initial=InterviewChild.DayCare.NOT_APPLICABLE
+    )
+
+    def __init__(self, *args: Any, household: list[Person] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Person.objects.filter(pk__in=[p.pk for p in household or []])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("person") and not data.get("name"):
+            self.add_error("name", _("Bitte den Namen angeben oder das Kind im Register wählen."))
+        if data.get("age") is None and data.get("birth_year") is None:
+            self.add_error("age", _("Bitte Alter oder Geburtsjahr angeben."))
+        return data
+
+
+ChildFormSet = forms.formset_factory(ChildForm, extra=0, max_num=15, validate_max=True)

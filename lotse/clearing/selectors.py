@@ -6,18 +6,27 @@ write that register (the Clearingstelle) see them. Everyone else gets 404.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from lotse.accounts import policy
+from lotse.accounts.models import Unit
 from lotse.accounts.roles import Capability
 from lotse.clearing import register_files
-from lotse.clearing.models import RegisterImport
+from lotse.clearing.models import (
+    ArrivalInterview,
+    InformationMaterial,
+    InterviewChild,
+    RegisterImport,
+    RoutingRules,
+)
 from lotse.clearing.register_files import FileProblem
 from lotse.clearing.register_import import PREVIEW_GROUPS, RowValidator, change_label
+from lotse.core.audit import audit_view
 from lotse.people.models import Person
 
 PREVIEW_ROWS = 20
@@ -141,3 +150,228 @@ def changed_persons_of(user: Any, register_import: RegisterImport) -> list[Chang
         )
         for entry in entries
     ]
+
+
+# --- Arrival interviews ----------------------------------------------------------------------
+
+
+def interview_organisation_ids(user: Any) -> set[int]:
+    """Organisations whose arrival interviews the user works with: the register writers only."""
+    return policy.register_organisation_ids(user, Capability.EDIT_CASES)
+
+
+def interviews_visible_to(user: Any) -> QuerySet[ArrivalInterview]:
+    return (
+        ArrivalInterview.objects.filter(organisation_id__in=interview_organisation_ids(user))
+        .select_related("person", "clerk")
+        .annotate(children_count=Count("children", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def get_interview_for(user: Any, interview_id: int, *, record_read: bool = True) -> ArrivalInterview:
+    interview = (
+        ArrivalInterview.objects.filter(organisation_id__in=interview_organisation_ids(user), pk=interview_id)
+        .select_related("person", "household", "clerk", "organisation")
+        .prefetch_related(
+            Prefetch("children", queryset=InterviewChild.objects.select_related("person")),
+            "further_adults",
+            "materials",
+        )
+        .first()
+    )
+    if interview is None:
+        raise Http404
+    if record_read:
+        audit_view(actor=user, obj=interview)
+    return interview
+
+
+def get_interview_person_for(user: Any, person_id: int) -> Person:
+    """A person of a register the user writes (to start an interview with), else 404."""
+    person = (
+        Person.objects.filter(
+            organisation_id__in=interview_organisation_ids(user), pk=person_id, merged_into__isnull=True
+        )
+        .select_related("household", "dwelling__building")
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def household_members(person: Person) -> list[Person]:
+    if person.household_id is None:
+        return []
+    return list(
+        Person.objects.filter(household_id=person.household_id, merged_into__isnull=True)
+        .exclude(pk=person.pk)
+        .order_by("birth_year", "pk")
+    )
+
+
+def materials_of(organisation_id: int) -> list[InformationMaterial]:
+    return list(
+        InformationMaterial.objects.filter(organisation_id=organisation_id).order_by("topic", "language")
+    )
+
+
+def routing_rules_of(organisation_id: int) -> dict[str, Any]:
+    rules = RoutingRules.objects.filter(organisation_id=organisation_id).first()
+    if rules is None:
+        return {"state_rules": {}, "routes": []}
+    return {"state_rules": rules.state_rules, "routes": rules.routes}
+
+
+# --- Figures (aggregates only) ---------------------------------------------------------------
+
+SUPPRESS_BELOW = 5
+NATIONALITIES = ("RO", "BG", "PL")
+SECTORS = ("food", "services", "logistics")
+
+
+def figures_organisation_ids(user: Any) -> set[int]:
+    """Clearingstelle staff, and holders of VIEW_AGGREGATES for their own organisation."""
+    ids = set(interview_organisation_ids(user))
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id and policy.has_capability(
+        user, Capability.VIEW_AGGREGATES, organisation_id=organisation_id
+    ):
+        ids.add(organisation_id)
+    return ids
+
+
+@dataclass
+class Cell:
+    count: int
+    base: int = 0
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count < SUPPRESS_BELOW
+
+    @property
+    def display(self) -> str:
+        return "<5" if self.suppressed else str(self.count)
+
+    @property
+    def share(self) -> str:
+        """Percent of ``base``, or „<5“ when the count is too small to show."""
+        if self.suppressed:
+            return "<5"
+        return f"{round(100 * self.count / self.base)} %" if self.base else "–"
+
+
+@dataclass
+class PeriodFigures:
+    label: str
+    interviews: Cell
+    adults: Cell
+    children: Cell
+    men: Cell
+    nationalities: dict[str, Cell]
+    other_nationality: Cell
+    sectors: dict[str, Cell]
+    no_job: Cell
+    no_training: Cell
+
+
+@dataclass
+class _Tally:
+    interviews: int = 0
+    adults: int = 0
+    children: int = 0
+    men: int = 0
+    nationalities: dict[str, int] = field(default_factory=dict)
+    sectors: dict[str, int] = field(default_factory=dict)
+    no_job: int = 0
+    no_training: int = 0
+
+    def cells(self, label: str) -> PeriodFigures:
+        known = sum(self.nationalities.get(code, 0) for code in NATIONALITIES)
+        return PeriodFigures(
+            label=label,
+            interviews=Cell(self.interviews),
+            adults=Cell(self.adults),
+            children=Cell(self.children),
+            men=Cell(self.men, self.adults),
+            nationalities={
+                code: Cell(self.nationalities.get(code, 0), self.adults) for code in NATIONALITIES
+            },
+            other_nationality=Cell(self.adults - known, self.adults),
+            sectors={code: Cell(self.sectors.get(code, 0), self.interviews) for code in SECTORS},
+            no_job=Cell(self.no_job, self.interviews),
+            no_training=Cell(self.no_training, self.interviews),
+        )
+
+
+@dataclass
+class Figures:
+    quarters: list[PeriodFigures]
+    months: list[tuple[str, Cell]]
+    total: PeriodFigures
+
+
+def _quarter(day: dt.date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def figures_for(user: Any) -> Figures:
+    """The Clearingstelle figures of the user's organisation; three queries whatever the size.
+
+    Adults are the interviewed person plus the further adults of the interview; work and
+    training are the interviewed person's. Counts below five are shown as „<5“.
+    """
+    ids = figures_organisation_ids(user)
+    if not ids:
+        raise Http404
+    interviews = list(
+        ArrivalInterview.objects.filter(organisation_id__in=ids)
+        .annotate(children_count=Count("children"))
+        .values_list(
+            "pk",
+            "held_on",
+            "person__sex",
+            "person__primary_nationality",
+            "employed",
+            "sector",
+            "vocational_training",
+            "children_count",
+        )
+        .order_by("held_on")
+    )
+    further: dict[int, list[tuple[str, str]]] = {}
+    for interview_id, sex, nationality in ArrivalInterview.further_adults.through.objects.filter(
+        arrivalinterview__organisation_id__in=ids
+    ).values_list("arrivalinterview_id", "person__sex", "person__primary_nationality"):
+        further.setdefault(interview_id, []).append((sex, nationality))
+    quarters: dict[str, _Tally] = {}
+    months: dict[str, int] = {}
+    total = _Tally()
+    for pk, held_on, sex, nationality, employed, sector, training, children in interviews:
+        adults = [(sex, nationality), *further.get(pk, [])]
+        months[f"{held_on:%m.%Y}"] = months.get(f"{held_on:%m.%Y}", 0) + 1
+        for tally in (quarters.setdefault(_quarter(held_on), _Tally()), total):
+            tally.interviews += 1
+            tally.adults += len(adults)
+            tally.children += children
+            tally.men += sum(1 for s, _n in adults if s == "m")
+            for _s, code in adults:
+                tally.nationalities[code] = tally.nationalities.get(code, 0) + 1
+            if employed:
+                tally.sectors[sector] = tally.sectors.get(sector, 0) + 1
+            else:
+                tally.no_job += 1
+            tally.no_training += 0 if training else 1
+    return Figures(
+        quarters=[tally.cells(label) for label, tally in quarters.items()],
+        months=[(label, Cell(count)) for label, count in months.items()],
+        total=total.cells(""),
+    )
+
+
+def units_by_slug(slugs: list[str]) -> dict[str, Unit]:
+    if not slugs:
+        return {}
+    return Unit.objects.prefetch_related("organisations").in_bulk(slugs, field_name="slug")

@@ -34,10 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.accounts import policy
-from lotse.accounts.models import Organisation
-from lotse.accounts.roles import Capability
+from lotse.accounts.models import Organisation, RegisterAccess, Unit
+from lotse.accounts.roles import Capability, capabilities_for
+from lotse.cases.services import referral_create
 from lotse.clearing import register_files
-from lotse.clearing.models import RegisterImport
+from lotse.clearing.models import ArrivalInterview, InformationMaterial, InterviewChild, RegisterImport
 from lotse.clearing.register_files import FileFormat, FileProblem, Record
 from lotse.clearing.register_import import (
     ImportRow,
@@ -46,7 +47,8 @@ from lotse.clearing.register_import import (
     guess_mapping,
     mapping_problems,
 )
-from lotse.core.audit import current_request_id
+from lotse.core.audit import audit_record, current_request_id
+from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
 from lotse.people import services as people_services
 from lotse.people.matching import PartialDate
@@ -530,3 +532,167 @@ def register_imports_clean_up(*, older_than: dt.timedelta) -> int:
         if path.is_file() and path.name not in open_tokens and modified < cutoff:
             _delete_file(path)
     return discarded
+
+
+# --- Arrival interviews ----------------------------------------------------------------------
+
+INTERVIEW_FIELDS = (
+    "held_on",
+    "interpreter_used",
+    "interpreter_language",
+    "languages",
+    "reason",
+    "employed",
+    "employer",
+    "sector",
+    "via_agency",
+    "contract",
+    "vocational_training",
+    "housing",
+    "dwelling_persons",
+    "dwelling_area_m2",
+    "health_insurance",
+    "insurer",
+    "needs",
+    "notes",
+)
+CHILD_FIELDS = ("person", "name", "age", "birth_year", "school_status", "day_care_status")
+
+
+def _require_interview_right(actor: Any, organisation_id: int) -> None:
+    # The same right as the register import: the unit that writes the register (Clearingstelle).
+    _require_import_right(actor, organisation_id)
+
+
+def clearing_unit_for(actor: Any, organisation_id: int) -> Any:
+    """The unit that holds the interview: the actor's register-writing unit (the Clearingstelle)."""
+
+    if actor is not None:
+        for membership in policy.memberships_of(actor):
+            unit = membership.unit
+            if (
+                unit.register_access == RegisterAccess.WRITE
+                and Capability.EDIT_CASES in capabilities_for(membership.role)
+                and organisation_id in {o.pk for o in unit.organisations.all()}
+            ):
+                return unit
+        raise PermissionDenied
+    return Unit.objects.filter(organisations=organisation_id, register_access=RegisterAccess.WRITE).first()
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    actor: Any,
+    person: Person,
+    data: dict[str, Any],
+    children: Iterable[dict[str, Any]] = (),
+    further_adults: Iterable[Person] = (),
+    materials: Iterable[Any] = (),
+    clerk: Any = None,
+) -> Any:
+    """Record an arrival interview with its children and the material handed out."""
+
+    _require_interview_right(actor, person.organisation_id)
+    values = {key: data[key] for key in INTERVIEW_FIELDS if key in data}
+    values["notes"] = (values.get("notes") or "").strip()
+    interview = audited_create(
+        actor=actor,
+        instance=ArrivalInterview(
+            organisation_id=person.organisation_id,
+            person=person,
+            household_id=person.household_id,
+            clerk=clerk or actor,
+            **values,
+        ),
+    )
+    adults = [p for p in further_adults if p.pk != person.pk]
+    if any(p.organisation_id != person.organisation_id for p in adults):
+        raise ValidationError(_("Weitere Erwachsene müssen im selben Register stehen."))
+    if adults:
+        interview.further_adults.set(adults)
+    chosen = [m for m in materials if m.organisation_id == person.organisation_id]
+    if chosen:
+        interview.materials.set(chosen)
+    for index, child in enumerate(children):
+        child_values = {key: child.get(key) for key in CHILD_FIELDS if key in child}
+        child_person = child_values.get("person")
+        if child_person is not None and child_person.organisation_id != person.organisation_id:
+            raise ValidationError(_("Das Kind %(n)s steht nicht im selben Register.") % {"n": index + 1})
+        try:
+            audited_create(actor=actor, instance=InterviewChild(interview=interview, **child_values))
+        except ValidationError as error:
+            raise ValidationError(
+                _("Kind %(n)s: %(errors)s") % {"n": index + 1, "errors": " ".join(error.messages)}
+            ) from None
+    if adults or chosen:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=interview,
+            changes={
+                "further_adults": [[], sorted(p.pk for p in adults)],
+                "materials": [[], sorted(m.pk for m in chosen)],
+            },
+        )
+    return interview
+
+
+@transaction.atomic
+def interview_route(*, actor: Any, interview: Any, confirmed: Iterable[tuple[Any, str]]) -> list[Any]:
+    """Create a referral („vorgeschlagen“) for each proposal the clerk confirmed.
+
+    ``confirmed`` holds (proposal, legal basis) pairs; a missing basis for a unit outside the
+    person's organisation raises ValidationError (see ``lotse.cases.services``).
+    """
+
+    _require_interview_right(actor, interview.organisation_id)
+    from_unit = clearing_unit_for(actor, interview.organisation_id)
+    pairs = list(confirmed)
+    units = Unit.objects.prefetch_related("organisations").in_bulk(
+        [proposal.to_unit for proposal, _basis in pairs], field_name="slug"
+    )
+    referrals = []
+    for proposal, basis in pairs:
+        to_unit = units.get(proposal.to_unit)
+        if to_unit is None:
+            raise ValidationError(
+                _("Unbekannte Einheit „%(slug)s“ in den Verweisungsregeln.") % {"slug": proposal.to_unit}
+            )
+        referrals.append(
+            referral_create(
+                actor=actor,
+                person=interview.person,
+                from_unit=from_unit,
+                to_unit=to_unit,
+                reason=proposal.reason,
+                legal_basis=basis,
+                due_date=interview.held_on + dt.timedelta(days=14),
+                interview=interview,
+            )
+        )
+    return referrals
+
+
+def materials_upsert(
+    *, organisation: Organisation, entries: list[dict[str, Any]], languages: list[str]
+) -> int:
+    """The information library from the blueprint (system write, no personal data)."""
+
+    count = 0
+    for entry in entries:
+        entry_languages = languages if entry.get("languages", "all") == "all" else entry["languages"]
+        for language in entry_languages:
+            material, _created = InformationMaterial.objects.update_or_create(
+                organisation=organisation,
+                slug=entry["slug"],
+                language=language,
+                defaults={
+                    "topic": entry["topic"],
+                    "title": entry["title"],
+                    "url": entry.get("url", "").replace("{language}", language),
+                },
+            )
+            material.full_clean()
+            count += 1
+    return count

@@ -12,4 +12,12 @@ urlpatterns = [
     path("melderegister/<int:import_id>/starten/", views.import_start, name="import_start"),
     path("melderegister/<int:import_id>/verwerfen/", views.import_discard, name="import_discard"),
     path("melderegister/<int:import_id>/fortschritt/", views.import_progress, name="import_progress"),
+    path("gespraeche/", views.interview_list, name="interview_list"),
+    path("gespraeche/neu/", views.interview_start, name="interview_start"),
+    path("gespraeche/neu/<int:person_id>/", views.interview_create, name="interview_create"),
+    path("gespraeche/neu/<int:person_id>/kind/", views.interview_child_row, name="interview_child_row"),
+    path("gespraeche/<int:interview_id>/", views.interview_detail, name="interview_detail"),
+    path("gespraeche/<int:interview_id>/verweisen/", views.interview_route, name="interview_route"),
+    path("kennzahlen/", views.figures, name="figures"),
+    path("kennzahlen/tabelle.xlsx", views.figures_download, name="figures_download"),
 ]

@@ -10,13 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lotse.accounts.models import User
+from lotse.cases.selectors import referrals_of_interview
+from lotse.cases.services import crosses_organisation
 from lotse.clearing import selectors, services
-from lotse.clearing.forms import MappingForm, UploadForm
-from lotse.clearing.models import RegisterImport
+from lotse.clearing.exports import figures_xlsx
+from lotse.clearing.forms import ChildFormSet, InterviewForm, MappingForm, UploadForm
+from lotse.clearing.models import ArrivalInterview, RegisterImport
+from lotse.clearing.routing import Proposal, facts_of, propose
+from lotse.people.selectors import person_search
 
 PAGE_SIZE = 25
 
@@ -141,3 +147,163 @@ def import_discard(request: HttpRequest, import_id: int) -> HttpResponse:
         raise Http404 from None
     messages.success(request, _("Der Import ist verworfen; die Datei ist gelöscht."))
     return redirect("clearing:import_list")
+
+
+# --- Arrival interviews ----------------------------------------------------------------------
+
+
+def _require_interview_right(request: HttpRequest) -> None:
+    if not selectors.interview_organisation_ids(request.user):
+        raise Http404
+
+
+@login_required
+def interview_list(request: HttpRequest) -> HttpResponse:
+    _require_interview_right(request)
+    page = Paginator(selectors.interviews_visible_to(request.user), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    return render(request, "clearing/interview_list.html", {"page": page})
+
+
+@login_required
+def interview_start(request: HttpRequest) -> HttpResponse:
+    """Pick the person: a name search over the register (htmx updates the results)."""
+    _require_interview_right(request)
+    query = request.GET.get("q", "").strip()
+    persons = list(person_search(request.user, query)[:20]) if query else []
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    template = "clearing/partials/interview_person_results.html" if htmx else "clearing/interview_start.html"
+    return render(request, template, {"query": query, "persons": persons})
+
+
+def _proposals(interview: ArrivalInterview) -> list[Proposal]:
+    return propose(facts_of(interview), selectors.routing_rules_of(interview.organisation_id))
+
+
+@login_required
+def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.get_interview_person_for(request.user, person_id)
+    household = selectors.household_members(person)
+    materials = selectors.materials_of(person.organisation_id)
+    initial = {
+        "held_on": timezone.localdate(),
+        "languages": ", ".join(person.languages),
+        "material_languages": list(dict.fromkeys(["de", *person.languages])),
+        "material_topics": list(dict.fromkeys(m.topic for m in materials)),
+    }
+    form = InterviewForm(request.POST or None, initial=initial, household=household, materials=materials)
+    children = ChildFormSet(request.POST or None, prefix="kinder", form_kwargs={"household": household})
+    if request.method == "POST" and form.is_valid() and children.is_valid():
+        try:
+            interview = services.interview_create(
+                actor=request.user,
+                person=person,
+                data=form.data_for_service(),
+                children=[child.cleaned_data for child in children.forms if child.has_changed()],
+                further_adults=form.cleaned_data["further_adults"],
+                materials=form.chosen_materials(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request, _("Das Ankunftsgespräch ist gespeichert. Bitte prüfen Sie die Vorschläge.")
+            )
+            return redirect("clearing:interview_detail", interview.pk)
+    return render(
+        request,
+        "clearing/interview_form.html",
+        {"form": form, "children": children, "person": person, "has_household": bool(household)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def interview_child_row(request: HttpRequest, person_id: int) -> HttpResponse:
+    """One more empty child row (htmx); the index comes from the management form."""
+    person = selectors.get_interview_person_for(request.user, person_id)
+    index = int(request.GET.get("index", "0") or 0)
+    household = selectors.household_members(person)
+    form = ChildFormSet(prefix="kinder", form_kwargs={"household": household}).empty_form
+    form.prefix = f"kinder-{index}"
+    return render(
+        request,
+        "clearing/partials/child_row.html",
+        {"child": form, "index": index, "focus": True, "has_household": bool(household)},
+    )
+
+
+@login_required
+def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview = selectors.get_interview_for(request.user, interview_id)
+    referrals = referrals_of_interview(request.user, interview)
+    routed = {r.to_unit.slug for r in referrals}
+    proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
+    units = selectors.units_by_slug([p.to_unit for p in proposals])
+    rows = [
+        {
+            "proposal": p,
+            "unit": units.get(p.to_unit),
+            "shared": units.get(p.to_unit) is not None
+            and crosses_organisation(organisation_id=interview.organisation_id, to_unit=units[p.to_unit]),
+        }
+        for p in proposals
+    ]
+    return render(
+        request,
+        "clearing/interview_detail.html",
+        {
+            "interview": interview,
+            "referrals": referrals,
+            "rows": rows,
+            "need_labels": [ArrivalInterview.Need(n).label for n in interview.needs],
+        },
+    )
+
+
+@login_required
+@require_POST
+def interview_route(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview = selectors.get_interview_for(request.user, interview_id, record_read=False)
+    by_unit = {p.to_unit: p for p in _proposals(interview)}
+    confirmed = [
+        (by_unit[slug], request.POST.get(f"basis-{slug}", ""))
+        for slug in request.POST.getlist("vorschlag")
+        if slug in by_unit
+    ]
+    if not confirmed:
+        messages.error(request, _("Bitte wählen Sie mindestens einen Vorschlag aus."))
+        return redirect("clearing:interview_detail", interview.pk)
+    try:
+        created = services.interview_route(actor=request.user, interview=interview, confirmed=confirmed)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("%(count)s Verweisungen sind angelegt.") % {"count": len(created)})
+    return redirect("clearing:interview_detail", interview.pk)
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    result = selectors.figures_for(request.user)
+    return render(
+        request,
+        "clearing/figures.html",
+        {"figures": result, "nationalities": selectors.NATIONALITIES, "sectors": selectors.SECTORS},
+    )
+
+
+@login_required
+def figures_download(request: HttpRequest) -> HttpResponse:
+    content = figures_xlsx(selectors.figures_for(request.user))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kennzahlen-clearingstelle.xlsx"'
+    return response

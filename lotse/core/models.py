@@ -19,6 +19,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("geändert")
         DELETE = "delete", _("gelöscht")
         VIEW = "view", _("angesehen")
+        DISCLOSE = "disclose", _("übermittelt")
         LOGIN = "login", _("angemeldet")
         LOGIN_FAILED = "login_failed", _("Anmeldung fehlgeschlagen")
         LOGOUT = "logout", _("abgemeldet")

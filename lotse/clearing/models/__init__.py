@@ -1,5 +1,11 @@
-"""Models of the Clearingstelle, one module per subject (register import; arrival interviews follow)."""
+"""Models of the Clearingstelle, one module per subject: register import, arrival interviews."""
 
+from lotse.clearing.models.interview import (
+    ArrivalInterview,
+    InformationMaterial,
+    InterviewChild,
+    RoutingRules,
+)
 from lotse.clearing.models.register_import import RegisterImport
 
-__all__ = ["RegisterImport"]
+__all__ = ["ArrivalInterview", "InformationMaterial", "InterviewChild", "RegisterImport", "RoutingRules"]

@@ -1,0 +1,148 @@
+"""Routing proposals from rules kept as data (blueprint ``routing`` section).
+
+Pure Python: ``propose(facts, rules)`` reads only the given facts and rules, so each rule can
+be tested without a database. The state rules (school age, housing minimum) come from the
+blueprint too, e.g. WoAufG LSA: 9 m² per person, 6 m² per child under 6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    name: str
+    age: int | None
+    school_status: str
+
+
+@dataclass(frozen=True)
+class InterviewFacts:
+    year: int
+    housing: str
+    dwelling_persons: int
+    dwelling_area_m2: Decimal | None
+    needs: frozenset[str]
+    children: tuple[ChildFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    rule: str
+    to_unit: str  # the unit's slug
+    reason: str
+    legal_basis: str = ""
+    key: str = field(default="")
+
+
+def _number(value: Decimal | None) -> str:
+    """``Decimal("40.0")`` → ``40``, ``Decimal("40.5")`` → ``40,5`` (German notation)."""
+    if value is None:
+        return "–"
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def facts_of(interview: Any) -> InterviewFacts:
+    year = interview.held_on.year
+    return InterviewFacts(
+        year=year,
+        housing=interview.housing,
+        dwelling_persons=interview.dwelling_persons,
+        dwelling_area_m2=interview.dwelling_area_m2,
+        needs=frozenset(interview.needs),
+        children=tuple(
+            ChildFacts(str(child), child.age_on(year), child.school_status)
+            for child in interview.children.all()
+        ),
+    )
+
+
+def school_age(age: int | None, state_rules: dict[str, Any]) -> bool:
+    rule = state_rules["school_age"]
+    return age is not None and int(rule["from"]) <= age <= int(rule["to"])
+
+
+def minimum_area(persons: int, children_under_limit: int, state_rules: dict[str, Any]) -> Decimal:
+    rule = state_rules["housing_minimum"]
+    adults = max(persons - children_under_limit, 0)
+    return (
+        Decimal(str(rule["m2_per_person"])) * adults
+        + Decimal(str(rule["m2_per_small_child"])) * children_under_limit
+    )
+
+
+def overcrowded(facts: InterviewFacts, state_rules: dict[str, Any]) -> tuple[bool, Decimal | None]:
+    if facts.dwelling_area_m2 is None:
+        return False, None
+    limit = int(state_rules["housing_minimum"]["small_child_below_age"])
+    small = sum(1 for child in facts.children if child.age is not None and child.age < limit)
+    needed = minimum_area(facts.dwelling_persons, min(small, facts.dwelling_persons), state_rules)
+    return facts.dwelling_area_m2 < needed, needed
+
+
+def _matches(condition: dict[str, Any], facts: InterviewFacts, state_rules: dict[str, Any]) -> list[str]:
+    """The reasons (one per hit) for which ``condition`` applies; empty if it does not."""
+    kind = condition["kind"]
+    if kind == "need":
+        return (
+            [_("Bedarf genannt: %(need)s") % {"need": condition["label"]}]
+            if condition["need"] in facts.needs
+            else []
+        )
+    if kind == "child_without_school":
+        return [
+            _("%(name)s (%(age)s Jahre) ist im Schulalter und hat keinen Schulplatz.")
+            % {"name": child.name, "age": child.age}
+            for child in facts.children
+            if school_age(child.age, state_rules) and child.school_status == "no_place"
+        ]
+    if kind == "overcrowding":
+        crowded, needed = overcrowded(facts, state_rules)
+        if not crowded:
+            return []
+        return [
+            _("%(persons)s Personen auf %(area)s m²; nötig sind mindestens %(needed)s m² (%(law)s).")
+            % {
+                "persons": facts.dwelling_persons,
+                "area": _number(facts.dwelling_area_m2),
+                "needed": _number(needed),
+                "law": state_rules["housing_minimum"]["law"],
+            }
+        ]
+    if kind == "housing":
+        return (
+            [_("Wohnsituation: %(label)s") % {"label": condition["label"]}]
+            if facts.housing in condition["values"]
+            else []
+        )
+    raise ValueError(f"unknown rule kind {kind!r}")
+
+
+def propose(facts: InterviewFacts, rules: dict[str, Any]) -> list[Proposal]:
+    """One proposal per receiving unit, with every reason that led there."""
+    state_rules = rules.get("state_rules", {})
+    by_unit: dict[str, list[str]] = {}
+    bases: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
+    for route in rules.get("routes", []):
+        reasons = _matches(route["when"], facts, state_rules)
+        if reasons:
+            unit = route["to_unit"]
+            by_unit.setdefault(unit, []).extend(r for r in reasons if r not in by_unit.get(unit, []))
+            names.setdefault(unit, []).append(route["rule"])
+            bases.setdefault(unit, route.get("legal_basis", ""))
+    return [
+        Proposal(
+            rule=", ".join(names[unit]),
+            to_unit=unit,
+            reason=" ".join(reasons),
+            legal_basis=bases[unit],
+            key=unit,
+        )
+        for unit, reasons in by_unit.items()
+    ]

@@ -1,0 +1,69 @@
+"""The arrival interview as the Clearingstelle holds it: find the person, fill the form with two
+children added by htmx, confirm the proposed referrals; axe on every step (also at 320 px)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext
+from pytest_django.live_server_helper import LiveServer
+
+from tests.browser.test_pages_accessible import Visitor, _report
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_arrival_interview_flow_is_accessible(
+    new_context: Callable[[], BrowserContext], demo_site: LiveServer, axe_script_url: str, artifacts_dir: Path
+) -> None:
+    from lotse.people.models import Person
+
+    person = Person.objects.filter(interviews__isnull=True, birth_year__lte=2000).order_by("pk").first()
+    assert person is not None
+    visitor = Visitor(
+        new_context().new_page(), demo_site.url, axe_script_url, artifacts_dir / "clearing-interview"
+    )
+    visitor.log_in("demo-clearing")
+    page = visitor.page
+    problems: list[str] = []
+    visited: list[str] = []
+
+    def check() -> None:
+        visited.append(page.url)
+        problems.extend(visitor.audit())
+
+    page.get_by_role("link", name="Ankunftsgespräche").click()
+    page.get_by_role("link", name="Neues Gespräch").click()
+    page.fill("#q", person.family_name)
+    page.wait_for_selector("#person-results a")
+    check()
+    page.locator(f'#person-results a[href$="/neu/{person.pk}/"]').click()
+    page.fill("#id_dwelling_persons", "7")
+    page.fill("#id_dwelling_area_m2", "40")
+    for index in range(2):
+        page.get_by_role("button", name="Kind hinzufügen").click()
+        page.wait_for_selector(f"#kind-{index}")
+        assert page.evaluate("document.activeElement.id") == f"kind-{index}"  # focus moves to the new row
+    page.fill("#id_kinder-0-name", "Omar")
+    page.fill("#id_kinder-0-age", "8")
+    page.select_option("#id_kinder-0-school_status", "no_place")
+    page.fill("#id_kinder-1-name", "Lina")
+    page.fill("#id_kinder-1-age", "3")
+    page.select_option("#id_kinder-1-school_status", "not_school_age")
+    check()
+    page.get_by_role("button", name="Gespräch speichern").click()
+    page.wait_for_selector("text=Vorschläge aus den Verweisungsregeln")
+    assert "Omar (8 Jahre) ist im Schulalter und hat keinen Schulplatz." in page.content()
+    assert "7 Personen auf 40 m²; nötig sind mindestens 60 m²" in page.content()
+    check()
+    page.check("input[value=schulteam]")
+    page.fill("#basis-schulteam", "Einwilligung vom 22.11.2026")
+    page.check("input[value=wohnraumkontrolle]")
+    page.get_by_role("button", name="Verweisungen anlegen").click()
+    page.wait_for_selector("text=2 Verweisungen sind angelegt.")
+    check()
+    page.get_by_role("link", name="Kennzahlen").click()
+    check()
+    assert not problems, _report("Ankunftsgespräch", problems, visited)
