@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lotse.accounts.models import User
 from lotse.cases.selectors import referrals_of_interview
 from lotse.cases.services import crosses_organisation
-from lotse.clearing import selectors, services
+from lotse.clearing import occupancy, selectors, services
 from lotse.clearing.exports import figures_xlsx
 from lotse.clearing.forms import ChildFormSet, InterviewForm, MappingForm, UploadForm
 from lotse.clearing.models import ArrivalInterview, RegisterImport
@@ -307,3 +307,21 @@ def figures_download(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="kennzahlen-clearingstelle.xlsx"'
     return response
+
+
+# --- Occupancy plans ----------------------------------------------------------------------------
+
+
+@login_required
+def building_list(request: HttpRequest) -> HttpResponse:
+    _require_interview_right(request)
+    query = request.GET.get("q", "").strip()
+    page = Paginator(occupancy.buildings_for(request.user, query), 25).get_page(request.GET.get("seite"))
+    return render(request, "clearing/building_list.html", {"page": page, "query": query})
+
+
+@login_required
+def occupancy_plan(request: HttpRequest, building_id: int) -> HttpResponse:
+    _require_interview_right(request)
+    building, plan = occupancy.occupancy_plan(request.user, building_id)
+    return render(request, "clearing/occupancy_plan.html", {"building": building, "plan": plan})
