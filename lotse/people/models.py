@@ -207,7 +207,8 @@ class PersonMatchKey(models.Model):
     key = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["key"], name="person_match_key_idx")]
+        # Key first, person id in the index too: a lookup reads the index alone, not the table.
+        indexes = [models.Index(fields=["key", "person"], name="person_match_key_cover_idx")]
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="person_match_key_unique")]
 
     def __str__(self) -> str:
