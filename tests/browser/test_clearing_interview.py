@@ -36,7 +36,7 @@ def test_arrival_interview_flow_is_accessible(
 
     page.get_by_role("link", name="Ankunftsgespräche").click()
     page.get_by_role("link", name="Neues Gespräch").click()
-    page.wait_for_load_state()
+    page.wait_for_url("**/clearingstelle/gespraeche/neu/")  # the list page has a search field too
     page.fill("#q", person.family_name)
     # Enter submits the search form; it works whether or not htmx has caught the typing yet
     # (on a busy machine the deferred script may load after the first keystrokes).
@@ -44,6 +44,7 @@ def test_arrival_interview_flow_is_accessible(
     page.wait_for_selector("#person-results a")
     check()
     page.locator(f'#person-results a[href$="/neu/{person.pk}/"]').click()
+    page.wait_for_url(f"**/clearingstelle/gespraeche/neu/{person.pk}/")
     page.wait_for_load_state()  # htmx (a deferred script) must be active before "Kind hinzufügen"
     page.fill("#id_dwelling_persons", "7")
     page.fill("#id_dwelling_area_m2", "40")

@@ -176,3 +176,11 @@ def test_duplicate_work_list_shows_recent_pairs_once(
     assert html.count(f"/personen/{min(a.pk, b.pk)}/zusammenfuehren/{max(a.pk, b.pk)}/") == 1
     assert "Ioana" not in html
     assert client_for(personas.outreach).get("/personen/dubletten/").status_code == 404
+
+
+def test_list_pages_keep_the_search(personas, client_for, register):
+    for i in range(26):
+        register(f"Ana{i}", "Pop", "1990")
+    html = client_for(personas.clearing).get("/personen/?q=pop").content.decode()
+    assert "Seite 1 von 2" in html
+    assert 'href="?q=pop&amp;seite=2"' in html
