@@ -7,7 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("personen/", include("lotse.people.urls")),
     path("clearingstelle/", include("lotse.clearing.urls")),
-    path("verweisungen/", include("lotse.cases.urls")),
+    path("", include("lotse.cases.urls")),
     path("", include("lotse.accounts.urls")),
 ]
 

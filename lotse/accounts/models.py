@@ -131,6 +131,13 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name="Organisation",
     )
+    gender = models.CharField(
+        _("Geschlecht"),
+        max_length=1,
+        blank=True,
+        choices=[("f", _("Frau")), ("m", _("Mann")), ("d", _("divers"))],
+        help_text=_("Nur, um den Wunsch einer Familie nach einer Frau oder einem Mann zu erfüllen."),
+    )
     is_demo = models.BooleanField(
         "Demo-Zugang",
         default=False,

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from lotse.accounts.models import Organisation, Unit, User
-from lotse.cases.services import crosses_organisation
+from lotse.cases.services.referrals import crosses_organisation
 from lotse.clearing import routing, services
 from lotse.clearing.models import ArrivalInterview, InformationMaterial, RoutingRules
 from lotse.people.models import Person

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from lotse.accounts import policy
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.accounts.roles import Capability, capabilities_for
-from lotse.cases.services import referral_create
+from lotse.cases.services.referrals import referral_create
 from lotse.clearing import register_files
 from lotse.clearing.models import ArrivalInterview, InformationMaterial, InterviewChild, RegisterImport
 from lotse.clearing.register_files import FileFormat, FileProblem, Record
@@ -643,7 +643,7 @@ def interview_route(*, actor: Any, interview: Any, confirmed: Iterable[tuple[Any
     """Create a referral („vorgeschlagen“) for each proposal the clerk confirmed.
 
     ``confirmed`` holds (proposal, legal basis) pairs; a missing basis for a unit outside the
-    person's organisation raises ValidationError (see ``lotse.cases.services``).
+    person's organisation raises ValidationError (see ``lotse.cases.services.referrals``).
     """
 
     _require_interview_right(actor, interview.organisation_id)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lotse.accounts.models import User
-from lotse.cases.selectors import referrals_of_interview
-from lotse.cases.services import crosses_organisation
+from lotse.cases.selectors.referrals import referrals_of_interview
+from lotse.cases.services.referrals import crosses_organisation
 from lotse.clearing import occupancy, selectors, services
 from lotse.clearing.exports import figures_xlsx
 from lotse.clearing.forms import ChildFormSet, InterviewForm, MappingForm, UploadForm

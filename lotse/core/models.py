@@ -7,6 +7,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Versioned(models.Model):
+    """A record that several people edit: every audited update raises ``version`` by one.
+
+    ``lotse.core.services.audited_update`` writes only if the stored version is still the one
+    that was read (compare-and-set), so an edit made over a newer version is refused instead
+    of silently overwriting it. Pages carry the version in a hidden field, the API as ETag.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """One thing that happened: a write through a service, or a read of a personal record.
 

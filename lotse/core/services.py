@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from lotse.core.audit import audit_record, changes_between, snapshot
-from lotse.core.models import AuditEvent
+from lotse.core.models import AuditEvent, Versioned
 
 M = TypeVar("M", bound=models.Model)
 
@@ -34,15 +36,59 @@ def audited_create(*, actor: Any, instance: M) -> M:
     return instance
 
 
+class StaleVersion(ValidationError):
+    """Someone saved the record after it was read: the edit would overwrite their change."""
+
+    def __init__(self, instance: models.Model) -> None:
+        super().__init__(
+            _(
+                "Jemand hat diesen Eintrag gespeichert, während Sie ihn bearbeitet haben. Ihre "
+                "Änderung wurde nicht gespeichert; bitte laden Sie den aktuellen Stand und "
+                "tragen Sie sie erneut ein."
+            ),
+            code="stale",
+        )
+        self.instance = instance
+
+
 @transaction.atomic
-def audited_update(*, actor: Any, instance: M, data: Mapping[str, Any]) -> tuple[M, dict[str, list[Any]]]:
-    """Set ``data`` on ``instance``; save and audit only when something changed."""
+def audited_update(
+    *,
+    actor: Any,
+    instance: M,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> tuple[M, dict[str, list[Any]]]:
+    """Set ``data`` on ``instance``; save and audit only when something changed.
+
+    For a ``Versioned`` record the write is a compare-and-set on the version that was read
+    (``expected_version`` from a form or an If-Match header, else the instance's own): if
+    the stored row has moved on, ``StaleVersion`` is raised and nothing is written.
+    """
+    versioned = isinstance(instance, Versioned)
+    read_version: int = getattr(instance, "version", 0)
+    if versioned and expected_version is not None and expected_version != read_version:
+        raise StaleVersion(instance)
     before = snapshot(instance)
     for name, value in data.items():
         setattr(instance, name, value)
     instance.full_clean()
     changes = changes_between(before, snapshot(instance), _redacted(instance))
-    if changes:
+    if changes and versioned:
+        fields = {name: getattr(instance, name) for name in changes}
+        for field in instance._meta.concrete_fields:  # update() skips auto_now by itself
+            if getattr(field, "auto_now", False):
+                fields[field.attname] = field.pre_save(instance, add=False)
+        written = (
+            type(instance)
+            ._base_manager.filter(pk=instance.pk, version=read_version)
+            .update(**fields, version=read_version + 1)
+        )
+        if not written:
+            raise StaleVersion(instance)
+        instance.version = read_version + 1  # type: ignore[attr-defined]
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=instance, changes=changes)
+    elif changes:
         instance.save(update_fields=list(changes))
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=instance, changes=changes)
     return instance, changes

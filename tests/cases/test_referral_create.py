@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from lotse.accounts.models import Unit
 from lotse.cases.models import Referral
-from lotse.cases.services import referral_create
+from lotse.cases.services.referrals import referral_create
 from lotse.core.models import AuditEvent
 from tests.clearing.interviews import make_person
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lotse.accounts.models import Unit
-from lotse.cases.services import referral_create
+from lotse.cases.services.referrals import referral_create
 from tests.clearing.interviews import make_interview
 
 pytestmark = pytest.mark.django_db

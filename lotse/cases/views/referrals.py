@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lotse.cases import selectors
+from lotse.cases.selectors import referrals as selectors
 
 PAGE_SIZE = 25
 

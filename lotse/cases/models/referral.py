@@ -1,0 +1,141 @@
+"""Referrals (Verweisungen): a need handed from one unit to another unit or a partner, with
+the recorded basis for sharing when the data leave the person's organisation.
+
+proposed → accepted or declined (with a reason) → in progress → done (with an outcome);
+some weeks after completion a check records whether the result held. A referral gives the
+receiver shared access to what it covers (the person, and the case file if one is named)
+while it is open; it never moves the case.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lotse.accounts.models import Unit
+from lotse.core.models import Versioned
+
+
+class Referral(Versioned):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("vorgeschlagen")
+        ACCEPTED = "accepted", _("angenommen")
+        DECLINED = "declined", _("abgelehnt")
+        IN_PROGRESS = "in_progress", _("in Arbeit")
+        DONE = "done", _("erledigt")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    class CheckResult(models.TextChoices):
+        PENDING = "", _("noch offen")
+        HELD = "held", _("Ergebnis hat Bestand")
+        PARTLY = "partly", _("teilweise")
+        NOT_HELD = "not_held", _("Ergebnis hat nicht gehalten")
+        UNKNOWN = "unknown", _("nicht mehr feststellbar")
+
+    # Receivers see the covered records only in these states (and not after access ended).
+    OPEN_STATES = frozenset({Status.PROPOSED, Status.ACCEPTED, Status.IN_PROGRESS})
+
+    # The reason may repeat what was said in the interview (health, family): kept out of the trail.
+    AUDIT_REDACTED: frozenset[str] = frozenset({"reason", "outcome", "decline_reason", "check_note"})
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    case = models.ForeignKey(
+        "cases.CaseFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("Fallakte"),
+        help_text=_("Die empfangende Stelle darf diese Fallakte lesen, solange die Verweisung offen ist."),
+    )
+    from_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("von")
+    )
+    to_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="referrals_received", verbose_name=_("an")
+    )
+    route = models.CharField(
+        _("Weg"), max_length=60, blank=True, help_text=_("Kennung des Verweisungswegs aus dem Blueprint")
+    )
+    reason = models.TextField(_("Anlass"))
+    status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    decline_reason = models.CharField(_("Grund der Ablehnung"), max_length=500, blank=True)
+    outcome = models.TextField(_("Ergebnis"), blank=True)
+    due_date = models.DateField(_("Zu erledigen bis"), null=True, blank=True)
+    legal_basis = models.CharField(_("Rechtsgrundlage der Übermittlung"), max_length=300, blank=True)
+    consent = models.ForeignKey(
+        "cases.Consent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("Einwilligung"),
+    )
+    interview = models.ForeignKey(
+        "clearing.ArrivalInterview",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
+    done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    # Controlling der Nachhaltigkeit: weeks after completion, did the result hold?
+    check_after_weeks = models.PositiveSmallIntegerField(_("Nachkontrolle nach Wochen"), default=8)
+    check_due = models.DateField(_("Nachkontrolle fällig am"), null=True, blank=True)
+    check_result = models.CharField(
+        _("Nachkontrolle"), max_length=10, choices=CheckResult.choices, blank=True, default=""
+    )
+    check_note = models.CharField(_("Anmerkung zur Nachkontrolle"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("nachkontrolliert am"), null=True, blank=True)
+    access_ended_at = models.DateTimeField(
+        _("Zugriff beendet am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Gesetzt, wenn die Einwilligung widerrufen wurde: die empfangende Stelle sieht nichts mehr."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["to_unit", "status"], name="referral_inbox_idx"),
+            models.Index(fields=["from_unit", "status"], name="referral_outbox_idx"),
+            models.Index(fields=["check_due"], name="referral_check_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="referral_declined_has_reason",
+            ),
+        ]
+        verbose_name = _("Verweisung")
+        verbose_name_plural = _("Verweisungen")
+
+    def __str__(self) -> str:
+        return f"{self.from_unit} → {self.to_unit}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATES and self.access_ended_at is None
+
+    def clean(self) -> None:
+        if self.status == self.Status.DECLINED and not self.decline_reason.strip():
+            raise ValidationError({"decline_reason": _("Bitte den Grund der Ablehnung angeben.")})
+        if self.status == self.Status.DONE and not self.outcome.strip():
+            raise ValidationError({"outcome": _("Bitte das Ergebnis angeben.")})

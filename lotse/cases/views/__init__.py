@@ -1,0 +1,1 @@
+"""Pages of case work, one module per thing."""
