@@ -14,7 +14,7 @@ from lotse.cases.models.case import (
 from lotse.cases.models.consent import Consent, Disclosure
 from lotse.cases.models.document import Document
 from lotse.cases.models.followup import FollowUp, FollowUpDigest
-from lotse.cases.models.referral import Referral
+from lotse.cases.models.referral import Referral, ReferralRoute
 
 __all__ = [
     "Assessment",
@@ -31,4 +31,5 @@ __all__ = [
     "Goal",
     "Measure",
     "Referral",
+    "ReferralRoute",
 ]

@@ -139,3 +139,36 @@ class Referral(Versioned):
             raise ValidationError({"decline_reason": _("Bitte den Grund der Ablehnung angeben.")})
         if self.status == self.Status.DONE and not self.outcome.strip():
             raise ValidationError({"outcome": _("Bitte das Ergebnis angeben.")})
+
+
+class ReferralRoute(models.Model):
+    """A configured way from one unit (or any unit) to another, loaded from the blueprint.
+
+    Says when to check whether the result of a completed referral held, and which legal
+    provision usually carries the disclosure on this way (a suggestion; the clerk decides).
+    """
+
+    from_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("von (leer: jede Einheit)"),
+    )
+    to_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("an"))
+    label = models.CharField(_("Bezeichnung"), max_length=200)
+    check_after_weeks = models.PositiveSmallIntegerField(_("Nachkontrolle nach Wochen"), default=8)
+    suggested_legal_basis = models.CharField(_("übliche Rechtsgrundlage"), max_length=300, blank=True)
+    due_in_days = models.PositiveSmallIntegerField(_("Frist in Tagen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["to_unit__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_unit", "to_unit"], name="referral_route_unique"),
+        ]
+        verbose_name = _("Verweisungsweg")
+        verbose_name_plural = _("Verweisungswege")
+
+    def __str__(self) -> str:
+        return self.label
