@@ -77,11 +77,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "lotse.core",
     "lotse.accounts",
     "lotse.people",
     "lotse.clearing",
     "lotse.cases",
+    "lotse.api",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +239,8 @@ if not DEBUG and not SECURE_SSL_REDIRECT:
 # --- Languages ----------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Second: Django's German wording where Django REST framework's catalog differs (see there).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lotse" / "api" / "locale_overrides"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -284,6 +288,51 @@ if LOTSE_TASKS_BACKEND not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[LOTSE_TASKS_BACKEND]}}
 
+# --- Documents of case files -------------------------------------------------------
+# Uploaded documents live outside the web root under random names; only the access-checked
+# download view reads them. Back this directory up together with the database.
+LOTSE_DOCUMENT_DIR = Path(os.environ.get("LOTSE_DOCUMENT_DIR", VAR_DIR / "documents"))
+LOTSE_DOCUMENT_MAX_MB = int(os.environ.get("LOTSE_DOCUMENT_MAX_MB", "10"))
+
+# --- REST API (/api/v1/, docs/api.md) ------------------------------------------------
+# JSON only, bearer tokens issued on the command line (manage.py issue_token); no session
+# login, so no CSRF and no browsable pages. Errors: {"detail", "code", "fields"} in German.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["lotse.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["lotse.api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lotse.api.pagination.CursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lotse.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lotse API",
+    "DESCRIPTION": (
+        "REST-API von Lotse für Fallarbeit: Personen, Haushalte, Fallakten, Kontakte, "
+        "Verweisungen, Einwilligungen und Wiedervorlagen. Anleitung: docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lotse.api.schema.postprocess",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "lotse.cases.models.CaseFile.Status",
+        "ReferralStatusEnum": "lotse.cases.models.Referral.Status",
+        "ReferralStatusFilterEnum": "lotse.api.referrals.STATUS_FILTER",
+        "CheckResultEnum": "lotse.cases.models.Referral.CheckResult",
+    },
+}
+
 # --- Register import --------------------------------------------------------------
 # Largest file the Clearingstelle may upload (megabytes); the reverse proxy must allow it too.
 LOTSE_IMPORT_MAX_MB = int(os.environ.get("LOTSE_IMPORT_MAX_MB", "20"))
@@ -304,6 +353,8 @@ EMAIL_USE_SSL = env_bool("LOTSE_EMAIL_USE_SSL", False)  # SMTPS, usually port 46
 EMAIL_USE_TLS = env_bool("LOTSE_EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS
 DEFAULT_FROM_EMAIL = os.environ.get("LOTSE_EMAIL_FROM", "lotse@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in notices sent without a request (referrals, consents, follow-ups) start with this.
+LOTSE_BASE_URL = os.environ.get("LOTSE_BASE_URL", "http://localhost:8000").strip()
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 
 # --- Logging ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from lotse.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("lotse.api.urls")),
     path("personen/", include("lotse.people.urls")),
     path("clearingstelle/", include("lotse.clearing.urls")),
     path("", include("lotse.cases.urls")),

@@ -27,6 +27,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         user, Capability.VIEW_AGGREGATES, organisation_id=user.organisation_id
     ):
         items.append((_("Kennzahlen"), reverse("clearing:figures")))
+    if capabilities & {Capability.VIEW_CASES, Capability.VIEW_REFERRED}:
+        from lotse.cases import access
+
+        if access.case_unit_ids(user) or access.receiving_unit_ids(user):
+            items.append((_("Fallakten"), reverse("cases:case_list")))
+        if access.receiving_unit_ids(user):
+            items.append((_("Verweisungen"), reverse("cases:referral_list")))
+        if access.followup_unit_ids(user):
+            items.append((_("Aufgaben"), reverse("cases:my_tasks")))
     if Capability.VIEW_AUDIT in capabilities:
         items.append((_("Zugriffsprotokoll"), reverse("accounts:audit_log")))
     if Capability.MANAGE_USERS in capabilities:

@@ -149,6 +149,21 @@ def can_manage_sent_referral(user: Any, referral: Referral) -> bool:
     return referral.from_unit_id in case_edit_unit_ids(user)
 
 
+def can_view_person(user: Any, person: Any) -> bool:
+    from lotse.people.models import Person
+
+    return Person.objects.filter(persons_q(user), pk=person.pk).exists()
+
+
+def can_send_referral(user: Any, from_unit_id: int, person: Any) -> bool:
+    """Refer a person the user can see, from a unit in which the user edits case files.
+
+    Partner staff never send (they hold no edit right); a receiving unit may refer onward
+    while it sees the person.
+    """
+    return from_unit_id in case_edit_unit_ids(user) and can_view_person(user, person)
+
+
 # --- consents, disclosures, documents, follow-ups ----------------------------------------
 
 

@@ -11,9 +11,12 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from lotse.accounts.models import Organisation, Unit, User
-from lotse.cases.services.referrals import crosses_organisation
+from lotse.cases.models import Consent
+from lotse.cases.services.consents import consent_create
+from lotse.cases.services.referrals import crosses_organisation, recipient_organisations
 from lotse.clearing import routing, services
 from lotse.clearing.models import ArrivalInterview, InformationMaterial, RoutingRules
+from lotse.core.demo import demo_clock, demo_moment
 from lotse.people.models import Person
 
 # Shares of the first quarter (BRIEF: 55 % RO, 31 % BG, 9 % PL; 61 % men; work sectors).
@@ -87,22 +90,26 @@ def _demo_interviews(organisation: Organisation, settings: dict[str, Any]) -> li
         if stored
         else {"state_rules": {}, "routes": []}
     )
+    # Units in which another organisation works: referrals there rest on a consent that the
+    # clerk records in the interview (verbal, the interpreter as witness).
     shared_units = {
-        unit.slug
+        unit.slug: recipient_organisations(organisation_id=organisation.pk, to_unit=unit)
         for unit in Unit.objects.prefetch_related("organisations")
         if crosses_organisation(organisation_id=organisation.pk, to_unit=unit)
     }
+    households: dict[int, list[Person]] = {}
+    for member in Person.objects.filter(
+        organisation=organisation, merged_into__isnull=True, household__isnull=False
+    ).order_by("birth_year", "pk"):
+        households.setdefault(member.household_id or 0, []).append(member)
     created = referrals = 0
     for index in range(int(settings["interviews"])):
         picked = _pick(pools, rng, prefer_men=True)
         if picked is None:
             break
         person = picked
-        further = []
-        if rng.random() < 0.15:
-            partner = _pick(pools, rng, nationality=person.primary_nationality, prefer_men=False)
-            if partner is not None:
-                further.append(partner)
+        # The household as the register knows it (the demo register has couples and families).
+        members = [m for m in households.get(person.household_id or 0, []) if m.pk != person.pk]
         # A third of the interviews falls into the first quarter: the busiest, as in the report.
         if index < int(settings["interviews"]) // 3:
             held_on = start + dt.timedelta(days=rng.randrange(88))
@@ -114,29 +121,17 @@ def _demo_interviews(organisation: Organisation, settings: dict[str, Any]) -> li
             if employed
             else "none"
         )
-        persons_in_dwelling = rng.choice([1, 2, 3, 4, 4, 5, 6, 8])
+        members = [m for m in members if m.birth_year is None or m.birth_year <= held_on.year]
+        further = _demo_further_adults(person, members, pools, rng, held_on)
+        children = _demo_children(members, rng, held_on, school_from=_school_from(rules))
+        # At least the household lives there; often more (sublets, relatives, workers).
+        persons_in_dwelling = max(rng.choice([1, 2, 3, 4, 4, 5, 6, 8]), len(members) + 1)
         area = Decimal(rng.choice([28, 35, 42, 48, 55, 62, 70]))
-        children = []
-        if rng.random() < 0.13:
-            age = rng.randrange(1, 15)
-            children.append(
-                {
-                    "name": rng.choice(_CHILD_NAMES),
-                    "age": age,
-                    "school_status": (
-                        "not_school_age"
-                        if age < 6
-                        else rng.choice(["attends", "registered", "no_place", "no_place"])
-                    ),
-                    "day_care_status": rng.choice(["no_place", "registered"])
-                    if age < 6
-                    else "not_applicable",
-                }
-            )
         needs = sorted(set(rng.sample(_NEEDS, rng.choice([0, 1, 1, 2]))))
+        clerk = rng.choice(clerks)
         interview = services.interview_create(
             actor=None,
-            clerk=rng.choice(clerks),
+            clerk=clerk,
             person=person,
             data={
                 "held_on": held_on,
@@ -163,13 +158,99 @@ def _demo_interviews(organisation: Organisation, settings: dict[str, Any]) -> li
         )
         created += 1
         proposals = routing.propose(routing.facts_of(interview), rules)
-        basis = f"Einwilligung vom {held_on:%d.%m.%Y} (Demo)"
-        confirmed = [
-            (proposal, basis if proposal.to_unit in shared_units else "") for proposal in proposals[:2]
-        ]
-        if confirmed and rng.random() < 0.7:
-            referrals += len(services.interview_route(actor=None, interview=interview, confirmed=confirmed))
+        chosen = proposals[:2]
+        if chosen and rng.random() < 0.7:
+            # Routed on the day of the interview: the demo gets a history (see demo_clock).
+            with demo_clock(demo_moment(held_on, 11)):
+                consent = _demo_consent(
+                    clerk,
+                    person,
+                    held_on,
+                    [shared_units[p.to_unit] for p in chosen if p.to_unit in shared_units],
+                )
+                confirmed = [(p, "", consent if p.to_unit in shared_units else None) for p in chosen]
+                referrals += len(
+                    services.interview_route(actor=None, interview=interview, confirmed=confirmed)
+                )
     return [f"{created} Ankunftsgespräche und {referrals} Verweisungen (Demo)"] if created else []
+
+
+def _demo_consent(
+    clerk: User, person: Person, held_on: dt.date, recipient_lists: list[list[Organisation]]
+) -> Any:
+    recipients = list({o.pk: o for organisations in recipient_lists for o in organisations}.values())
+    if not recipients:
+        return None
+    return consent_create(
+        actor=clerk,
+        person=person,
+        purpose="Weitervermittlung aus dem Ankunftsgespräch",
+        recipients=recipients,
+        form=Consent.Form.VERBAL_WITNESS,
+        witness=f"{clerk.get_full_name() or clerk.username}, mit Sprachmittlung",
+        information_language=(person.languages or ["de"])[0],
+        given_on=held_on,
+    )
+
+
+def _school_from(rules: dict[str, Any]) -> int:
+    return int((rules.get("state_rules", {}).get("school_age") or {}).get("from", 6))
+
+
+def _demo_further_adults(
+    person: Person,
+    members: list[Person],
+    pools: dict[str, list[Person]],
+    rng: random.Random,
+    held_on: dt.date,
+) -> list[Person]:
+    """In half of the households the partner comes along (and has no interview of their own);
+    without a household, now and then another adult of the same nationality."""
+    if members:
+        adults = [
+            m for m in members if m.relationship in ("head", "partner") and (m.age_on(held_on) or 0) >= 18
+        ]
+        if not adults or rng.random() >= 0.5:
+            return []
+        for pool in pools.values():
+            pool[:] = [p for p in pool if p not in adults]
+        return adults
+    if rng.random() < 0.15:
+        partner = _pick(pools, rng, nationality=person.primary_nationality, prefer_men=False)
+        return [partner] if partner is not None else []
+    return []
+
+
+def _demo_children(
+    members: list[Person], rng: random.Random, held_on: dt.date, *, school_from: int
+) -> list[dict[str, Any]]:
+    """The household's children under 18 on the day, with school and day care as told; without
+    a household, now and then a child not yet in the register."""
+    rows = []
+    for member in members:
+        age = member.age_on(held_on)
+        if member.relationship != "child" or age is None or age >= 18:
+            continue
+        if age < school_from:
+            school, day_care = "not_school_age", rng.choice(["attends", "registered", "no_place"])
+        else:
+            school, day_care = rng.choice(["attends", "attends", "registered", "no_place"]), "not_applicable"
+        rows.append({"person": member, "age": age, "school_status": school, "day_care_status": day_care})
+    if rows or members or rng.random() >= 0.13:
+        return rows
+    age = rng.randrange(1, 15)
+    return [
+        {
+            "name": rng.choice(_CHILD_NAMES),
+            "age": age,
+            "school_status": (
+                "not_school_age" if age < school_from else rng.choice(["attends", "registered", "no_place"])
+            ),
+            "day_care_status": rng.choice(["no_place", "registered"])
+            if age < school_from
+            else "not_applicable",
+        }
+    ]
 
 
 def _pick(

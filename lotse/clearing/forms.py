@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -166,8 +166,11 @@ class InterviewForm(forms.Form):
     material_languages = forms.MultipleChoiceField(
         label=_("Sprachen"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # The version the edit page was loaded with; a newer one on save means someone else saved.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, household: list[Person], materials: list[Any], **kwargs: Any) -> None:
+        """``household``: the persons offered as further adults (the adults of the household)."""
         super().__init__(*args, **kwargs)
         field = self.fields["further_adults"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -208,14 +211,31 @@ class InterviewForm(forms.Form):
         data = {
             key: value
             for key, value in self.cleaned_data.items()
-            if key not in ("further_adults", "material_topics", "material_languages")
+            if key not in ("further_adults", "material_topics", "material_languages", "version")
         }
         if not data["employed"]:
             data["sector"] = ArrivalInterview.Sector.NONE
         return data
 
+    @staticmethod
+    def initial_for(interview: ArrivalInterview) -> dict[str, Any]:
+        """The edit form as the interview was saved, the information pack included."""
+        from lotse.clearing.services import INTERVIEW_FIELDS
+
+        materials = list(interview.materials.all())
+        return {
+            **{name: getattr(interview, name) for name in INTERVIEW_FIELDS},
+            "languages": ", ".join(interview.languages),
+            "further_adults": [adult.pk for adult in interview.further_adults.all()],
+            "material_topics": list(dict.fromkeys(m.topic for m in materials)),
+            "material_languages": list(dict.fromkeys(m.language for m in materials)),
+            "version": interview.version,
+        }
+
 
 class ChildForm(forms.Form):
+    # Set for a child already saved with the interview (edit page): the row updates it.
+    child_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     person = forms.ModelChoiceField(
         label=_("Kind im Register"),
         queryset=Person.objects.none(),
@@ -225,7 +245,12 @@ class ChildForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
     age = forms.IntegerField(label=_("Alter"), required=False, min_value=0, max_value=25)
     birth_year = forms.IntegerField(label=_("Geburtsjahr"), required=False, min_value=1990, max_value=2100)
-    school_status = forms.ChoiceField(label=_("Schule"), choices=InterviewChild.School.choices)
+    # No preselection: whether a child has a school place decides the proposals, so it is asked.
+    school_status = forms.ChoiceField(
+        label=_("Schule"),
+        choices=[("", _("– bitte wählen –")), *InterviewChild.School.choices],
+        error_messages={"required": _("Bitte angeben, ob das Kind eine Schule besucht.")},
+    )
     day_care_status = forms.ChoiceField(
         label=_("Kita"), choices=InterviewChild.DayCare.choices, initial=InterviewChild.DayCare.NOT_APPLICABLE
     )
@@ -245,4 +270,57 @@ class ChildForm(forms.Form):
         return data
 
 
-ChildFormSet = forms.formset_factory(ChildForm, extra=0, max_num=15, validate_max=True)
+class BaseChildFormSet(forms.BaseFormSet):
+    """Rows of children; a row can be dropped with „Nicht aufnehmen“ (``DELETE``)."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Dieses Kind nicht aufnehmen")
+
+    def children_data(self) -> list[dict[str, Any]]:
+        """The rows to save: every row given with the page (pre-filled or saved before) and
+        every added row with something in it, unless marked „nicht aufnehmen“."""
+        rows = []
+        for index, form in enumerate(self.forms):
+            if form.cleaned_data.get("DELETE"):
+                continue
+            if index < self.initial_form_count() or form.has_changed():
+                rows.append({k: v for k, v in form.cleaned_data.items() if k != "DELETE"})
+        return rows
+
+
+ChildFormSet = cast(
+    type[BaseChildFormSet],
+    forms.formset_factory(
+        ChildForm, formset=BaseChildFormSet, extra=0, max_num=15, validate_max=True, can_delete=True
+    ),
+)
+
+
+def child_initial(person: Person, *, on: Any, school_from: int | None) -> dict[str, Any]:
+    """A pre-filled row for a child of the household, by their age on the day ``on``.
+
+    Below the school age of the state rules the school question is answered („nicht im
+    Schulalter“); above it the clerk asks.
+    """
+    age = person.age_on(on)
+    young = age is not None and school_from is not None and age < school_from
+    return {
+        "person": person.pk,
+        "age": age,
+        "birth_year": person.birth_year,
+        "school_status": InterviewChild.School.NOT_SCHOOL_AGE if young else "",
+    }
+
+
+def saved_child_initial(child: InterviewChild) -> dict[str, Any]:
+    return {
+        "child_id": child.pk,
+        "person": child.person_id,
+        "name": child.name,
+        "age": child.age,
+        "birth_year": child.birth_year,
+        "school_status": child.school_status,
+        "day_care_status": child.day_care_status,
+    }

@@ -211,6 +211,43 @@ def household_members(person: Person) -> list[Person]:
     )
 
 
+ADULT_AGE = 18
+
+
+@dataclass
+class InterviewHousehold:
+    """Who of the person's household the interview form offers, and how."""
+
+    adults: list[Person]  # the further adults to tick
+    members: list[Person]  # to pick as a child of the register in a child row
+    minors: list[Person]  # pre-filled as child rows of a new interview
+
+    def __bool__(self) -> bool:
+        return bool(self.members)
+
+
+def interview_household(
+    person: Person, *, on: dt.date, interview: ArrivalInterview | None = None
+) -> InterviewHousehold:
+    """The household of ``person`` for the interview on day ``on``: adults (18 and over, or
+    age unknown) and minors. On the edit page, whoever the saved interview names stays
+    offered even if they have left the household since (one query; ``interview`` prefetched)."""
+    members = household_members(person)
+    adults = [m for m in members if (age := m.age_on(on)) is None or age >= ADULT_AGE]
+    minors = [m for m in members if m not in adults]
+    choices = list(members)
+    if interview is not None:
+        adults += [a for a in interview.further_adults.all() if a not in adults]
+        choices += [c.person for c in interview.children.all() if c.person and c.person not in choices]
+    return InterviewHousehold(adults=adults, members=choices, minors=minors)
+
+
+def school_age_from(organisation_id: int) -> int | None:
+    """The first year of compulsory schooling in the state rules, if the blueprint names it."""
+    school_age = routing_rules_of(organisation_id)["state_rules"].get("school_age") or {}
+    return int(school_age["from"]) if "from" in school_age else None
+
+
 def materials_of(organisation_id: int) -> list[InformationMaterial]:
     return list(
         InformationMaterial.objects.filter(organisation_id=organisation_id).order_by("topic", "language")

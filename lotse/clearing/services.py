@@ -21,6 +21,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ from lotse.clearing.register_import import (
 )
 from lotse.core.audit import audit_record, current_request_id
 from lotse.core.models import AuditEvent
-from lotse.core.services import audited_create, audited_update
+from lotse.core.services import StaleVersion, audited_create, audited_delete, audited_update
 from lotse.people import services as people_services
 from lotse.people.matching import PartialDate
 from lotse.people.models import Person
@@ -580,6 +581,14 @@ def clearing_unit_for(actor: Any, organisation_id: int) -> Any:
     return Unit.objects.filter(organisations=organisation_id, register_access=RegisterAccess.WRITE).first()
 
 
+def _child_values(child: dict[str, Any], index: int, organisation_id: int) -> dict[str, Any]:
+    values = {key: child.get(key) for key in CHILD_FIELDS if key in child}
+    child_person = values.get("person")
+    if child_person is not None and child_person.organisation_id != organisation_id:
+        raise ValidationError(_("Das Kind %(n)s steht nicht im selben Register.") % {"n": index + 1})
+    return values
+
+
 @transaction.atomic
 def interview_create(
     *,
@@ -615,10 +624,7 @@ def interview_create(
     if chosen:
         interview.materials.set(chosen)
     for index, child in enumerate(children):
-        child_values = {key: child.get(key) for key in CHILD_FIELDS if key in child}
-        child_person = child_values.get("person")
-        if child_person is not None and child_person.organisation_id != person.organisation_id:
-            raise ValidationError(_("Das Kind %(n)s steht nicht im selben Register.") % {"n": index + 1})
+        child_values = _child_values(child, index, person.organisation_id)
         try:
             audited_create(actor=actor, instance=InterviewChild(interview=interview, **child_values))
         except ValidationError as error:
@@ -639,21 +645,112 @@ def interview_create(
 
 
 @transaction.atomic
-def interview_route(*, actor: Any, interview: Any, confirmed: Iterable[tuple[Any, str]]) -> list[Any]:
+def interview_update(
+    *,
+    actor: Any,
+    interview: ArrivalInterview,
+    data: dict[str, Any],
+    children: Iterable[dict[str, Any]] = (),
+    further_adults: Iterable[Person] = (),
+    materials: Iterable[Any] = (),
+    expected_version: int | None = None,
+) -> ArrivalInterview:
+    """Change a saved interview: its answers, the children, the further adults and the pack.
+
+    ``children`` is the whole list as it should be: a row with ``child_id`` updates that
+    child, a row without one is a new child, a saved child not in the list is removed.
+    ``expected_version`` is the version the form was loaded with; if someone has saved since,
+    ``StaleVersion`` is raised and nothing is written. Notes stay out of the audit trail
+    (``ArrivalInterview.AUDIT_REDACTED``). Routing proposals are computed from the interview
+    when shown, so they follow the edit; referrals already made stay as they are.
+    """
+
+    _require_interview_right(actor, interview.organisation_id)
+    organisation_id = interview.organisation_id
+    stored = ArrivalInterview.objects.select_for_update().filter(pk=interview.pk).values_list("version")
+    if expected_version is not None and stored.get()[0] != expected_version:
+        raise StaleVersion(interview)
+    values = {key: data[key] for key in INTERVIEW_FIELDS if key in data}
+    values["notes"] = (values.get("notes") or "").strip()
+    if values.get("dwelling_area_m2") is not None:
+        # 60 and 60.0 are the same area: compare as stored, so that saving unchanged changes nothing.
+        values["dwelling_area_m2"] = Decimal(values["dwelling_area_m2"]).quantize(Decimal("0.1"))
+    if interview.household_id is None and interview.person.household_id is not None:
+        values["household_id"] = interview.person.household_id
+    _interview, changes = audited_update(actor=actor, instance=interview, data=values)
+
+    adults = [p for p in further_adults if p.pk != interview.person_id]
+    if any(p.organisation_id != organisation_id for p in adults):
+        raise ValidationError(_("Weitere Erwachsene müssen im selben Register stehen."))
+    chosen = [m for m in materials if m.organisation_id == organisation_id]
+    related: dict[str, list[Any]] = {}
+    for name, manager, new in (
+        ("further_adults", interview.further_adults, adults),
+        ("materials", interview.materials, chosen),
+    ):
+        before = sorted(item.pk for item in manager.all())
+        after = sorted({item.pk for item in new})
+        if before != after:
+            manager.set(after)
+            related[name] = [before, after]
+
+    # Each child row is audited on its own (created, changed, removed).
+    saved = {child.pk: child for child in interview.children.all()}
+    kept: set[int] = set()
+    children_changed = False
+    for index, child in enumerate(children):
+        child_values = _child_values(child, index, organisation_id)
+        child_id = child.get("child_id")
+        try:
+            if child_id is None:
+                audited_create(actor=actor, instance=InterviewChild(interview=interview, **child_values))
+                children_changed = True
+            elif child_id in saved and child_id not in kept:
+                kept.add(child_id)
+                _child, child_changes = audited_update(
+                    actor=actor, instance=saved[child_id], data=child_values
+                )
+                children_changed = children_changed or bool(child_changes)
+            else:
+                raise ValidationError(_("Dieses Kind gehört nicht zu diesem Gespräch."))
+        except ValidationError as error:
+            raise ValidationError(
+                _("Kind %(n)s: %(errors)s") % {"n": index + 1, "errors": " ".join(error.messages)}
+            ) from None
+    for child_id, saved_child in saved.items():
+        if child_id not in kept:
+            audited_delete(actor=actor, instance=saved_child)
+            children_changed = True
+
+    if related:
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=interview, changes=related)
+    if (related or children_changed) and not changes:
+        # Only rows beside the interview changed: the version moves on all the same, so that a
+        # second editor of the old version is stopped too (the row is locked above).
+        ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+        interview.version += 1
+    return interview
+
+
+@transaction.atomic
+def interview_route(
+    *, actor: Any, interview: Any, confirmed: Iterable[tuple[Any, str] | tuple[Any, str, Any]]
+) -> list[Any]:
     """Create a referral („vorgeschlagen“) for each proposal the clerk confirmed.
 
-    ``confirmed`` holds (proposal, legal basis) pairs; a missing basis for a unit outside the
-    person's organisation raises ValidationError (see ``lotse.cases.services.referrals``).
+    ``confirmed`` holds (proposal, legal provision[, consent]) tuples; a unit outside the
+    person's organisation needs a valid consent or a named provision, else ValidationError
+    (see ``lotse.cases.services.referrals``).
     """
 
     _require_interview_right(actor, interview.organisation_id)
     from_unit = clearing_unit_for(actor, interview.organisation_id)
     pairs = list(confirmed)
     units = Unit.objects.prefetch_related("organisations").in_bulk(
-        [proposal.to_unit for proposal, _basis in pairs], field_name="slug"
+        [pair[0].to_unit for pair in pairs], field_name="slug"
     )
     referrals = []
-    for proposal, basis in pairs:
+    for proposal, basis, *rest in pairs:
         to_unit = units.get(proposal.to_unit)
         if to_unit is None:
             raise ValidationError(
@@ -667,6 +764,7 @@ def interview_route(*, actor: Any, interview: Any, confirmed: Iterable[tuple[Any
                 to_unit=to_unit,
                 reason=proposal.reason,
                 legal_basis=basis,
+                consent=rest[0] if rest else None,
                 due_date=interview.held_on + dt.timedelta(days=14),
                 interview=interview,
             )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("gespraeche/neu/<int:person_id>/", views.interview_create, name="interview_create"),
     path("gespraeche/neu/<int:person_id>/kind/", views.interview_child_row, name="interview_child_row"),
     path("gespraeche/<int:interview_id>/", views.interview_detail, name="interview_detail"),
+    path("gespraeche/<int:interview_id>/bearbeiten/", views.interview_edit, name="interview_edit"),
     path("gespraeche/<int:interview_id>/verweisen/", views.interview_route, name="interview_route"),
     path("gebaeude/", views.building_list, name="building_list"),
     path("gebaeude/<int:building_id>/", views.occupancy_plan, name="occupancy_plan"),

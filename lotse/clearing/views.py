@@ -15,13 +15,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lotse.accounts.models import User
-from lotse.cases.selectors.referrals import referrals_of_interview
-from lotse.cases.services.referrals import crosses_organisation
+from lotse.cases.selectors.consents import valid_consents_for
+from lotse.cases.selectors.referrals import legal_provisions, referrals_of_interview, suggested_bases
+from lotse.cases.services.referrals import recipient_organisations
 from lotse.clearing import occupancy, selectors, services
 from lotse.clearing.exports import figures_xlsx
-from lotse.clearing.forms import ChildFormSet, InterviewForm, MappingForm, UploadForm
+from lotse.clearing.forms import (
+    ChildFormSet,
+    InterviewForm,
+    MappingForm,
+    UploadForm,
+    child_initial,
+    saved_child_initial,
+)
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.clearing.routing import Proposal, facts_of, propose
+from lotse.core.services import StaleVersion
 from lotse.people.selectors import person_search
 
 PAGE_SIZE = 25
@@ -184,23 +193,35 @@ def _proposals(interview: ArrivalInterview) -> list[Proposal]:
 @login_required
 def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.get_interview_person_for(request.user, person_id)
-    household = selectors.household_members(person)
+    today = timezone.localdate()
+    household = selectors.interview_household(person, on=today)
     materials = selectors.materials_of(person.organisation_id)
     initial = {
-        "held_on": timezone.localdate(),
+        "held_on": today,
         "languages": ", ".join(person.languages),
         "material_languages": list(dict.fromkeys(["de", *person.languages])),
         "material_topics": list(dict.fromkeys(m.topic for m in materials)),
     }
-    form = InterviewForm(request.POST or None, initial=initial, household=household, materials=materials)
-    children = ChildFormSet(request.POST or None, prefix="kinder", form_kwargs={"household": household})
+    form = InterviewForm(
+        request.POST or None, initial=initial, household=household.adults, materials=materials
+    )
+    # The household's children under 18 come pre-filled; the clerk completes or drops each row.
+    school_from = selectors.school_age_from(person.organisation_id) if request.method == "GET" else None
+    children = ChildFormSet(
+        request.POST or None,
+        prefix="kinder",
+        initial=[child_initial(m, on=today, school_from=school_from) for m in household.minors]
+        if request.method == "GET"
+        else None,
+        form_kwargs={"household": household.members},
+    )
     if request.method == "POST" and form.is_valid() and children.is_valid():
         try:
             interview = services.interview_create(
                 actor=request.user,
                 person=person,
                 data=form.data_for_service(),
-                children=[child.cleaned_data for child in children.forms if child.has_changed()],
+                children=children.children_data(),
                 further_adults=form.cleaned_data["further_adults"],
                 materials=form.chosen_materials(),
             )
@@ -217,8 +238,74 @@ def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "clearing/interview_form.html",
-        {"form": form, "children": children, "person": person, "has_household": bool(household)},
+        {
+            "form": form,
+            "children": children,
+            "person": person,
+            "has_household": bool(household),
+            "has_adults": bool(household.adults),
+            "prefilled": bool(household.minors),
+        },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def interview_edit(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The interview form again, as saved; saving checks that nobody saved in between."""
+    interview = selectors.get_interview_for(request.user, interview_id, record_read=request.method == "GET")
+    person = interview.person
+    household = selectors.interview_household(person, on=interview.held_on, interview=interview)
+    materials = selectors.materials_of(interview.organisation_id)
+    form = InterviewForm(
+        request.POST or None,
+        initial=InterviewForm.initial_for(interview),
+        household=household.adults,
+        materials=materials,
+    )
+    children = ChildFormSet(
+        request.POST or None,
+        prefix="kinder",
+        initial=[saved_child_initial(child) for child in interview.children.all()]
+        if request.method == "GET"
+        else None,
+        form_kwargs={"household": household.members},
+    )
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid() and children.is_valid():
+        try:
+            services.interview_update(
+                actor=request.user,
+                interview=interview,
+                data=form.data_for_service(),
+                children=children.children_data(),
+                further_adults=form.cleaned_data["further_adults"],
+                materials=form.chosen_materials(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion as error:
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Die Änderungen am Ankunftsgespräch sind gespeichert."))
+            return redirect("clearing:interview_detail", interview.pk)
+    return render(
+        request,
+        "clearing/interview_form.html",
+        {
+            "form": form,
+            "children": children,
+            "person": person,
+            "interview": interview,
+            "has_household": bool(household),
+            "has_adults": bool(household.adults),
+        },
+        status=status,
     )
 
 
@@ -244,15 +331,27 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     routed = {r.to_unit.slug for r in referrals}
     proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
     units = selectors.units_by_slug([p.to_unit for p in proposals])
-    rows = [
-        {
-            "proposal": p,
-            "unit": units.get(p.to_unit),
-            "shared": units.get(p.to_unit) is not None
-            and crosses_organisation(organisation_id=interview.organisation_id, to_unit=units[p.to_unit]),
-        }
-        for p in proposals
-    ]
+    consents = valid_consents_for(request.user, interview.person) if proposals else []
+    provisions = legal_provisions() if proposals else []
+    suggested = suggested_bases(request.user, [u.pk for u in units.values()]) if proposals else {}
+    rows = []
+    for p in proposals:
+        unit = units.get(p.to_unit)
+        recipients = (
+            recipient_organisations(organisation_id=interview.organisation_id, to_unit=unit) if unit else []
+        )
+        wanted = {o.pk for o in recipients}
+        rows.append(
+            {
+                "proposal": p,
+                "unit": unit,
+                "shared": bool(recipients),
+                "recipients": recipients,
+                "suggested": p.legal_basis or (suggested.get(unit.pk, "") if unit else ""),
+                # Consents that name every recipient of this unit; a provision from the list.
+                "consents": [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}],
+            }
+        )
     return render(
         request,
         "clearing/interview_detail.html",
@@ -260,6 +359,7 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
             "interview": interview,
             "referrals": referrals,
             "rows": rows,
+            "provisions": provisions,
             "need_labels": [ArrivalInterview.Need(n).label for n in interview.needs],
         },
     )
@@ -270,8 +370,13 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
 def interview_route(request: HttpRequest, interview_id: int) -> HttpResponse:
     interview = selectors.get_interview_for(request.user, interview_id, record_read=False)
     by_unit = {p.to_unit: p for p in _proposals(interview)}
+    consents = {c.pk: c for c in valid_consents_for(request.user, interview.person)}
     confirmed = [
-        (by_unit[slug], request.POST.get(f"basis-{slug}", ""))
+        (
+            by_unit[slug],
+            request.POST.get(f"basis-{slug}", "").strip() or request.POST.get(f"vorschrift-{slug}", ""),
+            consents.get(int(request.POST.get(f"einwilligung-{slug}") or 0)),
+        )
         for slug in request.POST.getlist("vorschlag")
         if slug in by_unit
     ]

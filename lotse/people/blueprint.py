@@ -12,7 +12,7 @@ from lotse.accounts.models import Organisation
 from lotse.people import services
 from lotse.people.matching import PersonRecord
 from lotse.people.models import Person
-from lotse.people.synthetic import generate
+from lotse.people.synthetic import Membership, generate_with_households
 
 _HOUSE_NUMBER = re.compile(r"^(?P<street>.*?)\s+(?P<number>\d+\s*[a-zA-Z]?)$")
 _DWELLINGS = ["EG links", "EG rechts", "1. OG links", "1. OG rechts", "2. OG links", "2. OG rechts", "DG"]
@@ -29,23 +29,90 @@ _LANGUAGES = {
 }
 
 
+# The order in which a household is built: the head founds it, the others join.
+_ROLES = ("head", "partner", "child")
+
+
 def load(data: dict[str, Any], *, demo: bool) -> list[str]:
     if not demo or not data.get("demo"):
         return []
     settings = data["demo"]
     organisation = Organisation.objects.get(slug=settings["organisation"])
-    records, _pairs = generate(
-        settings["persons"], duplicate_rate=settings["duplicate_rate"], seed=settings["seed"]
-    )
+    register = demo_register(settings)
     existing = set(Person.objects.filter(organisation=organisation).values_list("register_id", flat=True))
-    rng = random.Random(settings["seed"])  # noqa: S311 (made-up demo data, not security)
     created = 0
-    for record in records:
+    for record, person_input, _membership in register:
         if record.id in existing:
             continue
-        services.person_create(actor=None, organisation=organisation, data=_input(record, rng))
+        services.person_create(actor=None, organisation=organisation, data=person_input)
         created += 1
-    return [f"{created} Personen im Register von {organisation}"] if created else []
+    households = _demo_households(organisation, register)
+    lines = [f"{created} Personen im Register von {organisation}"] if created else []
+    if households:
+        lines.append(f"{households} Haushalte (Paare und Familien) im Register von {organisation}")
+    return lines
+
+
+def demo_register(
+    settings: dict[str, Any],
+) -> list[tuple[PersonRecord, services.PersonInput, Membership | None]]:
+    """The demo register as the blueprint loads it (also read by ``clearing/demo/make_sample``):
+    each record with its input and, for a first record, its generated household. The members
+    of a household share one dwelling of the building."""
+    records, _pairs, memberships = generate_with_households(
+        settings["persons"], duplicate_rate=settings["duplicate_rate"], seed=settings["seed"]
+    )
+    rng = random.Random(settings["seed"])  # noqa: S311 (made-up demo data, not security)
+    labels: dict[int, str] = {}
+    register = []
+    for record in records:
+        membership = memberships.get(record.id)
+        label = None
+        if membership is not None and membership.kind != "single" and _address_of(record):
+            if membership.household not in labels:
+                labels[membership.household] = rng.choice(_DWELLINGS)
+            label = labels[membership.household]
+        register.append((record, _input(record, rng, dwelling_label=label), membership))
+    return register
+
+
+def _demo_households(
+    organisation: Organisation,
+    register: list[tuple[PersonRecord, services.PersonInput, Membership | None]],
+) -> int:
+    """Couples and families become households: father as head, mother as partner, the
+    children as children (adult children too: they are the head's children). Flat mates and
+    people living alone stay without one. Persons already in a household are left alone."""
+    persons = {
+        person.register_id: person
+        for person in Person.objects.filter(
+            organisation=organisation, merged_into__isnull=True, register_id__isnull=False
+        )
+    }
+    groups: dict[int, list[tuple[str, Person]]] = {}
+    for record, _input, membership in register:
+        person = persons.get(record.id)
+        if membership is None or membership.kind not in ("couple", "family") or person is None:
+            continue
+        if person.household_id is None and membership.role in _ROLES:
+            groups.setdefault(membership.household, []).append((membership.role, person))
+    created = 0
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda member: (_ROLES.index(member[0]), member[1].birth_year or 0))
+        (role, founder), *others = members
+        household = services.household_create(actor=None, person=founder, relationship=role)
+        for role, person in others:
+            if role == "head":  # never two heads (cannot happen with generated families)
+                role = "relative"
+            services.household_member_add(actor=None, household=household, person=person, relationship=role)
+        created += 1
+    return created
+
+
+def _address_of(record: PersonRecord) -> bool:
+    return bool(_HOUSE_NUMBER.match(record.street) and record.postcode and record.city)
 
 
 def _latin(text: str) -> tuple[str, str]:
@@ -55,7 +122,11 @@ def _latin(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _input(record: PersonRecord, rng: random.Random) -> services.PersonInput:
+def _input(
+    record: PersonRecord, rng: random.Random, *, dwelling_label: str | None = None
+) -> services.PersonInput:
+    """The person as the register would have them; the dwelling drawn from ``rng`` unless
+    given (members of one household share theirs)."""
     given, given_original = _latin(record.given_names)
     family, family_original = _latin(record.family_name)
     match = _HOUSE_NUMBER.match(record.street)
@@ -65,7 +136,7 @@ def _input(record: PersonRecord, rng: random.Random) -> services.PersonInput:
             house_number=match["number"],
             postcode=record.postcode,
             city=record.city,
-            dwelling_label=rng.choice(_DWELLINGS),
+            dwelling_label=dwelling_label if dwelling_label is not None else rng.choice(_DWELLINGS),
             district="Neustadt" if record.city == "Weißenfels" else "",
         )
         if match and record.postcode and record.city

@@ -205,3 +205,72 @@ def records_from_partial(data: Any) -> list[PersonRecord]:
             )
         )
     return records
+
+
+# --- Households ------------------------------------------------------------------------------
+
+
+class HouseholdForm(forms.Form):
+    """Name and dwelling of a household; on creation also the founding person's place in it."""
+
+    name = forms.CharField(label=_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
+    street = forms.CharField(label=_("Straße"), max_length=200, required=False)
+    house_number = forms.CharField(label=_("Hausnummer"), max_length=20, required=False)
+    postcode = forms.CharField(label=_("Postleitzahl"), max_length=10, required=False)
+    city = forms.CharField(label=_("Ort"), max_length=100, required=False)
+    dwelling_label = forms.CharField(
+        label=_("Wohnung"), max_length=60, required=False, help_text=_("z. B. „2. OG links“")
+    )
+    relationship = forms.ChoiceField(
+        label=_("Stellung im Haushalt"),
+        choices=Person.Relationship.choices,
+        initial=Person.Relationship.HEAD,
+    )
+
+    def __init__(self, *args: Any, with_relationship: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_relationship:
+            del self.fields["relationship"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        address = [data.get(k, "") for k in ("street", "house_number", "postcode", "city")]
+        if any(address) and not all(address):
+            self.add_error(
+                "street", _("Bitte die Anschrift vollständig angeben: Straße, Hausnummer, PLZ und Ort.")
+            )
+        return data
+
+    def address(self) -> Address:
+        data = self.cleaned_data
+        return Address(
+            street=data["street"],
+            house_number=data["house_number"],
+            postcode=data["postcode"],
+            city=data["city"],
+            dwelling_label=data["dwelling_label"],
+        )
+
+    @staticmethod
+    def initial_for(name: str, dwelling: Any) -> dict[str, Any]:
+        building = dwelling.building if dwelling else None
+        return {
+            "name": name,
+            "street": building.street if building else "",
+            "house_number": building.house_number if building else "",
+            "postcode": building.postcode if building else "",
+            "city": building.city if building else "",
+            "dwelling_label": dwelling.label if dwelling else "",
+        }
+
+
+class RelationshipForm(forms.Form):
+    relationship = forms.ChoiceField(
+        label=_("Stellung im Haushalt"),
+        choices=Person.Relationship.choices,
+        error_messages={"required": _("Bitte die Stellung im Haushalt wählen.")},
+    )
+
+
+class MemberAddForm(RelationshipForm):
+    person = forms.IntegerField(widget=forms.HiddenInput)

@@ -3,6 +3,8 @@ let Lotse find the same person however the name was written."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -64,6 +66,8 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    AUDIT_REDACTED: frozenset[str] = frozenset()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("Haushalt")
@@ -95,6 +99,9 @@ class Person(models.Model):
         SIBLING = "sibling", _("Geschwister")
         RELATIVE = "relative", _("andere Verwandte")
         OTHER = "other", _("andere Person")
+
+    # The order in which a household lists its members.
+    RELATIONSHIP_ORDER = ("head", "partner", "child", "parent", "sibling", "relative", "other", "")
 
     AUDIT_REDACTED: frozenset[str] = frozenset()
 
@@ -165,6 +172,12 @@ class Person(models.Model):
                 condition=models.Q(birth_day__isnull=True) | models.Q(birth_day__gte=1, birth_day__lte=31),
                 name="person_birth_day_valid",
             ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(relationship="head"),
+                name="household_one_head",
+                violation_error_message=_("Ein Haushalt hat höchstens einen Haushaltsvorstand."),
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "family_name"], name="person_family_idx"),
@@ -186,6 +199,18 @@ class Person(models.Model):
         if self.birth_day is None:
             return f"{self.birth_month:02d}.{self.birth_year}"
         return f"{self.birth_day:02d}.{self.birth_month:02d}.{self.birth_year}"
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Full years on ``day``; with only the year known (or the 01.01. placeholder), the
+        difference of the years – at most one year too old."""
+        if self.birth_year is None:
+            return None
+        age = day.year - self.birth_year
+        if self.birth_date_placeholder or self.birth_month is None:
+            return max(age, 0)
+        if (day.month, day.day) < (self.birth_month, self.birth_day or 1):
+            age -= 1
+        return max(age, 0)
 
     def clean(self) -> None:
         if self.birth_day is not None and self.birth_month is None:

@@ -11,7 +11,7 @@ from lotse.accounts import policy
 from lotse.accounts.roles import Capability
 from lotse.core.audit import audit_view
 from lotse.people import duplicates
-from lotse.people.models import Person, PersonNote
+from lotse.people.models import Household, Person, PersonNote
 
 
 def register_ids(user: Any, capability: Capability = Capability.VIEW_CASES) -> set[int]:
@@ -78,4 +78,52 @@ def open_duplicate_pairs(user: Any, *, days: int = 90) -> list[Any]:
 
     return duplicates.open_pairs(
         organisation_ids=register_ids(user), since=timezone.now() - timedelta(days=days)
+    )
+
+
+# --- Households ------------------------------------------------------------------------------
+
+
+def households_visible_to(user: Any) -> QuerySet[Household]:
+    return Household.objects.filter(organisation_id__in=register_ids(user))
+
+
+def get_household_for(user: Any, household_id: int, *, record_read: bool = True) -> Household:
+    """The household, or 404 if the user may not see its register. Opening it is audited."""
+    household = (
+        households_visible_to(user)
+        .filter(pk=household_id)
+        .select_related("dwelling__building", "organisation")
+        .first()
+    )
+    if household is None:
+        raise Http404
+    if record_read:
+        audit_view(actor=user, obj=household)
+    return household
+
+
+def household_members(household: Household) -> list[Person]:
+    """Current members: head first, then partner, children (oldest first) and the others."""
+    rank = {value: index for index, value in enumerate(Person.RELATIONSHIP_ORDER)}
+    members = list(
+        Person.objects.filter(household=household, merged_into__isnull=True).select_related(
+            "dwelling__building"
+        )
+    )
+    return sorted(
+        members,
+        key=lambda p: (rank.get(p.relationship, len(rank)), p.birth_year or 9999, p.birth_month or 13, p.pk),
+    )
+
+
+def household_candidates(user: Any, household: Household, query: str, *, limit: int = 10) -> list[Person]:
+    """Persons of the register found by name who are not yet members (for „hinzufügen“)."""
+    if not query.strip():
+        return []
+    return list(
+        person_search(user, query)
+        .filter(organisation_id=household.organisation_id)
+        .exclude(household=household)
+        .select_related("household")[:limit]
     )

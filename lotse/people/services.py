@@ -3,6 +3,7 @@ match keys current so that the next lookup finds the person."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
 from lotse.people.duplicates import keys_of, records_of
 from lotse.people.matching import PartialDate
-from lotse.people.models import Building, Dwelling, Person, PersonMatchKey, PersonNote
+from lotse.people.models import Building, Dwelling, Household, Person, PersonMatchKey, PersonNote
 
 # Sent inside the merge transaction: apps that point at persons (interviews, cases) move
 # their rows from ``merged`` to ``kept``. Receivers get ``kept``, ``merged`` and ``actor``.
@@ -91,8 +92,12 @@ class PersonInput:
 
 
 def _require_register_right(actor: Any, organisation: Organisation) -> None:
+    _require_register_right_id(actor, organisation.pk)
+
+
+def _require_register_right_id(actor: Any, organisation_id: int) -> None:
     # ``actor=None`` is the system (register import job, blueprint demo data).
-    if actor is not None and organisation.pk not in policy.register_organisation_ids(
+    if actor is not None and organisation_id not in policy.register_organisation_ids(
         actor, Capability.EDIT_CASES
     ):
         raise PermissionDenied
@@ -128,13 +133,46 @@ def dwelling_for(address: Address | None) -> Dwelling | None:
     return dwelling
 
 
-def match_keys_refresh(person: Person) -> None:
+@dataclass(frozen=True)
+class KeyChanges:
+    added: int = 0
+    removed: int = 0
+
+
+def match_keys_refresh(person: Person) -> KeyChanges:
     """Derived data, not audited: the keys follow from the audited fields."""
-    PersonMatchKey.objects.filter(person=person).delete()
-    if person.merged_into_id is None:
-        PersonMatchKey.objects.bulk_create(
-            PersonMatchKey(person=person, key=key) for key in sorted(keys_of(records_of(person)))
-        )
+    return match_keys_refresh_many([person])
+
+
+def match_keys_refresh_many(persons: Iterable[Person]) -> KeyChanges:
+    """Bring the stored keys of ``persons`` in line with the matching rules; three queries.
+
+    Only the difference is written: unchanged keys stay, stale ones go, new ones come; a
+    merged-away person keeps none. ``rebuild_match_keys`` runs this over the whole register
+    in batches after the rules changed (load persons with ``dwelling__building``).
+    """
+    wanted = {
+        person.pk: set() if person.merged_into_id is not None else keys_of(records_of(person))
+        for person in persons
+    }
+    if not wanted:
+        return KeyChanges()
+    stored: dict[int, dict[str, int]] = {pk: {} for pk in wanted}
+    for key_id, person_id, key in PersonMatchKey.objects.filter(person_id__in=wanted).values_list(
+        "pk", "person_id", "key"
+    ):
+        stored[person_id][key] = key_id
+    stale = [key_id for pk, keys in stored.items() for key, key_id in keys.items() if key not in wanted[pk]]
+    new = [
+        PersonMatchKey(person_id=pk, key=key)
+        for pk, keys in wanted.items()
+        for key in sorted(keys - set(stored[pk]))
+    ]
+    if stale:
+        PersonMatchKey.objects.filter(pk__in=stale).delete()
+    if new:
+        PersonMatchKey.objects.bulk_create(new)
+    return KeyChanges(added=len(new), removed=len(stale))
 
 
 @transaction.atomic
@@ -180,9 +218,14 @@ def person_merge(*, actor: Any, kept: Person, merged: Person) -> Person:
 
     fill = {
         name: getattr(merged, name)
-        for name in (*PERSON_FIELDS, "dwelling_id", "household_id")
-        if getattr(kept, name) in (None, "", []) and getattr(merged, name) not in (None, "", [])
+        for name in (*PERSON_FIELDS, "dwelling_id")
+        if name != "relationship"
+        and getattr(kept, name) in (None, "", [])
+        and getattr(merged, name) not in (None, "", [])
     }
+    if kept.household_id is None and merged.household_id is not None:
+        # Household and the place in it go together, never one without the other.
+        fill.update(household_id=merged.household_id, relationship=merged.relationship)
     if _date_precision(merged) > _date_precision(kept):
         # The more precise birth date as a whole, never the day of one and the year of another.
         fill.update(
@@ -198,10 +241,17 @@ def person_merge(*, actor: Any, kept: Person, merged: Person) -> Person:
         kind="merged",
         data={"person_id": merged.pk, "record": snapshot(merged)},
     )
+    # The merged-away record leaves its household (``kept`` takes its place if it has none),
+    # so that a household never counts one person twice or has two heads.
     audited_update(
         actor=actor,
         instance=merged,
-        data={"merged_into": kept, "register_id": None if register_id else merged.register_id},
+        data={
+            "merged_into": kept,
+            "register_id": None if register_id else merged.register_id,
+            "household": None,
+            "relationship": "",
+        },
     )
     if register_id:
         fill["register_id"] = register_id
@@ -227,3 +277,150 @@ def _date_precision(person: Person) -> int:
     if person.birth_date_placeholder or person.birth_month is None:
         return 1
     return 2 if person.birth_day is None else 3
+
+
+# --- Households ------------------------------------------------------------------------------
+
+
+def household_default_name(person: Person) -> str:
+    # Stored data in the office's language, whatever language the clerk's screen is in.
+    return f"Familie {person.family_name}"
+
+
+def _relationship_valid(relationship: str) -> str:
+    if relationship not in Person.Relationship.values:
+        raise ValidationError({"relationship": _("Bitte die Stellung im Haushalt wählen.")})
+    return relationship
+
+
+def _check_one_head(household: Household, person: Person, relationship: str) -> None:
+    """A clear message before the database constraint would refuse a second head."""
+    if relationship != Person.Relationship.HEAD:
+        return
+    head = (
+        Person.objects.filter(household=household, relationship=Person.Relationship.HEAD)
+        .exclude(pk=person.pk)
+        .first()
+    )
+    if head is not None:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "Der Haushalt hat schon einen Haushaltsvorstand: %(name)s. Ändern Sie zuerst "
+                    "dessen Stellung."
+                )
+                % {"name": head}
+            }
+        )
+
+
+def _locked_candidate(household: Household, person: Person) -> Person:
+    """The person, locked and fresh, if they may join ``household``; else ValidationError."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.organisation_id != household.organisation_id:
+        raise ValidationError(_("Zu einem Haushalt gehören nur Personen desselben Registers."))
+    if person.merged_into_id is not None:
+        raise ValidationError(
+            _(
+                "%(name)s ist mit einem anderen Eintrag zusammengeführt und kann keinem Haushalt "
+                "angehören. Bitte wählen Sie den verbliebenen Eintrag."
+            )
+            % {"name": person}
+        )
+    if person.household_id is not None and person.household_id == household.pk:
+        raise ValidationError(_("%(name)s gehört schon zu diesem Haushalt.") % {"name": person})
+    if person.household_id is not None:
+        raise ValidationError(
+            _(
+                "%(name)s gehört schon zu einem anderen Haushalt. Bitte dort zuerst austragen, "
+                "dann hier aufnehmen."
+            )
+            % {"name": person}
+        )
+    return person
+
+
+def _join(*, actor: Any, household: Household, person: Person, relationship: str) -> Person:
+    _check_one_head(household, person, _relationship_valid(relationship))
+    audited_update(actor=actor, instance=person, data={"household": household, "relationship": relationship})
+    audit_record(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=household, changes={"member": [None, person.pk]}
+    )
+    return person
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: Any,
+    person: Person,
+    name: str = "",
+    address: Address | None = None,
+    relationship: str = Person.Relationship.HEAD,
+) -> Household:
+    """A household around ``person``, who joins it (as head unless said otherwise).
+
+    ``name`` defaults to „Familie <Familienname>“; ``address=None`` takes the person's
+    dwelling, an empty ``Address`` leaves the household without one.
+    """
+    _require_register_right_id(actor, person.organisation_id)
+    household = Household(organisation_id=person.organisation_id, name="")
+    person = _locked_candidate(household, person)
+    household.name = name.strip() or household_default_name(person)
+    household.dwelling = person.dwelling if address is None else dwelling_for(address)
+    audited_create(actor=actor, instance=household)
+    _join(actor=actor, household=household, person=person, relationship=relationship)
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *, actor: Any, household: Household, name: str, address: Address | None
+) -> dict[str, list[Any]]:
+    """Rename the household or change its dwelling (``address=None`` or empty: none)."""
+    _require_register_right_id(actor, household.organisation_id)
+    _household, changes = audited_update(
+        actor=actor,
+        instance=household,
+        data={"name": name.strip(), "dwelling": dwelling_for(address)},
+    )
+    return changes
+
+
+@transaction.atomic
+def household_member_add(*, actor: Any, household: Household, person: Person, relationship: str) -> Person:
+    """``person`` joins ``household``: same register, not merged away, in no other household."""
+    _require_register_right_id(actor, household.organisation_id)
+    person = _locked_candidate(household, person)
+    return _join(actor=actor, household=household, person=person, relationship=relationship)
+
+
+def _locked_member(household: Household, person: Person) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.household_id != household.pk:
+        raise ValidationError(_("%(name)s gehört nicht zu diesem Haushalt.") % {"name": person})
+    return person
+
+
+@transaction.atomic
+def household_member_remove(*, actor: Any, household: Household, person: Person) -> Person:
+    """``person`` leaves ``household`` (their place in it goes too); the household stays."""
+    _require_register_right_id(actor, household.organisation_id)
+    person = _locked_member(household, person)
+    audited_update(actor=actor, instance=person, data={"household": None, "relationship": ""})
+    audit_record(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=household, changes={"member": [person.pk, None]}
+    )
+    return person
+
+
+@transaction.atomic
+def household_member_set_relationship(
+    *, actor: Any, household: Household, person: Person, relationship: str
+) -> dict[str, list[Any]]:
+    """Set a member's place in the household; at most one head."""
+    _require_register_right_id(actor, household.organisation_id)
+    person = _locked_member(household, person)
+    _check_one_head(household, person, _relationship_valid(relationship))
+    _person, changes = audited_update(actor=actor, instance=person, data={"relationship": relationship})
+    return changes

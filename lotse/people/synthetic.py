@@ -390,6 +390,20 @@ class _Person:
     street: str
     postcode: str
     city: str
+    # Filled in by the generator (no effect on the random stream): which household, its kind,
+    # and the place in it – "head" (father), "partner" (mother), "child", or "" (single, flat).
+    household: int = -1
+    kind: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A generated person's household: its number, its kind and the person's place in it."""
+
+    household: int
+    kind: str  # "single", "couple", "family", "flat"
+    role: str  # "head", "partner", "child", "" (single, flat mates)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -584,14 +598,14 @@ class _Generator:
         kind = rng.choices(["single", "couple", "family", "flat"], [0.33, 0.14, 0.43, 0.10])[0]
         if kind == "single":
             sex = "m" if rng.random() < 0.66 else "f"
-            return [self.person(nat, sex, family, self.year - rng.randint(18, 60), addr)]
+            return _kind([self.person(nat, sex, family, self.year - rng.randint(18, 60), addr)], kind)
         if kind == "flat":
             people = []
             for _ in range(rng.randint(2, 5)):
                 sex = "m" if rng.random() < 0.8 else "f"
                 fam = _family_choice(rng, nat)
                 people.append(self.person(nat, sex, fam, self.year - rng.randint(18, 50), addr))
-            return people
+            return _kind(people, kind)
         father_year = self.year - rng.randint(22, 58)
         father = self.person(nat, "m", family, father_year, addr)
         mother_family = family
@@ -605,9 +619,10 @@ class _Generator:
         mother = self.person(
             nat, "f", mother_family, father_year + rng.randint(-3, 6), addr, birth_name=birth_name
         )
+        father.role, mother.role = "head", "partner"
         people = [father, mother]
         if kind == "couple":
-            return people
+            return _kind(people, kind)
         n_children = rng.choices([1, 2, 3, 4, 5], [0.3, 0.32, 0.2, 0.12, 0.06])[0]
         last = min(self.year, father_year + 45)
         years = sorted({rng.randint(father_year + 20, last) for _ in range(n_children)}, reverse=True)
@@ -627,10 +642,17 @@ class _Generator:
                 assert given is not None
                 taken.update(given)
                 child = self.person(nat, sex, family, year, addr, given=given)
+                child.role = "child"
                 if twins and k == 1:
                     child.date = people[-1].date
                 people.append(child)
-        return people
+        return _kind(people, kind)
+
+
+def _kind(people: list[_Person], kind: str) -> list[_Person]:
+    for person in people:
+        person.kind = kind
+    return people
 
 
 # --- duplicates ------------------------------------------------------------------------------
@@ -804,25 +826,43 @@ def generate(
     Returns the shuffled records and the true duplicate pairs (as frozensets of two ids).
     Deterministic for a given seed.
     """
+    records, pairs, _households = generate_with_households(
+        n_persons, duplicate_rate=duplicate_rate, seed=seed, reference_year=reference_year
+    )
+    return records, pairs
+
+
+def generate_with_households(
+    n_persons: int, *, duplicate_rate: float = 0.3, seed: int = 1, reference_year: int = 2025
+) -> tuple[list[PersonRecord], set[frozenset[str]], dict[str, Membership]]:
+    """As ``generate``, plus the household of each first record by its id (the demo register
+    makes households of couples and families from it). Second records have none: a duplicate
+    is a registration nobody has linked yet. The same records as ``generate`` for a seed."""
     gen = _Generator(seed, reference_year)
     rng = gen.rng
     people: list[_Person] = []
+    number = 0
     while len(people) < n_persons:
-        people.extend(gen.household())
+        for person in gen.household():
+            person.household = number
+            people.append(person)
+        number += 1
     people = people[:n_persons]
     ids = rng.sample(range(1_000_000, 10_000_000), n_persons + n_persons)
     records: list[PersonRecord] = []
     pairs: set[frozenset[str]] = set()
+    households: dict[str, Membership] = {}
     next_id = iter(ids)
     for p in people:
         rec = _base_record(p, f"P{next(next_id)}")
         records.append(rec)
+        households[rec.id] = Membership(p.household, p.kind, p.role)
         if rng.random() < duplicate_rate:
             dup = _duplicate(gen, p, rec, f"P{next(next_id)}")
             records.append(dup)
             pairs.add(frozenset((rec.id, dup.id)))
     rng.shuffle(records)
-    return records, pairs
+    return records, pairs, households
 
 
 CSV_COLUMNS = [

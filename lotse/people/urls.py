@@ -12,4 +12,18 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail, name="person_detail"),
     path("<int:person_id>/bearbeiten/", views.person_edit, name="person_edit"),
     path("<int:person_id>/zusammenfuehren/<int:other_id>/", views.person_merge, name="person_merge"),
+    path("haushalte/neu/<int:person_id>/", views.household_create, name="household_create"),
+    path("haushalte/<int:household_id>/", views.household_detail, name="household_detail"),
+    path("haushalte/<int:household_id>/bearbeiten/", views.household_edit, name="household_edit"),
+    path("haushalte/<int:household_id>/mitglieder/", views.household_member_add, name="household_member_add"),
+    path(
+        "haushalte/<int:household_id>/mitglieder/<int:person_id>/stellung/",
+        views.household_member_relationship,
+        name="household_member_relationship",
+    ),
+    path(
+        "haushalte/<int:household_id>/mitglieder/<int:person_id>/entfernen/",
+        views.household_member_remove,
+        name="household_member_remove",
+    ),
 ]

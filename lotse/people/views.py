@@ -15,8 +15,15 @@ from lotse.accounts.models import User
 from lotse.accounts.roles import Capability
 from lotse.people import selectors, services
 from lotse.people.duplicates import records_of
-from lotse.people.forms import PersonForm, records_from_partial
+from lotse.people.forms import (
+    HouseholdForm,
+    MemberAddForm,
+    PersonForm,
+    RelationshipForm,
+    records_from_partial,
+)
 from lotse.people.matching import DEFAULT_THRESHOLD
+from lotse.people.models import Household, Person
 
 PAGE_SIZE = 25
 
@@ -211,3 +218,179 @@ def duplicate_pairs(request: HttpRequest) -> HttpResponse:
             "can_merge": bool(selectors.register_ids(request.user, Capability.EDIT_CASES)),
         },
     )
+
+
+# --- Households ------------------------------------------------------------------------------
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: by field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def household_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A new household around a person: name and dwelling default to the person's."""
+    _require_register(request, Capability.EDIT_CASES)
+    person = selectors.get_person_for(request.user, person_id, record_read=False)
+    if person.merged_into_id:
+        raise Http404
+    initial = HouseholdForm.initial_for(services.household_default_name(person), person.dwelling)
+    form = HouseholdForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(
+                actor=request.user,
+                person=person,
+                name=form.cleaned_data["name"],
+                address=form.address(),
+                relationship=form.cleaned_data["relationship"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Der Haushalt „%(name)s“ ist angelegt.") % {"name": household})
+            return redirect("people:household_detail", household.pk)
+    return render(
+        request,
+        "people/household_form.html",
+        {"form": form, "person": person},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _household_page(
+    request: HttpRequest, household: Household, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    can_edit = bool(selectors.register_ids(request.user, Capability.EDIT_CASES))
+    candidates = selectors.household_candidates(request.user, household, query) if can_edit else []
+    context = {
+        "household": household,
+        "query": query,
+        "candidates": candidates,
+        "relationships": Person.Relationship.choices,
+        "can_edit": can_edit,
+    }
+    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+        return render(request, "people/partials/household_candidates.html", context)
+    context |= {"members": selectors.household_members(household), "error": error}
+    return render(request, "people/household_detail.html", context, status=status)
+
+
+@login_required
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Members with their place in the household and where each is registered; the search
+    for more members (``?q=``, live with htmx) for those who may edit."""
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    household = selectors.get_household_for(request.user, household_id, record_read=not htmx)
+    return _household_page(request, household)
+
+
+@login_required
+def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
+    _require_register(request, Capability.EDIT_CASES)
+    household = selectors.get_household_for(request.user, household_id, record_read=request.method == "GET")
+    form = HouseholdForm(
+        request.POST or None,
+        initial=HouseholdForm.initial_for(household.name, household.dwelling),
+        with_relationship=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                actor=request.user,
+                household=household,
+                name=form.cleaned_data["name"],
+                address=form.address(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Die Angaben zum Haushalt sind gespeichert."))
+            return redirect("people:household_detail", household.pk)
+    return render(
+        request,
+        "people/household_form.html",
+        {"form": form, "household": household},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _member_error(request: HttpRequest, household: Household, error: ValidationError) -> HttpResponse:
+    return _household_page(request, household, error=" ".join(error.messages), status=400)
+
+
+@login_required
+@require_POST
+def household_member_add(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Add a person found by the search, with their place in the household."""
+    _require_register(request, Capability.EDIT_CASES)
+    household = selectors.get_household_for(request.user, household_id, record_read=False)
+    form = MemberAddForm(request.POST)
+    if not form.is_valid():
+        if "person" in form.errors:
+            raise Http404
+        return _member_error(request, household, ValidationError(list(form.errors["relationship"])))
+    person = selectors.get_person_for(request.user, form.cleaned_data["person"], record_read=False)
+    try:
+        services.household_member_add(
+            actor=request.user,
+            household=household,
+            person=person,
+            relationship=form.cleaned_data["relationship"],
+        )
+    except ValidationError as error:
+        return _member_error(request, household, error)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("%(name)s gehört jetzt zum Haushalt.") % {"name": person})
+    return redirect("people:household_detail", household.pk)
+
+
+@login_required
+@require_POST
+def household_member_relationship(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
+    _require_register(request, Capability.EDIT_CASES)
+    household = selectors.get_household_for(request.user, household_id, record_read=False)
+    person = selectors.get_person_for(request.user, person_id, record_read=False)
+    form = RelationshipForm(request.POST)
+    if not form.is_valid():
+        return _member_error(request, household, ValidationError(list(form.errors["relationship"])))
+    try:
+        services.household_member_set_relationship(
+            actor=request.user,
+            household=household,
+            person=person,
+            relationship=form.cleaned_data["relationship"],
+        )
+    except ValidationError as error:
+        return _member_error(request, household, error)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Die Stellung von %(name)s ist gespeichert.") % {"name": person})
+    return redirect("people:household_detail", household.pk)
+
+
+@login_required
+@require_POST
+def household_member_remove(request: HttpRequest, household_id: int, person_id: int) -> HttpResponse:
+    _require_register(request, Capability.EDIT_CASES)
+    household = selectors.get_household_for(request.user, household_id, record_read=False)
+    person = selectors.get_person_for(request.user, person_id, record_read=False)
+    try:
+        services.household_member_remove(actor=request.user, household=household, person=person)
+    except ValidationError as error:
+        return _member_error(request, household, error)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("%(name)s gehört nicht mehr zum Haushalt.") % {"name": person})
+    return redirect("people:household_detail", household.pk)

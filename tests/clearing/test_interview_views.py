@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
 
 from lotse.cases.models import Referral
+from lotse.cases.services.consents import consent_create
 from lotse.clearing.models import ArrivalInterview, InformationMaterial
 from lotse.core.models import AuditEvent
+from tests.queries import AUDIT_LOCK
 
 from .interviews import make_interview, make_person
 
@@ -102,6 +103,7 @@ def test_confirmed_proposals_become_referrals_with_a_basis_where_needed(personas
     # Outreach belongs to the county: without a basis nothing is created.
     client.post(url, {"vorschlag": ["wohnraumkontrolle", "aufsuchende-sozialarbeit"]})
     assert not Referral.objects.exists()
+    # „Einwilligung vom …“ as text is no basis: the consent itself must be recorded and chosen.
     client.post(
         url,
         {
@@ -109,13 +111,46 @@ def test_confirmed_proposals_become_referrals_with_a_basis_where_needed(personas
             "basis-aufsuchende-sozialarbeit": "Einwilligung vom 03.11.2022",
         },
     )
+    assert not Referral.objects.exists()
+    consent = consent_create(
+        actor=personas.clearing,
+        person=interview.person,
+        purpose="Begleitung durch die Sozialarbeit",
+        recipients=[personas.county],
+        form="verbal_witness",
+        witness="D. Ionescu, Sprachmittlerin",
+        information_language="ro",
+        given_on=dt.date(2022, 11, 3),
+    )
+    detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
+    assert f'<option value="{consent.pk}" selected>' in detail  # offered for the county unit
+    client.post(
+        url,
+        {
+            "vorschlag": ["wohnraumkontrolle", "aufsuchende-sozialarbeit"],
+            "einwilligung-aufsuchende-sozialarbeit": str(consent.pk),
+        },
+    )
     referrals = {r.to_unit.slug: r for r in Referral.objects.select_related("to_unit")}
     assert set(referrals) == {"wohnraumkontrolle", "aufsuchende-sozialarbeit"}
+    assert referrals["aufsuchende-sozialarbeit"].consent == consent
     assert referrals["wohnraumkontrolle"].due_date == interview.held_on + dt.timedelta(days=14)
     assert AuditEvent.objects.filter(action="disclose").count() == 1
     page = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
     assert "Einwilligung vom 03.11.2022" in page and "vorgeschlagen" in page
     assert 'name="vorschlag"' not in page  # nothing left to propose
+
+
+def test_a_named_provision_from_the_list_carries_the_referral(personas, client_for):
+    interview = make_interview(personas, children=[{"name": "Andrei", "age": 9, "school_status": "no_place"}])
+    client = client_for(personas.clearing)
+    detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
+    assert '<option value="§ 34 Abs. 1 BMG" selected>' in detail  # the route's suggestion
+    client.post(
+        f"/clearingstelle/gespraeche/{interview.pk}/verweisen/",
+        {"vorschlag": ["schulteam"], "vorschrift-schulteam": "§ 34 Abs. 1 BMG"},
+    )
+    assert Referral.objects.get().legal_basis == "§ 34 Abs. 1 BMG"
 
 
 @pytest.mark.parametrize(
@@ -159,13 +194,25 @@ def test_detail_query_count_is_constant(personas, client_for, django_assert_num_
     children = [{"name": n, "age": 8, "school_status": "no_place"} for n in ("A", "B")]
     interview = make_interview(personas, children=children, needs=["family", "counselling"], housing="sublet")
     interview.materials.set(InformationMaterial.objects.filter(language="ro")[:2])
+    for _ in range(2):
+        consent_create(
+            actor=personas.clearing,
+            person=interview.person,
+            purpose="Begleitung",
+            recipients=[personas.county],
+            form="verbal_witness",
+            witness="Sprachmittlerin",
+            information_language="ro",
+            given_on=dt.date(2022, 11, 3),
+        )
     client = client_for(personas.clearing)
     client.get(f"/clearingstelle/gespraeche/{interview.pk}/")
     # session, user, memberships, their organisations; the interview with person, household,
     # clerk, organisation; children, further adults, materials (3 prefetches); the read in the
     # audit trail (savepoint, advisory lock on PostgreSQL only, last hash, insert, release);
-    # referrals; routing rules; receiving units and their organisations; session renewal
-    # (savepoint, update, release).
-    expected = 19 + (1 if connection.vendor == "postgresql" else 0)
+    # referrals; routing rules; receiving units and their organisations; the person's valid
+    # consents and their recipients; the provisions of the referral routes; the suggested
+    # provision per unit; session renewal (savepoint, update, release).
+    expected = 23 + AUDIT_LOCK
     with django_assert_num_queries(expected):
         client.get(f"/clearingstelle/gespraeche/{interview.pk}/")

@@ -1,14 +1,222 @@
-"""Reads of referrals, limited to what the user may see."""
+"""Reads of referrals, limited to what the user may see (rules in ``lotse.cases.access``).
+
+Inbox: referrals to the user's units while the receiver still has access, overdue first.
+Outbox: referrals sent by the user's units; the sender always sees the state, also after a
+withdrawn consent ended the receiver's access.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
 
 from lotse.accounts import policy
+from lotse.accounts.models import Unit
 from lotse.accounts.roles import Capability
-from lotse.cases.models import Referral
+from lotse.cases import access
+from lotse.cases.models import Referral, ReferralRoute
+from lotse.core.audit import audit_view
+from lotse.core.models import AuditEvent
+
+OPEN = sorted(Referral.OPEN_STATES)
+
+
+def _overdue_q(today: dt.date) -> Q:
+    return Q(status__in=OPEN, access_ended_at__isnull=True, due_date__lt=today)
+
+
+def _with_overdue(referrals: QuerySet[Referral], today: dt.date | None = None) -> QuerySet[Referral]:
+    today = today or timezone.localdate()
+    return referrals.annotate(
+        overdue=Case(
+            When(_overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    return Referral.objects.filter(access.referrals_q(user))
+
+
+def inbox_unit_ids(user: Any) -> set[int]:
+    return access.receiving_unit_ids(user)
+
+
+def outbox_unit_ids(user: Any) -> set[int]:
+    return access.case_unit_ids(user)
+
+
+def referral_inbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
+    """Referrals to the user's units: overdue first, then by due date, newest last."""
+    referrals = Referral.objects.filter(to_unit_id__in=inbox_unit_ids(user), access_ended_at__isnull=True)
+    if status == "open":
+        referrals = referrals.filter(status__in=OPEN)
+    elif status:
+        referrals = referrals.filter(status=status)
+    return (
+        _with_overdue(referrals, today)
+        .select_related("person", "from_unit", "to_unit")
+        .order_by(F("overdue").desc(), F("due_date").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
+    """Referrals sent by the user's units, newest first; overdue ones are marked."""
+    referrals = Referral.objects.filter(from_unit_id__in=outbox_unit_ids(user))
+    if status == "open":
+        referrals = referrals.filter(status__in=OPEN, access_ended_at__isnull=True)
+    elif status == "check_due":
+        referrals = referrals.filter(status=Referral.Status.DONE, check_result="", check_due__isnull=False)
+    elif status:
+        referrals = referrals.filter(status=status)
+    return (
+        _with_overdue(referrals, today)
+        .select_related("person", "from_unit", "to_unit", "created_by")
+        .order_by(F("overdue").desc(), "-created_at", "-pk")
+    )
+
+
+def get_referral_for(user: Any, referral_id: int, *, record_read: bool = True) -> Referral:
+    """One referral the user may see, or 404 (also when the receiver's access has ended)."""
+    referral = (
+        _with_overdue(referrals_visible_to(user).filter(pk=referral_id))
+        .select_related(
+            "person",
+            "household",
+            "case",
+            "from_unit",
+            "to_unit",
+            "consent",
+            "created_by",
+            "responded_by",
+            "interview",
+        )
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    if record_read:
+        audit_view(actor=user, obj=referral)
+    return referral
+
+
+def referral_withdrawal(referral: Referral) -> AuditEvent | None:
+    """When and by whom a withdrawn referral was withdrawn (from the audit trail)."""
+    if referral.status != Referral.Status.WITHDRAWN:
+        return None
+    return (
+        AuditEvent.objects.filter(
+            object_type="cases.referral",
+            object_id=str(referral.pk),
+            action=AuditEvent.Action.UPDATE,
+            changes__status__1=Referral.Status.WITHDRAWN,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def referral_route_for(from_unit_id: int, to_unit_id: int) -> ReferralRoute | None:
+    """The configured way from the sending unit, else from any unit, to the receiving unit."""
+    routes = list(
+        ReferralRoute.objects.filter(
+            Q(from_unit_id=from_unit_id) | Q(from_unit__isnull=True), to_unit_id=to_unit_id
+        )
+    )
+    routes.sort(key=lambda route: route.from_unit_id is None)
+    return routes[0] if routes else None
+
+
+def referral_targets(from_unit_id: int) -> list[Unit]:
+    """Units one may refer to from ``from_unit_id``: those with a configured way; where no
+    way is configured at all, every unit that does case work."""
+    routed = (
+        Unit.objects.filter(
+            Q(pk__in=ReferralRoute.objects.filter(from_unit_id=from_unit_id).values("to_unit_id"))
+            | Q(pk__in=ReferralRoute.objects.filter(from_unit__isnull=True).values("to_unit_id"))
+        )
+        .exclude(pk=from_unit_id)
+        .prefetch_related("organisations")
+        .order_by("name")
+    )
+    units = list(routed)
+    if units or ReferralRoute.objects.exists():
+        return units
+    return list(
+        Unit.objects.exclude(pk=from_unit_id)
+        .exclude(kind__in=[Unit.Kind.STAFF, Unit.Kind.OFFICE])
+        .prefetch_related("organisations")
+        .order_by("name")
+    )
+
+
+def legal_provisions(to_unit_id: int | None = None) -> list[str]:
+    """Provisions offered in the referral form: the suggested bases of the configured ways
+    (those into ``to_unit_id`` first)."""
+    rows = list(
+        ReferralRoute.objects.exclude(suggested_legal_basis="").values_list(
+            "to_unit_id", "suggested_legal_basis"
+        )
+    )
+    first = [basis for unit_id, basis in rows if unit_id == to_unit_id]
+    rest = sorted(basis for unit_id, basis in rows if unit_id != to_unit_id)
+    return list(dict.fromkeys([*first, *rest]))
+
+
+def suggested_bases(user: Any, to_unit_ids: list[int]) -> dict[int, str]:
+    """The suggested provision per receiving unit, on the ways from the user's units (a way
+    from the user's own unit wins over one from any unit)."""
+    routes = ReferralRoute.objects.filter(
+        Q(from_unit_id__in=access.case_edit_unit_ids(user)) | Q(from_unit__isnull=True),
+        to_unit_id__in=to_unit_ids,
+    ).exclude(suggested_legal_basis="")
+    result: dict[int, str] = {}
+    for route in sorted(routes, key=lambda r: r.from_unit_id is not None):
+        result[route.to_unit_id] = route.suggested_legal_basis
+    return result
+
+
+# --- the referral form ------------------------------------------------------------------
+
+
+def sending_units(user: Any) -> list[Unit]:
+    """Units the user refers from: those in which they edit case files."""
+    return list(
+        Unit.objects.filter(pk__in=access.case_edit_unit_ids(user))
+        .prefetch_related("organisations")
+        .order_by("name")
+    )
+
+
+def persons_to_refer(user: Any, query: str, *, limit: int = 20) -> list[Any]:
+    """Persons the user sees for case work whose name contains ``query``."""
+    from lotse.people.models import Person
+
+    persons = Person.objects.filter(access.persons_q(user))
+    for word in query.split()[:4]:
+        persons = persons.filter(Q(family_name__icontains=word) | Q(given_names__icontains=word))
+    return list(persons.order_by("family_name", "given_names", "pk")[:limit])
+
+
+def cases_to_share(user: Any, person: Any, unit_ids: set[int]) -> list[Any]:
+    """Open case files of ``unit_ids`` about the person or the person's household."""
+    from lotse.cases.models import CaseFile
+
+    about = Q(person_id=person.pk)
+    if person.household_id:
+        about |= Q(household_id=person.household_id)
+    return list(
+        CaseFile.objects.filter(access.cases_q(user), about, owner_unit_id__in=unit_ids)
+        .exclude(status=CaseFile.Status.CLOSED)
+        .order_by("title", "pk")
+    )
+
+
+# --- the Clearingstelle's view of its register -------------------------------------------
 
 
 def sending_organisation_ids(user: Any) -> set[int]:
@@ -19,7 +227,7 @@ def sending_organisation_ids(user: Any) -> set[int]:
 def referrals_sent_by_register(user: Any) -> QuerySet[Referral]:
     """Referrals about persons of the registers the user may edit (the sending Clearingstelle)."""
     return Referral.objects.filter(person__organisation_id__in=sending_organisation_ids(user)).select_related(
-        "to_unit", "from_unit", "created_by"
+        "to_unit", "from_unit", "created_by", "consent"
     )
 
 

@@ -1,36 +1,142 @@
-"""Writes of referrals. For now: creating a referral as „vorgeschlagen“.
+"""Writes of referrals: create, answer, work, complete, withdraw, and the later check.
 
-Lawful sharing (BRIEF, flow 3): city and county are different controllers. A referral stays
-inside the person's organisation only if *every* organisation responsible for the receiving
-unit is the person's organisation. A joint unit (the Schulteam of city and county) counts as
-sharing, because the county's staff in it read the referral. Sharing needs a recorded basis:
-a named legal provision, or a consent written as text („Einwilligung vom 03.11.2026 …“) until
-the consent model exists. Each disclosure is its own audit event.
+proposed → accepted or declined (with a reason) → in progress → done (with an outcome); the
+sender may withdraw an open referral (with a reason). Only the receiving unit answers
+(``access.can_answer_referral``), only the sending unit withdraws and records the check
+(``access.can_manage_sent_referral``). Every transition is a compare-and-set on the version.
+
+Lawful sharing (BRIEF, flow 3): city, county and charities are different controllers. The
+*recipients* of a referral are the organisations of the receiving unit other than the
+sending organisation (the employer of the person who sends; the register's organisation
+when the system sends). A joint unit (the Schulteam of city and county) counts as sharing,
+because the other authority's staff in it read the referral. Sharing needs a recorded basis:
+a valid consent of the person that the sending organisation obtained and that names every
+recipient, or a named legal provision. Each crossing is one ``Disclosure`` row per recipient
+organisation plus one DISCLOSE event in the audit trail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from lotse.accounts import policy
-from lotse.accounts.models import Unit
+from lotse.accounts.models import Organisation, Unit
 from lotse.accounts.roles import Capability
-from lotse.cases.models import Referral
+from lotse.cases import access, mails
+from lotse.cases.models import Consent, Disclosure, FollowUp, Referral, ReferralRoute
+from lotse.cases.selectors.referrals import referral_route_for
 from lotse.core.audit import audit_record
 from lotse.core.models import AuditEvent
-from lotse.core.services import audited_create
+from lotse.core.services import StaleVersion, audited_create, audited_update
 
 DISCLOSE = AuditEvent.Action.DISCLOSE
+S = Referral.Status
+CHECK_TITLE = gettext_lazy("Nachkontrolle: hat das Ergebnis gehalten?")
+CONSENT_WITHDRAWN = gettext_lazy("Die Einwilligung wurde widerrufen.")
+RECEIVER_CAPABILITIES = frozenset({Capability.VIEW_CASES, Capability.VIEW_REFERRED})
+SENDER_CAPABILITIES = frozenset({Capability.VIEW_CASES})
+
+# A named provision: a paragraph or article sign and a law's abbreviation (two capitals in
+# one word: BMG, SGB, DSGVO, WoAufG, SchulG). „Einwilligung vom …“ is not a provision: a
+# consent is chosen from the recorded consents, so that its validity can be checked.
+_PROVISION_SIGN = re.compile(r"§|\bArt\.|\bArtikel\b", re.IGNORECASE)
+_LAW_ABBREVIATION = re.compile(r"\b[^\W\d_]*[A-ZÄÖÜ][^\W\d_]*[A-ZÄÖÜ][^\W\d_]*\b")
+
+
+def stored_text(text: Any) -> str:
+    """A text Lotse writes into a record, in the installation's language (not the actor's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+def sending_organisation_id(*, actor: Any, person: Any) -> int:
+    """The controller that discloses: the sender's employer (the register's organisation
+    when the system acts, e.g. for demo data)."""
+    organisation_id = (
+        getattr(actor, "organisation_id", None) if getattr(actor, "is_authenticated", False) else None
+    )
+    return int(organisation_id or person.organisation_id)
+
+
+def recipient_organisations(*, organisation_id: int, to_unit: Unit) -> list[Organisation]:
+    """Organisations of ``to_unit`` other than the sending organisation ``organisation_id``."""
+    return [o for o in to_unit.organisations.all() if o.pk != organisation_id]
 
 
 def crosses_organisation(*, organisation_id: int, to_unit: Unit) -> bool:
-    """True if someone outside the person's organisation works in ``to_unit``."""
-    return {o.pk for o in to_unit.organisations.all()} != {organisation_id}
+    """True if someone outside the sending organisation works in ``to_unit``."""
+    return bool(recipient_organisations(organisation_id=organisation_id, to_unit=to_unit))
+
+
+def legal_basis_problem(text: str) -> str | None:
+    """Why ``text`` does not name a provision, or None if it does."""
+    if _PROVISION_SIGN.search(text) and _LAW_ABBREVIATION.search(_PROVISION_SIGN.sub(" ", text)):
+        return None
+    return _(
+        "„%(text)s“ nennt keine Vorschrift. Bitte geben Sie Paragraf oder Artikel und das Gesetz "
+        "an, z. B. „§ 34 Abs. 1 BMG“ oder „Art. 6 Abs. 1 lit. e DSGVO“. Hat die Person "
+        "eingewilligt, wählen Sie stattdessen die erfasste Einwilligung aus; der Text "
+        "„Einwilligung vom …“ genügt nicht, weil Lotse dann nicht prüfen kann, ob sie gilt."
+    ) % {"text": text}
+
+
+def consent_problem(
+    consent: Consent, *, person: Any, organisation_id: int, recipients: list[Organisation], on: dt.date
+) -> str | None:
+    """Why ``consent`` does not carry this disclosure, or None if it does."""
+    if consent.person_id != person.pk:
+        return _("Die gewählte Einwilligung gehört zu einer anderen Person.")
+    if consent.organisation_id != organisation_id:
+        return _(
+            "Die gewählte Einwilligung hat eine andere Stelle eingeholt; sie trägt nur deren Übermittlungen."
+        )
+    if consent.withdrawn_on is not None:
+        return _("Die gewählte Einwilligung wurde am %(date)s widerrufen.") % {
+            "date": date_format(consent.withdrawn_on, "d.m.Y")
+        }
+    if on < consent.given_on:
+        return _("Die gewählte Einwilligung gilt erst ab %(date)s.") % {
+            "date": date_format(consent.given_on, "d.m.Y")
+        }
+    if consent.valid_until is not None and on > consent.valid_until:
+        return _("Die gewählte Einwilligung galt nur bis %(date)s.") % {
+            "date": date_format(consent.valid_until, "d.m.Y")
+        }
+    covered = {o.pk for o in consent.recipients.all()}
+    missing = [o for o in recipients if o.pk not in covered]
+    if missing:
+        return _("Die gewählte Einwilligung erlaubt keine Übermittlung an %(names)s.") % {
+            "names": ", ".join(o.name for o in missing)
+        }
+    return None
+
+
+def data_categories(*, case: Any) -> str:
+    categories = _("Name, Geburtsdatum, Anschrift und Sprachen der Person; Anlass der Verweisung")
+    if case is not None:
+        categories += _("; Fallakte (Kontakte, Einschätzungen, Hilfeplan)")
+    return categories
+
+
+def _check_version(referral: Referral, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != referral.version:
+        raise StaleVersion(referral)
+
+
+def _refuse(referral: Referral, action: str) -> ValidationError:
+    return ValidationError(
+        _("Eine Verweisung im Stand „%(status)s“ kann nicht %(action)s werden.")
+        % {"status": referral.get_status_display(), "action": action}
+    )
 
 
 @transaction.atomic
@@ -42,55 +148,328 @@ def referral_create(
     to_unit: Unit,
     reason: str,
     legal_basis: str = "",
+    consent: Consent | None = None,
     due_date: dt.date | None = None,
     interview: Any = None,
+    case: Any = None,
+    route: ReferralRoute | None = None,
 ) -> Referral:
-    # ``actor=None`` is the system (demo data); people need the edit right in the sending unit.
-    if actor is not None and not (
-        policy.has_capability(actor, Capability.EDIT_CASES, unit=from_unit)
-        and person.organisation_id in policy.register_organisation_ids(actor, Capability.EDIT_CASES)
-    ):
+    """A new referral („vorgeschlagen“), with its disclosures if it leaves the organisation.
+
+    ``actor=None`` is the system (demo data). ``due_date`` defaults to the way's
+    ``due_in_days``; ``route`` defaults to the configured way between the two units.
+    """
+    if actor is not None and not access.can_send_referral(actor, from_unit.pk, person):
         raise PermissionDenied
     if to_unit.pk == from_unit.pk:
         raise ValidationError({"to_unit": _("Eine Einheit verweist nicht an sich selbst.")})
+    if case is not None:
+        if case.owner_unit_id != from_unit.pk:
+            raise ValidationError(
+                {"case": _("Nur die Fallakte der verweisenden Einheit kann mitgegeben werden.")}
+            )
+        if case.person_id != person.pk and not (
+            case.household_id and case.household_id == person.household_id
+        ):
+            raise ValidationError(
+                {"case": _("Die Fallakte gehört nicht zu dieser Person oder ihrem Haushalt.")}
+            )
+    if route is None:
+        route = referral_route_for(from_unit.pk, to_unit.pk)
+    elif route.to_unit_id != to_unit.pk or route.from_unit_id not in (None, from_unit.pk):
+        raise ValidationError({"route": _("Der Verweisungsweg führt nicht zu dieser Einheit.")})
+    today = timezone.localdate()
+    if due_date is None and route is not None and route.due_in_days:
+        due_date = today + dt.timedelta(days=route.due_in_days)
+
+    organisation_id = sending_organisation_id(actor=actor, person=person)
+    recipients = recipient_organisations(organisation_id=organisation_id, to_unit=to_unit)
     legal_basis = legal_basis.strip()
-    shared = crosses_organisation(organisation_id=person.organisation_id, to_unit=to_unit)
-    if shared and not legal_basis:
+    if legal_basis and (problem := legal_basis_problem(legal_basis)):
+        raise ValidationError({"legal_basis": problem})
+    if consent is not None and (
+        problem := consent_problem(
+            consent, person=person, organisation_id=organisation_id, recipients=recipients, on=today
+        )
+    ):
+        raise ValidationError({"consent": problem})
+    if recipients and consent is None and not legal_basis:
         raise ValidationError(
             {
                 "legal_basis": _(
-                    "„%(unit)s“ gehört (auch) zu einer anderen Behörde oder einem Träger. Ohne "
-                    "Rechtsgrundlage – eine benannte Vorschrift oder „Einwilligung vom …“ – "
-                    "dürfen die Daten nicht übermittelt werden."
+                    "In „%(unit)s“ arbeiten auch %(names)s – eine andere Behörde oder ein Träger. "
+                    "Ohne Rechtsgrundlage dürfen die Daten nicht übermittelt werden: Wählen Sie "
+                    "eine gültige Einwilligung der Person oder nennen Sie die Vorschrift, die die "
+                    "Übermittlung erlaubt."
                 )
-                % {"unit": to_unit.name}
+                % {"unit": to_unit.name, "names": ", ".join(o.name for o in recipients)}
             }
         )
+
+    defaults = {"check_after_weeks": route.check_after_weeks} if route is not None else {}
     referral = audited_create(
         actor=actor,
         instance=Referral(
+            **defaults,
             person=person,
             household=person.household if person.household_id else None,
+            case=case,
             from_unit=from_unit,
             to_unit=to_unit,
+            route=str(route.pk) if route is not None else "",
             reason=reason.strip(),
             legal_basis=legal_basis,
+            consent=consent,
             due_date=due_date,
             interview=interview,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         ),
     )
-    if shared:
-        audit_record(
-            actor=actor,
-            action=DISCLOSE,
-            obj=referral,
-            organisation_id=person.organisation_id,
-            changes={
-                "person": [None, person.pk],
-                "to_unit": [None, to_unit.pk],
-                "recipients": [None, sorted(o.pk for o in to_unit.organisations.all())],
-                "legal_basis": [None, legal_basis],
-            },
+    if recipients:
+        _disclose(actor=actor, referral=referral, organisation_id=organisation_id, recipients=recipients)
+    if actor is not None:  # demo data and other system writes send no mail
+        mails.queue_notice(
+            template="referral_new",
+            context={"referral": referral, "url": mails.referral_url(referral)},
+            recipients=mails.unit_member_addresses(
+                [to_unit.pk], capabilities=RECEIVER_CAPABILITIES, exclude_user_id=actor.pk
+            ),
         )
     return referral
+
+
+def _disclose(
+    *, actor: Any, referral: Referral, organisation_id: int, recipients: list[Organisation]
+) -> None:
+    categories = data_categories(case=referral.case)
+    for recipient in recipients:
+        audited_create(
+            actor=actor,
+            instance=Disclosure(
+                person=referral.person,
+                from_organisation_id=organisation_id,
+                to_organisation=recipient,
+                referral=referral,
+                basis=Disclosure.Basis.CONSENT if referral.consent_id else Disclosure.Basis.LEGAL,
+                consent=referral.consent,
+                legal_basis=referral.legal_basis,
+                data_categories=categories,
+                disclosed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            ),
+        )
+    audit_record(
+        actor=actor,
+        action=DISCLOSE,
+        obj=referral,
+        organisation_id=organisation_id,
+        changes={
+            "person": [None, referral.person_id],
+            "to_unit": [None, referral.to_unit_id],
+            "recipients": [None, sorted(o.pk for o in recipients)],
+            "basis": [None, "consent" if referral.consent_id else "legal"],
+            "consent": [None, referral.consent_id],
+            "legal_basis": [None, referral.legal_basis],
+        },
+    )
+
+
+# --- the receiving unit -------------------------------------------------------------------
+
+
+def _require_receiver(actor: Any, referral: Referral) -> None:
+    if not access.can_answer_referral(actor, referral):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def referral_accept(*, actor: Any, referral: Referral, expected_version: int | None = None) -> Referral:
+    _require_receiver(actor, referral)
+    _check_version(referral, expected_version)
+    if referral.status != S.PROPOSED:
+        raise _refuse(referral, _("angenommen"))
+    referral, _changes = audited_update(
+        actor=actor,
+        instance=referral,
+        data={"status": S.ACCEPTED, "responded_by": actor, "responded_at": timezone.now()},
+        expected_version=expected_version,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decline(
+    *, actor: Any, referral: Referral, reason: str, expected_version: int | None = None
+) -> Referral:
+    """Decline with a reason; the sender is told by e-mail (the reason is read in Lotse)."""
+    _require_receiver(actor, referral)
+    _check_version(referral, expected_version)
+    if referral.status != S.PROPOSED:
+        raise _refuse(referral, _("abgelehnt"))
+    if not reason.strip():
+        raise ValidationError({"decline_reason": _("Bitte den Grund der Ablehnung angeben.")})
+    referral, _changes = audited_update(
+        actor=actor,
+        instance=referral,
+        data={
+            "status": S.DECLINED,
+            "decline_reason": reason.strip(),
+            "responded_by": actor,
+            "responded_at": timezone.now(),
+        },
+        expected_version=expected_version,
+    )
+    creator = referral.created_by
+    if creator is not None and creator.is_active and creator.email:
+        mails.queue_notice(
+            template="referral_declined",
+            context={"referral": referral, "url": mails.referral_url(referral)},
+            recipients=[creator.email],
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_start(*, actor: Any, referral: Referral, expected_version: int | None = None) -> Referral:
+    _require_receiver(actor, referral)
+    _check_version(referral, expected_version)
+    if referral.status != S.ACCEPTED:
+        raise _refuse(referral, _("begonnen"))
+    referral, _changes = audited_update(
+        actor=actor,
+        instance=referral,
+        data={"status": S.IN_PROGRESS, "started_at": timezone.now()},
+        expected_version=expected_version,
+    )
+    return referral
+
+
+def check_weeks_for(referral: Referral) -> int:
+    """Weeks until the check: the configured way now, else what was stored at creation."""
+    route = referral_route_for(referral.from_unit_id, referral.to_unit_id)
+    return route.check_after_weeks if route is not None else referral.check_after_weeks
+
+
+@transaction.atomic
+def referral_complete(
+    *, actor: Any, referral: Referral, outcome: str, expected_version: int | None = None
+) -> Referral:
+    """Report the outcome; schedules the sending unit's check (Controlling der Nachhaltigkeit)."""
+    from lotse.cases.services.followups import followup_create
+
+    _require_receiver(actor, referral)
+    _check_version(referral, expected_version)
+    if referral.status != S.IN_PROGRESS:
+        raise _refuse(referral, _("als erledigt gemeldet"))
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("Bitte das Ergebnis angeben.")})
+    now = timezone.now()
+    weeks = check_weeks_for(referral)
+    check_due = timezone.localdate(now) + dt.timedelta(weeks=weeks)
+    referral, _changes = audited_update(
+        actor=actor,
+        instance=referral,
+        data={
+            "status": S.DONE,
+            "outcome": outcome.strip(),
+            "done_at": now,
+            "check_after_weeks": weeks,
+            "check_due": check_due,
+        },
+        expected_version=expected_version,
+    )
+    # The check belongs to the sender, who is not the one acting here: Lotse schedules it.
+    followup_create(
+        actor=None,
+        unit=referral.from_unit,
+        title=stored_text(CHECK_TITLE),
+        due_on=check_due,
+        case=referral.case
+        if referral.case is not None and referral.case.owner_unit_id == referral.from_unit_id
+        else None,
+        target=referral,
+    )
+    return referral
+
+
+# --- the sending unit ---------------------------------------------------------------------
+
+
+def _require_sender(actor: Any, referral: Referral) -> None:
+    if not access.can_manage_sent_referral(actor, referral):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def referral_withdraw(
+    *, actor: Any, referral: Referral, reason: str, expected_version: int | None = None
+) -> Referral:
+    """The sender takes back an open referral; the receiver loses access (it is no longer open).
+
+    The reason is kept in ``decline_reason`` (the one reason field of the model), shown as
+    „Grund der Rücknahme“.
+    """
+    _require_sender(actor, referral)
+    _check_version(referral, expected_version)
+    if referral.status not in Referral.OPEN_STATES:
+        raise _refuse(referral, _("zurückgezogen"))
+    if not reason.strip():
+        raise ValidationError({"decline_reason": _("Bitte den Grund der Rücknahme angeben.")})
+    referral, _changes = audited_update(
+        actor=actor,
+        instance=referral,
+        data={"status": S.WITHDRAWN, "decline_reason": reason.strip()},
+        expected_version=expected_version,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_check_record(
+    *, actor: Any, referral: Referral, result: str, note: str = "", expected_version: int | None = None
+) -> Referral:
+    """Record whether the result held; completes the check's follow-up."""
+    from lotse.cases.services.followups import followup_complete
+
+    _require_sender(actor, referral)
+    _check_version(referral, expected_version)
+    if referral.status != S.DONE:
+        raise ValidationError(_("Nachkontrollen gibt es nur für erledigte Verweisungen."))
+    if referral.check_result:
+        raise ValidationError(_("Die Nachkontrolle ist schon erfasst."))
+    valid = {choice for choice in Referral.CheckResult.values if choice}
+    if result not in valid:
+        raise ValidationError({"check_result": _("Bitte wählen Sie, ob das Ergebnis gehalten hat.")})
+    referral, _changes = audited_update(
+        actor=actor,
+        instance=referral,
+        data={"check_result": result, "check_note": note.strip(), "checked_at": timezone.now()},
+        expected_version=expected_version,
+    )
+    followups = FollowUp.objects.filter(
+        target_type=Referral._meta.label_lower, target_id=str(referral.pk), done_at__isnull=True
+    )
+    for followup in followups:
+        followup_complete(actor=actor, followup=followup)
+    return referral
+
+
+# --- consequences of a withdrawn consent (called by ``consent_withdraw``) ------------------
+
+
+def referrals_end_access(*, actor: Any, consent: Consent) -> list[Referral]:
+    """End the receivers' access to every referral based on ``consent``.
+
+    Open ones become „zurückgezogen“ as well: without access nobody can work on them, and the
+    sender's outbox must not show them as running (decision record 0006).
+    """
+    now = timezone.now()
+    ended = []
+    for referral in Referral.objects.filter(consent=consent, access_ended_at__isnull=True).select_related(
+        "from_unit", "to_unit"
+    ):
+        data: dict[str, Any] = {"access_ended_at": now}
+        if referral.status in Referral.OPEN_STATES:
+            data |= {"status": S.WITHDRAWN, "decline_reason": stored_text(CONSENT_WITHDRAWN)}
+        referral, _changes = audited_update(actor=actor, instance=referral, data=data)
+        ended.append(referral)
+    return ended

@@ -1,21 +1,502 @@
-"""Referral pages. For now: the list of referrals the Clearingstelle has sent."""
+"""Referral pages: inbox (to my units), outbox (sent by my units), detail with the allowed
+actions, and the form for a new referral. Thin: selectors read, services decide and write."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lotse.cases import access
+from lotse.cases.models import Referral
+from lotse.cases.referral_forms import (
+    CheckForm,
+    CompleteForm,
+    DeclineForm,
+    ReferralForm,
+    VersionForm,
+    WithdrawForm,
+)
+from lotse.cases.selectors import consents as consent_selectors
 from lotse.cases.selectors import referrals as selectors
+from lotse.cases.selectors.persons import get_person_for_casework
+from lotse.cases.services import referrals as services
+from lotse.core.services import StaleVersion
 
 PAGE_SIZE = 25
+S = Referral.Status
+
+INBOX_FILTERS = [
+    ("open", gettext_lazy("offen")),
+    (S.PROPOSED, gettext_lazy("neu (vorgeschlagen)")),
+    (S.ACCEPTED, gettext_lazy("angenommen")),
+    (S.IN_PROGRESS, gettext_lazy("in Arbeit")),
+    (S.DONE, gettext_lazy("erledigt")),
+    (S.DECLINED, gettext_lazy("abgelehnt")),
+    (S.WITHDRAWN, gettext_lazy("zurückgezogen")),
+]
+OUTBOX_FILTERS = [*INBOX_FILTERS, ("check_due", gettext_lazy("Nachkontrolle offen"))]
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
 
 
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
-    if not selectors.sending_organisation_ids(request.user):
+    """The old address: senders of the register go to their outbox, receivers to the inbox."""
+    user = request.user
+    if selectors.sending_organisation_ids(user) and selectors.outbox_unit_ids(user):
+        return redirect("cases:referral_outbox")
+    if selectors.inbox_unit_ids(user):
+        return redirect("cases:referral_inbox")
+    raise Http404
+
+
+def _filter(request: HttpRequest, allowed: list[tuple[str, Any]]) -> str:
+    status = request.GET.get("stand", "")
+    return status if status in {value for value, _label in allowed} else ""
+
+
+def _counts(referrals: Any) -> dict[str, int]:
+    today = timezone.localdate()
+    open_q = Q(status__in=Referral.OPEN_STATES, access_ended_at__isnull=True)
+    return referrals.aggregate(
+        open=Count("pk", filter=open_q),
+        overdue=Count("pk", filter=open_q & Q(due_date__lt=today)),
+        new=Count("pk", filter=Q(status=S.PROPOSED, access_ended_at__isnull=True)),
+    )
+
+
+@login_required
+def referral_inbox(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.inbox_unit_ids(user):
         raise Http404
-    referrals = selectors.referrals_sent_by_register(request.user).select_related("person", "interview")
-    page = Paginator(referrals.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("seite"))
-    return render(request, "cases/referral_list.html", {"page": page})
+    status = _filter(request, INBOX_FILTERS)
+    page = Paginator(selectors.referral_inbox(user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    context = {
+        "page": page,
+        "box": "inbox",
+        "filters": INBOX_FILTERS,
+        "status": status,
+        "extra_query": urlencode({"stand": status}) if status else "",
+        "counts": _counts(selectors.referral_inbox(user).order_by()),
+        "has_outbox": bool(selectors.outbox_unit_ids(user)),
+        "has_inbox": True,
+    }
+    return render(request, "cases/referral_box.html", context)
+
+
+@login_required
+def referral_outbox(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.outbox_unit_ids(user):
+        raise Http404
+    status = _filter(request, OUTBOX_FILTERS)
+    page = Paginator(selectors.referral_outbox(user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    context = {
+        "page": page,
+        "box": "outbox",
+        "filters": OUTBOX_FILTERS,
+        "status": status,
+        "extra_query": urlencode({"stand": status}) if status else "",
+        "counts": _counts(selectors.referral_outbox(user).order_by()),
+        "has_outbox": True,
+        "has_inbox": bool(selectors.inbox_unit_ids(user)),
+        "can_refer": bool(access.case_edit_unit_ids(user)),
+    }
+    return render(request, "cases/referral_box.html", context)
+
+
+# --- detail and actions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    label: Any
+    form: type[VersionForm]
+    service: Callable[..., Referral]
+    fields: dict[str, str]  # form field -> service keyword
+    receiver: bool  # the receiving unit acts (else the sending unit)
+    states: frozenset[str]
+    done_message: Any
+    hint: Any = ""
+
+
+ACTIONS = {
+    action.slug: action
+    for action in [
+        Action(
+            slug="annehmen",
+            label=gettext_lazy("Annehmen"),
+            form=VersionForm,
+            service=services.referral_accept,
+            fields={},
+            receiver=True,
+            states=frozenset({S.PROPOSED}),
+            done_message=gettext_lazy("Die Verweisung ist angenommen."),
+            hint=gettext_lazy(
+                "Ihre Stelle übernimmt die Verweisung; die verweisende Stelle sieht das sofort."
+            ),
+        ),
+        Action(
+            slug="ablehnen",
+            label=gettext_lazy("Ablehnen"),
+            form=DeclineForm,
+            service=services.referral_decline,
+            fields={"reason": "reason"},
+            receiver=True,
+            states=frozenset({S.PROPOSED}),
+            done_message=gettext_lazy(
+                "Die Verweisung ist abgelehnt; die verweisende Stelle wird benachrichtigt."
+            ),
+        ),
+        Action(
+            slug="beginnen",
+            label=gettext_lazy("Mit der Arbeit beginnen"),
+            form=VersionForm,
+            service=services.referral_start,
+            fields={},
+            receiver=True,
+            states=frozenset({S.ACCEPTED}),
+            done_message=gettext_lazy("Die Verweisung ist in Arbeit."),
+            hint=gettext_lazy("Sobald Sie mit der Person arbeiten (erster Termin, erster Kontakt)."),
+        ),
+        Action(
+            slug="erledigen",
+            label=gettext_lazy("Als erledigt melden"),
+            form=CompleteForm,
+            service=services.referral_complete,
+            fields={"outcome": "outcome"},
+            receiver=True,
+            states=frozenset({S.IN_PROGRESS}),
+            done_message=gettext_lazy("Das Ergebnis ist gemeldet. Danke!"),
+        ),
+        Action(
+            slug="zurueckziehen",
+            label=gettext_lazy("Verweisung zurückziehen"),
+            form=WithdrawForm,
+            service=services.referral_withdraw,
+            fields={"reason": "reason"},
+            receiver=False,
+            states=frozenset(Referral.OPEN_STATES),
+            done_message=gettext_lazy("Die Verweisung ist zurückgezogen."),
+        ),
+        Action(
+            slug="nachkontrolle",
+            label=gettext_lazy("Nachkontrolle speichern"),
+            form=CheckForm,
+            service=services.referral_check_record,
+            fields={"result": "result", "note": "note"},
+            receiver=False,
+            states=frozenset({S.DONE}),
+            done_message=gettext_lazy("Die Nachkontrolle ist gespeichert."),
+        ),
+    ]
+}
+
+
+def allowed_actions(user: Any, referral: Referral) -> list[Action]:
+    result = []
+    for action in ACTIONS.values():
+        if referral.status not in action.states:
+            continue
+        if action.receiver and not access.can_answer_referral(user, referral):
+            continue
+        if not action.receiver and not access.can_manage_sent_referral(user, referral):
+            continue
+        if action.slug == "nachkontrolle" and referral.check_result:
+            continue
+        result.append(action)
+    return result
+
+
+def timeline(referral: Referral) -> list[dict[str, Any]]:
+    """What happened, oldest first: created, answered, started, done, checked, withdrawn."""
+    entries: list[dict[str, Any]] = [
+        {
+            "when": referral.created_at,
+            "what": _("Verwiesen von %(unit)s") % {"unit": referral.from_unit.name},
+            "who": referral.created_by,
+        }
+    ]
+    if referral.responded_at:
+        declined = referral.status == S.DECLINED
+        entries.append(
+            {
+                "when": referral.responded_at,
+                "what": _("Abgelehnt") if declined else _("Angenommen"),
+                "who": referral.responded_by,
+                "text": referral.decline_reason if declined else "",
+                "text_label": _("Grund") if declined else "",
+            }
+        )
+    if referral.started_at:
+        entries.append({"when": referral.started_at, "what": _("Arbeit begonnen")})
+    if referral.done_at:
+        entries.append(
+            {
+                "when": referral.done_at,
+                "what": _("Erledigt"),
+                "text": referral.outcome,
+                "text_label": _("Ergebnis"),
+            }
+        )
+    withdrawal = selectors.referral_withdrawal(referral)
+    if referral.status == S.WITHDRAWN:
+        entries.append(
+            {
+                "when": withdrawal.occurred_at if withdrawal else None,
+                "what": _("Zurückgezogen"),
+                "who_name": withdrawal.actor_name if withdrawal else "",
+                "text": referral.decline_reason,
+                "text_label": _("Grund der Rücknahme"),
+            }
+        )
+    if referral.checked_at:
+        entries.append(
+            {
+                "when": referral.checked_at,
+                "what": _("Nachkontrolle: %(result)s") % {"result": referral.get_check_result_display()},
+                "text": referral.check_note,
+                "text_label": _("Anmerkung"),
+            }
+        )
+    if referral.access_ended_at:
+        entries.append(
+            {
+                "when": referral.access_ended_at,
+                "what": _("Einwilligung widerrufen – Zugriff der Empfänger beendet"),
+            }
+        )
+    return sorted(entries, key=lambda entry: (entry["when"] is None, entry["when"] or timezone.now()))
+
+
+def _work_context(
+    request: HttpRequest, referral: Referral, bound: forms.Form | None = None, bound_slug: str = ""
+) -> dict[str, Any]:
+    user = request.user
+    actions: list[dict[str, Any]] = []
+    allowed = allowed_actions(user, referral)
+    for action in allowed:
+        if action.slug == bound_slug and bound is not None:
+            form = bound
+        else:
+            form = action.form(initial={"version": referral.version}, prefix=action.slug)
+        actions.append({"action": action, "form": form})
+    if bound is not None and bound_slug not in {action.slug for action in allowed}:
+        # The action is no longer possible (someone else acted): say why above the current state.
+        error = " ".join(str(message) for message in bound.non_field_errors())
+    else:
+        error = ""
+    receiver_open = referral.is_open and referral.to_unit_id in access.receiving_unit_ids(user)
+    sender = referral.from_unit_id in access.case_unit_ids(user)
+    return {
+        "referral": referral,
+        "actions": actions,
+        "timeline": timeline(referral),
+        "is_sender": sender,
+        "shows_person": sender or receiver_open,
+        "shows_case": referral.case_id is not None and (receiver_open or sender),
+        "today": timezone.localdate(),
+        "error": error,
+    }
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.get_referral_for(request.user, referral_id)
+    return render(request, "cases/referral_detail.html", _work_context(request, referral))
+
+
+@login_required
+@require_POST
+def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+    referral = selectors.get_referral_for(request.user, referral_id, record_read=False)
+    chosen = ACTIONS.get(action)
+    if chosen is None:
+        raise Http404
+    form = chosen.form(request.POST, prefix=chosen.slug)
+    template = "cases/partials/referral_work.html" if _is_htmx(request) else "cases/referral_detail.html"
+    if form.is_valid():
+        values = {keyword: form.cleaned_data[field] for field, keyword in chosen.fields.items()}
+        try:
+            chosen.service(
+                actor=request.user, referral=referral, expected_version=form.cleaned_data["version"], **values
+            )
+        except StaleVersion as error:
+            # Show what is stored now; the typed text stays in the form, with the new version.
+            referral = selectors.get_referral_for(request.user, referral_id, record_read=False)
+            data = request.POST.copy()
+            data[f"{chosen.slug}-version"] = str(referral.version)
+            form = chosen.form(data, prefix=chosen.slug)
+            form.is_valid()
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if _is_htmx(request):
+                referral = selectors.get_referral_for(request.user, referral_id, record_read=False)
+                context = _work_context(request, referral)
+                context["done_message"] = chosen.done_message
+                return render(request, template, context)
+            # „Hinweis“, not „Erledigt“: the alert's title would read like the referral's state.
+            messages.info(request, str(chosen.done_message))
+            return redirect("cases:referral_detail", referral.pk)
+    # htmx swaps only 2xx answers: the errors come back as 200 there, as 400 otherwise.
+    return render(
+        request,
+        template,
+        _work_context(request, referral, bound=form, bound_slug=chosen.slug),
+        status=200 if _is_htmx(request) else 400,
+    )
+
+
+# --- new referral -----------------------------------------------------------------------------
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _basis_context(
+    request: HttpRequest, person: Any, form: ReferralForm, from_unit: Any, to_unit: Any
+) -> dict[str, Any]:
+    """What the receiving unit means for the basis: who receives, which consents carry it."""
+    if to_unit is None or from_unit is None:
+        return {"chosen": False}
+    organisation_id = services.sending_organisation_id(actor=request.user, person=person)
+    recipients = services.recipient_organisations(organisation_id=organisation_id, to_unit=to_unit)
+    route = selectors.referral_route_for(from_unit.pk, to_unit.pk)
+    covering = consent_selectors.valid_consents_for(
+        request.user, person, recipient_ids={o.pk for o in recipients}
+    )
+    return {
+        "chosen": True,
+        "recipients": recipients,
+        "covering": covering,
+        "route": route,
+    }
+
+
+def _referral_form(request: HttpRequest, person: Any, data: Any = None) -> tuple[ReferralForm, Any, Any]:
+    user = request.user
+    from_units = selectors.sending_units(user)
+    if not from_units:
+        raise Http404
+    source = data if data is not None else request.GET
+    from_unit = next((u for u in from_units if u.pk == _int(source.get("from_unit"))), from_units[0])
+    to_units = selectors.referral_targets(from_unit.pk)
+    to_unit = next((u for u in to_units if u.pk == _int(source.get("to_unit") or source.get("an"))), None)
+    consents = consent_selectors.valid_consents_for(user, person)
+    if data is None and to_unit is not None:
+        # Offer only consents that cover this receiver; a POST is checked against all of them
+        # so that the service can say exactly why a consent does not fit.
+        organisation_id = services.sending_organisation_id(actor=user, person=person)
+        wanted = {
+            o.pk for o in services.recipient_organisations(organisation_id=organisation_id, to_unit=to_unit)
+        }
+        consents = [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}]
+    provisions = selectors.legal_provisions(to_unit.pk if to_unit else None)
+    route = selectors.referral_route_for(from_unit.pk, to_unit.pk) if to_unit else None
+    initial: dict[str, Any] = {"from_unit": from_unit.pk, "to_unit": to_unit.pk if to_unit else ""}
+    if route is not None and route.suggested_legal_basis:
+        initial["provision"] = route.suggested_legal_basis
+    if len(consents) == 1 and to_unit is not None:
+        initial["consent"] = consents[0].pk
+    cases = selectors.cases_to_share(user, person, {u.pk for u in from_units})
+    if _int(request.GET.get("fallakte")) in {c.pk for c in cases}:
+        initial["case"] = _int(request.GET.get("fallakte"))
+    form = ReferralForm(
+        data,
+        initial=initial,
+        from_units=from_units,
+        to_units=to_units,
+        consents=consents,
+        provisions=provisions,
+        cases=cases,
+    )
+    return form, from_unit, to_unit
+
+
+@login_required
+def referral_create(request: HttpRequest) -> HttpResponse:
+    """Without ``person``: find the person; with it: the form."""
+    if not access.case_edit_unit_ids(request.user):
+        raise Http404
+    person_id = _int(request.GET.get("person"))
+    if person_id is None:
+        query = request.GET.get("q", "").strip()
+        persons = selectors.persons_to_refer(request.user, query) if query else []
+        template = (
+            "cases/partials/referral_person_results.html"
+            if _is_htmx(request)
+            else "cases/referral_start.html"
+        )
+        return render(request, template, {"query": query, "persons": persons})
+    person = get_person_for_casework(request.user, person_id, record_read=False)
+    form, from_unit, to_unit = _referral_form(
+        request, person, request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(actor=request.user, person=person, **form.service_kwargs())
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, field_messages)
+            else:
+                form.add_error(None, error.messages)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request, _("Die Verweisung an „%(unit)s“ ist angelegt.") % {"unit": referral.to_unit.name}
+            )
+            return redirect("cases:referral_detail", referral.pk)
+    context = {
+        "person": person,
+        "form": form,
+        **_basis_context(request, person, form, from_unit, to_unit),
+    }
+    return render(
+        request, "cases/referral_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+def referral_basis(request: HttpRequest) -> HttpResponse:
+    """The basis part of the form for the chosen receiving unit (htmx, on change)."""
+    if not access.case_edit_unit_ids(request.user):
+        raise Http404
+    person_id = _int(request.GET.get("person"))
+    if person_id is None:
+        raise Http404
+    person = get_person_for_casework(request.user, person_id, record_read=False)
+    form, from_unit, to_unit = _referral_form(request, person)
+    context = {"person": person, "form": form, **_basis_context(request, person, form, from_unit, to_unit)}
+    return render(request, "cases/partials/referral_basis.html", context)

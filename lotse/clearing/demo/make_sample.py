@@ -99,12 +99,15 @@ def _row(register_id: str, data: Any, *, move_in: dt.date | None, rng: random.Ra
 
 
 def build() -> list[list[str]]:
-    from lotse.people.blueprint import _input
+    from lotse.people.blueprint import _input, demo_register
     from lotse.people.matching import PartialDate
     from lotse.people.synthetic import generate
 
-    rng = random.Random(2022)  # noqa: S311 - seeded demo data, no secret
-    register = [(record, _input(record, rng)) for record in generate(320, duplicate_rate=0.05, seed=2022)[0]]
+    # The demo register exactly as ``load_blueprint weissenfels --demo`` loads it.
+    register = [
+        (record, data)
+        for record, data, _household in demo_register({"persons": 320, "duplicate_rate": 0.05, "seed": 2022})
+    ]
     known_ids = {record.id for record, _data in register}
     pick = random.Random(4711)  # noqa: S311
     candidates = [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation
+from lotse.core.models import Versioned
 
 
 class InformationMaterial(models.Model):
@@ -41,8 +42,11 @@ class InformationMaterial(models.Model):
             raise ValidationError(_("Bitte eine Datei oder eine Adresse im Netz angeben."))
 
 
-class ArrivalInterview(models.Model):
-    """The first conversation at the Clearingstelle with a person (and their household)."""
+class ArrivalInterview(Versioned):
+    """The first conversation at the Clearingstelle with a person (and their household).
+
+    Versioned: an edit made over a newer version is refused instead of overwriting it.
+    """
 
     class Reason(models.TextChoices):
         WORK = "work", _("Arbeit")

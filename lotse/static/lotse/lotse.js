@@ -2,7 +2,10 @@
 // After htmx replaces part of a page, move keyboard focus to the element the server marked
 // with data-focus (a new row, an error message), so screen-reader users hear what changed.
 document.addEventListener("htmx:afterSwap", (event) => {
-  const target = event.detail.target.querySelector("[data-focus]") || null;
+  // An outerHTML swap replaces the target itself: look in its successor (same id).
+  let scope = event.detail.target;
+  if (!scope.isConnected && scope.id) scope = document.getElementById(scope.id) || document;
+  const target = scope.querySelector("[data-focus]") || null;
   if (target) {
     if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     target.focus();
@@ -25,4 +28,29 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const rows = event.detail.target.querySelectorAll("[data-focus]");
   rows.forEach((row) => row.removeAttribute("data-focus"));
   if (rows.length) rows[rows.length - 1].focus();
+});
+
+// Tabs of the case file (WAI-ARIA tabs with manual activation): arrow keys, Home and End move
+// the focus along the tabs; Enter or Space opens one (they are links, so this also works
+// without JavaScript, where each tab simply loads the page with ?tab=…).
+document.addEventListener("keydown", (event) => {
+  const tab = event.target.closest && event.target.closest('[role="tab"]');
+  if (!tab) return;
+  const tabs = Array.from(tab.closest('[role="tablist"]').querySelectorAll('[role="tab"]'));
+  const index = tabs.indexOf(tab);
+  let next = null;
+  if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
+  else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+  else if (event.key === "Home") next = tabs[0];
+  else if (event.key === "End") next = tabs[tabs.length - 1];
+  else if (event.key === " ") {
+    event.preventDefault();
+    tab.click();
+    return;
+  }
+  if (next) {
+    event.preventDefault();
+    tabs.forEach((t) => t.setAttribute("tabindex", t === next ? "0" : "-1"));
+    next.focus();
+  }
 });

@@ -1,0 +1,26 @@
+"""The REST API, version 1: one router, one module per resource, the OpenAPI schema."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from lotse.api import cases, consents, contacts, followups, households, persons, referrals
+from lotse.api.errors import not_found
+
+app_name = "api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("persons", persons.PersonViewSet, basename="person")
+router.register("households", households.HouseholdViewSet, basename="household")
+router.register("cases", cases.CaseViewSet, basename="case")
+router.register("contacts", contacts.ContactViewSet, basename="contact")
+router.register("referrals", referrals.ReferralViewSet, basename="referral")
+router.register("consents", consents.ConsentViewSet, basename="consent")
+router.register("followups", followups.FollowUpViewSet, basename="followup")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    *router.urls,
+    # Anything else under /api/v1/ answers in JSON too, not with the HTML 404 page.
+    re_path(r"^.*$", not_found, name="not_found"),
+]

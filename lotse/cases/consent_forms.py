@@ -1,0 +1,111 @@
+"""Forms of the consent pages. They check the input; ``services.consents`` decides and writes."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lotse.cases.models import Consent
+from lotse.people.countries import language_name
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Languages of the information sheets (blueprint: Clearingstelle languages); the person's own
+# languages come first.
+COMMON_LANGUAGES = ["de", "ro", "bg", "pl", "hu", "uk", "ru", "tr", "ar", "en"]
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Zweck"),
+        max_length=300,
+        help_text=_(
+            "Wofür dürfen die Daten weitergegeben werden? z. B. „Vermittlung in die Migrationsberatung“"
+        ),
+    )
+    recipients = forms.TypedMultipleChoiceField(
+        label=_("An wen?"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Jede Organisation, an die Daten gehen dürfen. Innerhalb der eigenen Behörde braucht es keine."
+        ),
+    )
+    form = forms.ChoiceField(label=_("Form"), choices=Consent.Form.choices, widget=forms.RadioSelect)
+    upload = forms.FileField(
+        label=_("Unterschriebenes Formular"),
+        required=False,
+        help_text=_("PDF oder Foto des unterschriebenen Formulars (nur bei schriftlicher Einwilligung)."),
+    )
+    witness = forms.CharField(
+        label=_("Zeugin oder Zeuge"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Name und Funktion, z. B. „D. Ionescu, Sprachmittlerin“ (nur bei mündlicher Einwilligung)."
+        ),
+    )
+    information_language = forms.ChoiceField(
+        label=_("Sprache des Informationsblatts"),
+        help_text=_("In dieser Sprache hat die Person erfahren, wofür sie einwilligt und wie sie widerruft."),
+    )
+    given_on = forms.DateField(label=_("Erteilt am"), widget=DATE)
+    valid_until = forms.DateField(
+        label=_("Gültig bis"), required=False, widget=DATE, help_text=_("Leer lassen: bis zum Widerruf.")
+    )
+
+    def __init__(
+        self, *args: Any, organisations: list[Any], person_languages: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {o.pk: o for o in organisations}
+        cast(forms.ChoiceField, self.fields["recipients"]).choices = [(o.pk, o.name) for o in organisations]
+        codes = list(dict.fromkeys([*person_languages, *COMMON_LANGUAGES]))
+        cast(forms.ChoiceField, self.fields["information_language"]).choices = [
+            (code, language_name(code)) for code in codes
+        ]
+        self.fields["given_on"].initial = timezone.localdate()
+        if person_languages:
+            self.fields["information_language"].initial = person_languages[0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("form") == Consent.Form.SIGNED and not data.get("upload"):
+            self.add_error("upload", _("Bitte das unterschriebene Formular hochladen."))
+        if data.get("form") == Consent.Form.VERBAL_WITNESS and not (data.get("witness") or "").strip():
+            self.add_error(
+                "witness", _("Bei einer mündlichen Einwilligung bitte die Zeugin oder den Zeugen nennen.")
+            )
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "purpose": data["purpose"],
+            "recipients": [self.organisations[pk] for pk in data["recipients"]],
+            "form": data["form"],
+            "upload": data.get("upload") if data["form"] == Consent.Form.SIGNED else None,
+            "witness": data.get("witness") or "",
+            "information_language": data["information_language"],
+            "given_on": data["given_on"],
+            "valid_until": data.get("valid_until"),
+        }
+
+
+class WithdrawConsentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    withdrawn_on = forms.DateField(label=_("Widerrufen am"), widget=DATE)
+    note = forms.CharField(
+        label=_("Anmerkung"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("z. B. „mündlich in der Sprechstunde, Sprachmittlung Rumänisch“"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = timezone.localdate()

@@ -1,0 +1,61 @@
+"""E-mails of case work: short German notices with a link, never personal data of clients.
+
+A notice names the units and links to the page; what happened and why is read in Lotse,
+behind the login and the access rules. Services queue these with ``transaction.on_commit``
+so a rolled-back write sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from lotse.accounts.models import Membership
+from lotse.accounts.roles import Capability, capabilities_for
+
+
+def absolute_url(path: str) -> str:
+    """``/verweisungen/3/`` → ``https://lotse.example/verweisungen/3/`` (LOTSE_BASE_URL)."""
+    return f"{settings.LOTSE_BASE_URL.rstrip('/')}{path}"
+
+
+def referral_url(referral: Any) -> str:
+    return absolute_url(reverse("cases:referral_detail", args=[referral.pk]))
+
+
+def unit_member_addresses(
+    unit_ids: Iterable[int], *, capabilities: frozenset[Capability], exclude_user_id: int | None = None
+) -> list[str]:
+    """E-mail addresses of active members who hold one of ``capabilities`` in these units."""
+    addresses: list[str] = []
+    memberships = (
+        Membership.objects.filter(unit_id__in=list(unit_ids), user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        if membership.user_id == exclude_user_id or not capabilities & capabilities_for(membership.role):
+            continue
+        if membership.user.email not in addresses:
+            addresses.append(membership.user.email)
+    return addresses
+
+
+def queue_notice(*, template: str, context: dict[str, Any], recipients: list[str]) -> None:
+    """Render ``cases/email/<template>_subject.txt`` and ``.txt`` in German; send one mail per
+    recipient after the commit (nobody sees the others' addresses)."""
+    if not recipients:
+        return
+    with translation.override("de"):
+        subject = render_to_string(f"cases/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"cases/email/{template}.txt", context)
+    messages = [(subject, body, None, [address]) for address in recipients]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

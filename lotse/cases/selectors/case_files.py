@@ -1,0 +1,336 @@
+"""Reads of case files and what is recorded in them, limited to what the user may see.
+
+Anything not visible is a 404 (existence is not revealed); a visible record the user may
+only read raises PermissionDenied when asked for with ``edit=True``. Rules in
+``lotse.cases.access``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from lotse.accounts.models import User
+from lotse.accounts.roles import Capability, Role, capabilities_for
+from lotse.cases import access
+from lotse.cases.models import (
+    Assessment,
+    AssessmentRating,
+    CaseAssignment,
+    CaseFile,
+    CaseStatusChange,
+    Contact,
+    Goal,
+    Measure,
+    Referral,
+)
+from lotse.cases.models.case import AssessmentDomain
+from lotse.core.audit import audit_view
+from lotse.people.models import Person
+
+
+def cases_visible_to(user: Any) -> QuerySet[CaseFile]:
+    return CaseFile.objects.filter(access.cases_q(user))
+
+
+def case_list(user: Any, *, status: str = "", query: str = "") -> QuerySet[CaseFile]:
+    """The work list: visible cases, filtered by status and by a name in the title or subject."""
+    cases = cases_visible_to(user).select_related("owner_unit", "person", "household")
+    if status in CaseFile.Status.values:
+        cases = cases.filter(status=status)
+    for word in query.split()[:5]:
+        cases = cases.filter(
+            Q(title__icontains=word)
+            | Q(person__family_name__icontains=word)
+            | Q(person__given_names__icontains=word)
+            | Q(household__name__icontains=word)
+        )
+    return cases.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=CaseAssignment.objects.filter(lead=True).select_related("user"),
+            to_attr="lead_assignments",
+        )
+    ).order_by("-opened_on", "-pk")
+
+
+def get_case_for(user: Any, case_id: int, *, edit: bool = False, record_read: bool = True) -> CaseFile:
+    case = (
+        cases_visible_to(user)
+        .filter(pk=case_id)
+        .select_related("owner_unit", "organisation", "person", "household", "created_by")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if edit and not access.can_edit_case(user, case):
+        raise PermissionDenied
+    if record_read:
+        audit_view(actor=user, obj=case)
+    return case
+
+
+def _visible_case_ids(user: Any) -> Any:
+    return cases_visible_to(user).values("pk")
+
+
+# --- contacts ------------------------------------------------------------------------
+
+
+def contacts_of(user: Any, case: CaseFile) -> QuerySet[Contact]:
+    """The case's contacts, newest first (the case itself was checked by ``get_case_for``)."""
+    return Contact.objects.filter(case=case, case_id__in=_visible_case_ids(user)).select_related(
+        "recorded_by"
+    )
+
+
+def get_contact_for(user: Any, contact_id: int, *, edit: bool = False) -> Contact:
+    contact = (
+        Contact.objects.filter(pk=contact_id, case_id__in=_visible_case_ids(user))
+        .select_related("case__owner_unit", "recorded_by")
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    if edit and not access.can_edit_case(user, contact.case):
+        raise PermissionDenied
+    return contact
+
+
+# --- assessments -----------------------------------------------------------------------
+
+
+def assessments_of(user: Any, case: CaseFile) -> list[Assessment]:
+    """Assessments oldest first, each with its ratings (two queries)."""
+    return list(
+        Assessment.objects.filter(case=case, case_id__in=_visible_case_ids(user))
+        .select_related("assessed_by")
+        .prefetch_related(Prefetch("ratings", queryset=AssessmentRating.objects.order_by("domain")))
+        .order_by("assessed_on", "pk")
+    )
+
+
+@dataclass
+class Cell:
+    """One domain on one assessment date, with the change since the previous assessment."""
+
+    level: int | None
+    label: str = ""
+    note: str = ""
+    change: int = 0  # +1 better, -1 worse, 0 same or first
+
+
+@dataclass
+class DomainRow:
+    domain: str
+    label: str
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def overall_change(self) -> int:
+        levels = [cell.level for cell in self.cells if cell.level is not None]
+        return (levels[-1] - levels[0]) if len(levels) > 1 else 0
+
+
+def assessment_table(assessments: list[Assessment]) -> list[DomainRow]:
+    """Domains × assessment dates (oldest left), for the change-over-time table."""
+    rows = []
+    labels = dict(AssessmentRating.Level.choices)
+    for domain in AssessmentDomain:
+        row = DomainRow(domain=domain.value, label=str(domain.label))
+        previous: int | None = None
+        for assessment in assessments:
+            rating = next((r for r in assessment.ratings.all() if r.domain == domain.value), None)
+            if rating is None:
+                row.cells.append(Cell(level=None))
+                continue
+            change = 0 if previous is None else (rating.level > previous) - (rating.level < previous)
+            row.cells.append(
+                Cell(level=rating.level, label=str(labels[rating.level]), note=rating.note, change=change)
+            )
+            previous = rating.level
+        rows.append(row)
+    return rows
+
+
+# --- support plan --------------------------------------------------------------------------
+
+
+def goals_of(user: Any, case: CaseFile) -> list[Goal]:
+    """Goals with their measures and who is responsible (two queries)."""
+    return list(
+        Goal.objects.filter(case=case, case_id__in=_visible_case_ids(user)).prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related("responsible_user").order_by(
+                    F("due_date").asc(nulls_last=True), "pk"
+                ),
+            )
+        )
+    )
+
+
+def get_goal_for(user: Any, goal_id: int, *, edit: bool = False) -> Goal:
+    goal = (
+        Goal.objects.filter(pk=goal_id, case_id__in=_visible_case_ids(user))
+        .select_related("case__owner_unit")
+        .first()
+    )
+    if goal is None:
+        raise Http404
+    if edit and not access.can_edit_case(user, goal.case):
+        raise PermissionDenied
+    return goal
+
+
+def get_measure_for(user: Any, measure_id: int, *, edit: bool = False) -> Measure:
+    measure = (
+        Measure.objects.filter(pk=measure_id, goal__case_id__in=_visible_case_ids(user))
+        .select_related("goal__case__owner_unit", "responsible_user")
+        .first()
+    )
+    if measure is None:
+        raise Http404
+    if edit and not access.can_edit_case(user, measure.goal.case):
+        raise PermissionDenied
+    return measure
+
+
+def is_overdue(measure: Measure, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        measure.due_date is not None
+        and measure.due_date < today
+        and measure.status in {Measure.Status.PLANNED, Measure.Status.IN_PROGRESS}
+    )
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+def status_history(case: CaseFile) -> list[CaseStatusChange]:
+    return list(case.status_changes.select_related("changed_by").order_by("-changed_at", "-pk"))
+
+
+def assignments_of(case: CaseFile) -> list[CaseAssignment]:
+    return list(case.assignments.select_related("user").order_by("-lead", "created_at", "pk"))
+
+
+def members_of(user: Any, case: CaseFile) -> list[Person]:
+    """The household's members (or the person with their household's), for the overview."""
+    household_id = case.household_id or (case.person.household_id if case.person else None)
+    if household_id is None:
+        return [case.person] if case.person else []
+    return list(
+        Person.objects.filter(access.persons_q(user), household_id=household_id).order_by(
+            "birth_year", "family_name", "pk"
+        )
+    )
+
+
+def assignable_workers(case: CaseFile) -> list[User]:
+    """Workers of the owning unit who work on cases; those matching the family's wish first."""
+    users = list(case_workers_of(case))
+    if case.worker_preference:
+        users.sort(key=lambda u: u.gender != case.worker_preference)
+    return users
+
+
+CASE_UNIT_KINDS = ("clearing", "outreach", "housing", "school", "neighbourhood", "counselling")
+
+
+def transfer_targets(case: CaseFile) -> list[Any]:
+    """Units the case may be handed to: case-working units of the same organisation through
+    which no further organisation would gain access (rule in ``case_file_transfer``)."""
+    from lotse.accounts.models import Unit
+
+    current = set(case.owner_unit.organisations.values_list("pk", flat=True)) | {case.organisation_id}
+    units = (
+        Unit.objects.filter(organisations=case.organisation_id, kind__in=CASE_UNIT_KINDS)
+        .exclude(pk=case.owner_unit_id)
+        .prefetch_related("organisations")
+        .order_by("name")
+    )
+    return [unit for unit in units if {o.pk for o in unit.organisations.all()} <= current]
+
+
+def referrals_of_case(user: Any, case: CaseFile) -> list[Referral]:
+    """Referrals that name the case or its person (or household), as far as the user sees them."""
+    about = Q(case=case)
+    if case.person_id:
+        about |= Q(person_id=case.person_id)
+    if case.household_id:
+        about |= Q(household_id=case.household_id)
+    return list(
+        Referral.objects.filter(access.referrals_q(user))
+        .filter(about)
+        .select_related("from_unit", "to_unit", "person")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def units_by_ids(unit_ids: set[int]) -> QuerySet[Any]:
+    """Units for choice fields (the ids come from ``access``)."""
+    from lotse.accounts.models import Unit
+
+    return Unit.objects.filter(pk__in=unit_ids).order_by("name")
+
+
+def unit_members(unit_id: int) -> QuerySet[User]:
+    """Active members of a unit (for „zuständig“ in follow-ups)."""
+    return (
+        User.objects.filter(is_active=True, memberships__unit_id=unit_id)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def case_workers_of(case: CaseFile) -> QuerySet[User]:
+    """Workers of the owning unit who may be responsible for a measure."""
+    roles = [role for role in Role.values if Capability.EDIT_CASES in capabilities_for(role)]
+    return (
+        User.objects.filter(
+            is_active=True, memberships__unit_id=case.owner_unit_id, memberships__role__in=roles
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def get_assignment_for(user: Any, assignment_id: int) -> CaseAssignment:
+    assignment = (
+        CaseAssignment.objects.filter(pk=assignment_id, case_id__in=_visible_case_ids(user))
+        .select_related("case__owner_unit", "user")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def persons_to_open_for(user: Any, query: str = "") -> QuerySet[Person]:
+    """Persons the user may open a case for (visible for case work), found by name."""
+    from lotse.cases.selectors.persons import persons_for_casework
+
+    active = CaseFile.objects.filter(
+        person_id=OuterRef("pk"), owner_unit_id__in=access.case_edit_unit_ids(user)
+    ).exclude(status=CaseFile.Status.CLOSED)
+    persons = (
+        persons_for_casework(user)
+        .select_related("household")
+        .annotate(active_case_id=Subquery(active.order_by("pk").values("pk")[:1]))
+    )
+    for word in query.split()[:5]:
+        persons = persons.filter(
+            Q(family_name__icontains=word)
+            | Q(given_names__icontains=word)
+            | Q(family_name_original__icontains=word)
+            | Q(given_names_original__icontains=word)
+        )
+    return persons.order_by("family_name", "given_names", "pk")

@@ -1,0 +1,162 @@
+"""Writes of consents (Einwilligungen): record one, withdraw one.
+
+A consent is the person's permission, for a named purpose, to share with named recipient
+organisations; the organisation of the member of staff who records it is the one that
+obtained it, and only its own referrals can rest on it. Signed consents carry the uploaded
+form, verbal ones the name of a witness. Withdrawing it ends, at once, the access of every
+receiver of a referral based on it (``referrals_end_access``) and tells them by e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.accounts.models import Organisation
+from lotse.cases import access, mails
+from lotse.cases.models import Consent, Document
+from lotse.cases.services.documents import document_upload
+from lotse.cases.services.referrals import RECEIVER_CAPABILITIES, referrals_end_access
+from lotse.core.audit import audit_record
+from lotse.core.models import AuditEvent
+from lotse.core.services import audited_create, audited_update
+from lotse.people.countries import parse_language_codes
+
+
+def normalise_language(code: str) -> str:
+    """An ISO 639 code (``ro``, ``rom``) checked against pycountry, lower-cased."""
+    try:
+        codes = parse_language_codes(code)
+    except ValueError:
+        codes = []
+    if len(codes) != 1:
+        raise ValidationError(
+            {
+                "information_language": _(
+                    "„%(code)s“ ist kein Sprachcode nach ISO 639. Bitte z. B. „ro“ für Rumänisch oder "
+                    "„bg“ für Bulgarisch angeben."
+                )
+                % {"code": code}
+            }
+        )
+    return codes[0]
+
+
+@transaction.atomic
+def consent_create(
+    *,
+    actor: Any,
+    person: Any,
+    purpose: str,
+    recipients: list[Organisation],
+    form: str,
+    information_language: str,
+    given_on: dt.date,
+    valid_until: dt.date | None = None,
+    witness: str = "",
+    document: Document | None = None,
+    upload: File | None = None,
+) -> Consent:
+    """Record a consent. A signed one needs ``document`` (the uploaded form) or ``upload``
+    (the file, stored here in the same transaction: nothing half-saved)."""
+    if not (access.can_record_consent(actor) and access.can_view_person(actor, person)):
+        raise PermissionDenied
+    organisation_id = actor.organisation_id
+    recipients = list(dict.fromkeys(recipients))
+    if not recipients:
+        raise ValidationError({"recipients": _("Bitte mindestens eine empfangende Organisation wählen.")})
+    if any(o.pk == organisation_id for o in recipients):
+        raise ValidationError(
+            {
+                "recipients": _(
+                    "Die eigene Organisation ist keine Empfängerin: innerhalb der Behörde braucht es "
+                    "keine Einwilligung."
+                )
+            }
+        )
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("Eine Einwilligung kann nicht in der Zukunft erteilt sein.")})
+    if valid_until is not None and valid_until < given_on:
+        raise ValidationError({"valid_until": _("„Gültig bis“ liegt vor dem Tag der Einwilligung.")})
+    if document is not None and (
+        document.person_id != person.pk or document.organisation_id != organisation_id
+    ):
+        raise ValidationError({"document": _("Das Formular gehört nicht zu dieser Person.")})
+    if form == Consent.Form.VERBAL_WITNESS and (document is not None or upload is not None):
+        raise ValidationError(
+            {"document": _("Eine mündliche Einwilligung hat kein unterschriebenes Formular.")}
+        )
+    if upload is not None and document is None:
+        document = document_upload(
+            actor=actor,
+            upload=upload,
+            title=_("Einwilligung: %(purpose)s") % {"purpose": purpose.strip()},
+            person=person,
+        )
+    consent = audited_create(
+        actor=actor,
+        instance=Consent(
+            person=person,
+            organisation_id=organisation_id,
+            purpose=purpose.strip(),
+            form=form,
+            witness=witness.strip() if form == Consent.Form.VERBAL_WITNESS else "",
+            document=document,
+            information_language=normalise_language(information_language),
+            given_on=given_on,
+            valid_until=valid_until,
+            recorded_by=actor,
+        ),
+    )
+    consent.recipients.set(recipients)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=consent,
+        changes={"recipients": [[], sorted(o.pk for o in recipients)]},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    actor: Any,
+    consent: Consent,
+    withdrawn_on: dt.date,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Consent:
+    """Record the withdrawal; receivers of referrals based on it lose access at once."""
+    if not access.can_manage_consent(actor, consent):
+        raise PermissionDenied
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("Diese Einwilligung ist bereits widerrufen."))
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError(
+            {"withdrawn_on": _("Ein Widerruf gilt ab sofort; bitte kein Datum in der Zukunft angeben.")}
+        )
+    if withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": _("Der Widerruf liegt vor der Einwilligung.")})
+    consent, _changes = audited_update(
+        actor=actor,
+        instance=consent,
+        data={"withdrawn_on": withdrawn_on, "withdrawal_note": note.strip()},
+        expected_version=expected_version,
+    )
+    ended = referrals_end_access(actor=actor, consent=consent)
+    for referral in ended:
+        mails.queue_notice(
+            template="consent_withdrawn",
+            context={"referral": referral},
+            recipients=mails.unit_member_addresses(
+                [referral.to_unit_id], capabilities=RECEIVER_CAPABILITIES, exclude_user_id=actor.pk
+            ),
+        )
+    return consent

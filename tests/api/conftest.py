@@ -1,0 +1,28 @@
+"""API clients that carry a bearer token of a persona (issued through the service)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+from rest_framework.test import APIClient
+
+from lotse.api.services import api_token_issue
+from tests.cases.casework import casework  # noqa: F401
+
+# Hypothesis (under schemathesis) keeps caches in .hypothesis/ of the working tree; keep the
+# tree clean (the examples database is off in the fuzz test anyway).
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lotse-hypothesis")
+
+
+@pytest.fixture
+def api_for(personas):
+    def make(user) -> APIClient:
+        _token, raw = api_token_issue(actor=None, user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return make

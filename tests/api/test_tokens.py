@@ -1,0 +1,148 @@
+"""API tokens: issued on the command line, stored hashed, refused when revoked, expired or
+when the account is locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from lotse.api.models import ApiToken
+from lotse.api.services import api_token_issue, api_token_revoke
+from lotse.api.tokens import hash_token
+from lotse.core.models import AuditEvent
+from lotse.core.services import audited_update
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/persons/"
+
+
+def client_with(raw: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+def test_issue_token_prints_a_token_that_works_and_stores_only_its_hash(personas):
+    out, err = StringIO(), StringIO()
+    call_command(
+        "issue_token", personas.outreach.username, "--label", "Fachverfahren", stdout=out, stderr=err
+    )
+    raw = out.getvalue().strip()
+    token = ApiToken.objects.get(user=personas.outreach)
+    assert raw.startswith(f"lotse_{token.prefix}_") and len(raw) > 40
+    assert token.key_hash == hash_token(raw) and raw not in token.key_hash
+    assert token.label == "Fachverfahren" and token.expires_at is None
+    assert f"Kennung {token.prefix}" in err.getvalue() and "nur jetzt" in err.getvalue()
+    assert client_with(raw).get(URL).status_code == 200
+    event = AuditEvent.objects.filter(object_type="api.apitoken", action="create").get()
+    assert event.changes["key_hash"] == [None, "***"]
+
+
+def test_issue_token_with_days_sets_the_expiry(personas):
+    call_command(
+        "issue_token", personas.outreach.username, "--days", "30", stdout=StringIO(), stderr=StringIO()
+    )
+    token = ApiToken.objects.get(user=personas.outreach)
+    assert token.expires_at is not None
+    assert dt.timedelta(days=29) < token.expires_at - timezone.now() <= dt.timedelta(days=30)
+
+
+def test_issue_token_refuses_an_unknown_user(personas):
+    with pytest.raises(CommandError, match="Ein Konto „niemand“ gibt es nicht"):
+        call_command("issue_token", "niemand", stdout=StringIO(), stderr=StringIO())
+    assert not ApiToken.objects.exists()
+
+
+def test_issue_token_refuses_an_inactive_user(personas):
+    audited_update(actor=None, instance=personas.outreach, data={"is_active": False})
+    with pytest.raises(CommandError, match="gesperrt oder ein Demo-Zugang"):
+        call_command("issue_token", personas.outreach.username, stdout=StringIO(), stderr=StringIO())
+    assert not ApiToken.objects.exists()
+
+
+def test_issue_token_as_a_process_exits_non_zero_on_stderr_for_an_unknown_user(personas):
+    """What an administrator sees: CommandError ends ``manage.py`` with exit code 1 on stderr."""
+    from django.core.management import ManagementUtility
+
+    err = StringIO()
+    utility = ManagementUtility(["manage.py", "issue_token", "niemand"])
+    with pytest.raises(SystemExit) as exit_info, pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stderr", err)
+        utility.execute()
+    assert exit_info.value.code == 1
+    assert "Ein Konto „niemand“ gibt es nicht." in err.getvalue()
+
+
+def test_request_without_token_is_401_with_a_bearer_challenge(personas):
+    response = APIClient().get(URL)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="lotse"'
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer a b", "Bearer lotse_00000000_falsch", "Bearer falsch"])
+def test_malformed_or_unknown_token_is_401(personas, header):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+def test_revoked_token_is_refused(personas):
+    token, raw = api_token_issue(actor=None, user=personas.outreach)
+    api_token_revoke(actor=None, token=token)
+    assert client_with(raw).get(URL).status_code == 401
+
+
+def test_expired_token_is_refused(personas):
+    token, raw = api_token_issue(actor=None, user=personas.outreach, valid_days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client_with(raw).get(URL).status_code == 401
+
+
+def test_token_of_a_locked_account_is_refused(personas):
+    _token, raw = api_token_issue(actor=None, user=personas.outreach)
+    audited_update(actor=None, instance=personas.outreach, data={"is_active": False})
+    assert client_with(raw).get(URL).status_code == 401
+
+
+def test_demo_account_token_works_only_in_demo_mode(personas, settings):
+    settings.LOTSE_DEMO = True
+    audited_update(actor=None, instance=personas.outreach, data={"is_demo": True})
+    _token, raw = api_token_issue(actor=None, user=personas.outreach)
+    assert client_with(raw).get(URL).status_code == 200
+    settings.LOTSE_DEMO = False
+    assert client_with(raw).get(URL).status_code == 401
+
+
+def test_use_is_noted_at_most_once_an_hour(personas):
+    token, raw = api_token_issue(actor=None, user=personas.outreach)
+    client = client_with(raw)
+    client.get(URL)
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    client.get(URL)
+    token.refresh_from_db()
+    assert token.last_used_at == first
+
+
+def test_revoke_token_by_prefix_and_all_of_a_user(personas):
+    one, raw_one = api_token_issue(actor=None, user=personas.outreach)
+    _two, raw_two = api_token_issue(actor=None, user=personas.outreach)
+    out = StringIO()
+    call_command("revoke_token", one.prefix, stdout=out)
+    assert f"Token {one.prefix} gesperrt." in out.getvalue()
+    assert client_with(raw_one).get(URL).status_code == 401
+    assert client_with(raw_two).get(URL).status_code == 200
+    call_command("revoke_token", "--user", personas.outreach.username, stdout=StringIO())
+    assert client_with(raw_two).get(URL).status_code == 401
+    with pytest.raises(CommandError, match="gibt es nicht"):
+        call_command("revoke_token", "ffffffff", stdout=StringIO())
