@@ -18,6 +18,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_at_once(settings):
+    # Background tasks (notices, imports, digests) run where they are queued; tests that
+    # need the queue itself set the database backend again.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @dataclass
 class Personas:
     city: Organisation

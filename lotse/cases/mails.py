@@ -2,7 +2,8 @@
 
 A notice names the units and links to the page; what happened and why is read in Lotse,
 behind the login and the access rules. Services queue these with ``transaction.on_commit``
-so a rolled-back write sends nothing.
+so a rolled-back write sends nothing; the background worker sends them, so that a mail
+server that is down never fails the write that caused the notice.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django_tasks import task
 
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability, capabilities_for
+from lotse.core.demo import is_demo_loading
 
 
 def absolute_url(path: str) -> str:
@@ -52,10 +55,15 @@ def unit_member_addresses(
 def queue_notice(*, template: str, context: dict[str, Any], recipients: list[str]) -> None:
     """Render ``cases/email/<template>_subject.txt`` and ``.txt`` in German; send one mail per
     recipient after the commit (nobody sees the others' addresses)."""
-    if not recipients:
+    if not recipients or is_demo_loading():
         return
     with translation.override("de"):
         subject = render_to_string(f"cases/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"cases/email/{template}.txt", context)
-    messages = [(subject, body, None, [address]) for address in recipients]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    transaction.on_commit(lambda: send_notices.enqueue(subject, body, list(recipients)))
+
+
+@task()
+def send_notices(subject: str, body: str, recipients: list[str]) -> int:
+    """Send one notice, one mail per recipient; returns how many were sent."""
+    return send_mass_mail([(subject, body, None, [address]) for address in recipients], fail_silently=False)

@@ -9,6 +9,7 @@ Loading is idempotent: records are found by their slug and updated.
 from __future__ import annotations
 
 import importlib
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ import yaml
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+
+from lotse.core.demo import demo_loading
 
 
 def _lotse_apps() -> list[Any]:
@@ -46,9 +49,10 @@ def blueprint_load(name: str, *, demo: bool = False) -> list[str]:
             f"Unbekannter Bauplan „{name}“. Vorhanden: {', '.join(available_blueprints())}."
         )
     summary: list[str] = []
-    for config, path in files:
-        with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
-        loader = importlib.import_module(f"{config.name}.blueprint")
-        summary.extend(loader.load(data, demo=demo))
+    with demo_loading() if demo else nullcontext():
+        for config, path in files:
+            with path.open(encoding="utf-8") as handle:
+                data = yaml.safe_load(handle) or {}
+            loader = importlib.import_module(f"{config.name}.blueprint")
+            summary.extend(loader.load(data, demo=demo))
     return summary
