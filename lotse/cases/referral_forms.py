@@ -132,9 +132,12 @@ class ReferralForm(forms.Form):
         cast(forms.ChoiceField, self.fields["consent"]).choices = [("", _("keine"))] + [
             (c.pk, consent_label(c)) for c in consents
         ]
-        cast(forms.ChoiceField, self.fields["provision"]).choices = [("", _("keine"))] + [
-            (p, p) for p in provisions
-        ]
+        if provisions:
+            cast(forms.ChoiceField, self.fields["provision"]).choices = [("", _("keine"))] + [
+                (p, p) for p in provisions
+            ]
+        else:  # no provision configured for this way: the sender names one or asks for consent
+            del self.fields["provision"]
         if cases:
             cast(forms.ChoiceField, self.fields["case"]).choices = [("", _("keine – nur die Person"))] + [
                 (c.pk, c.title) for c in cases

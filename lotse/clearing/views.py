@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lotse.accounts.models import User
+from lotse.cases import access
 from lotse.cases.selectors.consents import valid_consents_for
-from lotse.cases.selectors.referrals import legal_provisions, referrals_of_interview, suggested_bases
+from lotse.cases.selectors.referrals import provisions_for, referrals_of_interview
 from lotse.cases.services.referrals import recipient_organisations
 from lotse.clearing import occupancy, selectors, services
 from lotse.clearing.exports import figures_xlsx
@@ -332,8 +333,11 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
     units = selectors.units_by_slug([p.to_unit for p in proposals])
     consents = valid_consents_for(request.user, interview.person) if proposals else []
-    provisions = legal_provisions() if proposals else []
-    suggested = suggested_bases(request.user, [u.pk for u in units.values()]) if proposals else {}
+    offered = (
+        provisions_for(access.case_edit_unit_ids(request.user), [u.pk for u in units.values()])
+        if proposals
+        else {}
+    )
     rows = []
     for p in proposals:
         unit = units.get(p.to_unit)
@@ -347,7 +351,8 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
                 "unit": unit,
                 "shared": bool(recipients),
                 "recipients": recipients,
-                "suggested": p.legal_basis or (suggested.get(unit.pk, "") if unit else ""),
+                "provisions": offered.get(unit.pk, []) if unit else [],
+                "suggested": p.legal_basis or (offered.get(unit.pk, [""])[0] if unit else ""),
                 # Consents that name every recipient of this unit; a provision from the list.
                 "consents": [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}],
             }
@@ -359,7 +364,6 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
             "interview": interview,
             "referrals": referrals,
             "rows": rows,
-            "provisions": provisions,
             "need_labels": [ArrivalInterview.Need(n).label for n in interview.needs],
         },
     )

@@ -376,6 +376,20 @@ def test_the_form_offers_only_consents_that_cover_the_receiver(sharing, client_f
     assert '<option value="§ 34 Abs. 1 BMG" selected>' in basis  # the route's suggestion
 
 
+def test_the_form_offers_only_provisions_of_the_senders_own_way(sharing, client_for, casework):
+    # § 34 BMG carries the registration office's referral to the school team, not the county
+    # social worker's: her form lists no provision, she names one or chooses a consent.
+    person = sharing.person()
+    casework.open_case(person)
+    basis = (
+        client_for(sharing.p.outreach)
+        .get("/verweisungen/neu/grundlage/", {"person": person.pk, "to_unit": sharing.unit("schulteam").pk})
+        .content.decode()
+    )
+    assert "Andere Rechtsvorschrift" in basis
+    assert "BMG</option>" not in basis and 'name="provision"' not in basis
+
+
 def test_inside_the_organisation_the_form_asks_for_no_basis(sharing, client_for):
     person = sharing.person()
     basis = (

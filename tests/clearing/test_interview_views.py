@@ -211,8 +211,8 @@ def test_detail_query_count_is_constant(personas, client_for, django_assert_num_
     # clerk, organisation; children, further adults, materials (3 prefetches); the read in the
     # audit trail (savepoint, advisory lock on PostgreSQL only, last hash, insert, release);
     # referrals; routing rules; receiving units and their organisations; the person's valid
-    # consents and their recipients; the provisions of the referral routes; the suggested
-    # provision per unit; session renewal (savepoint, update, release).
-    expected = 23 + AUDIT_LOCK
+    # consents and their recipients; the provisions offered per receiving unit; session
+    # renewal (savepoint, update, release).
+    expected = 22 + AUDIT_LOCK
     with django_assert_num_queries(expected):
         client.get(f"/clearingstelle/gespraeche/{interview.pk}/")

@@ -8,6 +8,7 @@ withdrawn consent ended the receiver's access.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
@@ -154,30 +155,30 @@ def referral_targets(from_unit_id: int) -> list[Unit]:
     )
 
 
-def legal_provisions(to_unit_id: int | None = None) -> list[str]:
-    """Provisions offered in the referral form: the suggested bases of the configured ways
-    (those into ``to_unit_id`` first)."""
-    rows = list(
-        ReferralRoute.objects.exclude(suggested_legal_basis="").values_list(
-            "to_unit_id", "suggested_legal_basis"
-        )
-    )
-    first = [basis for unit_id, basis in rows if unit_id == to_unit_id]
-    rest = sorted(basis for unit_id, basis in rows if unit_id != to_unit_id)
-    return list(dict.fromkeys([*first, *rest]))
+def provisions_for(from_unit_ids: Iterable[int], to_unit_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Provisions the referral forms offer, per receiving unit: those configured on the ways
+    from the sending unit(s), or from any unit, to it — the sender's own way first.
+
+    A provision on another way says nothing about this one (§ 34 BMG carries the
+    registration office's referral, not the county's social worker's); anything else is
+    typed in by hand and checked as a named provision.
+    """
+    routes = ReferralRoute.objects.filter(
+        Q(from_unit_id__in=list(from_unit_ids)) | Q(from_unit__isnull=True),
+        to_unit_id__in=list(to_unit_ids),
+    ).exclude(suggested_legal_basis="")
+    result: dict[int, list[str]] = {}
+    for route in sorted(routes, key=lambda r: (r.from_unit_id is None, r.pk)):
+        bases = result.setdefault(route.to_unit_id, [])
+        if route.suggested_legal_basis not in bases:
+            bases.append(route.suggested_legal_basis)
+    return result
 
 
 def suggested_bases(user: Any, to_unit_ids: list[int]) -> dict[int, str]:
-    """The suggested provision per receiving unit, on the ways from the user's units (a way
-    from the user's own unit wins over one from any unit)."""
-    routes = ReferralRoute.objects.filter(
-        Q(from_unit_id__in=access.case_edit_unit_ids(user)) | Q(from_unit__isnull=True),
-        to_unit_id__in=to_unit_ids,
-    ).exclude(suggested_legal_basis="")
-    result: dict[int, str] = {}
-    for route in sorted(routes, key=lambda r: r.from_unit_id is not None):
-        result[route.to_unit_id] = route.suggested_legal_basis
-    return result
+    """The provision preselected per receiving unit: the first one offered to the user."""
+    offered = provisions_for(access.case_edit_unit_ids(user), to_unit_ids)
+    return {unit_id: bases[0] for unit_id, bases in offered.items()}
 
 
 # --- the referral form ------------------------------------------------------------------

@@ -421,7 +421,7 @@ def _referral_form(request: HttpRequest, person: Any, data: Any = None) -> tuple
             o.pk for o in services.recipient_organisations(organisation_id=organisation_id, to_unit=to_unit)
         }
         consents = [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}]
-    provisions = selectors.legal_provisions(to_unit.pk if to_unit else None)
+    provisions = selectors.provisions_for([from_unit.pk], [to_unit.pk]).get(to_unit.pk, []) if to_unit else []
     route = selectors.referral_route_for(from_unit.pk, to_unit.pk) if to_unit else None
     initial: dict[str, Any] = {"from_unit": from_unit.pk, "to_unit": to_unit.pk if to_unit else ""}
     if route is not None and route.suggested_legal_basis:
