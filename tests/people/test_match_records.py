@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -223,3 +224,14 @@ def test_process_error_exit_code_and_german_stderr(tmp_path):
     assert "Zeile 2, Spalte „birth_date“" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "pairs.csv").exists()
+
+
+def test_the_profile_follows_the_data_and_can_be_set(tmp_path):
+    source = write(tmp_path / "in.csv", SMALL)
+    out = tmp_path / "pairs.csv"
+    said = io.StringIO()
+    call_command("match_records", str(source), "--out", str(out), stdout=said)
+    assert "Gewichte „register“ nach den Daten" in said.getvalue()  # six rows: too few to tell
+    said = io.StringIO()
+    call_command("match_records", str(source), "--out", str(out), "--profile", "generic", stdout=said)
+    assert "Gewichte „generic“)" in said.getvalue()

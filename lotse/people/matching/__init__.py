@@ -12,7 +12,8 @@ placeholder, German error messages. ``PersonRecord`` – one person. ``normalise
 ``name_variants(text)`` – transliteration, folding, phonetic forms. ``blocking_keys(record)`` –
 at most 16 short keys. ``compare(a, b)`` – ``Comparison(score, reasons, weight)``.
 ``find_matches(records)`` – ``(id_a, id_b, score)`` for each pair judged the same person.
-``REGISTER`` / ``GENERIC`` – weight profiles; ``NameFrequencies`` – optional discount for
+``REGISTER`` / ``GENERIC`` – weight profiles; ``choose_profile(records)`` – REGISTER for
+data with households, GENERIC for lists without; ``NameFrequencies`` – optional discount for
 common names.
 
 Names
@@ -79,6 +80,7 @@ FEBRL3 only.
 
 from .blocking import MAX_KEYS, blocking_keys, find_matches
 from .dates import PartialDate, parse_birth_date
+from .households import choose_profile
 from .names import name_variants, normalise_name
 from .records import PersonRecord
 from .scoring import (
@@ -104,6 +106,7 @@ __all__ = [
     "PersonRecord",
     "Profile",
     "blocking_keys",
+    "choose_profile",
     "compare",
     "find_matches",
     "name_variants",

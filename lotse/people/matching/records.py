@@ -101,6 +101,15 @@ def _place(postcode: str, city: str) -> tuple[str, str]:
     return _NON_ALNUM.sub("", postcode.lower()), _NON_ALNUM.sub("", fold_latin(city.lower()))
 
 
+def address_key(record: PersonRecord) -> tuple[str, str, str] | None:
+    """(street, house number, postcode or town), normalised; None without a street."""
+    street, house = normalise_address(record.street)
+    if not street:
+        return None
+    postcode, city = _place(record.postcode or "", record.city or "")
+    return street, house, postcode or city
+
+
 def prepare(record: PersonRecord) -> Prepared:
     nationality = normalise_nationality(record.nationality)
     hint = LANGUAGE_BY_NATIONALITY.get(nationality, "")

@@ -6,6 +6,10 @@ whose header names at least ``id, given_name, family_name, birth_date``; optiona
 are case-insensitive and trimmed. Output: ``id_a,id_b,score`` for each pair judged the same
 person, sorted, scores with four decimals.
 
+Weights: ``--profile auto`` (the default) looks at the data — records sharing an address
+that are clearly different people mean households, hence REGISTER (twins and fathers and
+sons kept apart); a list without households gets GENERIC (``matching/households.py``).
+
 Encoding: a file that is not valid UTF-8 is rejected with a message naming the line and
 guessing the encoding (usually Windows-1252 from Excel). We do not silently convert it: names
 like "Ștefănescu" or "Иванов" cannot be written in Windows-1252, so such a file has most likely
@@ -27,7 +31,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lotse.people.matching import PROFILES, PersonRecord, find_matches, parse_birth_date
+from lotse.people.matching import PROFILES, PersonRecord, choose_profile, find_matches, parse_birth_date
 
 REQUIRED = ("id", "given_name", "family_name", "birth_date")
 OPTIONAL = ("sex", "nationality", "street", "postcode", "city", "birth_name")
@@ -160,10 +164,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--profile",
-            choices=sorted(PROFILES),
-            default="register",
-            help="Gewichte: register (Melderegister mit Haushalten, Standard) "
-            "oder generic (Listen ohne Haushalte)",
+            choices=["auto", *sorted(PROFILES)],
+            default="auto",
+            help="Gewichte: auto (Standard: nach den Daten), register (Melderegister mit "
+            "Haushalten) oder generic (Listen ohne Haushalte)",
         )
 
     def handle(
@@ -173,7 +177,7 @@ class Command(BaseCommand):
             raise CommandError(f"--threshold muss zwischen 0 und 1 liegen, nicht {threshold}.")
         started = time.perf_counter()
         records = read_records(Path(input))
-        chosen = PROFILES[profile]
+        chosen = choose_profile(records) if profile == "auto" else PROFILES[profile]
         pairs = sorted(find_matches(records, threshold=threshold, profile=chosen))
         out_path = Path(out)
         directory = out_path.parent if str(out_path.parent) else Path(".")
@@ -194,5 +198,6 @@ class Command(BaseCommand):
         used = chosen.threshold if threshold is None else threshold
         self.stdout.write(
             f"{len(records)} Datensätze gelesen, {len(pairs)} Paare mit Score ≥ {used:g} "
-            f"nach „{out_path}“ geschrieben ({seconds:.1f} s)."
+            f"nach „{out_path}“ geschrieben ({seconds:.1f} s; Gewichte „{chosen.name}“"
+            f"{' nach den Daten' if profile == 'auto' else ''})."
         )
