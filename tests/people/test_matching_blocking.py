@@ -6,7 +6,14 @@ import time
 
 import pytest
 
-from lotse.people.matching import MAX_KEYS, PersonRecord, blocking_keys, find_matches, parse_birth_date
+from lotse.people.matching import (
+    MAX_KEYS,
+    PersonRecord,
+    blocking,
+    blocking_keys,
+    find_matches,
+    parse_birth_date,
+)
 from lotse.people.synthetic import generate
 
 from .test_matching_compare import SAME_PERSON
@@ -104,3 +111,13 @@ def test_find_matches_rejects_duplicate_ids():
     a = PersonRecord("1", "Ion", "Popescu")
     with pytest.raises(ValueError, match="nicht eindeutig"):
         list(find_matches([a, a]))
+
+
+def test_scoring_in_several_processes_finds_exactly_what_one_process_finds(monkeypatch):
+    records, _truth = generate(1500, seed=5)
+    monkeypatch.setattr(blocking, "PARALLEL_FROM_PAIRS", 10**12)
+    alone = sorted(find_matches(records))
+    monkeypatch.setattr(blocking, "PARALLEL_FROM_PAIRS", 0)
+    monkeypatch.setattr(blocking.os, "cpu_count", lambda: 3)  # three shares, also on one core
+    shared = sorted(find_matches(records))
+    assert alone and shared == alone

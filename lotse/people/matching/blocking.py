@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import math
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -13,6 +15,10 @@ from .records import PersonRecord, Prepared, prepare
 from .scoring import REGISTER, NameFrequencies, Profile, best_case_without_date, prior_for, score_prepared
 
 MAX_KEYS = 16
+# Scoring runs in several processes (one per core, at most MAX_WORKERS) from this many
+# candidate pairs on; below, starting them costs more than it saves.
+PARALLEL_FROM_PAIRS = 200_000
+MAX_WORKERS = 8
 _TOKENS_PER_FIELD = 3
 _MAX_KEY_TOKEN = 14
 
@@ -144,7 +150,22 @@ def _find_matches(
             index[key].append(i)
     blocks = [m for m in index.values() if 1 < len(m) <= max_block_size]
     min_weight = _weight_for(profile.threshold if threshold is None else threshold)
-    return _Job(prepared, ids, blocks, profile, min_weight).run()
+    return _Job(prepared, ids, blocks, profile, min_weight).run_all()
+
+
+def _workers(pairs: int) -> int:
+    if pairs < PARALLEL_FROM_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+# The job a forked worker scores a share of; set only while the workers run.
+_JOB: _Job | None = None
+
+
+def _run_share(share: tuple[int, int]) -> list[tuple[str, str, float]]:
+    assert _JOB is not None
+    return _JOB.run(*share)
 
 
 class _Job:
@@ -162,7 +183,26 @@ class _Job:
         self.min_weight = min_weight
         self.prior = prior_for(profile, len(prepared))
 
-    def run(self) -> list[tuple[str, str, float]]:
+    def run_all(self) -> list[tuple[str, str, float]]:
+        """Score every candidate pair, in several processes when there are many.
+
+        Worker ``w`` of ``n`` scores the pairs whose first record has ``index % n == w``, so
+        that each pair is scored by exactly one worker. The workers are forked: they read
+        the prepared records of this process without copying them.
+        """
+        global _JOB
+        workers = _workers(sum(len(m) * (len(m) - 1) // 2 for m in self.blocks))
+        if workers == 1:
+            return self.run()
+        _JOB = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                shares = pool.map(_run_share, [(w, workers) for w in range(workers)])
+        finally:
+            _JOB = None
+        return [row for share in shares for row in share]
+
+    def run(self, worker: int = 0, workers: int = 1) -> list[tuple[str, str, float]]:
         prepared, ids, profile = self.prepared, self.ids, self.profile
         prior, min_weight = self.prior, self.min_weight
         n = len(prepared)
@@ -179,6 +219,8 @@ class _Job:
             size = len(members)
             for x in range(size - 1):
                 i = members[x]
+                if i % workers != worker:
+                    continue
                 pi = prepared[i]
                 yi = years[i] if skip_far_years else 0
                 base = i * n

@@ -23,7 +23,7 @@ from .records import PersonRecord, Prepared, address_key, prepare
 from .scoring import DISAGREE, GENERIC, REGISTER, Profile, compare_fields
 
 MIN_SHARED = 20  # shared addresses needed to judge
-MAX_SHARED = 2000  # enough to judge a register of any size (the first ones, in file order)
+MAX_SHARED = 500  # enough to judge a register of any size (the first ones, in file order)
 MAX_AT_ONE_ADDRESS = 12  # a hostel with hundreds of residents says no more than its first dozen
 HOUSEHOLD_SHARE = 0.10
 
