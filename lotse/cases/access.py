@@ -184,15 +184,19 @@ def can_manage_consent(user: Any, consent: Consent) -> bool:
 
 
 def disclosures_q(user: Any) -> Q:
-    """Disclosures of persons the user may see, or — data protection officers — every
-    disclosure from or to their organisation."""
+    """Disclosures from or to the user's own organisation: all of them for its data protection
+    officer, those of persons the user may see for everyone else.
+
+    Each controller sees its own transfers, never another's: a charity that receives a
+    referral must not learn that the person was also referred to the county's social work.
+    """
     from lotse.people.models import Person
 
     org = getattr(user, "organisation_id", None)
-    q = Q(person_id__in=Person.objects.filter(persons_q(user)).values("pk"))
+    own = Q(from_organisation_id=org) | Q(to_organisation_id=org)
     if policy.has_capability(user, C.VIEW_AUDIT, organisation_id=org):
-        q |= Q(from_organisation_id=org) | Q(to_organisation_id=org)
-    return q
+        return own
+    return own & Q(person_id__in=Person.objects.filter(persons_q(user)).values("pk"))
 
 
 def documents_q(user: Any) -> Q:

@@ -230,6 +230,18 @@ def test_the_receiver_sees_disclosures_while_it_sees_the_person(sharing, client_
     assert Referral.objects.get(pk=referral.pk).access_ended_at is not None
 
 
+def test_the_receiver_sees_only_what_was_disclosed_to_its_own_organisation(sharing, client_for):
+    person = sharing.person()
+    sharing.refer(person, consent=sharing.consent(person))  # to the charity
+    sharing.refer(person, "aufsuchende-sozialarbeit", legal_basis=PROVISION)  # to the county
+    page = client_for(sharing.p.partner).get(disclosures_url(person)).content.decode()
+    assert "Caritas Migrationsberatung" in page
+    assert "Landkreis Burgenlandkreis" not in page and "Aufsuchende Sozialarbeit" not in page
+    # The county's worker sees the disclosure to the county, not the one to the charity.
+    outreach_page = client_for(sharing.p.outreach).get(disclosures_url(person)).content.decode()
+    assert "Aufsuchende Sozialarbeit" in outreach_page and "Caritas Migrationsberatung" not in outreach_page
+
+
 def test_disclosure_list_query_count_is_constant(sharing, client_for, django_assert_num_queries):
     person = sharing.person()
     sharing.refer(person, "schulteam", legal_basis=PROVISION)
