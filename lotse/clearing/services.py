@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from lotse.accounts import policy
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.accounts.roles import Capability, capabilities_for
+from lotse.cases.selectors.referrals import referral_route_for
 from lotse.cases.services.referrals import referral_create
 from lotse.clearing import register_files
 from lotse.clearing.models import ArrivalInterview, InformationMaterial, InterviewChild, RegisterImport
@@ -756,6 +757,11 @@ def interview_route(
             raise ValidationError(
                 _("Unbekannte Einheit „%(slug)s“ in den Verweisungsregeln.") % {"slug": proposal.to_unit}
             )
+        # The way's usual time counts from the interview, not from the day it was typed in.
+        route = referral_route_for(from_unit.pk, to_unit.pk)
+        due = (
+            interview.held_on + dt.timedelta(days=route.due_in_days) if route and route.due_in_days else None
+        )
         referrals.append(
             referral_create(
                 actor=actor,
@@ -765,8 +771,9 @@ def interview_route(
                 reason=proposal.reason,
                 legal_basis=basis,
                 consent=rest[0] if rest else None,
-                due_date=interview.held_on + dt.timedelta(days=14),
+                due_date=due,
                 interview=interview,
+                route=route,
             )
         )
     return referrals

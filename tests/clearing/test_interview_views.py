@@ -150,7 +150,10 @@ def test_a_named_provision_from_the_list_carries_the_referral(personas, client_f
         f"/clearingstelle/gespraeche/{interview.pk}/verweisen/",
         {"vorschlag": ["schulteam"], "vorschrift-schulteam": "§ 34 Abs. 1 BMG"},
     )
-    assert Referral.objects.get().legal_basis == "§ 34 Abs. 1 BMG"
+    referral = Referral.objects.get()
+    assert referral.legal_basis == "§ 34 Abs. 1 BMG"
+    # The way's usual time (10 days to the school team) counts from the interview.
+    assert referral.due_date == interview.held_on + dt.timedelta(days=10)
 
 
 @pytest.mark.parametrize(
