@@ -15,14 +15,13 @@ from rest_framework.response import Response
 from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSerializer, query, resolve
 from lotse.api.contacts import ContactSerializer
 from lotse.api.errors import service_errors
-from lotse.api.etags import expected_version, not_modified, version_etag, version_response
+from lotse.api.etags import audited_detail, expected_version, version_response
 from lotse.cases import access
 from lotse.cases.models import CaseFile
 from lotse.cases.selectors import case_files as selectors
 from lotse.cases.selectors import persons as person_selectors
 from lotse.cases.selectors import referrals as referral_selectors
 from lotse.cases.services import case_files as services
-from lotse.core.audit import audit_view
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -150,10 +149,7 @@ class CaseViewSet(ApiViewSet):
 
     def retrieve(self, request: Request, pk: int) -> Response:
         case = selectors.get_case_for(request.user, pk, record_read=False)
-        if (cached := not_modified(request, version_etag(case))) is not None:
-            return cached
-        audit_view(actor=request.user, obj=case)
-        return case_response(case)
+        return audited_detail(request, case, case_response)
 
     def create(self, request: Request) -> Response:
         data = CaseCreateSerializer(data=request.data)

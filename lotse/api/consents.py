@@ -18,13 +18,12 @@ from rest_framework.response import Response
 
 from lotse.api.common import ApiViewSet, IdField, OrganisationRefSerializer, query, resolve
 from lotse.api.errors import service_errors
-from lotse.api.etags import expected_version, not_modified, version_etag, version_response
+from lotse.api.etags import audited_detail, expected_version, version_response
 from lotse.cases.models import Consent
 from lotse.cases.selectors import consents as selectors
 from lotse.cases.selectors import documents as document_selectors
 from lotse.cases.selectors import persons as person_selectors
 from lotse.cases.services import consents as services
-from lotse.core.audit import audit_view
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -125,10 +124,7 @@ class ConsentViewSet(ApiViewSet):
 
     def retrieve(self, request: Request, pk: int) -> Response:
         consent = selectors.get_consent_for(request.user, pk, record_read=False)
-        if (cached := not_modified(request, version_etag(consent))) is not None:
-            return cached
-        audit_view(actor=request.user, obj=consent)
-        return consent_response(consent)
+        return audited_detail(request, consent, consent_response)
 
     def create(self, request: Request) -> Response:
         data = ConsentCreateSerializer(data=request.data)

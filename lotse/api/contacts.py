@@ -12,11 +12,10 @@ from rest_framework.response import Response
 
 from lotse.api.common import ApiViewSet, IdField, UserRefSerializer, resolve
 from lotse.api.errors import service_errors
-from lotse.api.etags import expected_version, not_modified, version_etag, version_response
+from lotse.api.etags import audited_detail, expected_version, version_response
 from lotse.cases.models import Contact
 from lotse.cases.selectors import case_files as selectors
 from lotse.cases.services import contacts as services
-from lotse.core.audit import audit_view
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -82,10 +81,7 @@ class ContactViewSet(ApiViewSet):
 
     def retrieve(self, request: Request, pk: int) -> Response:
         contact = selectors.get_contact_for(request.user, pk)
-        if (cached := not_modified(request, version_etag(contact))) is not None:
-            return cached
-        audit_view(actor=request.user, obj=contact)
-        return contact_response(contact)
+        return audited_detail(request, contact, contact_response)
 
     def create(self, request: Request) -> Response:
         data = ContactCreateSerializer(data=request.data)

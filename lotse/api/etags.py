@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lotse.api.errors import PreconditionFailed, PreconditionRequired
+from lotse.core.audit import audit_view
 
 
 def version_etag(instance: Any) -> str:
@@ -65,6 +67,15 @@ def not_modified(request: Request, etag: str) -> Response | None:
             status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag, "Cache-Control": "private, no-cache"}
         )
     return None
+
+
+def audited_detail(request: Request, instance: Any, respond: Callable[[Any], Response]) -> Response:
+    """A versioned record for GET: 304 if the client holds this version (no new read), else
+    the read is audited and ``respond(instance)`` answers."""
+    if (cached := not_modified(request, version_etag(instance))) is not None:
+        return cached
+    audit_view(actor=request.user, obj=instance)
+    return respond(instance)
 
 
 def expected_version(request: Request, instance: Any) -> int:

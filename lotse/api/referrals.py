@@ -20,14 +20,13 @@ from rest_framework.response import Response
 
 from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSerializer, query, resolve
 from lotse.api.errors import service_errors
-from lotse.api.etags import expected_version, not_modified, version_etag, version_response
+from lotse.api.etags import audited_detail, expected_version, version_response
 from lotse.cases.models import Referral
 from lotse.cases.selectors import case_files as case_selectors
 from lotse.cases.selectors import consents as consent_selectors
 from lotse.cases.selectors import persons as person_selectors
 from lotse.cases.selectors import referrals as selectors
 from lotse.cases.services import referrals as services
-from lotse.core.audit import audit_view
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -161,10 +160,7 @@ class ReferralViewSet(ApiViewSet):
 
     def retrieve(self, request: Request, pk: int) -> Response:
         referral = selectors.get_referral_for(request.user, pk, record_read=False)
-        if (cached := not_modified(request, version_etag(referral))) is not None:
-            return cached
-        audit_view(actor=request.user, obj=referral)
-        return referral_response(referral)
+        return audited_detail(request, referral, referral_response)
 
     def create(self, request: Request) -> Response:
         data = ReferralCreateSerializer(data=request.data)
