@@ -82,49 +82,38 @@ def _counts(referrals: Any) -> dict[str, int]:
     )
 
 
-@login_required
-def referral_inbox(request: HttpRequest) -> HttpResponse:
+def _box(request: HttpRequest, box: str) -> HttpResponse:
+    """The inbox (referrals to the user's units) or the outbox (from them); 404 without any."""
     user = request.user
-    if not selectors.inbox_unit_ids(user):
+    inbox_units, outbox_units = selectors.inbox_unit_ids(user), selectors.outbox_unit_ids(user)
+    if not (inbox_units if box == "inbox" else outbox_units):
         raise Http404
-    status = _filter(request, INBOX_FILTERS)
-    page = Paginator(selectors.referral_inbox(user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
+    filters = INBOX_FILTERS if box == "inbox" else OUTBOX_FILTERS
+    listing = selectors.referral_inbox if box == "inbox" else selectors.referral_outbox
+    status = _filter(request, filters)
+    page = Paginator(listing(user, status=status), PAGE_SIZE).get_page(request.GET.get("seite"))
     context = {
         "page": page,
-        "box": "inbox",
-        "filters": INBOX_FILTERS,
+        "box": box,
+        "filters": filters,
         "status": status,
         "extra_query": urlencode({"stand": status}) if status else "",
-        "counts": _counts(selectors.referral_inbox(user).order_by()),
-        "has_outbox": bool(selectors.outbox_unit_ids(user)),
-        "has_inbox": True,
+        "counts": _counts(listing(user).order_by()),
+        "has_outbox": bool(outbox_units),
+        "has_inbox": bool(inbox_units),
+        "can_refer": box == "outbox" and bool(access.case_edit_unit_ids(user)),
     }
     return render(request, "cases/referral_box.html", context)
+
+
+@login_required
+def referral_inbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, "inbox")
 
 
 @login_required
 def referral_outbox(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not selectors.outbox_unit_ids(user):
-        raise Http404
-    status = _filter(request, OUTBOX_FILTERS)
-    page = Paginator(selectors.referral_outbox(user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
-    context = {
-        "page": page,
-        "box": "outbox",
-        "filters": OUTBOX_FILTERS,
-        "status": status,
-        "extra_query": urlencode({"stand": status}) if status else "",
-        "counts": _counts(selectors.referral_outbox(user).order_by()),
-        "has_outbox": True,
-        "has_inbox": bool(selectors.inbox_unit_ids(user)),
-        "can_refer": bool(access.case_edit_unit_ids(user)),
-    }
-    return render(request, "cases/referral_box.html", context)
+    return _box(request, "outbox")
 
 
 # --- detail and actions -----------------------------------------------------------------------
