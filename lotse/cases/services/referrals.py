@@ -460,7 +460,7 @@ def referrals_end_access(*, actor: Any, consent: Consent) -> list[Referral]:
     """End the receivers' access to every referral based on ``consent``.
 
     Open ones become „zurückgezogen“ as well: without access nobody can work on them, and the
-    sender's outbox must not show them as running (decision record 0006).
+    sender's outbox must not show them as running (docs/decisions/0008).
     """
     now = timezone.now()
     ended = []
