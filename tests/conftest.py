@@ -1,21 +1,30 @@
-"""Standing personas of the Weißenfelser Weg, built through the real services."""
+"""The test database and the standing personas of the Weißenfelser Weg.
+
+The database is prepared once per run and worker (blueprint and personas, through the real
+services); each test runs in a transaction that is rolled back, so it starts from that state.
+The demo-site tests (``tests/site/``) run first and together on one worker, see its conftest.
+"""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
+from django.db.backends.signals import connection_created
+from django.test import Client, override_settings
 
 from lotse.accounts import services
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.core.blueprints import blueprint_load
 
+# Argon2 is right for production and needlessly slow for a test suite.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    # Argon2 is right for production and needlessly slow for a test suite.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -64,11 +73,42 @@ def _person(username: str, organisation: Organisation, *roles: tuple[str, str]) 
     return user
 
 
-@pytest.fixture
-def personas(db) -> Personas:
+# username -> (organisation slug, memberships). Built once per test database (see
+# ``django_db_setup``); each test reads them back from the database it runs in.
+PERSONAS: dict[str, tuple[str, str, tuple[tuple[str, str], ...]]] = {
+    "clearing": ("clearing-clerk", "stadt-weissenfels", (("clearingstelle", "caseworker"),)),
+    "outreach": ("outreach-worker", "burgenlandkreis", (("aufsuchende-sozialarbeit", "caseworker"),)),
+    "school_county": ("school-county", "burgenlandkreis", (("schulteam", "caseworker"),)),
+    "school_city": ("school-city", "stadt-weissenfels", (("schulteam", "caseworker"),)),
+    "housing": ("housing-inspector", "stadt-weissenfels", (("wohnraumkontrolle", "caseworker"),)),
+    "neighbourhood": ("neighbourhood-staff", "stadt-weissenfels", (("neustadtbuero", "caseworker"),)),
+    "clearing_lead": ("clearing-lead", "stadt-weissenfels", (("clearingstelle", "unit_lead"),)),
+    "partner": ("partner-counsellor", "caritas", (("caritas-mbe", "partner_staff"),)),
+    "head": (
+        "head-of-office",
+        "stadt-weissenfels",
+        (("buero-gleichstellung-integration", "head_of_office"),),
+    ),
+    "dpo": ("dpo-city", "stadt-weissenfels", (("datenschutz-stadt", "dpo"),)),
+    "admin": ("admin-city", "stadt-weissenfels", (("it-stadt", "administrator"),)),
+    "statistics": (
+        "statistics-city",
+        "stadt-weissenfels",
+        (("buero-gleichstellung-integration", "statistics"),),
+    ),
+    "outsider": ("outsider", "wietze", (("wietze-integration", "caseworker"),)),
+}
+ORGANISATIONS = {
+    "city": "stadt-weissenfels",
+    "county": "burgenlandkreis",
+    "charity": "caritas",
+    "other_town": "wietze",
+}
+
+
+def prepare_personas() -> None:
+    """The Weißenfels blueprint, a charity, another town and the personas, through the services."""
     blueprint_load("weissenfels")
-    city = Organisation.objects.get(slug="stadt-weissenfels")
-    county = Organisation.objects.get(slug="burgenlandkreis")
     charity = services.organisation_upsert(
         actor=None,
         slug="caritas",
@@ -80,11 +120,7 @@ def personas(db) -> Personas:
         actor=None, slug="wietze", name="Gemeinde Wietze", kind="authority", legal_regime="NDSG"
     )
     services.unit_upsert(
-        actor=None,
-        slug="caritas-mbe",
-        name="Migrationsberatung",
-        kind="counselling",
-        organisations=[charity],
+        actor=None, slug="caritas-mbe", name="Migrationsberatung", kind="counselling", organisations=[charity]
     )
     services.unit_upsert(
         actor=None,
@@ -93,24 +129,49 @@ def personas(db) -> Personas:
         kind="office",
         organisations=[other_town],
     )
+    for username, organisation_slug, roles in PERSONAS.values():
+        _person(username, Organisation.objects.get(slug=organisation_slug), *roles)
+
+
+# Every database connection of this process. Playwright's greenlets give the main thread more
+# than one (connections are context-local), and PostgreSQL drops no test database in use.
+_OPENED: weakref.WeakSet = weakref.WeakSet()
+connection_created.connect(lambda sender, connection, **kwargs: _OPENED.add(connection), weak=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database (one per worker), prepared once: every test starts from the blueprint
+    and the personas and rolls back to them, instead of building them anew.
+
+    Replaces pytest-django's fixture of the same name, which creates a database only when a
+    collected test asks for one by marker; the demo-site tests use it without (they commit).
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        databases = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            prepare_personas()
+    yield
+    with django_db_blocker.unblock():
+        for connection in list(_OPENED):
+            if connection.connection is not None:
+                connection.inc_thread_sharing()
+                connection.close()
+                connection.dec_thread_sharing()
+        teardown_databases(databases, verbosity=verbosity)
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    """The standing personas, read from the prepared database (two queries)."""
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=ORGANISATIONS.values())}
+    users = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in PERSONAS.values()])}
     return Personas(
-        city=city,
-        county=county,
-        charity=charity,
-        other_town=other_town,
-        clearing=_person("clearing-clerk", city, ("clearingstelle", "caseworker")),
-        outreach=_person("outreach-worker", county, ("aufsuchende-sozialarbeit", "caseworker")),
-        school_county=_person("school-county", county, ("schulteam", "caseworker")),
-        school_city=_person("school-city", city, ("schulteam", "caseworker")),
-        housing=_person("housing-inspector", city, ("wohnraumkontrolle", "caseworker")),
-        neighbourhood=_person("neighbourhood-staff", city, ("neustadtbuero", "caseworker")),
-        clearing_lead=_person("clearing-lead", city, ("clearingstelle", "unit_lead")),
-        partner=_person("partner-counsellor", charity, ("caritas-mbe", "partner_staff")),
-        head=_person("head-of-office", city, ("buero-gleichstellung-integration", "head_of_office")),
-        dpo=_person("dpo-city", city, ("datenschutz-stadt", "dpo")),
-        admin=_person("admin-city", city, ("it-stadt", "administrator")),
-        statistics=_person("statistics-city", city, ("buero-gleichstellung-integration", "statistics")),
-        outsider=_person("outsider", other_town, ("wietze-integration", "caseworker")),
+        **{name: organisations[slug] for name, slug in ORGANISATIONS.items()},
+        **{name: users[username] for name, (username, _org, _roles) in PERSONAS.items()},
     )
 
 
@@ -125,3 +186,46 @@ def client_for(settings):
         return client
 
     return make
+
+
+@pytest.fixture
+def empty_database(db) -> None:
+    """For tests of loading a blueprint into a new installation: the prepared database emptied
+    inside the test's transaction (the rollback brings the personas back)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    for statement in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+
+
+SITE = "tests/site/"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config, items):
+    """The demo-site tests first (after pytest-django's own ordering), their checks of the demo
+    data before the browser walks change them; everything else after, in its order."""
+    result = yield
+
+    def rank(item) -> int:
+        if not item.nodeid.startswith(SITE):
+            return 2
+        return 1 if item.get_closest_marker("browser") else 0
+
+    items.sort(key=rank)
+    return result
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``-n``: the demo-site tests as one unit of work on one worker (they share one
+    loaded demo and one live server), every other test on whichever worker is free."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SiteTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "site" if nodeid.startswith(SITE) else nodeid
+
+    return SiteTogether(config, log)

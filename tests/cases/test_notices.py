@@ -8,7 +8,6 @@ from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from lotse.cases.models import Referral
-from lotse.core.blueprints import blueprint_load
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +38,3 @@ def test_a_mail_server_that_is_down_does_not_fail_the_referral(
         referral = sharing.refer(sharing.person("Ana", "Popescu"), "caritas-mbe")
     assert Referral.objects.filter(pk=referral.pk, status=Referral.Status.PROPOSED).exists()
     assert DBTaskResult.objects.count() == 1
-
-
-def test_loading_the_demo_sends_no_mail(settings, django_capture_on_commit_callbacks):
-    settings.LOTSE_DEMO = True
-    with django_capture_on_commit_callbacks(execute=True):
-        blueprint_load("weissenfels", demo=True)
-    assert Referral.objects.exists()
-    assert mail.outbox == []

@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from lotse.accounts.models import Membership, Organisation, Unit, User
+from lotse.accounts.models import Organisation, Unit, User
 from lotse.core.audit import audit_verify
 from lotse.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+# Each test loads into a new installation.
+pytestmark = pytest.mark.usefixtures("empty_database")
 
 FIVE_UNITS = {
     "clearingstelle": ({"stadt-weissenfels"}, dt.date(2022, 7, 1)),
@@ -53,33 +54,6 @@ def test_demo_needs_demo_mode(settings):
     with pytest.raises(CommandError, match="LOTSE_DEMO=1"):
         call_command("load_blueprint", "weissenfels", "--demo")
     assert not Organisation.objects.exists()
-
-
-def test_demo_creates_the_ten_demo_logins(settings, capsys):
-    settings.LOTSE_DEMO = True
-    call_command("load_blueprint", "weissenfels", "--demo")
-    expected = {
-        "demo-clearing",
-        "demo-outreach",
-        "demo-school",
-        "demo-housing",
-        "demo-neighbourhood",
-        "demo-partner",
-        "demo-head",
-        "demo-dpo",
-        "demo-admin",
-        "demo-outsider",
-    }
-    demo_users = set(User.objects.filter(username__startswith="demo-").values_list("username", flat=True))
-    assert demo_users == expected
-    assert all(u.check_password("demo") and u.is_demo for u in User.objects.filter(username__in=expected))
-    outsider = User.objects.get(username="demo-outsider")
-    assert outsider.organisation.slug == "gemeinde-wietze"
-    assert not Membership.objects.filter(
-        user=outsider, unit__organisations__slug="stadt-weissenfels"
-    ).exists()
-    call_command("demo_logins")
-    assert "demo-clearing" in capsys.readouterr().out
 
 
 def test_if_empty_leaves_an_installed_database_alone(capsys):

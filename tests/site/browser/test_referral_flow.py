@@ -5,19 +5,17 @@ disclosures; axe on every page type (also at 320 px)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext
-from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.test_pages_accessible import Visitor, _report
+from tests.site.browser.visitor import Visitor, report
+from tests.site.conftest import DemoSite
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 
 def test_referral_and_consent_pages_are_accessible(
-    new_context: Callable[[], BrowserContext], demo_site: LiveServer, axe_script_url: str, artifacts_dir: Path
+    visitor: Callable[..., Visitor], demo_site: DemoSite
 ) -> None:
     from lotse.cases.models import Referral
     from lotse.people.models import Person
@@ -25,9 +23,9 @@ def test_referral_and_consent_pages_are_accessible(
     problems: list[str] = []
     visited: list[str] = []
 
-    def visitor(username: str, folder: str) -> Visitor:
-        visit = Visitor(new_context().new_page(), demo_site.url, axe_script_url, artifacts_dir / folder)
-        visit.log_in(username)
+    def logged_in(username: str, folder: str) -> Visitor:
+        visit = visitor(folder, as_user=username)
+        visit.open("/")
         return visit
 
     def check(visit: Visitor) -> None:
@@ -35,7 +33,7 @@ def test_referral_and_consent_pages_are_accessible(
         problems.extend(visit.audit())
 
     # The partner: inbox, a new referral, accept and start it in place.
-    partner = visitor("demo-partner", "referrals-partner")
+    partner = logged_in("demo-partner", "referrals-partner")
     page = partner.page
     page.get_by_role("link", name="Verweisungen").click()
     page.wait_for_url("**/verweisungen/eingang/")
@@ -55,7 +53,7 @@ def test_referral_and_consent_pages_are_accessible(
     assert proposed.status == "in_progress"
 
     # The Clearingstelle: record a consent, refer on it, read the disclosures.
-    clerk = visitor("demo-clearing", "referrals-clearing")
+    clerk = logged_in("demo-clearing", "referrals-clearing")
     page = clerk.page
     person = Person.objects.filter(interviews__isnull=False, consents__isnull=True).order_by("pk").first()
     assert person is not None
@@ -83,9 +81,9 @@ def test_referral_and_consent_pages_are_accessible(
     check(clerk)
 
     # The data protection officer: the person's disclosures.
-    dpo = visitor("demo-dpo", "referrals-dpo")
+    dpo = logged_in("demo-dpo", "referrals-dpo")
     dpo.page.goto(f"{demo_site.url}/einwilligungen/person/{person.pk}/uebermittlungen/")
     assert "Caritas Migrationsberatung Weißenfels" in dpo.page.content()
     check(dpo)
 
-    assert not problems, _report("Verweisungen und Einwilligungen", problems, visited)
+    assert not problems, report("Verweisungen und Einwilligungen", problems, visited)

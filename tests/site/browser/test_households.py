@@ -4,19 +4,17 @@ household page as the housing inspection reads it; axe on every step (also at 32
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext
-from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.test_pages_accessible import Visitor, _report
+from tests.site.browser.visitor import Visitor, report
+from tests.site.conftest import DemoSite
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 
 def test_household_and_interview_edit_pages_are_accessible(
-    new_context: Callable[[], BrowserContext], demo_site: LiveServer, axe_script_url: str, artifacts_dir: Path
+    visitor: Callable[..., Visitor], demo_site: DemoSite
 ) -> None:
     from django.db.models import Count
 
@@ -29,15 +27,14 @@ def test_household_and_interview_edit_pages_are_accessible(
     other = Person.objects.filter(household__isnull=True).exclude(pk=loner.pk).order_by("-pk").first()
     interview = ArrivalInterview.objects.annotate(n=Count("children")).filter(n__gte=1).order_by("pk").first()
     assert household and loner and other and interview
-    visitor = Visitor(new_context().new_page(), demo_site.url, axe_script_url, artifacts_dir / "households")
-    visitor.log_in("demo-clearing")
-    page = visitor.page
+    clerk = visitor("households", as_user="demo-clearing")
+    page = clerk.page
     problems: list[str] = []
     visited: list[str] = []
 
     def check() -> None:
         visited.append(page.url)
-        problems.extend(visitor.audit())
+        problems.extend(clerk.audit())
 
     # From a person to their household; search the register and add someone.
     page.goto(f"{demo_site.url}/personen/{head.pk}/")
@@ -78,13 +75,10 @@ def test_household_and_interview_edit_pages_are_accessible(
     check()
 
     # The housing inspection reads the household, without anything to change.
-    inspector = Visitor(
-        new_context().new_page(), demo_site.url, axe_script_url, artifacts_dir / "households-housing"
-    )
-    inspector.log_in("demo-housing")
+    inspector = visitor("households-housing", as_user="demo-housing")
     inspector.page.goto(f"{demo_site.url}/personen/haushalte/{household.pk}/")
     visited.append(inspector.page.url)
     problems.extend(inspector.audit())
     for label in ("Person aufnehmen", "Stellung speichern", "Aus dem Haushalt austragen", "Bearbeiten"):
         assert label not in inspector.page.content(), label
-    assert not problems, _report("Haushalte und Gespräch bearbeiten", problems, visited)
+    assert not problems, report("Haushalte und Gespräch bearbeiten", problems, visited)

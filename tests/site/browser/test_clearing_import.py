@@ -10,32 +10,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext
 from pytest_django.fixtures import Settings
-from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.test_pages_accessible import Visitor, _report
+from tests.site.browser.visitor import Visitor, report
+from tests.site.conftest import DemoSite
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).resolve().parents[2] / "lotse" / "clearing" / "demo" / "melderegister_beispiel.csv"
+SAMPLE = Path(__file__).resolve().parents[3] / "lotse" / "clearing" / "demo" / "melderegister_beispiel.csv"
 
 
 def test_clearing_register_import_pages_are_accessible(
-    new_context: Callable[[], BrowserContext],
-    demo_site: LiveServer,
-    axe_script_url: str,
-    artifacts_dir: Path,
+    visitor: Callable[..., Visitor],
+    demo_site: DemoSite,
     settings: Settings,
     tmp_path: Path,
 ) -> None:
     settings.LOTSE_IMPORT_DIR = tmp_path / "imports"
     # No worker in the test: the task runs at once inside the start request.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    person = Visitor(
-        new_context().new_page(), demo_site.url, axe_script_url, artifacts_dir / "clearing-import"
-    )
-    person.log_in("demo-clearing")
+    person = visitor("clearing-import", as_user="demo-clearing")
+    person.open("/")
     page = person.page
     problems: list[str] = []
     visited: list[str] = []
@@ -60,4 +55,4 @@ def test_clearing_register_import_pages_are_accessible(
     check()
     page.get_by_role("link", name="Alle Importe").click()
     check()
-    assert not problems, _report("Melderegister-Import", problems, visited)
+    assert not problems, report("Melderegister-Import", problems, visited)

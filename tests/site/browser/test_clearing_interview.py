@@ -4,20 +4,16 @@ children added by htmx, confirm the proposed referrals; axe on every step (also 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext
-from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.test_pages_accessible import Visitor, _report
+from tests.site.browser.visitor import Visitor, report
+from tests.site.conftest import DemoSite
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 
-def test_arrival_interview_flow_is_accessible(
-    new_context: Callable[[], BrowserContext], demo_site: LiveServer, axe_script_url: str, artifacts_dir: Path
-) -> None:
+def test_arrival_interview_flow_is_accessible(visitor: Callable[..., Visitor], demo_site: DemoSite) -> None:
     from lotse.people.models import Person
 
     # Without a household: its children would come as pre-filled rows (tested in tests/clearing).
@@ -27,17 +23,15 @@ def test_arrival_interview_flow_is_accessible(
         .first()
     )
     assert person is not None
-    visitor = Visitor(
-        new_context().new_page(), demo_site.url, axe_script_url, artifacts_dir / "clearing-interview"
-    )
-    visitor.log_in("demo-clearing")
-    page = visitor.page
+    clerk = visitor("clearing-interview", as_user="demo-clearing")
+    clerk.open("/")
+    page = clerk.page
     problems: list[str] = []
     visited: list[str] = []
 
     def check() -> None:
         visited.append(page.url)
-        problems.extend(visitor.audit())
+        problems.extend(clerk.audit())
 
     page.get_by_role("link", name="Ankunftsgespräche").click()
     page.get_by_role("link", name="Neues Gespräch").click()
@@ -78,4 +72,4 @@ def test_arrival_interview_flow_is_accessible(
     check()
     page.get_by_role("link", name="Kennzahlen").click()
     check()
-    assert not problems, _report("Ankunftsgespräch", problems, visited)
+    assert not problems, report("Ankunftsgespräch", problems, visited)

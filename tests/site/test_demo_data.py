@@ -1,0 +1,135 @@
+"""The demo data of the Weißenfels blueprint as `make run` loads them: the ten demo logins,
+consents and referrals in every state with a believable history, case work for the outreach
+unit and the school team; loaded without a single mail, and loaded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from lotse.accounts.models import Membership, User
+from lotse.cases import demo_casework
+from lotse.cases.models import (
+    Assessment,
+    CaseFile,
+    Consent,
+    Contact,
+    Disclosure,
+    FollowUp,
+    Measure,
+    Referral,
+)
+from lotse.core.audit import audit_verify
+from tests.site.conftest import DEMO_PASSWORD, DEMO_USERS, DemoSite
+
+
+def test_demo_creates_the_ten_demo_logins(demo_site: DemoSite, capsys):
+    demo_users = set(User.objects.filter(username__startswith="demo-").values_list("username", flat=True))
+    assert demo_users == set(DEMO_USERS)
+    assert all(
+        u.check_password(DEMO_PASSWORD) and u.is_demo for u in User.objects.filter(username__in=DEMO_USERS)
+    )
+    outsider = User.objects.get(username="demo-outsider")
+    assert outsider.organisation.slug == "gemeinde-wietze"
+    assert not Membership.objects.filter(
+        user=outsider, unit__organisations__slug="stadt-weissenfels"
+    ).exists()
+    call_command("demo_logins")
+    assert "demo-clearing" in capsys.readouterr().out
+
+
+def test_loading_the_demo_sends_no_mail(demo_site: DemoSite):
+    assert Referral.objects.exists()
+    assert demo_site.mails_while_loading == []
+
+
+def test_demo_has_consents_and_referrals_in_every_state(demo_site: DemoSite):
+    today = timezone.localdate()
+    states = dict(Referral.objects.values_list("status").annotate(n=Count("pk")))
+    assert set(states) == set(Referral.Status.values)
+    open_states = sorted(Referral.OPEN_STATES)
+    assert Referral.objects.filter(
+        status__in=open_states, due_date__lt=today, access_ended_at__isnull=True
+    ).exists()
+    assert not Referral.objects.filter(status="declined", decline_reason="").exists()
+    done = Referral.objects.filter(status="done")
+    assert not done.filter(outcome="").exists() and not done.filter(check_due__isnull=True).exists()
+    assert done.exclude(check_result="").exists()  # checks recorded …
+    due_check = done.filter(check_result="", check_due__lte=today)
+    assert due_check.exists()  # … and checks due, with their follow-up for the sender
+    assert FollowUp.objects.filter(
+        target_type="cases.referral", target_id=str(due_check.first().pk), done_at__isnull=True
+    ).exists()
+    # A history: answers come days after the referral, not all at load time; the demo clock
+    # is put back afterwards.
+    accepted = Referral.objects.exclude(responded_at__isnull=True).first()
+    assert accepted.responded_at - accepted.created_at < dt.timedelta(days=5)
+    assert Referral.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=365)).exists()
+    assert abs(timezone.now() - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+
+    assert Consent.objects.filter(form="signed", document__isnull=False).exists()
+    assert Consent.objects.filter(form="verbal_witness").exclude(witness="").exists()
+    withdrawn = Consent.objects.get(withdrawn_on__isnull=False)
+    assert Referral.objects.filter(consent=withdrawn, access_ended_at__isnull=False).exists()
+    assert Disclosure.objects.filter(basis="consent").exists()
+    assert audit_verify().intact
+
+
+def test_the_demo_loads_once(demo_site: DemoSite):
+    kinds = (Referral, Consent, Disclosure, FollowUp, CaseFile, Contact)
+    counts = [kind.objects.count() for kind in kinds]
+    assert demo_casework.load_demo() == []
+    call_command("load_blueprint", "weissenfels", "--demo")
+    assert [kind.objects.count() for kind in kinds] == counts
+
+
+def test_outreach_and_school_team_get_case_files_with_real_work(demo_site: DemoSite):
+    today = timezone.localdate()
+    outreach = CaseFile.objects.filter(owner_unit__slug="aufsuchende-sozialarbeit")
+    school = CaseFile.objects.filter(owner_unit__slug="schulteam")
+    assert outreach.count() == 6 and school.count() == 4
+    assert {c.organisation.slug for c in outreach} == {"burgenlandkreis"}
+    assert set(outreach.values_list("status", flat=True)) == {"open", "paused", "closed"}
+    assert outreach.filter(worker_preference="f").exists() and outreach.filter(worker_preference="m").exists()
+    accompaniments = Contact.objects.filter(case__in=outreach, kind="accompaniment")
+    assert (
+        accompaniments.filter(place__startswith="Jobcenter").exists()
+        or accompaniments.filter(place__startswith="Ausländerbehörde").exists()
+    )
+    assert Contact.objects.exclude(interpreter="").exists()
+    assert not Contact.objects.filter(occurred_on__gt=today).exists()
+    # Two assessments some months apart on most cases.
+    twice = [c for c in outreach if c.assessments.count() == 2]
+    assert twice and all(
+        (
+            max(a.assessed_on for a in c.assessments.all()) - min(a.assessed_on for a in c.assessments.all())
+        ).days
+        >= 45
+        for c in twice
+    )
+    assert Assessment.objects.filter(assessed_on__gt=today).count() == 0
+    assert any(m.due_date and m.due_date < today and m.status != "done" for m in Measure.objects.all())
+    # Follow-ups for the demo workers: some overdue, some due today.
+    mine = FollowUp.objects.filter(assigned_to__username="demo-outreach", done_at__isnull=True)
+    assert mine.filter(due_on__lt=today).exists() and mine.filter(due_on=today).exists()
+    assert FollowUp.objects.filter(assigned_to__username="demo-school", due_on__lte=today).exists()
+
+
+def test_one_case_is_shared_with_the_partner_by_a_referral(demo_site: DemoSite):
+    from lotse.cases import access
+
+    case = CaseFile.objects.get(referrals__to_unit__slug="caritas-mbe")
+    partner = User.objects.get(username="demo-partner")
+    assert access.can_view_case(partner, case) and not access.can_edit_case(partner, case)
+
+
+def test_the_wish_is_respected_in_the_demo(demo_site: DemoSite):
+    for case in CaseFile.objects.exclude(worker_preference="").prefetch_related("assignments__user"):
+        lead = next(a for a in case.assignments.all() if a.lead)
+        assert lead.user.gender == case.worker_preference
+        assert all(c.recorded_by.gender == case.worker_preference for c in case.contacts.all())
+    for followup in FollowUp.objects.filter(case__isnull=False, assigned_to__isnull=False):
+        assert followup.case.assignments.filter(user=followup.assigned_to).exists()
