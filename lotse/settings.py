@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lotse.core.middleware.RequestIdMiddleware",
+    "lotse.core.middleware.ReadAuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lotse.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lotse.accounts.context_processors.navigation",
+                "lotse.core.navigation.navigation",
             ],
         },
     },

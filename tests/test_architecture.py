@@ -45,3 +45,156 @@ def test_views_never_save_or_delete_models():
             ):
                 offenders.append(f"{path.relative_to(LOTSE.parent)}:{node.lineno} .{node.func.attr}()")
     assert offenders == []
+
+
+# --- one access layer ----------------------------------------------------------------------------
+
+# The building blocks that decide who may do what; only the apps' rules (``access.py``) use them.
+DECIDING = {
+    "has_capability",
+    "register_organisation_ids",
+    "unit_ids",
+    "capabilities",
+    "organisation_scoped",
+    "holds_in_unit",
+    "unit_roles_with",
+    "capabilities_for",
+    "scope_for",
+    "CAPABILITIES",
+    "PERSONAL_DATA_CAPABILITIES",
+    "Capability",
+}
+# Where they are defined; and the second factor, which asks *whether* a user sees personal
+# data at all (authentication strength, not access to a record).
+DECIDING_ALLOWED = {
+    LOTSE / "accounts" / "policy.py",
+    LOTSE / "accounts" / "roles.py",
+}
+
+
+def lotse_modules() -> list[Path]:
+    return sorted(path for path in LOTSE.rglob("*.py") if "migrations" not in path.parts)
+
+
+def rules_modules() -> list[Path]:
+    return sorted(path for path in LOTSE.glob("*/access.py") if path.parent.name != "core")
+
+
+def _names_used(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, name) for names imported from the policy or the role table, or read off them."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in {
+            "lotse.accounts.policy",
+            "lotse.accounts.roles",
+        }:
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in {"policy", "roles"}
+        ):
+            found.append((node.lineno, node.attr))
+    return found
+
+
+def test_access_is_decided_only_in_the_access_layer():
+    """Who may see or do what is decided by the apps' rules (``lotse/<app>/access.py``),
+    asked through ``lotse.core.access``; views, selectors, services, navigation, exports and
+    forms only ask. Only these modules read capabilities and scopes."""
+    allowed = DECIDING_ALLOWED | set(rules_modules())
+    offenders = [
+        f"{path.relative_to(LOTSE.parent)}:{line} {name}"
+        for path in lotse_modules()
+        if path not in allowed
+        for line, name in _names_used(ast.parse(path.read_text()))
+        if name in DECIDING
+    ]
+    assert offenders == []
+    assert rules_modules(), "keine Zugriffsregeln gefunden"
+
+
+def test_rules_modules_are_imported_only_by_their_app_config():
+    """The apps plug their rules into the layer; nobody calls an app's rules directly (that
+    would let one app import every other one to know who may see a person)."""
+    offenders = []
+    for path in lotse_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            for target in targets:
+                parts = target.split(".")
+                rules_of_app = len(parts) == 3 and parts[0] == "lotse" and parts[2] == "access"
+                if rules_of_app and parts[1] != "core" and path != LOTSE / parts[1] / "apps.py":
+                    offenders.append(f"{path.relative_to(LOTSE.parent)}:{node.lineno} {target}")
+    assert offenders == []
+    for rules in rules_modules():
+        imports = ast.walk(ast.parse((rules.parent / "apps.py").read_text()))
+        assert any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == f"lotse.{rules.parent.name}"
+            and "access" in {alias.name for alias in node.names}
+            for node in imports
+        ), f"{rules.parent.name}/apps.py lädt seine Zugriffsregeln nicht"
+
+
+# Models that hold personal data but are only ever shown as part of another record, which
+# the rules govern; each says why it needs no rule of its own.
+SHOWN_WITH_ANOTHER = {
+    "people.personnote": "the history on the person's register page",
+    "people.personmatchkey": "derived index for duplicate search, never shown",
+    "clearing.interviewchild": "a row of its arrival interview",
+    "cases.assessmentrating": "a cell of its assessment",
+    "cases.casestatuschange": "the history of its case file",
+}
+
+
+def test_every_model_that_names_a_person_has_a_visibility_rule():
+    """A new app's record about a person says who sees it (or what it is shown with)."""
+    from django.apps import apps
+
+    from lotse.core import access
+    from lotse.people.models import Household, Person
+
+    missing = []
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if not label.startswith(("accounts.", "people.", "clearing.", "cases.", "api.", "core.")):
+            continue
+        names_person = any(
+            getattr(field, "related_model", None) in (Person, Household)
+            for field in model._meta.get_fields()
+            if field.is_relation and (field.many_to_one or field.many_to_many) and field.concrete
+        )
+        if names_person and label not in SHOWN_WITH_ANOTHER and not access.reasons_for(model):
+            missing.append(label)
+    assert missing == []
+
+
+# --- one view skeleton ---------------------------------------------------------------------------
+
+
+def test_views_use_the_one_page_skeleton():
+    """Views leave service errors, version conflicts and refused actions to
+    ``lotse.core.pages.form_page``, page with its helpers and ask ``is_htmx``."""
+    offenders = []
+    for path in view_modules():
+        if path.parent.name == "api":
+            continue  # the API maps the same errors onto HTTP in lotse/api/errors.py
+        for node in ast.walk(ast.parse(path.read_text())):
+            where = f"{path.relative_to(LOTSE.parent)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = {
+                    n.id if isinstance(n, ast.Name) else getattr(n, "attr", "") for n in ast.walk(node.type)
+                }
+                if caught & {"ValidationError", "StaleVersion", "PermissionDenied"}:
+                    offenders.append(f"{where} except {sorted(caught)}")
+            elif isinstance(node, ast.Name) and node.id == "Paginator":
+                offenders.append(f"{where} Paginator")
+            elif isinstance(node, ast.Attribute) and node.attr == "htmx":
+                offenders.append(f"{where} request.htmx")
+    assert offenders == []

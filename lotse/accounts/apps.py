@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Lotse: Organisationen und Konten"
 
     def ready(self) -> None:
-        from lotse.accounts import signals  # noqa: F401  (connects the audit receivers)
+        from lotse.accounts import (
+            access,  # noqa: F401  (registers its access rules)
+            signals,  # noqa: F401  (connects the audit receivers)
+        )

@@ -1,8 +1,10 @@
-"""Who may do what, over which records. The security-critical core: small, tested, reviewed.
+"""Building blocks of the access rules: a user's memberships, and where they hold which
+capability. The apps' rules (``lotse/<app>/access.py``) combine these into rows and checks;
+nothing else decides with them (``tests/test_architecture.py``).
 
-Scope runs organisation → unit → (later) case ownership, assignment, referral and consent.
-Unit-scoped roles act only in the units they are members of; organisation-scoped roles act
-across their own employer's units; partner staff see only what is referred to them.
+Scope runs organisation → unit → case ownership, assignment, referral and consent. Unit-scoped
+roles act only in the units they are members of; organisation-scoped roles act across their
+own employer's units; partner staff see only what is referred to them.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from lotse.accounts.models import Membership, RegisterAccess, Unit
 from lotse.accounts.roles import (
     PERSONAL_DATA_CAPABILITIES,
     Capability,
+    Role,
     Scope,
     capabilities_for,
     scope_for,
@@ -23,7 +26,7 @@ from lotse.accounts.roles import (
 
 
 def memberships_of(user: Any) -> list[Membership]:
-    """The user's memberships with their units, loaded once per request (two queries)."""
+    """The user's memberships with their units, loaded once per user object (two queries)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached: list[Membership] | None = getattr(user, "_lotse_memberships", None)
@@ -69,9 +72,28 @@ def has_capability(
     return False
 
 
-def require_capability(user: Any, capability: Capability, **scope: Any) -> None:
-    if not has_capability(user, capability, **scope):
-        raise PermissionDenied
+def unit_ids(user: Any, *wanted: Capability) -> set[int]:
+    """Units in which the user holds any of ``wanted`` through a unit-bound membership."""
+    return {
+        membership.unit_id
+        for membership in memberships_of(user)
+        if scope_for(membership.role) is not Scope.ORGANISATION
+        and set(wanted) & capabilities_for(membership.role)
+    }
+
+
+def unit_roles_with(*wanted: Capability) -> list[str]:
+    """The unit-bound roles that hold any of ``wanted`` (to find who holds them in a unit)."""
+    return [
+        role.value
+        for role in Role
+        if scope_for(role) is not Scope.ORGANISATION and set(wanted) & capabilities_for(role)
+    ]
+
+
+def holds_in_unit(unit_id: int, *wanted: Capability) -> Q:
+    """Users (as a ``Q`` over users) holding any of ``wanted`` through a membership of the unit."""
+    return Q(memberships__unit_id=unit_id, memberships__role__in=unit_roles_with(*wanted))
 
 
 def requires_second_factor(user: Any) -> bool:
@@ -90,21 +112,19 @@ def _organisation_ids(unit: Unit) -> set[int]:
 
 
 def register_organisation_ids(user: Any, capability: Capability) -> set[int]:
-    """Organisations whose person register the user may use with ``capability``.
+    """Organisations whose person register the user may use with ``capability``
+    (``VIEW_REGISTER`` or ``KEEP_REGISTER``).
 
     Only through a membership with that capability in a unit that works with the register
-    (``Unit.register_access``; editing needs ``write``), and only for the user's own
+    (``Unit.register_access``; keeping it needs ``write``), and only for the user's own
     employer: the registration office's data stay with the authority that keeps them.
     """
     if not getattr(user, "organisation_id", None):
         return set()
     needed = (
         {RegisterAccess.WRITE}
-        if capability is Capability.EDIT_CASES
-        else {
-            RegisterAccess.READ,
-            RegisterAccess.WRITE,
-        }
+        if capability is Capability.KEEP_REGISTER
+        else {RegisterAccess.READ, RegisterAccess.WRITE}
     )
     for membership in memberships_of(user):
         if (

@@ -1,7 +1,8 @@
 """Roles and what each may do: the one capability table of Lotse.
 
-Everything that decides whether someone may do something starts here; the scope of a
-capability (which records) is decided in ``lotse.accounts.policy``.
+Which records a capability reaches is decided by the apps' access rules
+(``lotse/<app>/access.py``, through ``lotse.core.access``) with the building blocks of
+``lotse.accounts.policy``; nothing else reads this table to decide anything.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ class Role(models.TextChoices):
 
 class Capability(models.TextChoices):
     VIEW_CASES = "view_cases", _("Fallakten der eigenen Einheit lesen")
-    EDIT_CASES = "edit_cases", _("Fallakten der eigenen Einheit bearbeiten")
+    EDIT_CASES = "edit_cases", _("Fallakten der eigenen Einheit bearbeiten, Verweisungen senden")
+    # Only in a unit that works with the register (``Unit.register_access``).
+    VIEW_REGISTER = "view_register", _("Personenregister der eigenen Organisation lesen")
+    KEEP_REGISTER = (
+        "keep_register",
+        _("Personenregister pflegen: erfassen, importieren, Ankunftsgespräche führen"),
+    )
     VIEW_REFERRED = "view_referred", _("Nur das lesen, was an die eigene Stelle verwiesen wurde")
     REPORT_OUTCOME = "report_outcome", _("Ergebnis einer Verweisung zurückmelden")
     MANAGE_UNIT = "manage_unit", _("Arbeit im Team verteilen")
@@ -47,11 +54,21 @@ C = Capability
 # role -> (what it may do, over which records). Nobody outside a scope sees anything.
 CAPABILITIES: dict[Role, tuple[frozenset[Capability], Scope]] = {
     Role.CASEWORKER: (
-        frozenset({C.VIEW_CASES, C.EDIT_CASES, C.REPORT_OUTCOME}),
+        frozenset({C.VIEW_CASES, C.EDIT_CASES, C.VIEW_REGISTER, C.KEEP_REGISTER, C.REPORT_OUTCOME}),
         Scope.UNIT,
     ),
     Role.UNIT_LEAD: (
-        frozenset({C.VIEW_CASES, C.EDIT_CASES, C.REPORT_OUTCOME, C.MANAGE_UNIT, C.VIEW_AGGREGATES}),
+        frozenset(
+            {
+                C.VIEW_CASES,
+                C.EDIT_CASES,
+                C.VIEW_REGISTER,
+                C.KEEP_REGISTER,
+                C.REPORT_OUTCOME,
+                C.MANAGE_UNIT,
+                C.VIEW_AGGREGATES,
+            }
+        ),
         Scope.UNIT,
     ),
     Role.HEAD_OF_OFFICE: (
@@ -85,6 +102,7 @@ CAPABILITIES: dict[Role, tuple[frozenset[Capability], Scope]] = {
 PERSONAL_DATA_CAPABILITIES = frozenset(
     {
         C.VIEW_CASES,
+        C.VIEW_REGISTER,
         C.VIEW_REFERRED,
         C.VIEW_AUDIT,
         C.HANDLE_PRIVACY_REQUESTS,

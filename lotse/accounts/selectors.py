@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.accounts import policy
 from lotse.accounts.models import Membership, Organisation, Unit, User
-from lotse.accounts.roles import Capability
+from lotse.core import access
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's own roles, by unit (for the start and account pages)."""
+    return policy.memberships_of(user)
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:
     """Units the user works in, and for organisation-wide roles all units of their employer."""
-    if not getattr(user, "is_authenticated", False):
-        return Unit.objects.none()
-    condition = Q(memberships__user=user)
-    if policy.organisation_scoped(user) and user.organisation_id:
-        condition |= Q(organisations=user.organisation_id)
-    ids = Unit.objects.filter(condition).values("pk")
-    return Unit.objects.filter(pk__in=ids).prefetch_related("organisations").order_by("name")
+    return access.visible(user, Unit).prefetch_related("organisations").order_by("name")
 
 
 def get_unit_for(user: Any, slug: str) -> Unit:
@@ -42,16 +41,13 @@ def unit_members(unit: Unit) -> QuerySet[Membership]:
 
 def organisations_administered_by(user: Any) -> QuerySet[Organisation]:
     """The organisation whose set-up the user administers (their own employer), if any."""
-    if not policy.has_capability(user, Capability.MANAGE_USERS):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(pk=user.organisation_id)
+    return access.visible(user, Organisation, "administer")
 
 
 def staff_of(user: Any) -> QuerySet[User]:
     """Accounts an administrator manages: the staff of their own organisation."""
-    organisations = organisations_administered_by(user)
     return (
-        User.objects.filter(organisation__in=organisations)
+        access.visible(user, User, "administer")
         .select_related("organisation")
         .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("unit")))
         .order_by("last_name", "first_name", "username")
@@ -60,23 +56,13 @@ def staff_of(user: Any) -> QuerySet[User]:
 
 def membership_administered_by(user: Any, membership_id: int) -> Membership:
     """A membership of a staff member the administrator manages, or 404."""
-    membership = (
-        Membership.objects.filter(pk=membership_id, user__in=staff_of(user))
-        .select_related("user", "unit")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership
+    return access.get(user, Membership.objects.select_related("user", "unit"), membership_id, "administer")
 
 
 def confirmed_device_of(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_device_of(user: Any) -> TOTPDevice:
-    """The authenticator being set up, created on first use (not yet confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator-App", confirmed=False)
-    return device
+def pending_device_of(user: Any) -> TOTPDevice | None:
+    """The authenticator being set up (not yet confirmed), if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()

@@ -16,18 +16,18 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lotse.accounts import policy
 from lotse.accounts.models import Membership, Organisation, Unit, UnitOrganisation, User
-from lotse.accounts.roles import Capability, Role
+from lotse.accounts.roles import Role
+from lotse.core import access
 from lotse.core.audit import audit_record
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_delete, audited_update
 
 
-def _require_configuration_right(actor: Any, capability: Capability, organisation_id: int | None) -> None:
+def _require(actor: Any, action: str, organisation: Organisation | type[Organisation]) -> None:
     # ``actor=None`` is the system itself (blueprint loader, migrations), which may set up.
     if actor is not None:
-        policy.require_capability(actor, capability, organisation_id=organisation_id)
+        access.require(actor, action, organisation)
 
 
 @transaction.atomic
@@ -49,7 +49,7 @@ def organisation_upsert(
         "municipality_key": municipality_key,
     }
     existing = Organisation.objects.filter(slug=slug).first()
-    _require_configuration_right(actor, Capability.MANAGE_CONFIGURATION, existing.pk if existing else None)
+    _require(actor, "configure", existing or Organisation)
     if existing is None:
         return audited_create(actor=actor, instance=Organisation(slug=slug, **data))
     return audited_update(actor=actor, instance=existing, data=data)[0]
@@ -75,7 +75,7 @@ def unit_upsert(
     if not organisations:
         raise ValidationError({"organisations": _("Mindestens eine Organisation ist zuständig.")})
     for organisation in organisations:
-        _require_configuration_right(actor, Capability.MANAGE_CONFIGURATION, organisation.pk)
+        _require(actor, "configure", organisation)
     leads = set(lead_organisations if lead_organisations is not None else organisations)
     data = {
         "name": name,
@@ -119,7 +119,7 @@ def user_create(
     is_demo: bool = False,
 ) -> User:
     """A new account; without a password it can only be activated by a password reset."""
-    _require_configuration_right(actor, Capability.MANAGE_USERS, organisation.pk)
+    _require(actor, "administer", organisation)
     user = User(
         username=username,
         organisation=organisation,
@@ -138,7 +138,7 @@ def user_create(
 @transaction.atomic
 def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membership:
     """Give ``user`` a role in ``unit``. Staff work only in units their employer runs."""
-    _require_configuration_right(actor, Capability.MANAGE_USERS, user.organisation_id)
+    _require(actor, "administer", user.organisation or Organisation)
     role = Role(role)
     if user.organisation_id is None or not unit.organisations.filter(pk=user.organisation_id).exists():
         raise ValidationError(
@@ -159,7 +159,7 @@ def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membe
 
 @transaction.atomic
 def membership_delete(*, actor: Any, membership: Membership) -> None:
-    _require_configuration_right(actor, Capability.MANAGE_USERS, membership.user.organisation_id)
+    _require(actor, "administer", membership.user.organisation or Organisation)
     audited_delete(actor=actor, instance=membership)
 
 
@@ -175,6 +175,24 @@ def account_invitation_send(*, user: User, domain: str, use_https: bool) -> None
     subject = render_to_string("accounts/email/welcome_subject.txt", context).strip()
     body = render_to_string("accounts/email/welcome.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+@transaction.atomic
+def second_factor_device_start(*, actor: User) -> TOTPDevice:
+    """The authenticator the user is setting up: a new secret on first use, audited; the same
+    one until it is confirmed (reloading the page keeps the QR code)."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice(user=actor, name="Authenticator-App", confirmed=False)
+        device.full_clean()
+        device.save()
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.SECOND_FACTOR,
+            obj=actor,
+            changes={"second_factor": [None, "Einrichtung begonnen"]},
+        )
+    return device
 
 
 @transaction.atomic

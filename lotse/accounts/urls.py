@@ -1,9 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts import views
+from lotse.accounts.models import Organisation
+from lotse.core.models import AuditEvent
+from lotse.core.navigation import Entry
 
 app_name = "accounts"
+
+NAVIGATION = [
+    Entry(_("Meine Arbeit"), "accounts:home", 0),
+    Entry(_("Zugriffsprotokoll"), "accounts:audit_log", 80, "list", AuditEvent),
+    Entry(_("Verwaltung"), "accounts:administration", 90, "administer", Organisation),
+    Entry(_("Mein Konto"), "accounts:account", 100),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -7,8 +7,8 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,9 +19,12 @@ from django_otp import login as otp_login
 
 from lotse.accounts import policy, selectors, services
 from lotse.accounts.forms import LoginForm, MembershipForm, TokenForm, UserCreateForm
-from lotse.accounts.models import User
-from lotse.accounts.roles import Capability, Role
+from lotse.accounts.models import Organisation, User
+from lotse.accounts.roles import Role
+from lotse.core import access
 from lotse.core import selectors as audit_selectors
+from lotse.core.models import AuditEvent
+from lotse.core.pages import form_page, keyset_page
 
 
 def _user(request: HttpRequest) -> User:
@@ -91,7 +94,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code, confirm with one code."""
     if selectors.confirmed_device_of(request.user) is not None:
         return redirect("accounts:second_factor")
-    device = selectors.pending_device_of(request.user)
+    device = services.second_factor_device_start(actor=_user(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.second_factor_confirm(
@@ -119,7 +122,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """„Meine Arbeit“: the person's units, roles and open tasks."""
-    memberships = policy.memberships_of(request.user)
+    memberships = selectors.memberships_of(request.user)
     units = list(selectors.units_visible_to(request.user))
     own_unit_ids = {m.unit_id for m in memberships}
     return render(
@@ -129,8 +132,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "own_units": [u for u in units if u.pk in own_unit_ids],
             "other_units": [u for u in units if u.pk not in own_unit_ids],
-            "capabilities": policy.capabilities(request.user),
-            "Capability": Capability,
+            "reads_audit_trail": access.can(request.user, "list", AuditEvent),
+            "administers": access.can(request.user, "administer", Organisation),
         },
     )
 
@@ -151,7 +154,7 @@ def account(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/account.html",
         {
-            "memberships": policy.memberships_of(request.user),
+            "memberships": selectors.memberships_of(request.user),
             "has_device": selectors.confirmed_device_of(request.user) is not None,
             "needs_device": policy.requires_second_factor(request.user),
         },
@@ -160,18 +163,11 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not policy.has_capability(request.user, Capability.VIEW_AUDIT):
-        raise Http404
-    try:
-        before = int(request.GET["vor"]) if request.GET.get("vor") else None
-    except ValueError:
-        before = None
-    events, next_before = audit_selectors.audit_page(request.user, before_id=before)
-    return render(
-        request,
-        "accounts/audit_log.html",
-        {"events": events, "next_before": next_before, "first_page": before is None},
+    access.require(request.user, "list", AuditEvent)
+    events = keyset_page(
+        request, audit_selectors.audit_events_visible_to(request.user), ordering=("-pk",), size=50
     )
+    return render(request, "accounts/audit_log.html", {"events": events, "page": events})
 
 
 def _administration_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
@@ -188,18 +184,24 @@ def _administration_context(request: HttpRequest, **forms: Any) -> dict[str, Any
 
 @login_required
 def administration(request: HttpRequest) -> HttpResponse:
-    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
-        raise Http404
+    access.require(request.user, "administer", Organisation)
     return render(request, "accounts/administration.html", _administration_context(request))
+
+
+def _administration_page(request: HttpRequest) -> Any:
+    def show(form: Any = None, **forms: Any) -> HttpResponse:
+        return render(request, "accounts/administration.html", _administration_context(request, **forms))
+
+    return show
 
 
 @login_required
 @require_POST
 def administration_user_create(request: HttpRequest) -> HttpResponse:
-    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
-        raise Http404
+    access.require(request.user, "administer", Organisation)
     form = UserCreateForm(request.POST)
-    if form.is_valid():
+
+    def save() -> User:
         user = services.user_create(
             actor=request.user,
             organisation=_user(request).organisation,  # type: ignore[arg-type]
@@ -207,57 +209,64 @@ def administration_user_create(request: HttpRequest) -> HttpResponse:
             **form.cleaned_data,
         )
         services.account_invitation_send(user=user, domain=request.get_host(), use_https=request.is_secure())
+        return user
+
+    def done(user: User) -> HttpResponse:
         messages.success(
             request,
             _("Konto „%(username)s“ angelegt. Die Person erhält eine E-Mail, um ihr Passwort festzulegen.")
             % {"username": user.username},
         )
         return redirect("accounts:administration")
-    return render(
-        request, "accounts/administration.html", _administration_context(request, user_form=form), status=400
-    )
+
+    show = _administration_page(request)
+    return form_page(request, form, show=lambda form, **extra: show(user_form=form), save=save, done=done)
 
 
 @login_required
 @require_POST
 def administration_membership_create(request: HttpRequest) -> HttpResponse:
-    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
-        raise Http404
+    access.require(request.user, "administer", Organisation)
     staff = selectors.staff_of(request.user)
     units = selectors.units_visible_to(request.user)
     form = MembershipForm(request.POST, users=staff, units=units)
-    if form.is_valid():
-        try:
-            membership = services.membership_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("unit", error.message_dict.get("unit", error.messages))
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(
-                request,
-                _("%(user)s arbeitet jetzt als %(role)s in „%(unit)s“.")
-                % {"user": membership.user, "role": Role(membership.role).label, "unit": membership.unit},
-            )
-            return redirect("accounts:administration")
-    return render(
+
+    def done(membership: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("%(user)s arbeitet jetzt als %(role)s in „%(unit)s“.")
+            % {"user": membership.user, "role": Role(membership.role).label, "unit": membership.unit},
+        )
+        return redirect("accounts:administration")
+
+    show = _administration_page(request)
+    return form_page(
         request,
-        "accounts/administration.html",
-        _administration_context(request, membership_form=form),
-        status=400,
+        form,
+        show=lambda form, **extra: show(membership_form=form),
+        save=lambda: services.membership_create(actor=request.user, **form.cleaned_data),
+        done=done,
     )
 
 
 @login_required
 @require_POST
 def administration_membership_delete(request: HttpRequest, membership_id: int) -> HttpResponse:
-    if not policy.has_capability(request.user, Capability.MANAGE_USERS):
-        raise Http404
+    access.require(request.user, "administer", Organisation)
     membership = selectors.membership_administered_by(request.user, membership_id)
-    services.membership_delete(actor=request.user, membership=membership)
-    messages.success(
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Die Rolle „%(role)s“ von %(user)s in „%(unit)s“ ist entfernt.")
+            % {"role": Role(membership.role).label, "user": membership.user, "unit": membership.unit},
+        )
+        return redirect("accounts:administration")
+
+    return form_page(
         request,
-        _("Die Rolle „%(role)s“ von %(user)s in „%(unit)s“ ist entfernt.")
-        % {"role": Role(membership.role).label, "user": membership.user, "unit": membership.unit},
+        Form(request.POST),
+        show=lambda form, **extra: redirect("accounts:administration"),
+        save=lambda: services.membership_delete(actor=request.user, membership=membership),
+        done=done,
     )
-    return redirect("accounts:administration")

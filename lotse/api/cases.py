@@ -16,7 +16,6 @@ from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSeri
 from lotse.api.contacts import ContactSerializer
 from lotse.api.errors import service_errors
 from lotse.api.etags import audited_detail, expected_version, version_response
-from lotse.cases import access
 from lotse.cases.models import CaseFile
 from lotse.cases.selectors import case_files as selectors
 from lotse.cases.selectors import persons as person_selectors
@@ -107,7 +106,7 @@ def case_response(case: CaseFile, *, created: bool = False) -> Response:
 
 
 def _owner_unit(request: Request, unit_id: int | None) -> Any:
-    units = list(selectors.units_by_ids(access.case_edit_unit_ids(request.user)))
+    units = list(selectors.casework_units(request.user))
     if unit_id is None and len(units) == 1:
         return units[0]
     if unit_id is None:
@@ -148,7 +147,7 @@ class CaseViewSet(ApiViewSet):
         return self.paginated(request, cases, CaseSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        case = selectors.get_case_for(request.user, pk, record_read=False)
+        case = selectors.get_case_for(request.user, pk)
         return audited_detail(request, case, case_response)
 
     def create(self, request: Request) -> Response:
@@ -161,19 +160,17 @@ class CaseViewSet(ApiViewSet):
         if values.get("person"):
             person = resolve(
                 "person",
-                lambda: person_selectors.get_person_for_casework(user, values["person"], record_read=False),
+                lambda: person_selectors.get_person_for_casework(user, values["person"]),
             )
         if values.get("household"):
             household = resolve(
                 "household",
-                lambda: person_selectors.get_household_for_casework(
-                    user, values["household"], record_read=False
-                ),
+                lambda: person_selectors.get_household_for_casework(user, values["household"]),
             )
         if values.get("referral"):
             referral = resolve(
                 "referral",
-                lambda: referral_selectors.get_referral_for(user, values["referral"], record_read=False),
+                lambda: referral_selectors.get_referral_for(user, values["referral"]),
             )
         with service_errors():
             case = services.case_file_open(
@@ -195,7 +192,7 @@ class CaseViewSet(ApiViewSet):
         return self._change(request, pk, partial=True)
 
     def _change(self, request: Request, pk: int, *, partial: bool) -> Response:
-        case = selectors.get_case_for(request.user, pk, edit=True, record_read=False)
+        case = selectors.get_case_for(request.user, pk, edit=True)
         version = expected_version(request, case)
         data = CaseUpdateSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
@@ -212,7 +209,7 @@ class CaseViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: int) -> Response:
-        case = selectors.get_case_for(request.user, pk, edit=True, record_read=False)
+        case = selectors.get_case_for(request.user, pk, edit=True)
         version = expected_version(request, case)
         data = CaseStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)

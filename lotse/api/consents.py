@@ -123,7 +123,7 @@ class ConsentViewSet(ApiViewSet):
         return self.paginated(request, _with_recipients(consents), ConsentSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        consent = selectors.get_consent_for(request.user, pk, record_read=False)
+        consent = selectors.get_consent_for(request.user, pk)
         return audited_detail(request, consent, consent_response)
 
     def create(self, request: Request) -> Response:
@@ -133,7 +133,7 @@ class ConsentViewSet(ApiViewSet):
         user = request.user
         person = resolve(
             "person",
-            lambda: person_selectors.get_person_for_casework(user, values["person"], record_read=False),
+            lambda: person_selectors.get_person_for_casework(user, values["person"]),
         )
         wanted = set(values["recipients"])
         recipients = list(selectors.recipient_choices(user).filter(pk__in=wanted))
@@ -164,7 +164,7 @@ class ConsentViewSet(ApiViewSet):
                 document=document,
             )
         # Read again with the recipients (set after the row was written).
-        return consent_response(selectors.get_consent_for(user, consent.pk, record_read=False), created=True)
+        return consent_response(selectors.get_consent_for(user, consent.pk), created=True)
 
     @extend_schema(
         summary="Widerruf erfassen: Empfänger verlieren sofort den Zugriff (If-Match nötig)",
@@ -173,7 +173,7 @@ class ConsentViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: int) -> Response:
-        consent = selectors.get_consent_for(request.user, pk, record_read=False)
+        consent = selectors.get_consent_for(request.user, pk)
         version = expected_version(request, consent)
         data = ConsentWithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -88,7 +88,7 @@ class ContactViewSet(ApiViewSet):
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         case_id = values.pop("case")
-        case = resolve("case", lambda: selectors.get_case_for(request.user, case_id, record_read=False))
+        case = resolve("case", lambda: selectors.get_case_for(request.user, case_id))
         with service_errors():
             contact = services.contact_create(actor=request.user, case=case, **values)
         return contact_response(contact, created=True)

@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSerializer, query, resolve
 from lotse.api.errors import service_errors
 from lotse.api.etags import expected_version, not_modified, version_etag, version_response
-from lotse.cases import access
 from lotse.cases.models import FollowUp
 from lotse.cases.selectors import case_files as case_selectors
 from lotse.cases.selectors import followups as selectors
@@ -91,7 +90,7 @@ def followup_response(followup: FollowUp, *, created: bool = False) -> Response:
 def _unit(user: Any, unit_id: int | None, case: Any) -> Any:
     if unit_id is None and case is not None:
         return case.owner_unit
-    units = list(case_selectors.units_by_ids(access.followup_unit_ids(user)))
+    units = list(selectors.task_units(user))
     if unit_id is None and len(units) == 1:
         return units[0]
     unit = next((u for u in units if u.pk == unit_id), None)
@@ -159,9 +158,7 @@ class FollowUpViewSet(ApiViewSet):
         user = request.user
         case = None
         if values.get("case"):
-            case = resolve(
-                "case", lambda: case_selectors.get_case_for(user, values["case"], record_read=False)
-            )
+            case = resolve("case", lambda: case_selectors.get_case_for(user, values["case"]))
         unit = _unit(user, values.get("unit"), case)
         with service_errors():
             followup = services.followup_create(

@@ -51,7 +51,7 @@ class HouseholdViewSet(ApiViewSet):
         return self.paginated(request, households, HouseholdSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        household = selectors.get_household_for_casework(request.user, pk, record_read=False)
+        household = selectors.get_household_for_casework(request.user, pk)
         household.visible_members = list(  # type: ignore[attr-defined]
             selectors.persons_for_casework(request.user).filter(household=household).only("pk").order_by("pk")
         )

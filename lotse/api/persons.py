@@ -1,7 +1,7 @@
 """Persons (read only): the register is kept by the Clearingstelle's pages and the import.
 
 A user sees the persons of the register their unit works with, those named by their unit's
-case files, and those of open referrals to their unit (``lotse.cases.access.persons_q``).
+case files, and those of open referrals to their unit (the access layer's reasons for a person).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class PersonViewSet(ApiViewSet):
         return self.paginated(request, persons.select_related("dwelling__building"), PersonSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        person = selectors.get_person_for_casework(request.user, pk, record_read=False)
+        person = selectors.get_person_for_casework(request.user, pk)
         data: Any = PersonSerializer(person).data
         etag = content_etag(data)
         if (cached := not_modified(request, etag)) is not None:

@@ -159,7 +159,7 @@ class ReferralViewSet(ApiViewSet):
         return self.paginated(request, referrals, ReferralSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        referral = selectors.get_referral_for(request.user, pk, record_read=False)
+        referral = selectors.get_referral_for(request.user, pk)
         return audited_detail(request, referral, referral_response)
 
     def create(self, request: Request) -> Response:
@@ -169,7 +169,7 @@ class ReferralViewSet(ApiViewSet):
         user = request.user
         person = resolve(
             "person",
-            lambda: person_selectors.get_person_for_casework(user, values["person"], record_read=False),
+            lambda: person_selectors.get_person_for_casework(user, values["person"]),
         )
         from_unit = _one_of(
             "from_unit",
@@ -189,12 +189,10 @@ class ReferralViewSet(ApiViewSet):
         if values["consent"]:
             consent = resolve(
                 "consent",
-                lambda: consent_selectors.get_consent_for(user, values["consent"], record_read=False),
+                lambda: consent_selectors.get_consent_for(user, values["consent"]),
             )
         if values["case"]:
-            case = resolve(
-                "case", lambda: case_selectors.get_case_for(user, values["case"], record_read=False)
-            )
+            case = resolve("case", lambda: case_selectors.get_case_for(user, values["case"]))
         with service_errors():
             referral = services.referral_create(
                 actor=user,
@@ -217,7 +215,7 @@ class ReferralViewSet(ApiViewSet):
         body: type[serializers.Serializer] | None = None,
         **rename: str,
     ) -> Response:
-        referral = selectors.get_referral_for(request.user, pk, record_read=False)
+        referral = selectors.get_referral_for(request.user, pk)
         version = expected_version(request, referral)
         values: dict[str, Any] = {}
         if body is not None:

@@ -1,22 +1,27 @@
-"""Who may see and do what in case work: the one place for these rules.
-
-Builds on ``lotse.accounts.policy`` (roles, capabilities, unit scope) and adds the case
-level: ownership by a unit, referrals and consent.
+"""Access rules of case work: case files and what is recorded in them, referrals, consents,
+disclosures, documents and follow-ups — and the reasons case work gives to see a person.
 
 - A case file is seen by the members of its owning unit who may view cases, and by the
   receiving unit of an *open* referral that names it (proposed, accepted, in progress, and
-  not cut off by a withdrawn consent). Only the owning unit writes in it.
-- A person is seen by the register's own units (``Unit.register_access``), by the units
-  whose case files name the person or the household, and by receivers of open referrals.
+  not cut off by a withdrawn consent). Only the owning unit writes in it. Contacts,
+  assessments, the support plan and assignments follow their case file.
+- A person (or household) is seen, besides the register's own reason, by the units whose
+  case files name them or their household, and by receivers of open referrals about them.
+  Their disclosures are read also by the data protection officer of an organisation that
+  disclosed or received their data (action ``disclosures``).
 - A referral is seen by the sending unit always, by the receiving unit until a withdrawn
   consent ends its access. Receivers answer it (accept, decline, start, report an outcome);
   the sender withdraws it and records the later check.
+- Consents: those the user's own organisation obtained, for persons the user sees.
+  Disclosures: from or to the user's organisation, of persons the user sees (all of them for
+  its data protection officer) — never another controller's transfers.
+- Documents: those of visible case files; consent forms (no case) of the own organisation.
+- Follow-ups: those of the user's units and those assigned to the user; on a case file only
+  its writers change them.
 - Organisation-wide roles (head of office, data protection, administration, statistics) see
   no case content: their capabilities hold none of the case ones.
-- Anything not visible is a 404 in the selectors: existence is not revealed.
 
-The functions return ``Q`` objects or id sets so that list pages filter in the database;
-the object checks evaluate the same rules for one record.
+Registered with ``lotse.core.access`` by ``CasesConfig.ready``; nobody imports this module.
 """
 
 from __future__ import annotations
@@ -26,209 +31,338 @@ from typing import Any
 from django.db.models import Q
 
 from lotse.accounts import policy
-from lotse.accounts.roles import Capability, Scope, capabilities_for, scope_for
-from lotse.cases.models import CaseFile, Consent, Document, FollowUp, Referral
+from lotse.accounts.models import Unit
+from lotse.accounts.roles import Capability as C
+from lotse.cases.models import (
+    Assessment,
+    CaseAssignment,
+    CaseFile,
+    Consent,
+    Contact,
+    Disclosure,
+    Document,
+    FollowUp,
+    Goal,
+    Measure,
+    Referral,
+)
+from lotse.core import access
+from lotse.people.models import Household, Person
 
-C = Capability
 OPEN_STATES = sorted(Referral.OPEN_STATES)
+RECEIVER_CAPABILITIES = (C.VIEW_CASES, C.VIEW_REFERRED)
 
 
-def unit_ids(user: Any, *capabilities: Capability) -> set[int]:
-    """Units in which the user holds any of ``capabilities`` through a unit-bound membership."""
-    wanted = set(capabilities)
-    return {
-        membership.unit_id
-        for membership in policy.memberships_of(user)
-        if scope_for(membership.role) is not Scope.ORGANISATION and wanted & capabilities_for(membership.role)
-    }
+# --- the user's units, by what they do there -----------------------------------------------
 
 
-def case_unit_ids(user: Any) -> set[int]:
-    """Units whose own case files the user reads."""
-    return unit_ids(user, C.VIEW_CASES)
+def _reading(user: Any) -> set[int]:
+    """Units whose own case files the user reads (and whose sent referrals they follow)."""
+    return policy.unit_ids(user, C.VIEW_CASES)
 
 
-def case_edit_unit_ids(user: Any) -> set[int]:
-    return unit_ids(user, C.EDIT_CASES)
+def _writing(user: Any) -> set[int]:
+    """Units in which the user opens and writes case files and sends referrals."""
+    return policy.unit_ids(user, C.EDIT_CASES)
 
 
-def receiving_unit_ids(user: Any) -> set[int]:
-    """Units whose incoming referrals the user reads (staff of the unit, partner staff)."""
-    return unit_ids(user, C.VIEW_CASES, C.VIEW_REFERRED)
+def _receiving(user: Any) -> set[int]:
+    """Units whose incoming referrals (and task lists) the user reads: staff and partners."""
+    return policy.unit_ids(user, *RECEIVER_CAPABILITIES)
 
 
-def answering_unit_ids(user: Any) -> set[int]:
-    """Units whose incoming referrals the user answers."""
-    return unit_ids(user, C.REPORT_OUTCOME)
+def _answering(user: Any) -> set[int]:
+    return policy.unit_ids(user, C.REPORT_OUTCOME)
 
 
-def _open_referrals_to(unit_ids_: set[int]) -> Q:
-    return Q(to_unit_id__in=unit_ids_, status__in=OPEN_STATES, access_ended_at__isnull=True)
+def _open_referrals_to(unit_ids: set[int]) -> Q:
+    return Q(to_unit_id__in=unit_ids, status__in=OPEN_STATES, access_ended_at__isnull=True)
 
 
-# --- case files ---------------------------------------------------------------------
+def _units(ids: set[int]) -> Q | None:
+    return Q(pk__in=ids) if ids else None
 
 
-def cases_q(user: Any) -> Q:
-    own = case_unit_ids(user)
-    receiving = receiving_unit_ids(user)
+access.reason(Unit, "casework", "member")(lambda user: _units(_writing(user)))
+access.reason(Unit, "inbox", "member")(lambda user: _units(_receiving(user)))
+access.reason(Unit, "outbox", "member")(lambda user: _units(_reading(user)))
+access.reason(Unit, "tasks", "member")(lambda user: _units(_receiving(user)))
+
+
+@access.check(Unit, "casework")
+def works_cases_in(user: Any, unit: Unit | type[Unit]) -> bool:
+    """Open and write case files, send referrals: in this unit (the class: in any unit)."""
+    units = _writing(user)
+    return bool(units) if isinstance(unit, type) else unit.pk in units
+
+
+# --- case files ------------------------------------------------------------------------------
+
+
+@access.reason(CaseFile, "view", "owning_unit")
+def cases_of_own_units(user: Any) -> Q | None:
+    return _units_q("owner_unit_id", _reading(user))
+
+
+@access.reason(CaseFile, "view", "open_referral")
+def cases_shared_by_referral(user: Any) -> Q | None:
+    receiving = _receiving(user)
+    if not receiving:
+        return None
     shared = Referral.objects.filter(_open_referrals_to(receiving), case__isnull=False).values("case_id")
-    return Q(owner_unit_id__in=own) | Q(pk__in=shared)
+    return Q(pk__in=shared)
 
 
-def can_view_case(user: Any, case: CaseFile) -> bool:
-    if case.owner_unit_id in case_unit_ids(user):
-        return True
-    return Referral.objects.filter(_open_referrals_to(receiving_unit_ids(user)), case_id=case.pk).exists()
+@access.reason(CaseFile, "edit", "owning_unit")
+def cases_written(user: Any) -> Q | None:
+    return _units_q("owner_unit_id", _writing(user))
 
 
-def can_edit_case(user: Any, case: CaseFile) -> bool:
+@access.check(CaseFile, "edit")
+def may_edit_case(user: Any, case: CaseFile) -> bool:
     """Write in the case file (contacts, assessments, plan, documents, assignments)."""
-    return case.owner_unit_id in case_edit_unit_ids(user)
+    return case.owner_unit_id in _writing(user)
 
 
-# --- persons and households -----------------------------------------------------------
+@access.check(CaseFile, "list")
+def may_list_cases(user: Any, target: Any) -> bool:
+    return bool(_reading(user) or _receiving(user))
 
 
-def persons_q(user: Any) -> Q:
-    """Persons the user may see: own register, own units' cases, open referrals to them."""
-    register = policy.register_organisation_ids(user, C.VIEW_CASES)
-    own = case_unit_ids(user)
-    receiving = receiving_unit_ids(user)
-    by_case = CaseFile.objects.filter(owner_unit_id__in=own)
-    by_referral = Referral.objects.filter(_open_referrals_to(receiving))
-    return Q(merged_into__isnull=True) & (
-        Q(organisation_id__in=register)
-        | Q(pk__in=by_case.filter(person__isnull=False).values("person_id"))
-        | Q(household_id__in=by_case.filter(household__isnull=False).values("household_id"))
-        | Q(pk__in=by_referral.values("person_id"))
+@access.audience(CaseFile, "edit")
+def case_writers(case: CaseFile) -> Q:
+    return policy.holds_in_unit(case.owner_unit_id, C.EDIT_CASES)
+
+
+def _units_q(field: str, ids: set[int]) -> Q | None:
+    return Q(**{f"{field}__in": ids}) if ids else None
+
+
+def _in_visible_cases(field: str) -> Any:
+    return lambda user: Q(**{f"{field}__in": access.visible(user, CaseFile).values("pk")})
+
+
+def _in_written_cases(field: str) -> Any:
+    return lambda user: _units_q(f"{field}__owner_unit_id", _writing(user))
+
+
+# What is recorded in a case file is seen and written with it.
+for model, path in [
+    (Contact, "case"),
+    (Assessment, "case"),
+    (Goal, "case"),
+    (Measure, "goal__case"),
+    (CaseAssignment, "case"),
+]:
+    access.reason(model, "view", "case_file")(_in_visible_cases(f"{path}_id"))
+    access.reason(model, "edit", "case_file")(_in_written_cases(path))
+
+
+# --- persons and households seen through case work -------------------------------------------
+
+
+@access.reason(Person, "view", "case_file")
+def persons_of_own_cases(user: Any) -> Q | None:
+    reading = _reading(user)
+    if not reading:
+        return None
+    cases = CaseFile.objects.filter(owner_unit_id__in=reading)
+    return Q(pk__in=cases.filter(person__isnull=False).values("person_id")) | Q(
+        household_id__in=cases.filter(household__isnull=False).values("household_id")
     )
 
 
-def households_q(user: Any) -> Q:
-    register = policy.register_organisation_ids(user, C.VIEW_CASES)
-    own = case_unit_ids(user)
-    receiving = receiving_unit_ids(user)
-    by_case = CaseFile.objects.filter(owner_unit_id__in=own)
-    by_referral = Referral.objects.filter(_open_referrals_to(receiving), household__isnull=False)
-    return (
-        Q(organisation_id__in=register)
-        | Q(pk__in=by_case.filter(household__isnull=False).values("household_id"))
-        | Q(pk__in=by_case.filter(person__household__isnull=False).values("person__household_id"))
-        | Q(pk__in=by_referral.values("household_id"))
+@access.reason(Person, "view", "open_referral")
+def persons_referred(user: Any) -> Q | None:
+    receiving = _receiving(user)
+    if not receiving:
+        return None
+    return Q(pk__in=Referral.objects.filter(_open_referrals_to(receiving)).values("person_id"))
+
+
+# A person's disclosures are read by whoever sees the person, and by the data protection
+# officer of an organisation that disclosed or received their data — the transfers only, not
+# the case work (consents, referrals, case files stay closed to the role).
+access.reason(Person, "disclosures", "sees_person")(lambda user: access.rows(user, Person))
+
+
+@access.reason(Person, "disclosures", "data_protection_officer")
+def persons_disclosed(user: Any) -> Q | None:
+    organisation_id = user.organisation_id
+    if not (organisation_id and policy.has_capability(user, C.VIEW_AUDIT, organisation_id=organisation_id)):
+        return None
+    own = Disclosure.objects.filter(
+        Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+    )
+    return Q(pk__in=own.values("person_id"))
+
+
+@access.reason(Household, "view", "case_file")
+def households_of_own_cases(user: Any) -> Q | None:
+    reading = _reading(user)
+    if not reading:
+        return None
+    cases = CaseFile.objects.filter(owner_unit_id__in=reading)
+    return Q(pk__in=cases.filter(household__isnull=False).values("household_id")) | Q(
+        pk__in=cases.filter(person__household__isnull=False).values("person__household_id")
     )
 
 
-def can_open_case_for(user: Any, unit_id: int) -> bool:
-    """Open a case file in ``unit_id`` (for a person the user can see)."""
-    return unit_id in case_edit_unit_ids(user)
+@access.reason(Household, "view", "open_referral")
+def households_referred(user: Any) -> Q | None:
+    receiving = _receiving(user)
+    if not receiving:
+        return None
+    referrals = Referral.objects.filter(_open_referrals_to(receiving), household__isnull=False)
+    return Q(pk__in=referrals.values("household_id"))
 
 
-# --- referrals --------------------------------------------------------------------------
+# --- referrals -------------------------------------------------------------------------------
 
 
-def referrals_q(user: Any) -> Q:
-    return Q(from_unit_id__in=case_unit_ids(user)) | Q(
-        to_unit_id__in=receiving_unit_ids(user), access_ended_at__isnull=True
-    )
+@access.reason(Referral, "view", "sending_unit")
+def referrals_sent(user: Any) -> Q | None:
+    return _units_q("from_unit_id", _reading(user))
 
 
-def can_view_referral(user: Any, referral: Referral) -> bool:
-    if referral.from_unit_id in case_unit_ids(user):
-        return True
-    return referral.to_unit_id in receiving_unit_ids(user) and referral.access_ended_at is None
+@access.reason(Referral, "view", "receiving_unit")
+def referrals_received(user: Any) -> Q | None:
+    receiving = _receiving(user)
+    return Q(to_unit_id__in=receiving, access_ended_at__isnull=True) if receiving else None
 
 
-def can_answer_referral(user: Any, referral: Referral) -> bool:
+@access.check(Referral, "answer")
+def may_answer_referral(user: Any, referral: Referral) -> bool:
     """Accept, decline, start, report the outcome: the receiving unit."""
-    return referral.to_unit_id in answering_unit_ids(user) and referral.access_ended_at is None
+    return referral.to_unit_id in _answering(user) and referral.access_ended_at is None
 
 
-def can_manage_sent_referral(user: Any, referral: Referral) -> bool:
+@access.check(Referral, "manage")
+def may_manage_sent_referral(user: Any, referral: Referral) -> bool:
     """Withdraw it, record the later check: the sending unit."""
-    return referral.from_unit_id in case_edit_unit_ids(user)
+    return referral.from_unit_id in _writing(user)
 
 
-def can_view_person(user: Any, person: Any) -> bool:
-    from lotse.people.models import Person
-
-    return Person.objects.filter(persons_q(user), pk=person.pk).exists()
-
-
-def can_send_referral(user: Any, from_unit_id: int, person: Any) -> bool:
-    """Refer a person the user can see, from a unit in which the user edits case files.
-
-    Partner staff never send (they hold no edit right); a receiving unit may refer onward
-    while it sees the person.
-    """
-    return from_unit_id in case_edit_unit_ids(user) and can_view_person(user, person)
+@access.check(Referral, "see_subject")
+def sees_person_of_referral(user: Any, referral: Referral) -> bool:
+    """The referral page names the person (and links the case file): for the sender, and for
+    the receiver while the referral is open."""
+    if referral.from_unit_id in _reading(user):
+        return True
+    return referral.is_open and referral.to_unit_id in _receiving(user)
 
 
-# --- consents, disclosures, documents, follow-ups ----------------------------------------
+@access.check(Referral, "inbox")
+def has_inbox(user: Any, target: Any) -> bool:
+    return bool(_receiving(user))
 
 
-def consents_q(user: Any) -> Q:
-    """Consents the user's own organisation obtained, for persons the user may see."""
-    from lotse.people.models import Person
-
-    visible_persons = Person.objects.filter(persons_q(user)).values("pk")
-    return Q(organisation_id=getattr(user, "organisation_id", None), person_id__in=visible_persons)
+@access.check(Referral, "outbox")
+def has_outbox(user: Any, target: Any) -> bool:
+    return bool(_reading(user))
 
 
-def can_record_consent(user: Any) -> bool:
-    return bool(case_edit_unit_ids(user)) or bool(policy.register_organisation_ids(user, C.EDIT_CASES))
+@access.check(Referral, "create")
+def may_refer(user: Any, target: Any) -> bool:
+    """Partner staff never send (they hold no edit right); a receiving unit may refer onward
+    while it sees the person."""
+    return bool(_writing(user))
 
 
-def can_manage_consent(user: Any, consent: Consent) -> bool:
-    return consent.organisation_id == getattr(user, "organisation_id", None) and can_record_consent(user)
+@access.audience(Referral, "receive")
+def referral_receivers(referral: Referral) -> Q:
+    return policy.holds_in_unit(referral.to_unit_id, *RECEIVER_CAPABILITIES)
 
 
-def disclosures_q(user: Any) -> Q:
-    """Disclosures from or to the user's own organisation: all of them for its data protection
-    officer, those of persons the user may see for everyone else.
+@access.audience(Referral, "send")
+def referral_senders(referral: Referral) -> Q:
+    return policy.holds_in_unit(referral.from_unit_id, C.VIEW_CASES)
 
-    Each controller sees its own transfers, never another's: a charity that receives a
-    referral must not learn that the person was also referred to the county's social work.
-    """
-    from lotse.people.models import Person
 
-    org = getattr(user, "organisation_id", None)
-    own = Q(from_organisation_id=org) | Q(to_organisation_id=org)
-    if policy.has_capability(user, C.VIEW_AUDIT, organisation_id=org):
+@access.audience(Referral, "answer")
+def referral_answerers(referral: Referral) -> Q:
+    return policy.holds_in_unit(referral.to_unit_id, C.REPORT_OUTCOME)
+
+
+# --- consents, disclosures, documents --------------------------------------------------------
+
+
+def _visible_persons(user: Any) -> Any:
+    return access.visible(user, Person).values("pk")
+
+
+@access.reason(Consent, "view", "own_organisation")
+def consents_obtained(user: Any) -> Q | None:
+    if not user.organisation_id:
+        return None
+    return Q(organisation_id=user.organisation_id, person_id__in=_visible_persons(user))
+
+
+def _records_consents(user: Any) -> bool:
+    return bool(_writing(user)) or bool(policy.register_organisation_ids(user, C.KEEP_REGISTER))
+
+
+@access.check(Consent, "create")
+def may_record_consent(user: Any, target: Any) -> bool:
+    return _records_consents(user)
+
+
+@access.check(Consent, "manage")
+def may_manage_consent(user: Any, consent: Consent) -> bool:
+    return consent.organisation_id == user.organisation_id and _records_consents(user)
+
+
+@access.reason(Disclosure, "view", "own_organisation")
+def disclosures_of_organisation(user: Any) -> Q | None:
+    """Each controller sees its own transfers, never another's: a charity that receives a
+    referral must not learn that the person was also referred to the county's social work."""
+    organisation_id = user.organisation_id
+    if not organisation_id:
+        return None
+    own = Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+    if policy.has_capability(user, C.VIEW_AUDIT, organisation_id=organisation_id):
         return own
-    return own & Q(person_id__in=Person.objects.filter(persons_q(user)).values("pk"))
+    return own & Q(person_id__in=_visible_persons(user))
 
 
-def documents_q(user: Any) -> Q:
-    """Documents of visible case files; documents without a case (consent forms) for the
-    organisation that holds them."""
-    from lotse.people.models import Person
-
-    visible_cases = CaseFile.objects.filter(cases_q(user)).values("pk")
-    visible_persons = Person.objects.filter(persons_q(user)).values("pk")
-    return Q(case_id__in=visible_cases) | Q(
-        case__isnull=True,
-        organisation_id=getattr(user, "organisation_id", None),
-        person_id__in=visible_persons,
-    )
+@access.reason(Document, "view", "case_file")
+def documents_of_visible_cases(user: Any) -> Q:
+    return Q(case_id__in=access.visible(user, CaseFile).values("pk"))
 
 
-def can_upload_document(user: Any, case: CaseFile) -> bool:
-    return can_edit_case(user, case)
+@access.reason(Document, "view", "consent_form")
+def consent_forms_of_organisation(user: Any) -> Q | None:
+    if not user.organisation_id:
+        return None
+    return Q(case__isnull=True, organisation_id=user.organisation_id, person_id__in=_visible_persons(user))
 
 
-def can_view_document(user: Any, document: Document) -> bool:
-    return Document.objects.filter(documents_q(user), pk=document.pk).exists()
+@access.check(Document, "delete")
+def may_delete_document(user: Any, document: Document) -> bool:
+    return document.case is not None and may_edit_case(user, document.case)
 
 
-def followup_unit_ids(user: Any) -> set[int]:
-    """Units whose task list the user sees."""
-    return unit_ids(user, C.VIEW_CASES, C.VIEW_REFERRED)
+# --- follow-ups ------------------------------------------------------------------------------
 
 
-def followups_q(user: Any) -> Q:
-    return Q(unit_id__in=followup_unit_ids(user)) | Q(assigned_to_id=getattr(user, "pk", None))
+@access.reason(FollowUp, "view", "unit")
+def followups_of_units(user: Any) -> Q | None:
+    return _units_q("unit_id", _receiving(user))
 
 
-def can_edit_followup(user: Any, followup: FollowUp) -> bool:
-    return followup.unit_id in followup_unit_ids(user) or followup.assigned_to_id == getattr(user, "pk", None)
+@access.reason(FollowUp, "view", "assignee")
+def followups_assigned(user: Any) -> Q:
+    return Q(assigned_to_id=user.pk)
+
+
+@access.check(FollowUp, "edit")
+def may_edit_followup(user: Any, followup: FollowUp) -> bool:
+    """Change or complete: whoever sees the reminder, and for a case only its writers."""
+    if followup.unit_id not in _receiving(user) and followup.assigned_to_id != user.pk:
+        return False
+    return followup.case is None or may_edit_case(user, followup.case)
+
+
+@access.check(FollowUp, "list")
+def has_task_list(user: Any, target: Any) -> bool:
+    return bool(_receiving(user))

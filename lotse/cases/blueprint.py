@@ -16,11 +16,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from lotse.accounts.models import Membership, Unit, User
-from lotse.accounts.roles import Capability, capabilities_for
+from lotse.accounts.models import Unit, User
 from lotse.cases import demo_casework
 from lotse.cases.models import CaseFile, Consent, Referral, ReferralRoute
 from lotse.cases.services import consents, referrals
+from lotse.core import access
 from lotse.core.demo import demo_clock, demo_moment
 from lotse.people.models import Person
 
@@ -113,19 +113,12 @@ class _Demo:
         self.sender = User.objects.get(username=settings["sender"])
         self.receivers: dict[int, User | None] = {}
 
-    def receiver(self, unit_id: int) -> User | None:
-        """A member of the unit who answers referrals (demo accounts first)."""
-        if unit_id not in self.receivers:
-            memberships = Membership.objects.filter(unit_id=unit_id, user__is_active=True).select_related(
-                "user"
-            )
-            candidates = [
-                m.user
-                for m in sorted(memberships, key=lambda m: (not m.user.is_demo, m.user_id))
-                if Capability.REPORT_OUTCOME in capabilities_for(m.role)
-            ]
-            self.receivers[unit_id] = candidates[0] if candidates else None
-        return self.receivers[unit_id]
+    def receiver(self, referral: Referral) -> User | None:
+        """A member of the receiving unit who answers referrals (demo accounts first)."""
+        if referral.to_unit_id not in self.receivers:
+            answering = access.who_may("answer", referral).order_by("-is_demo", "pk")
+            self.receivers[referral.to_unit_id] = answering.first()
+        return self.receivers[referral.to_unit_id]
 
     def at(self, moment: dt.datetime) -> Any:
         return demo_clock(moment)
@@ -135,7 +128,7 @@ class _Demo:
 
     def replay(self, referral: Referral, *, fate: str) -> None:
         """Walk the referral through its life, each step on a later day; stop at today."""
-        receiver = self.receiver(referral.to_unit_id)
+        receiver = self.receiver(referral)
         if receiver is None:
             return
         moment = referral.created_at + dt.timedelta(days=self.rng.randint(0, 3), hours=self.rng.randint(1, 6))
@@ -195,7 +188,7 @@ class _Demo:
             if CaseFile.objects.filter(
                 owner_unit_id=referral.to_unit_id, person_id=referral.person_id
             ).exists():
-                receiver = self.receiver(referral.to_unit_id)
+                receiver = self.receiver(referral)
                 if receiver is not None:
                     referral = referrals.referral_start(actor=receiver, referral=referral)
                     referrals.referral_complete(
@@ -278,7 +271,7 @@ class _Demo:
             if state == "declined":
                 with self.at(sent + dt.timedelta(days=2, hours=3)):
                     referrals.referral_decline(
-                        actor=self.receiver(to_unit.pk), referral=referral, reason=entry["decline_reason"]
+                        actor=self.receiver(referral), referral=referral, reason=entry["decline_reason"]
                     )
             elif state == "consent_withdrawn":
                 self.replay(referral, fate="in_progress")

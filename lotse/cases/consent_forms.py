@@ -19,6 +19,7 @@ COMMON_LANGUAGES = ["de", "ro", "bg", "pl", "hu", "uk", "ru", "tr", "ar", "en"]
 
 
 class ConsentForm(forms.Form):
+    service_fields = {"file": "upload"}  # the uploaded form is ``file`` to the service
     purpose = forms.CharField(
         label=_("Zweck"),
         max_length=300,

@@ -8,19 +8,17 @@ server that is down never fails the write that caused the notice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from lotse.accounts.models import Membership
-from lotse.accounts.roles import Capability, capabilities_for
 from lotse.core.demo import is_demo_loading
 
 
@@ -33,23 +31,10 @@ def referral_url(referral: Any) -> str:
     return absolute_url(reverse("cases:referral_detail", args=[referral.pk]))
 
 
-def unit_member_addresses(
-    unit_ids: Iterable[int], *, capabilities: frozenset[Capability], exclude_user_id: int | None = None
-) -> list[str]:
-    """E-mail addresses of active members who hold one of ``capabilities`` in these units."""
-    addresses: list[str] = []
-    memberships = (
-        Membership.objects.filter(unit_id__in=list(unit_ids), user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("user_id")
-    )
-    for membership in memberships:
-        if membership.user_id == exclude_user_id or not capabilities & capabilities_for(membership.role):
-            continue
-        if membership.user.email not in addresses:
-            addresses.append(membership.user.email)
-    return addresses
+def addresses_of(users: QuerySet[Any], *, exclude_user_id: int | None = None) -> list[str]:
+    """E-mail addresses of ``users`` (``access.who_may``), without the one who acted."""
+    found = users.exclude(email="").exclude(pk=exclude_user_id).values_list("email", flat=True)
+    return list(dict.fromkeys(found))
 
 
 def queue_notice(*, template: str, context: dict[str, Any], recipients: list[str]) -> None:

@@ -1,5 +1,7 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from lotse.cases.models import CaseFile, FollowUp, Referral
 from lotse.cases.views import (
     assessments,
     case_files,
@@ -10,8 +12,15 @@ from lotse.cases.views import (
     referrals,
     support_plans,
 )
+from lotse.core.navigation import Entry
 
 app_name = "cases"
+
+NAVIGATION = [
+    Entry(_("Fallakten"), "cases:case_list", 50, "list", CaseFile),
+    Entry(_("Verweisungen"), "cases:referral_list", 60, "inbox", Referral),
+    Entry(_("Aufgaben"), "cases:my_tasks", 70, "list", FollowUp),
+]
 
 # Mounted at the site root: case files, referrals, consents and task lists each under their
 # own German path.

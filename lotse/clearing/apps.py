@@ -7,6 +7,7 @@ class ClearingConfig(AppConfig):
     verbose_name = "Lotse: Clearingstelle"
 
     def ready(self) -> None:
+        from lotse.clearing import access  # noqa: F401  (registers its access rules)
         from lotse.clearing.signals import move_to_kept_person
         from lotse.people.services import person_merged
 

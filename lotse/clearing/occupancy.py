@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
+from lotse.accounts.models import Organisation
 from lotse.clearing import routing
 from lotse.clearing.models import ArrivalInterview
-from lotse.clearing.selectors import interview_organisation_ids, routing_rules_of
+from lotse.clearing.selectors import routing_rules_of
+from lotse.core import access
 from lotse.people.models import Building, Dwelling, Person
 
 
@@ -39,7 +40,12 @@ class DwellingOccupancy:
         return self.interview.dwelling_area_m2 if self.interview else None
 
 
-def _current(organisation_ids: set[int]) -> Q:
+def _registers(user: Any) -> Any:
+    """The registers the user keeps (whose occupants the plans show), as a subquery."""
+    return access.visible(user, Organisation, "keep_register").values("pk")
+
+
+def _current(organisation_ids: Any) -> Q:
     return Q(
         dwellings__registered_persons__organisation_id__in=organisation_ids,
         dwellings__registered_persons__merged_into__isnull=True,
@@ -48,8 +54,8 @@ def _current(organisation_ids: set[int]) -> Q:
 
 def buildings_for(user: Any, query: str = "") -> QuerySet[Building]:
     """Buildings with people of the user's register, the fullest first."""
-    ids = interview_organisation_ids(user)
-    buildings = Building.objects.filter(_current(ids)).annotate(
+    ids = _registers(user)
+    buildings = access.visible(user, Building, "occupancy").annotate(
         persons=Count("dwellings__registered_persons", filter=_current(ids), distinct=True),
         dwelling_count=Count("dwellings", filter=_current(ids), distinct=True),
     )
@@ -64,10 +70,8 @@ def occupancy_plan(user: Any, building_id: int) -> tuple[Building, list[Dwelling
     Queries: the building, its dwellings with current registered persons, and the interviews
     of those persons with their children (for the child-aware area rule).
     """
-    ids = interview_organisation_ids(user)
-    building = Building.objects.filter(_current(ids), pk=building_id).distinct().first()
-    if building is None:
-        raise Http404
+    ids = _registers(user)
+    building = access.get(user, Building, building_id, "occupancy")
     persons = Person.objects.filter(organisation_id__in=ids, merged_into__isnull=True).order_by(
         "family_name", "given_names"
     )
@@ -87,7 +91,8 @@ def occupancy_plan(user: Any, building_id: int) -> tuple[Building, list[Dwelling
     latest: dict[int, ArrivalInterview] = {}
     for held in interviews:  # ordered oldest first: the last one per dwelling wins
         latest[held.person.dwelling_id] = held  # type: ignore[index]
-    state_rules = routing_rules_of(next(iter(ids))).get("state_rules", {})
+    # The state rules of the register's authority: the user's employer keeps the register.
+    state_rules = routing_rules_of(user.organisation_id).get("state_rules", {})
     plan = []
     for dwelling in dwellings:
         registered = list(dwelling.registered_persons.all())

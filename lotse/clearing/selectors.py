@@ -11,11 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
 
-from lotse.accounts import policy
-from lotse.accounts.models import Unit
-from lotse.accounts.roles import Capability
+from lotse.accounts.models import Organisation, Unit
 from lotse.clearing import register_files
 from lotse.clearing.models import (
     ArrivalInterview,
@@ -26,6 +23,7 @@ from lotse.clearing.models import (
 )
 from lotse.clearing.register_files import FileProblem
 from lotse.clearing.register_import import PREVIEW_GROUPS, RowValidator, change_label
+from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.people.models import Person
 
@@ -33,28 +31,12 @@ PREVIEW_ROWS = 20
 EXAMPLES_PER_COLUMN = 3
 
 
-def import_organisation_ids(user: Any) -> set[int]:
-    """Organisations whose register the user may import into (write right on the register)."""
-    return policy.register_organisation_ids(user, Capability.EDIT_CASES)
-
-
 def imports_visible_to(user: Any) -> QuerySet[RegisterImport]:
-    return (
-        RegisterImport.objects.filter(organisation_id__in=import_organisation_ids(user))
-        .select_related("created_by")
-        .order_by("-created_at", "-id")
-    )
+    return access.visible(user, RegisterImport).select_related("created_by").order_by("-created_at", "-id")
 
 
 def get_import_for(user: Any, import_id: int) -> RegisterImport:
-    register_import = (
-        RegisterImport.objects.filter(organisation_id__in=import_organisation_ids(user), pk=import_id)
-        .select_related("created_by", "started_by")
-        .first()
-    )
-    if register_import is None:
-        raise Http404
-    return register_import
+    return access.get(user, RegisterImport.objects.select_related("created_by", "started_by"), import_id)
 
 
 def column_examples(register_import: RegisterImport) -> list[list[str]]:
@@ -134,13 +116,7 @@ def changed_persons_of(user: Any, register_import: RegisterImport) -> list[Chang
     """The persons an import changed (first 100), with the changed fields; one query."""
     entries = register_import.changed_persons
     ids = [entry["person"] for entry in entries]
-    persons = (
-        Person.objects.filter(
-            organisation_id__in=policy.register_organisation_ids(user, Capability.VIEW_CASES), pk__in=ids
-        ).in_bulk()
-        if ids
-        else {}
-    )
+    persons = access.visible(user, Person, "register").in_bulk(ids) if ids else {}
     return [
         ChangedPerson(
             persons.get(entry["person"]),
@@ -155,49 +131,37 @@ def changed_persons_of(user: Any, register_import: RegisterImport) -> list[Chang
 # --- Arrival interviews ----------------------------------------------------------------------
 
 
-def interview_organisation_ids(user: Any) -> set[int]:
-    """Organisations whose arrival interviews the user works with: the register writers only."""
-    return policy.register_organisation_ids(user, Capability.EDIT_CASES)
-
-
 def interviews_visible_to(user: Any) -> QuerySet[ArrivalInterview]:
     return (
-        ArrivalInterview.objects.filter(organisation_id__in=interview_organisation_ids(user))
+        access.visible(user, ArrivalInterview)
         .select_related("person", "clerk")
         .annotate(children_count=Count("children", distinct=True))
         .order_by("-held_on", "-pk")
     )
 
 
-def get_interview_for(user: Any, interview_id: int, *, record_read: bool = True) -> ArrivalInterview:
-    interview = (
-        ArrivalInterview.objects.filter(organisation_id__in=interview_organisation_ids(user), pk=interview_id)
-        .select_related("person", "household", "clerk", "organisation")
-        .prefetch_related(
+def get_interview_for(user: Any, interview_id: int) -> ArrivalInterview:
+    interview = access.get(
+        user,
+        ArrivalInterview.objects.select_related(
+            "person", "household", "clerk", "organisation"
+        ).prefetch_related(
             Prefetch("children", queryset=InterviewChild.objects.select_related("person")),
             "further_adults",
             "materials",
-        )
-        .first()
+        ),
+        interview_id,
     )
-    if interview is None:
-        raise Http404
-    if record_read:
-        audit_view(actor=user, obj=interview)
+    audit_view(actor=user, obj=interview)
     return interview
 
 
 def get_interview_person_for(user: Any, person_id: int) -> Person:
-    """A person of a register the user writes (to start an interview with), else 404."""
-    person = (
-        Person.objects.filter(
-            organisation_id__in=interview_organisation_ids(user), pk=person_id, merged_into__isnull=True
-        )
-        .select_related("household", "dwelling__building")
-        .first()
+    """A current person of a register the user keeps (to interview), else 404."""
+    person = access.get(
+        user, Person.objects.select_related("household", "dwelling__building"), person_id, "interview"
     )
-    if person is None:
-        raise Http404
+    audit_view(actor=user, obj=person)
     return person
 
 
@@ -266,17 +230,6 @@ def routing_rules_of(organisation_id: int) -> dict[str, Any]:
 SUPPRESS_BELOW = 5
 NATIONALITIES = ("RO", "BG", "PL")
 SECTORS = ("food", "services", "logistics")
-
-
-def figures_organisation_ids(user: Any) -> set[int]:
-    """Clearingstelle staff, and holders of VIEW_AGGREGATES for their own organisation."""
-    ids = set(interview_organisation_ids(user))
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id and policy.has_capability(
-        user, Capability.VIEW_AGGREGATES, organisation_id=organisation_id
-    ):
-        ids.add(organisation_id)
-    return ids
 
 
 @dataclass
@@ -360,9 +313,7 @@ def figures_for(user: Any) -> Figures:
     Adults are the interviewed person plus the further adults of the interview; work and
     training are the interviewed person's. Counts below five are shown as „<5“.
     """
-    ids = figures_organisation_ids(user)
-    if not ids:
-        raise Http404
+    ids = access.visible(user, Organisation, "figures").values("pk")
     interviews = list(
         ArrivalInterview.objects.filter(organisation_id__in=ids)
         .annotate(children_count=Count("children"))

@@ -34,9 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lotse.accounts import policy
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
-from lotse.accounts.roles import Capability, capabilities_for
 from lotse.cases.selectors.referrals import referral_route_for
 from lotse.cases.services.referrals import referral_create
 from lotse.clearing import register_files
@@ -49,6 +47,7 @@ from lotse.clearing.register_import import (
     guess_mapping,
     mapping_problems,
 )
+from lotse.core import access
 from lotse.core.audit import audit_record, current_request_id
 from lotse.core.models import AuditEvent
 from lotse.core.services import StaleVersion, audited_create, audited_delete, audited_update
@@ -71,12 +70,11 @@ class Superseded(Exception):
     """The import was restarted (a newer attempt runs) or discarded: this run stops."""
 
 
-def _require_import_right(actor: Any, organisation_id: int) -> None:
-    # ``actor=None`` is the system (the clean-up command); people need the register write right.
-    if actor is not None and organisation_id not in policy.register_organisation_ids(
-        actor, Capability.EDIT_CASES
-    ):
-        raise PermissionDenied
+def _require_register_right(actor: Any, organisation: Organisation) -> None:
+    """Imports and interviews write the register: only its keepers (the Clearingstelle).
+    ``actor=None`` is the system (the background import job, demo data)."""
+    if actor is not None:
+        access.require(actor, "keep_register", organisation)
 
 
 def max_upload_bytes() -> int:
@@ -147,7 +145,7 @@ def _format(register_import: RegisterImport) -> FileFormat:
 
 def register_import_create(*, actor: Any, organisation: Organisation, upload: File) -> RegisterImport:
     """Keep the file and read it as a table; an unreadable file leaves nothing behind."""
-    _require_import_right(actor, organisation.pk)
+    _require_register_right(actor, organisation)
     name = Path(upload.name or "").name[:255]
     try:
         kind = register_files.kind_for_name(name)
@@ -214,7 +212,7 @@ def register_import_map(
     Mapping problems (a required field without a column) raise ``ValidationError``; row
     problems are stored on the import (status „Fehler in der Datei“), which then cannot start.
     """
-    _require_import_right(actor, register_import.organisation_id)
+    _require_register_right(actor, register_import.organisation)
     register_import = RegisterImport.objects.select_for_update(of=("self",)).get(pk=register_import.pk)
     if register_import.status not in RegisterImport.MAPPABLE:
         raise ValidationError(
@@ -263,7 +261,7 @@ def register_import_start(*, actor: Any, register_import: RegisterImport) -> Reg
     """Queue the import; after an interruption, queue it again (it resumes where it stopped)."""
     from lotse.clearing.tasks import run_register_import
 
-    _require_import_right(actor, register_import.organisation_id)
+    _require_register_right(actor, register_import.organisation)
     register_import = RegisterImport.objects.select_for_update(of=("self",)).get(pk=register_import.pk)
     if not register_import.can_start:
         if register_import.is_active:
@@ -290,7 +288,7 @@ def register_import_start(*, actor: Any, register_import: RegisterImport) -> Reg
 @transaction.atomic
 def register_import_discard(*, actor: Any, register_import: RegisterImport) -> RegisterImport:
     """Give the import up and delete its file. Rows already imported stay in the register."""
-    _require_import_right(actor, register_import.organisation_id)
+    _require_register_right(actor, register_import.organisation)
     register_import = RegisterImport.objects.select_for_update(of=("self",)).get(pk=register_import.pk)
     if not register_import.can_discard:
         raise ValidationError(_("Dieser Import lässt sich nicht mehr verwerfen."))
@@ -561,25 +559,20 @@ INTERVIEW_FIELDS = (
 CHILD_FIELDS = ("person", "name", "age", "birth_year", "school_status", "day_care_status")
 
 
-def _require_interview_right(actor: Any, organisation_id: int) -> None:
-    # The same right as the register import: the unit that writes the register (Clearingstelle).
-    _require_import_right(actor, organisation_id)
-
-
-def clearing_unit_for(actor: Any, organisation_id: int) -> Any:
-    """The unit that holds the interview: the actor's register-writing unit (the Clearingstelle)."""
-
+def clearing_unit_for(actor: Any, organisation: Organisation) -> Unit:
+    """The unit that holds the interview: the actor's unit that keeps the register (the
+    Clearingstelle); for the system, the register's keeping unit."""
     if actor is not None:
-        for membership in policy.memberships_of(actor):
-            unit = membership.unit
-            if (
-                unit.register_access == RegisterAccess.WRITE
-                and Capability.EDIT_CASES in capabilities_for(membership.role)
-                and organisation_id in {o.pk for o in unit.organisations.all()}
-            ):
-                return unit
-        raise PermissionDenied
-    return Unit.objects.filter(organisations=organisation_id, register_access=RegisterAccess.WRITE).first()
+        unit = access.visible(actor, Unit, "keep_register").filter(organisations=organisation).first()
+        if unit is None:
+            raise PermissionDenied
+        return unit
+    unit = Unit.objects.filter(organisations=organisation, register_access=RegisterAccess.WRITE).first()
+    if unit is None:
+        raise ValidationError(
+            _("Keine Einheit führt das Register von %(organisation)s.") % {"organisation": organisation}
+        )
+    return unit
 
 
 def _child_values(child: dict[str, Any], index: int, organisation_id: int) -> dict[str, Any]:
@@ -603,7 +596,7 @@ def interview_create(
 ) -> Any:
     """Record an arrival interview with its children and the material handed out."""
 
-    _require_interview_right(actor, person.organisation_id)
+    _require_register_right(actor, person.organisation)
     values = {key: data[key] for key in INTERVIEW_FIELDS if key in data}
     values["notes"] = (values.get("notes") or "").strip()
     interview = audited_create(
@@ -666,7 +659,7 @@ def interview_update(
     when shown, so they follow the edit; referrals already made stay as they are.
     """
 
-    _require_interview_right(actor, interview.organisation_id)
+    _require_register_right(actor, interview.organisation)
     organisation_id = interview.organisation_id
     stored = ArrivalInterview.objects.select_for_update().filter(pk=interview.pk).values_list("version")
     if expected_version is not None and stored.get()[0] != expected_version:
@@ -744,8 +737,8 @@ def interview_route(
     (see ``lotse.cases.services.referrals``).
     """
 
-    _require_interview_right(actor, interview.organisation_id)
-    from_unit = clearing_unit_for(actor, interview.organisation_id)
+    _require_register_right(actor, interview.organisation)
+    from_unit = clearing_unit_for(actor, interview.organisation)
     pairs = list(confirmed)
     units = Unit.objects.prefetch_related("organisations").in_bulk(
         [pair[0].to_unit for pair in pairs], field_name="slug"

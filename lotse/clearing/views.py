@@ -6,16 +6,15 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lotse.accounts.models import User
-from lotse.cases import access
+from lotse.accounts.models import Organisation, Unit, User
 from lotse.cases.selectors.consents import valid_consents_for
 from lotse.cases.selectors.referrals import provisions_for, referrals_of_interview
 from lotse.cases.services.referrals import recipient_organisations
@@ -31,15 +30,9 @@ from lotse.clearing.forms import (
 )
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.clearing.routing import Proposal, facts_of, propose
-from lotse.core.services import StaleVersion
+from lotse.core import access
+from lotse.core.pages import error_text, form_page, is_htmx, page, paginate
 from lotse.people.selectors import person_search
-
-PAGE_SIZE = 25
-
-
-def _require_import_right(request: HttpRequest) -> None:
-    if not selectors.import_organisation_ids(request.user):
-        raise Http404
 
 
 def _status_context(request: HttpRequest, register_import: RegisterImport) -> dict[str, Any]:
@@ -52,33 +45,27 @@ def _status_context(request: HttpRequest, register_import: RegisterImport) -> di
 
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    _require_import_right(request)
-    page = Paginator(selectors.imports_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("seite"))
-    return render(request, "clearing/import_list.html", {"page": page})
+    access.require(request.user, "list", RegisterImport)
+    imports = paginate(request, selectors.imports_visible_to(request.user))
+    return render(request, "clearing/import_list.html", {"page": imports})
 
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    _require_import_right(request)
+    access.require(request.user, "list", RegisterImport)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            register_import = services.register_import_create(
-                actor=request.user,
-                organisation=cast(User, request.user).organisation,  # type: ignore[arg-type]
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            form.add_error("file", error.messages)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            return redirect("clearing:import_mapping", register_import.pk)
-    return render(
+    return form_page(
         request,
-        "clearing/import_upload.html",
-        {"form": form, "max_mb": services.max_upload_bytes() // (1024 * 1024)},
-        status=400 if request.method == "POST" else 200,
+        form,
+        show=page(
+            request, "clearing/import_upload.html", max_mb=services.max_upload_bytes() // (1024 * 1024)
+        ),
+        save=lambda: services.register_import_create(
+            actor=request.user,
+            organisation=cast(User, request.user).organisation,  # type: ignore[arg-type]
+            upload=form.cleaned_data["file"],
+        ),
+        done=lambda register_import: redirect("clearing:import_mapping", register_import.pk),
     )
 
 
@@ -93,23 +80,14 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
         mapping=register_import.mapping,
         examples=selectors.column_examples(register_import),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.register_import_map(
-                actor=request.user, register_import=register_import, mapping=form.mapping()
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            return redirect("clearing:import_detail", register_import.pk)
-    return render(
+    return form_page(
         request,
-        "clearing/import_mapping.html",
-        {"form": form, "imp": register_import},
-        status=400 if request.method == "POST" else 200,
+        form,
+        show=page(request, "clearing/import_mapping.html", imp=register_import),
+        save=lambda: services.register_import_map(
+            actor=request.user, register_import=register_import, mapping=form.mapping()
+        ),
+        done=lambda _result: redirect("clearing:import_detail", register_import.pk),
     )
 
 
@@ -131,59 +109,65 @@ def import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
     return render(request, "clearing/partials/import_status.html", _status_context(request, register_import))
 
 
+def _back_to_import(request: HttpRequest, register_import: RegisterImport) -> Any:
+    """After a button on the import page: back to it, with what went wrong as a message."""
+
+    def show(form: Form, **extra: Any) -> HttpResponse:
+        messages.error(request, error_text(form))
+        return redirect("clearing:import_detail", register_import.pk)
+
+    return show
+
+
 @login_required
 @require_POST
 def import_start(request: HttpRequest, import_id: int) -> HttpResponse:
     register_import = selectors.get_import_for(request.user, import_id)
-    try:
-        services.register_import_start(actor=request.user, register_import=register_import)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    return redirect("clearing:import_detail", register_import.pk)
+    return form_page(
+        request,
+        Form(request.POST),
+        show=_back_to_import(request, register_import),
+        save=lambda: services.register_import_start(actor=request.user, register_import=register_import),
+        done=lambda _result: redirect("clearing:import_detail", register_import.pk),
+    )
 
 
 @login_required
 @require_POST
 def import_discard(request: HttpRequest, import_id: int) -> HttpResponse:
     register_import = selectors.get_import_for(request.user, import_id)
-    try:
-        services.register_import_discard(actor=request.user, register_import=register_import)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("clearing:import_detail", register_import.pk)
-    except PermissionDenied:
-        raise Http404 from None
-    messages.success(request, _("Der Import ist verworfen; die Datei ist gelöscht."))
-    return redirect("clearing:import_list")
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Der Import ist verworfen; die Datei ist gelöscht."))
+        return redirect("clearing:import_list")
+
+    return form_page(
+        request,
+        Form(request.POST),
+        show=_back_to_import(request, register_import),
+        save=lambda: services.register_import_discard(actor=request.user, register_import=register_import),
+        done=done,
+    )
 
 
 # --- Arrival interviews ----------------------------------------------------------------------
 
 
-def _require_interview_right(request: HttpRequest) -> None:
-    if not selectors.interview_organisation_ids(request.user):
-        raise Http404
-
-
 @login_required
 def interview_list(request: HttpRequest) -> HttpResponse:
-    _require_interview_right(request)
-    page = Paginator(selectors.interviews_visible_to(request.user), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
-    return render(request, "clearing/interview_list.html", {"page": page})
+    access.require(request.user, "list", ArrivalInterview)
+    interviews = paginate(request, selectors.interviews_visible_to(request.user))
+    return render(request, "clearing/interview_list.html", {"page": interviews})
 
 
 @login_required
 def interview_start(request: HttpRequest) -> HttpResponse:
     """Pick the person: a name search over the register (htmx updates the results)."""
-    _require_interview_right(request)
+    access.require(request.user, "list", ArrivalInterview)
     query = request.GET.get("q", "").strip()
     persons = list(person_search(request.user, query)[:20]) if query else []
-    htmx = bool(request.htmx)  # type: ignore[attr-defined]
-    template = "clearing/partials/interview_person_results.html" if htmx else "clearing/interview_start.html"
+    partial = "clearing/partials/interview_person_results.html"
+    template = partial if is_htmx(request) else "clearing/interview_start.html"
     return render(request, template, {"query": query, "persons": persons})
 
 
@@ -216,45 +200,49 @@ def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
         else None,
         form_kwargs={"household": household.members},
     )
-    if request.method == "POST" and form.is_valid() and children.is_valid():
-        try:
-            interview = services.interview_create(
-                actor=request.user,
-                person=person,
-                data=form.data_for_service(),
-                children=children.children_data(),
-                further_adults=form.cleaned_data["further_adults"],
-                materials=form.chosen_materials(),
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(
-                request, _("Das Ankunftsgespräch ist gespeichert. Bitte prüfen Sie die Vorschläge.")
-            )
-            return redirect("clearing:interview_detail", interview.pk)
-    return render(
+
+    def save() -> ArrivalInterview:
+        _children_checked(children)
+        return services.interview_create(
+            actor=request.user,
+            person=person,
+            data=form.data_for_service(),
+            children=children.children_data(),
+            further_adults=form.cleaned_data["further_adults"],
+            materials=form.chosen_materials(),
+        )
+
+    def done(interview: ArrivalInterview) -> HttpResponse:
+        messages.success(request, _("Das Ankunftsgespräch ist gespeichert. Bitte prüfen Sie die Vorschläge."))
+        return redirect("clearing:interview_detail", interview.pk)
+
+    return form_page(
         request,
-        "clearing/interview_form.html",
-        {
-            "form": form,
-            "children": children,
-            "person": person,
-            "has_household": bool(household),
-            "has_adults": bool(household.adults),
-            "prefilled": bool(household.minors),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        show=page(
+            request,
+            "clearing/interview_form.html",
+            children=children,
+            person=person,
+            has_household=bool(household),
+            has_adults=bool(household.adults),
+            prefilled=bool(household.minors),
+        ),
+        save=save,
+        done=done,
     )
+
+
+def _children_checked(children: Any) -> None:
+    """The child rows are a second form on the page: nothing is saved while one is wrong."""
+    if not children.is_valid():
+        raise ValidationError(_("Bitte prüfen Sie die Angaben zu den Kindern."))
 
 
 @login_required
 def interview_edit(request: HttpRequest, interview_id: int) -> HttpResponse:
     """The interview form again, as saved; saving checks that nobody saved in between."""
-    interview = selectors.get_interview_for(request.user, interview_id, record_read=request.method == "GET")
+    interview = selectors.get_interview_for(request.user, interview_id)
     person = interview.person
     household = selectors.interview_household(person, on=interview.held_on, interview=interview)
     materials = selectors.materials_of(interview.organisation_id)
@@ -272,41 +260,37 @@ def interview_edit(request: HttpRequest, interview_id: int) -> HttpResponse:
         else None,
         form_kwargs={"household": household.members},
     )
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid() and children.is_valid():
-        try:
-            services.interview_update(
-                actor=request.user,
-                interview=interview,
-                data=form.data_for_service(),
-                children=children.children_data(),
-                further_adults=form.cleaned_data["further_adults"],
-                materials=form.chosen_materials(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersion as error:
-            form.add_error(None, error.messages)
-            status = 409
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(request, _("Die Änderungen am Ankunftsgespräch sind gespeichert."))
-            return redirect("clearing:interview_detail", interview.pk)
-    return render(
+
+    def save() -> ArrivalInterview:
+        _children_checked(children)
+        return services.interview_update(
+            actor=request.user,
+            interview=interview,
+            data=form.data_for_service(),
+            children=children.children_data(),
+            further_adults=form.cleaned_data["further_adults"],
+            materials=form.chosen_materials(),
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Änderungen am Ankunftsgespräch sind gespeichert."))
+        return redirect("clearing:interview_detail", interview.pk)
+
+    return form_page(
         request,
-        "clearing/interview_form.html",
-        {
-            "form": form,
-            "children": children,
-            "person": person,
-            "interview": interview,
-            "has_household": bool(household),
-            "has_adults": bool(household.adults),
-        },
-        status=status,
+        form,
+        show=page(
+            request,
+            "clearing/interview_form.html",
+            children=children,
+            person=person,
+            interview=interview,
+            has_household=bool(household),
+            has_adults=bool(household.adults),
+        ),
+        save=save,
+        done=done,
     )
 
 
@@ -333,11 +317,8 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
     units = selectors.units_by_slug([p.to_unit for p in proposals])
     consents = valid_consents_for(request.user, interview.person) if proposals else []
-    offered = (
-        provisions_for(access.case_edit_unit_ids(request.user), [u.pk for u in units.values()])
-        if proposals
-        else {}
-    )
+    casework_units = access.visible(request.user, Unit, "casework").values("pk")
+    offered = provisions_for(casework_units, [u.pk for u in units.values()]) if proposals else {}
     rows = []
     for p in proposals:
         unit = units.get(p.to_unit)
@@ -372,7 +353,8 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def interview_route(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview = selectors.get_interview_for(request.user, interview_id, record_read=False)
+    interview = selectors.get_interview_for(request.user, interview_id)
+    access.require(request.user, "edit", interview)
     by_unit = {p.to_unit: p for p in _proposals(interview)}
     consents = {c.pk: c for c in valid_consents_for(request.user, interview.person)}
     confirmed = [
@@ -384,22 +366,26 @@ def interview_route(request: HttpRequest, interview_id: int) -> HttpResponse:
         for slug in request.POST.getlist("vorschlag")
         if slug in by_unit
     ]
-    if not confirmed:
-        messages.error(request, _("Bitte wählen Sie mindestens einen Vorschlag aus."))
-        return redirect("clearing:interview_detail", interview.pk)
-    try:
-        created = services.interview_route(actor=request.user, interview=interview, confirmed=confirmed)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
+
+    def save() -> list[Any]:
+        if not confirmed:
+            raise ValidationError(_("Bitte wählen Sie mindestens einen Vorschlag aus."))
+        return services.interview_route(actor=request.user, interview=interview, confirmed=confirmed)
+
+    def done(created: list[Any]) -> HttpResponse:
         messages.success(request, _("%(count)s Verweisungen sind angelegt.") % {"count": len(created)})
-    return redirect("clearing:interview_detail", interview.pk)
+        return redirect("clearing:interview_detail", interview.pk)
+
+    def show(form: Form, **extra: Any) -> HttpResponse:
+        messages.error(request, error_text(form))
+        return redirect("clearing:interview_detail", interview.pk)
+
+    return form_page(request, Form(request.POST), show=show, save=save, done=done)
 
 
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "figures", Organisation)
     result = selectors.figures_for(request.user)
     return render(
         request,
@@ -410,6 +396,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def figures_download(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "figures", Organisation)
     content = figures_xlsx(selectors.figures_for(request.user))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -423,14 +410,13 @@ def figures_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def building_list(request: HttpRequest) -> HttpResponse:
-    _require_interview_right(request)
+    access.require(request.user, "list", ArrivalInterview)
     query = request.GET.get("q", "").strip()
-    page = Paginator(occupancy.buildings_for(request.user, query), 25).get_page(request.GET.get("seite"))
-    return render(request, "clearing/building_list.html", {"page": page, "query": query})
+    buildings = paginate(request, occupancy.buildings_for(request.user, query))
+    return render(request, "clearing/building_list.html", {"page": buildings, "query": query})
 
 
 @login_required
 def occupancy_plan(request: HttpRequest, building_id: int) -> HttpResponse:
-    _require_interview_right(request)
     building, plan = occupancy.occupancy_plan(request.user, building_id)
     return render(request, "clearing/occupancy_plan.html", {"building": building, "plan": plan})

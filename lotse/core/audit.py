@@ -6,13 +6,14 @@ and names the first event where it breaks (a row altered, inserted or removed).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,9 +137,42 @@ def audit_record(
     return event
 
 
-def audit_view(*, actor: Any, obj: models.Model) -> AuditEvent:
-    """Record that ``actor`` read a personal record."""
-    return audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj)
+# The records read while answering the current request, by (type, id): written by
+# ``ReadAuditMiddleware`` once the answer is known to show them. None outside a request.
+_reads: contextvars.ContextVar[dict[tuple[str, str], tuple[Any, models.Model]] | None] = (
+    contextvars.ContextVar("lotse_reads", default=None)
+)
+
+
+def audit_view(*, actor: Any, obj: models.Model) -> AuditEvent | None:
+    """Record that ``actor`` read a personal record.
+
+    Outside a request (commands, jobs, tests of services) the event is written at once. In a
+    request it is written once per record, after the view, if the answer shows the record
+    (a page, a fragment, a form with errors, an API answer): not for a redirect after a
+    write, which has its own event, nor for a 404 or an unchanged ``304``.
+    """
+    pending = _reads.get()
+    if pending is None:
+        return audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj)
+    pending.setdefault((obj._meta.label_lower, str(obj.pk)), (actor, obj))
+    return None
+
+
+@contextlib.contextmanager
+def reads_of_request() -> Iterator[dict[tuple[str, str], tuple[Any, models.Model]]]:
+    """Collect the reads of one request (see ``audit_view``); the caller writes them."""
+    pending: dict[tuple[str, str], tuple[Any, models.Model]] = {}
+    token = _reads.set(pending)
+    try:
+        yield pending
+    finally:
+        _reads.reset(token)
+
+
+def audit_reads(pending: dict[tuple[str, str], tuple[Any, models.Model]]) -> None:
+    for actor, obj in pending.values():
+        audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Request id and security headers for every response."""
+"""Request id, recorded reads and security headers for every response."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from lotse.core.audit import current_request_id
+from lotse.core.audit import audit_reads, current_request_id, reads_of_request
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -32,6 +32,26 @@ class RequestIdMiddleware:
         finally:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+# Answers that show what the view read: pages and fragments, forms with errors, conflicts.
+_SHOWS_RECORDS = {400, 409, 412, 422}
+
+
+class ReadAuditMiddleware:
+    """Writes the reads of personal records a request made, once each, when its answer shows
+    them (``lotse.core.audit.audit_view``). Inside ``RequestIdMiddleware``: the events carry
+    the request id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with reads_of_request() as pending:
+            response = self.get_response(request)
+        if pending and (200 <= response.status_code < 300 or response.status_code in _SHOWS_RECORDS):
+            audit_reads(pending)
         return response
 
 

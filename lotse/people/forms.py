@@ -274,3 +274,19 @@ class RelationshipForm(forms.Form):
 
 class MemberAddForm(RelationshipForm):
     person = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MergeForm(forms.Form):
+    """Which of two records stays."""
+
+    kept = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": _("Bitte wählen Sie, welcher Eintrag bleiben soll."),
+            "invalid_choice": _("Bitte wählen Sie, welcher Eintrag bleiben soll."),
+        },
+    )
+
+    def __init__(self, *args: Any, ids: tuple[int, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kept"].choices = [(pk, pk) for pk in ids]  # type: ignore[attr-defined]

@@ -5,37 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from lotse.accounts import policy
-from lotse.accounts.roles import Capability
+from lotse.accounts.models import Organisation
+from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.people import duplicates
 from lotse.people.models import Household, Person, PersonNote
 
 
-def register_ids(user: Any, capability: Capability = Capability.VIEW_CASES) -> set[int]:
-    return policy.register_organisation_ids(user, capability)
+def register_ids(user: Any) -> set[int]:
+    """Organisations whose register the user reads (one query)."""
+    return set(access.visible(user, Organisation, "register").values_list("pk", flat=True))
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     """Current (not merged-away) persons of the registers the user works with."""
-    return Person.objects.filter(
-        organisation_id__in=register_ids(user), merged_into__isnull=True
-    ).select_related("dwelling__building")
-
-
-def get_person_for(user: Any, person_id: int, *, record_read: bool = True) -> Person:
-    """The person, or 404 if the user may not see them. Opening a record is an audit event."""
-    person = (
-        Person.objects.filter(organisation_id__in=register_ids(user), pk=person_id)
-        .select_related("dwelling__building", "household", "merged_into", "organisation")
-        .first()
+    return (
+        access.visible(user, Person, "register")
+        .filter(merged_into__isnull=True)
+        .select_related("dwelling__building")
     )
-    if person is None:
-        raise Http404
-    if record_read:
-        audit_view(actor=user, obj=person)
+
+
+def get_person_for(user: Any, person_id: int) -> Person:
+    """The person as the register shows them, or 404. Opening a record is an audit event."""
+    person = access.get(
+        user,
+        Person.objects.select_related("dwelling__building", "household", "merged_into", "organisation"),
+        person_id,
+        "register",
+    )
+    audit_view(actor=user, obj=person)
     return person
 
 
@@ -85,21 +85,15 @@ def open_duplicate_pairs(user: Any, *, days: int = 90) -> list[Any]:
 
 
 def households_visible_to(user: Any) -> QuerySet[Household]:
-    return Household.objects.filter(organisation_id__in=register_ids(user))
+    return access.visible(user, Household, "register")
 
 
-def get_household_for(user: Any, household_id: int, *, record_read: bool = True) -> Household:
+def get_household_for(user: Any, household_id: int) -> Household:
     """The household, or 404 if the user may not see its register. Opening it is audited."""
-    household = (
-        households_visible_to(user)
-        .filter(pk=household_id)
-        .select_related("dwelling__building", "organisation")
-        .first()
+    household = access.get(
+        user, Household.objects.select_related("dwelling__building", "organisation"), household_id, "register"
     )
-    if household is None:
-        raise Http404
-    if record_read:
-        audit_view(actor=user, obj=household)
+    audit_view(actor=user, obj=household)
     return household
 
 

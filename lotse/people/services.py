@@ -7,14 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from lotse.accounts import policy
 from lotse.accounts.models import Organisation
-from lotse.accounts.roles import Capability
+from lotse.core import access
 from lotse.core.audit import audit_record, snapshot
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
@@ -92,15 +91,9 @@ class PersonInput:
 
 
 def _require_register_right(actor: Any, organisation: Organisation) -> None:
-    _require_register_right_id(actor, organisation.pk)
-
-
-def _require_register_right_id(actor: Any, organisation_id: int) -> None:
     # ``actor=None`` is the system (register import job, blueprint demo data).
-    if actor is not None and organisation_id not in policy.register_organisation_ids(
-        actor, Capability.EDIT_CASES
-    ):
-        raise PermissionDenied
+    if actor is not None:
+        access.require(actor, "keep_register", organisation)
 
 
 def dwelling_for(address: Address | None) -> Dwelling | None:
@@ -363,7 +356,7 @@ def household_create(
     ``name`` defaults to „Familie <Familienname>“; ``address=None`` takes the person's
     dwelling, an empty ``Address`` leaves the household without one.
     """
-    _require_register_right_id(actor, person.organisation_id)
+    _require_register_right(actor, person.organisation)
     household = Household(organisation_id=person.organisation_id, name="")
     person = _locked_candidate(household, person)
     household.name = name.strip() or household_default_name(person)
@@ -378,7 +371,7 @@ def household_update(
     *, actor: Any, household: Household, name: str, address: Address | None
 ) -> dict[str, list[Any]]:
     """Rename the household or change its dwelling (``address=None`` or empty: none)."""
-    _require_register_right_id(actor, household.organisation_id)
+    _require_register_right(actor, household.organisation)
     _household, changes = audited_update(
         actor=actor,
         instance=household,
@@ -390,7 +383,7 @@ def household_update(
 @transaction.atomic
 def household_member_add(*, actor: Any, household: Household, person: Person, relationship: str) -> Person:
     """``person`` joins ``household``: same register, not merged away, in no other household."""
-    _require_register_right_id(actor, household.organisation_id)
+    _require_register_right(actor, household.organisation)
     person = _locked_candidate(household, person)
     return _join(actor=actor, household=household, person=person, relationship=relationship)
 
@@ -405,7 +398,7 @@ def _locked_member(household: Household, person: Person) -> Person:
 @transaction.atomic
 def household_member_remove(*, actor: Any, household: Household, person: Person) -> Person:
     """``person`` leaves ``household`` (their place in it goes too); the household stays."""
-    _require_register_right_id(actor, household.organisation_id)
+    _require_register_right(actor, household.organisation)
     person = _locked_member(household, person)
     audited_update(actor=actor, instance=person, data={"household": None, "relationship": ""})
     audit_record(
@@ -419,7 +412,7 @@ def household_member_set_relationship(
     *, actor: Any, household: Household, person: Person, relationship: str
 ) -> dict[str, list[Any]]:
     """Set a member's place in the household; at most one head."""
-    _require_register_right_id(actor, household.organisation_id)
+    _require_register_right(actor, household.organisation)
     person = _locked_member(household, person)
     _check_one_head(household, person, _relationship_valid(relationship))
     _person, changes = audited_update(actor=actor, instance=person, data={"relationship": relationship})

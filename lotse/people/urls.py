@@ -1,8 +1,13 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from lotse.core.navigation import Entry
 from lotse.people import views
+from lotse.people.models import Person
 
 app_name = "people"
+
+NAVIGATION = [Entry(_("Personen"), "people:person_list", 10, "list", Person)]
 
 urlpatterns = [
     path("", views.person_list, name="person_list"),

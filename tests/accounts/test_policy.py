@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from lotse.accounts import policy, selectors
 from lotse.accounts.models import Unit
 from lotse.accounts.roles import Capability
+from lotse.core import access
 
 C = Capability
 
@@ -52,7 +53,7 @@ def test_outsider_has_no_capability_in_weissenfels(personas):
         for capability in C:
             assert not policy.has_capability(personas.outsider, capability, unit=unit(slug))
     with pytest.raises(PermissionDenied):
-        policy.require_capability(personas.outsider, C.VIEW_CASES, unit=unit("clearingstelle"))
+        access.require(personas.outsider, "casework", unit("clearingstelle"))
 
 
 def test_units_visible_to_each_persona(personas):

@@ -300,7 +300,7 @@ def test_contact_edit_over_a_newer_version_shows_the_conflict_and_the_stored_val
         _contact_post(casework, kind="phone", place="Mein Ort", version="1"),
     )
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "während Sie ihn bearbeitet haben" in body and "Büro Neustadt" in body and "Mein Ort" in body
     assert Contact.objects.get(pk=contact.pk).place == "Büro Neustadt"
 
@@ -360,7 +360,7 @@ def test_wish_edit_with_stale_version_is_refused(casework, personas, client_for)
     response = client_for(personas.outreach).post(
         f"/fallakten/{case.pk}/bearbeiten/", {"title": "Alt", "worker_preference": "m", "version": 1}
     )
-    assert response.status_code == 400 and "Jetzt gespeichert ist" in response.content.decode()
+    assert response.status_code == 409 and "Jetzt gespeichert ist" in response.content.decode()
     case.refresh_from_db()
     assert case.title == "Neu" and case.worker_preference == ""
 

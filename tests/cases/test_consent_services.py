@@ -201,7 +201,7 @@ def test_the_partner_loses_the_referral_the_person_and_the_case_at_once(sharing,
     ]
     for url in urls:
         assert partner.get(url).status_code == 200, url
-    assert get_person_for_casework(sharing.p.partner, person.pk, record_read=False) == person
+    assert get_person_for_casework(sharing.p.partner, person.pk) == person
 
     services.consent_withdraw(actor=sharing.p.outreach, consent=consent, withdrawn_on=sharing.today)
 
@@ -209,7 +209,7 @@ def test_the_partner_loses_the_referral_the_person_and_the_case_at_once(sharing,
         assert partner.get(url).status_code == 404, url
     assert f"/verweisungen/{referral.pk}/" not in partner.get("/verweisungen/eingang/").content.decode()
     with pytest.raises(Http404):
-        get_person_for_casework(sharing.p.partner, person.pk, record_read=False)
+        get_person_for_casework(sharing.p.partner, person.pk)
     # The sender keeps everything, with the end of access shown.
     page = client_for(sharing.p.outreach).get(f"/verweisungen/{referral.pk}/").content.decode()
     assert "Zugriff der Empfänger beendet" in page

@@ -108,7 +108,7 @@ def test_a_stale_withdrawal_form_shows_the_conflict(sharing, client_for):
         f"/einwilligungen/{consent.pk}/widerrufen/",
         {"version": consent.version + 1, "withdrawn_on": sharing.today.isoformat()},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "während Sie ihn bearbeitet haben" in response.content.decode()
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
@@ -248,13 +248,14 @@ def test_disclosure_list_query_count_is_constant(sharing, client_for, django_ass
     sharing.refer(person, consent=sharing.consent(person))
     client = client_for(sharing.p.clearing)
     client.get(disclosures_url(person))
-    # session, user, memberships, their organisations; the person; may the user see the
-    # person; the read in the audit trail (savepoint, lock on PostgreSQL only, last hash,
-    # insert, release); count; the page of disclosures with organisations, referral, unit,
-    # consent and discloser; session renewal (savepoint, update, release).
-    with django_assert_num_queries(16 + AUDIT_LOCK):
+    # session, user, memberships, their organisations; the person if the user may read their
+    # disclosures; whether they see the person for case work (the link to the consents);
+    # count; the page of disclosures with organisations, referral, unit, consent and
+    # discloser; the read in the audit trail (savepoint, lock on PostgreSQL only, last hash,
+    # insert, release); session renewal (savepoint, update, release).
+    with django_assert_num_queries(15 + AUDIT_LOCK):
         client.get(disclosures_url(person))
     sharing.refer(person, "aufsuchende-sozialarbeit", legal_basis=PROVISION)
-    with django_assert_num_queries(16 + AUDIT_LOCK):
+    with django_assert_num_queries(15 + AUDIT_LOCK):
         page = client.get(disclosures_url(person)).content.decode()
     assert "Aufsuchende Sozialarbeit" in page

@@ -97,7 +97,7 @@ def test_edit_a_follow_up_and_a_stale_edit(tasks, casework, personas, client_for
     followup.refresh_from_db()
     assert (followup.title, followup.assigned_to) == ("Neu", None)
     response = client.post(f"/aufgaben/{followup.pk}/", data | {"title": "Älter"})
-    assert response.status_code == 400 and "Jetzt gespeichert ist" in response.content.decode()
+    assert response.status_code == 409 and "Jetzt gespeichert ist" in response.content.decode()
     assert FollowUp.objects.get(pk=followup.pk).title == "Neu"
 
 

@@ -22,6 +22,7 @@ from lotse.cases.models import (
     Measure,
     Referral,
 )
+from lotse.core import access
 from lotse.core.audit import audit_verify
 from tests.site.conftest import DEMO_PASSWORD, DEMO_USERS, DemoSite
 
@@ -119,11 +120,9 @@ def test_outreach_and_school_team_get_case_files_with_real_work(demo_site: DemoS
 
 
 def test_one_case_is_shared_with_the_partner_by_a_referral(demo_site: DemoSite):
-    from lotse.cases import access
-
     case = CaseFile.objects.get(referrals__to_unit__slug="caritas-mbe")
     partner = User.objects.get(username="demo-partner")
-    assert access.can_view_case(partner, case) and not access.can_edit_case(partner, case)
+    assert access.can(partner, "view", case) and not access.can(partner, "edit", case)
 
 
 def test_the_wish_is_respected_in_the_demo(demo_site: DemoSite):

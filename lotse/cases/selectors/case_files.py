@@ -2,7 +2,7 @@
 
 Anything not visible is a 404 (existence is not revealed); a visible record the user may
 only read raises PermissionDenied when asked for with ``edit=True``. Rules in
-``lotse.cases.access``.
+``lotse/cases/access.py``, asked through ``lotse.core.access``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 
-from lotse.accounts.models import User
-from lotse.accounts.roles import Capability, Role, capabilities_for
-from lotse.cases import access
+from lotse.accounts.models import Unit, User
 from lotse.cases.models import (
     Assessment,
     AssessmentRating,
@@ -31,12 +27,13 @@ from lotse.cases.models import (
     Referral,
 )
 from lotse.cases.models.case import AssessmentDomain
+from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.people.models import Person
 
 
 def cases_visible_to(user: Any) -> QuerySet[CaseFile]:
-    return CaseFile.objects.filter(access.cases_q(user))
+    return access.visible(user, CaseFile)
 
 
 def case_list(user: Any, *, status: str = "", query: str = "") -> QuerySet[CaseFile]:
@@ -60,24 +57,17 @@ def case_list(user: Any, *, status: str = "", query: str = "") -> QuerySet[CaseF
     ).order_by("-opened_on", "-pk")
 
 
-def get_case_for(user: Any, case_id: int, *, edit: bool = False, record_read: bool = True) -> CaseFile:
-    case = (
-        cases_visible_to(user)
-        .filter(pk=case_id)
-        .select_related("owner_unit", "organisation", "person", "household", "created_by")
-        .first()
+def get_case_for(user: Any, case_id: int, *, edit: bool = False) -> CaseFile:
+    """The case file, or 404; ``edit``: PermissionDenied unless the user may write in it."""
+    case = access.get(
+        user,
+        CaseFile.objects.select_related("owner_unit", "organisation", "person", "household", "created_by"),
+        case_id,
     )
-    if case is None:
-        raise Http404
-    if edit and not access.can_edit_case(user, case):
-        raise PermissionDenied
-    if record_read:
-        audit_view(actor=user, obj=case)
+    if edit:
+        access.require(user, "edit", case)
+    audit_view(actor=user, obj=case)
     return case
-
-
-def _visible_case_ids(user: Any) -> Any:
-    return cases_visible_to(user).values("pk")
 
 
 # --- contacts ------------------------------------------------------------------------
@@ -85,21 +75,14 @@ def _visible_case_ids(user: Any) -> Any:
 
 def contacts_of(user: Any, case: CaseFile) -> QuerySet[Contact]:
     """The case's contacts, newest first (the case itself was checked by ``get_case_for``)."""
-    return Contact.objects.filter(case=case, case_id__in=_visible_case_ids(user)).select_related(
-        "recorded_by"
-    )
+    return access.visible(user, Contact).filter(case=case).select_related("recorded_by")
 
 
 def get_contact_for(user: Any, contact_id: int, *, edit: bool = False) -> Contact:
-    contact = (
-        Contact.objects.filter(pk=contact_id, case_id__in=_visible_case_ids(user))
-        .select_related("case__owner_unit", "recorded_by")
-        .first()
-    )
-    if contact is None:
-        raise Http404
-    if edit and not access.can_edit_case(user, contact.case):
-        raise PermissionDenied
+    contact = access.get(user, Contact.objects.select_related("case__owner_unit", "recorded_by"), contact_id)
+    if edit:
+        access.require(user, "edit", contact.case)
+    audit_view(actor=user, obj=contact)
     return contact
 
 
@@ -109,7 +92,8 @@ def get_contact_for(user: Any, contact_id: int, *, edit: bool = False) -> Contac
 def assessments_of(user: Any, case: CaseFile) -> list[Assessment]:
     """Assessments oldest first, each with its ratings (two queries)."""
     return list(
-        Assessment.objects.filter(case=case, case_id__in=_visible_case_ids(user))
+        access.visible(user, Assessment)
+        .filter(case=case)
         .select_related("assessed_by")
         .prefetch_related(Prefetch("ratings", queryset=AssessmentRating.objects.order_by("domain")))
         .order_by("assessed_on", "pk")
@@ -165,7 +149,9 @@ def assessment_table(assessments: list[Assessment]) -> list[DomainRow]:
 def goals_of(user: Any, case: CaseFile) -> list[Goal]:
     """Goals with their measures and who is responsible (two queries)."""
     return list(
-        Goal.objects.filter(case=case, case_id__in=_visible_case_ids(user)).prefetch_related(
+        access.visible(user, Goal)
+        .filter(case=case)
+        .prefetch_related(
             Prefetch(
                 "measures",
                 queryset=Measure.objects.select_related("responsible_user").order_by(
@@ -177,28 +163,20 @@ def goals_of(user: Any, case: CaseFile) -> list[Goal]:
 
 
 def get_goal_for(user: Any, goal_id: int, *, edit: bool = False) -> Goal:
-    goal = (
-        Goal.objects.filter(pk=goal_id, case_id__in=_visible_case_ids(user))
-        .select_related("case__owner_unit")
-        .first()
-    )
-    if goal is None:
-        raise Http404
-    if edit and not access.can_edit_case(user, goal.case):
-        raise PermissionDenied
+    goal = access.get(user, Goal.objects.select_related("case__owner_unit"), goal_id)
+    if edit:
+        access.require(user, "edit", goal.case)
+    audit_view(actor=user, obj=goal)
     return goal
 
 
 def get_measure_for(user: Any, measure_id: int, *, edit: bool = False) -> Measure:
-    measure = (
-        Measure.objects.filter(pk=measure_id, goal__case_id__in=_visible_case_ids(user))
-        .select_related("goal__case__owner_unit", "responsible_user")
-        .first()
+    measure = access.get(
+        user, Measure.objects.select_related("goal__case__owner_unit", "responsible_user"), measure_id
     )
-    if measure is None:
-        raise Http404
-    if edit and not access.can_edit_case(user, measure.goal.case):
-        raise PermissionDenied
+    if edit:
+        access.require(user, "edit", measure.goal.case)
+    audit_view(actor=user, obj=measure)
     return measure
 
 
@@ -227,11 +205,8 @@ def members_of(user: Any, case: CaseFile) -> list[Person]:
     household_id = case.household_id or (case.person.household_id if case.person else None)
     if household_id is None:
         return [case.person] if case.person else []
-    return list(
-        Person.objects.filter(access.persons_q(user), household_id=household_id).order_by(
-            "birth_year", "family_name", "pk"
-        )
-    )
+    members = access.visible(user, Person).filter(household_id=household_id)
+    return list(members.order_by("birth_year", "family_name", "pk"))
 
 
 def assignable_workers(case: CaseFile) -> list[User]:
@@ -248,8 +223,6 @@ CASE_UNIT_KINDS = ("clearing", "outreach", "housing", "school", "neighbourhood",
 def transfer_targets(case: CaseFile) -> list[Any]:
     """Units the case may be handed to: case-working units of the same organisation through
     which no further organisation would gain access (rule in ``case_file_transfer``)."""
-    from lotse.accounts.models import Unit
-
     current = set(case.owner_unit.organisations.values_list("pk", flat=True)) | {case.organisation_id}
     units = (
         Unit.objects.filter(organisations=case.organisation_id, kind__in=CASE_UNIT_KINDS)
@@ -268,18 +241,16 @@ def referrals_of_case(user: Any, case: CaseFile) -> list[Referral]:
     if case.household_id:
         about |= Q(household_id=case.household_id)
     return list(
-        Referral.objects.filter(access.referrals_q(user))
+        access.visible(user, Referral)
         .filter(about)
         .select_related("from_unit", "to_unit", "person")
         .order_by("-created_at", "-pk")
     )
 
 
-def units_by_ids(unit_ids: set[int]) -> QuerySet[Any]:
-    """Units for choice fields (the ids come from ``access``)."""
-    from lotse.accounts.models import Unit
-
-    return Unit.objects.filter(pk__in=unit_ids).order_by("name")
+def casework_units(user: Any) -> QuerySet[Unit]:
+    """Units in which the user opens and writes case files (for choice fields)."""
+    return access.visible(user, Unit, "casework").order_by("name")
 
 
 def unit_members(unit_id: int) -> QuerySet[User]:
@@ -292,37 +263,23 @@ def unit_members(unit_id: int) -> QuerySet[User]:
 
 
 def case_workers_of(case: CaseFile) -> QuerySet[User]:
-    """Workers of the owning unit who may be responsible for a measure."""
-    roles = [role for role in Role.values if Capability.EDIT_CASES in capabilities_for(role)]
-    return (
-        User.objects.filter(
-            is_active=True, memberships__unit_id=case.owner_unit_id, memberships__role__in=roles
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
+    """Workers of the owning unit who may be responsible for a measure or be assigned."""
+    return access.who_may("edit", case)
 
 
 def get_assignment_for(user: Any, assignment_id: int) -> CaseAssignment:
-    assignment = (
-        CaseAssignment.objects.filter(pk=assignment_id, case_id__in=_visible_case_ids(user))
-        .select_related("case__owner_unit", "user")
-        .first()
-    )
-    if assignment is None:
-        raise Http404
-    return assignment
+    return access.get(user, CaseAssignment.objects.select_related("case__owner_unit", "user"), assignment_id)
 
 
 def persons_to_open_for(user: Any, query: str = "") -> QuerySet[Person]:
     """Persons the user may open a case for (visible for case work), found by name."""
-    from lotse.cases.selectors.persons import persons_for_casework
-
-    active = CaseFile.objects.filter(
-        person_id=OuterRef("pk"), owner_unit_id__in=access.case_edit_unit_ids(user)
-    ).exclude(status=CaseFile.Status.CLOSED)
+    active = (
+        access.visible(user, CaseFile, "edit")
+        .filter(person_id=OuterRef("pk"))
+        .exclude(status=CaseFile.Status.CLOSED)
+    )
     persons = (
-        persons_for_casework(user)
+        access.visible(user, Person)
         .select_related("household")
         .annotate(active_case_id=Subquery(active.order_by("pk").values("pk")[:1]))
     )
@@ -334,3 +291,8 @@ def persons_to_open_for(user: Any, query: str = "") -> QuerySet[Person]:
             | Q(given_names_original__icontains=word)
         )
     return persons.order_by("family_name", "given_names", "pk")
+
+
+def units_among(units: list[Unit]) -> QuerySet[Unit]:
+    """The given units as a queryset, for a choice field."""
+    return Unit.objects.filter(pk__in=[unit.pk for unit in units]).order_by("name")

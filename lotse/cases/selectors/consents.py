@@ -2,7 +2,7 @@
 
 Consents: those the user's own organisation obtained, for persons the user sees. Disclosures:
 those of persons the user sees, and — for data protection officers — every disclosure from
-or to their organisation (``access.disclosures_q``).
+or to their organisation (rules in ``lotse/cases/access.py``).
 """
 
 from __future__ import annotations
@@ -11,32 +11,28 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from lotse.accounts.models import Organisation
-from lotse.cases import access
 from lotse.cases.models import Consent, Disclosure, Referral, ReferralRoute
+from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.people.models import Person
 
 
 def consents_visible_to(user: Any) -> QuerySet[Consent]:
-    return Consent.objects.filter(access.consents_q(user))
+    return access.visible(user, Consent)
 
 
-def get_consent_for(user: Any, consent_id: int, *, record_read: bool = True) -> Consent:
-    consent = (
-        consents_visible_to(user)
-        .filter(pk=consent_id)
-        .select_related("person", "organisation", "document", "recorded_by")
-        .prefetch_related(Prefetch("recipients", queryset=Organisation.objects.order_by("name")))
-        .first()
+def get_consent_for(user: Any, consent_id: int) -> Consent:
+    consent = access.get(
+        user,
+        Consent.objects.select_related("person", "organisation", "document", "recorded_by").prefetch_related(
+            Prefetch("recipients", queryset=Organisation.objects.order_by("name"))
+        ),
+        consent_id,
     )
-    if consent is None:
-        raise Http404
-    if record_read:
-        audit_view(actor=user, obj=consent)
+    audit_view(actor=user, obj=consent)
     return consent
 
 
@@ -70,7 +66,8 @@ def valid_consents_for(
 def referrals_based_on(user: Any, consent: Consent) -> QuerySet[Referral]:
     """Referrals that rest on ``consent`` and that the user may see."""
     return (
-        Referral.objects.filter(access.referrals_q(user), consent=consent)
+        access.visible(user, Referral)
+        .filter(consent=consent)
         .select_related("from_unit", "to_unit")
         .order_by("-created_at", "-pk")
     )
@@ -78,7 +75,8 @@ def referrals_based_on(user: Any, consent: Consent) -> QuerySet[Referral]:
 
 def disclosures_of_person(user: Any, person: Person) -> QuerySet[Disclosure]:
     return (
-        Disclosure.objects.filter(access.disclosures_q(user), person=person)
+        access.visible(user, Disclosure)
+        .filter(person=person)
         .select_related(
             "from_organisation", "to_organisation", "referral__to_unit", "consent", "disclosed_by"
         )
@@ -87,14 +85,8 @@ def disclosures_of_person(user: Any, person: Person) -> QuerySet[Disclosure]:
 
 
 def get_person_for_disclosures(user: Any, person_id: int) -> Person:
-    """The person if the user sees them for case work, or sees any disclosure of them (data
-    protection officers); else 404. Reading the list is recorded as a read of the person."""
-    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
-    if person is None:
-        raise Http404
-    visible = Person.objects.filter(access.persons_q(user), pk=person.pk).exists()
-    if not visible and not Disclosure.objects.filter(access.disclosures_q(user), person=person).exists():
-        raise Http404
+    """The person whose disclosures the user reads (see the access rule ``disclosures``)."""
+    person = access.get(user, Person.objects.filter(merged_into__isnull=True), person_id, "disclosures")
     audit_view(actor=user, obj=person)
     return person
 

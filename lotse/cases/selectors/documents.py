@@ -1,19 +1,19 @@
 """Reads of documents: only those of visible case files, or the user's organisation's consent
-forms of visible persons (rules in ``lotse.cases.access``)."""
+forms of visible persons (rules in ``lotse/cases/access.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from lotse.cases import access
 from lotse.cases.models import CaseFile, Document
+from lotse.core import access
+from lotse.core.audit import audit_view
 
 
 def documents_visible_to(user: Any) -> QuerySet[Document]:
-    return Document.objects.filter(access.documents_q(user))
+    return access.visible(user, Document)
 
 
 def documents_of_case(user: Any, case: CaseFile) -> list[Document]:
@@ -22,7 +22,6 @@ def documents_of_case(user: Any, case: CaseFile) -> list[Document]:
 
 
 def get_document_for(user: Any, document_id: int) -> Document:
-    document = documents_visible_to(user).filter(pk=document_id).select_related("case").first()
-    if document is None:
-        raise Http404
+    document = access.get(user, Document.objects.select_related("case"), document_id)
+    audit_view(actor=user, obj=document)
     return document

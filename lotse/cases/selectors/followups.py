@@ -8,17 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from lotse.cases import access
+from lotse.accounts.models import Unit
 from lotse.cases.models import CaseFile, FollowUp
+from lotse.core import access
 
 
 def followups_visible_to(user: Any) -> QuerySet[FollowUp]:
-    return FollowUp.objects.filter(access.followups_q(user))
+    return access.visible(user, FollowUp)
 
 
 def _for_lists(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
@@ -26,19 +25,10 @@ def _for_lists(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
 
 
 def get_followup_for(user: Any, followup_id: int, *, edit: bool = False) -> FollowUp:
-    followup = _for_lists(followups_visible_to(user)).filter(pk=followup_id).first()
-    if followup is None:
-        raise Http404
-    if edit and not can_edit(user, followup):
-        raise PermissionDenied
+    followup = access.get(user, _for_lists(FollowUp.objects.all()), followup_id)
+    if edit:
+        access.require(user, "edit", followup)
     return followup
-
-
-def can_edit(user: Any, followup: FollowUp) -> bool:
-    """Change or complete: whoever sees the reminder, and for a case only its writers."""
-    if not access.can_edit_followup(user, followup):
-        return False
-    return followup.case is None or access.can_edit_case(user, followup.case)
 
 
 def my_followups(user: Any, *, done: bool = False) -> QuerySet[FollowUp]:
@@ -50,10 +40,10 @@ def my_followups(user: Any, *, done: bool = False) -> QuerySet[FollowUp]:
 
 def unit_followups(user: Any, *, unit_id: int | None = None, unassigned: bool = False) -> QuerySet[FollowUp]:
     """Open follow-ups of the user's units (or one of them), overdue first."""
-    unit_ids = access.followup_unit_ids(user)
+    units = access.visible(user, Unit, "tasks")
     if unit_id is not None:
-        unit_ids &= {unit_id}
-    followups = FollowUp.objects.filter(unit_id__in=unit_ids, done_at__isnull=True)
+        units = units.filter(pk=unit_id)
+    followups = followups_visible_to(user).filter(unit_id__in=units.values("pk"), done_at__isnull=True)
     if unassigned:
         followups = followups.filter(assigned_to__isnull=True)
     return _for_lists(followups).order_by("due_on", "pk")
@@ -64,6 +54,11 @@ def followups_of_case(user: Any, case: CaseFile, *, include_done: bool = False) 
     if not include_done:
         followups = followups.filter(done_at__isnull=True)
     return _for_lists(followups).order_by("done_at", "due_on", "pk")
+
+
+def task_units(user: Any) -> QuerySet[Unit]:
+    """Units whose task list the user sees."""
+    return access.visible(user, Unit, "tasks").order_by("name")
 
 
 def overdue_count(followups: QuerySet[FollowUp], today: dt.date | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Reads of referrals, limited to what the user may see (rules in ``lotse.cases.access``).
+"""Reads of referrals, limited to what the user may see (rules in ``lotse/cases/access.py``).
 
 Inbox: referrals to the user's units while the receiver still has access, overdue first.
 Outbox: referrals sent by the user's units; the sender always sees the state, also after a
@@ -11,17 +11,16 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
-from django.http import Http404
+from django.db.models import BooleanField, Case, DateField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lotse.accounts import policy
 from lotse.accounts.models import Unit
-from lotse.accounts.roles import Capability
-from lotse.cases import access
-from lotse.cases.models import Referral, ReferralRoute
+from lotse.cases.models import CaseFile, Referral, ReferralRoute
+from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.core.models import AuditEvent
+from lotse.people.models import Person
 
 OPEN = sorted(Referral.OPEN_STATES)
 
@@ -30,30 +29,31 @@ def _overdue_q(today: dt.date) -> Q:
     return Q(status__in=OPEN, access_ended_at__isnull=True, due_date__lt=today)
 
 
+# The boxes' orders, as ``keyset_page`` pages them: overdue first, then by due date (none
+# last) or by age; each ends with the primary key.
+INBOX_ORDER = ("-overdue", "due_sort", "created_at", "pk")
+OUTBOX_ORDER = ("-overdue", "-created_at", "-pk")
+_NO_DUE_DATE = dt.date(9999, 12, 31)
+
+
 def _with_overdue(referrals: QuerySet[Referral], today: dt.date | None = None) -> QuerySet[Referral]:
     today = today or timezone.localdate()
     return referrals.annotate(
         overdue=Case(
             When(_overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
+        ),
+        due_sort=Coalesce("due_date", Value(_NO_DUE_DATE), output_field=DateField()),
     )
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
-    return Referral.objects.filter(access.referrals_q(user))
-
-
-def inbox_unit_ids(user: Any) -> set[int]:
-    return access.receiving_unit_ids(user)
-
-
-def outbox_unit_ids(user: Any) -> set[int]:
-    return access.case_unit_ids(user)
+    return access.visible(user, Referral)
 
 
 def referral_inbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
     """Referrals to the user's units: overdue first, then by due date, newest last."""
-    referrals = Referral.objects.filter(to_unit_id__in=inbox_unit_ids(user), access_ended_at__isnull=True)
+    inbox = access.visible(user, Unit, "inbox").values("pk")
+    referrals = access.visible(user, Referral).filter(to_unit_id__in=inbox, access_ended_at__isnull=True)
     if status == "open":
         referrals = referrals.filter(status__in=OPEN)
     elif status:
@@ -61,13 +61,14 @@ def referral_inbox(user: Any, *, status: str = "", today: dt.date | None = None)
     return (
         _with_overdue(referrals, today)
         .select_related("person", "from_unit", "to_unit")
-        .order_by(F("overdue").desc(), F("due_date").asc(nulls_last=True), "created_at", "pk")
+        .order_by(*INBOX_ORDER)
     )
 
 
 def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
     """Referrals sent by the user's units, newest first; overdue ones are marked."""
-    referrals = Referral.objects.filter(from_unit_id__in=outbox_unit_ids(user))
+    outbox = access.visible(user, Unit, "outbox").values("pk")
+    referrals = access.visible(user, Referral).filter(from_unit_id__in=outbox)
     if status == "open":
         referrals = referrals.filter(status__in=OPEN, access_ended_at__isnull=True)
     elif status == "check_due":
@@ -77,15 +78,15 @@ def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None
     return (
         _with_overdue(referrals, today)
         .select_related("person", "from_unit", "to_unit", "created_by")
-        .order_by(F("overdue").desc(), "-created_at", "-pk")
+        .order_by(*OUTBOX_ORDER)
     )
 
 
-def get_referral_for(user: Any, referral_id: int, *, record_read: bool = True) -> Referral:
+def get_referral_for(user: Any, referral_id: int) -> Referral:
     """One referral the user may see, or 404 (also when the receiver's access has ended)."""
-    referral = (
-        _with_overdue(referrals_visible_to(user).filter(pk=referral_id))
-        .select_related(
+    referral = access.get(
+        user,
+        _with_overdue(Referral.objects.all()).select_related(
             "person",
             "household",
             "case",
@@ -95,13 +96,10 @@ def get_referral_for(user: Any, referral_id: int, *, record_read: bool = True) -
             "created_by",
             "responded_by",
             "interview",
-        )
-        .first()
+        ),
+        referral_id,
     )
-    if referral is None:
-        raise Http404
-    if record_read:
-        audit_view(actor=user, obj=referral)
+    audit_view(actor=user, obj=referral)
     return referral
 
 
@@ -155,7 +153,9 @@ def referral_targets(from_unit_id: int) -> list[Unit]:
     )
 
 
-def provisions_for(from_unit_ids: Iterable[int], to_unit_ids: Iterable[int]) -> dict[int, list[str]]:
+def provisions_for(
+    from_unit_ids: Iterable[int] | QuerySet[Any], to_unit_ids: Iterable[int]
+) -> dict[int, list[str]]:
     """Provisions the referral forms offer, per receiving unit: those configured on the ways
     from the sending unit(s), or from any unit, to it — the sender's own way first.
 
@@ -164,7 +164,7 @@ def provisions_for(from_unit_ids: Iterable[int], to_unit_ids: Iterable[int]) -> 
     typed in by hand and checked as a named provision.
     """
     routes = ReferralRoute.objects.filter(
-        Q(from_unit_id__in=list(from_unit_ids)) | Q(from_unit__isnull=True),
+        Q(from_unit_id__in=from_unit_ids) | Q(from_unit__isnull=True),
         to_unit_id__in=list(to_unit_ids),
     ).exclude(suggested_legal_basis="")
     result: dict[int, list[str]] = {}
@@ -177,7 +177,7 @@ def provisions_for(from_unit_ids: Iterable[int], to_unit_ids: Iterable[int]) -> 
 
 def suggested_bases(user: Any, to_unit_ids: list[int]) -> dict[int, str]:
     """The provision preselected per receiving unit: the first one offered to the user."""
-    offered = provisions_for(access.case_edit_unit_ids(user), to_unit_ids)
+    offered = provisions_for(access.visible(user, Unit, "casework").values("pk"), to_unit_ids)
     return {unit_id: bases[0] for unit_id, bases in offered.items()}
 
 
@@ -186,18 +186,12 @@ def suggested_bases(user: Any, to_unit_ids: list[int]) -> dict[int, str]:
 
 def sending_units(user: Any) -> list[Unit]:
     """Units the user refers from: those in which they edit case files."""
-    return list(
-        Unit.objects.filter(pk__in=access.case_edit_unit_ids(user))
-        .prefetch_related("organisations")
-        .order_by("name")
-    )
+    return list(access.visible(user, Unit, "casework").prefetch_related("organisations").order_by("name"))
 
 
 def persons_to_refer(user: Any, query: str, *, limit: int = 20) -> list[Any]:
     """Persons the user sees for case work whose name contains ``query``."""
-    from lotse.people.models import Person
-
-    persons = Person.objects.filter(access.persons_q(user))
+    persons = access.visible(user, Person)
     for word in query.split()[:4]:
         persons = persons.filter(Q(family_name__icontains=word) | Q(given_names__icontains=word))
     return list(persons.order_by("family_name", "given_names", "pk")[:limit])
@@ -205,32 +199,21 @@ def persons_to_refer(user: Any, query: str, *, limit: int = 20) -> list[Any]:
 
 def cases_to_share(user: Any, person: Any, unit_ids: set[int]) -> list[Any]:
     """Open case files of ``unit_ids`` about the person or the person's household."""
-    from lotse.cases.models import CaseFile
-
     about = Q(person_id=person.pk)
     if person.household_id:
         about |= Q(household_id=person.household_id)
     return list(
-        CaseFile.objects.filter(access.cases_q(user), about, owner_unit_id__in=unit_ids)
+        access.visible(user, CaseFile)
+        .filter(about, owner_unit_id__in=unit_ids)
         .exclude(status=CaseFile.Status.CLOSED)
         .order_by("title", "pk")
     )
 
 
-# --- the Clearingstelle's view of its register -------------------------------------------
-
-
-def sending_organisation_ids(user: Any) -> set[int]:
-    """Organisations whose referrals from the register the user sees: the register writers."""
-    return policy.register_organisation_ids(user, Capability.EDIT_CASES)
-
-
-def referrals_sent_by_register(user: Any) -> QuerySet[Referral]:
-    """Referrals about persons of the registers the user may edit (the sending Clearingstelle)."""
-    return Referral.objects.filter(person__organisation_id__in=sending_organisation_ids(user)).select_related(
-        "to_unit", "from_unit", "created_by", "consent"
-    )
-
-
 def referrals_of_interview(user: Any, interview: Any) -> list[Referral]:
-    return list(referrals_sent_by_register(user).filter(interview=interview).order_by("pk"))
+    return list(
+        access.visible(user, Referral)
+        .filter(interview=interview)
+        .select_related("to_unit", "from_unit", "created_by", "consent")
+        .order_by("pk")
+    )

@@ -1,7 +1,7 @@
 """Writes of case files: opening, editing, status with reasons, transfer, assigned workers.
 
 A case file is owned by one unit and held by the organisation of the worker who opened it
-(the controller). Only the owning unit writes in it (``access.can_edit_case``); ownership
+(the controller). Only the owning unit writes in it (access action ``edit``); ownership
 moves only by ``case_file_transfer``, never by a referral.
 """
 
@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Unit, User
-from lotse.cases import access
 from lotse.cases.models import CaseAssignment, CaseFile, CaseStatusChange, FollowUp, Referral
-from lotse.cases.selectors.persons import get_household_for_casework, get_person_for_casework
+from lotse.core import access
 from lotse.core.services import audited_create, audited_delete, audited_update
 
 UPDATABLE_FIELDS = frozenset({"title", "worker_preference"})
@@ -34,9 +33,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 def require_edit(actor: Any, case: CaseFile) -> None:
     """Writers are the owning unit's staff; others who may read get 403, the rest 404."""
-    if access.can_edit_case(actor, case):
+    if access.can(actor, "edit", case):
         return
-    if access.can_view_case(actor, case):
+    if access.can(actor, "view", case):
         raise PermissionDenied
     raise Http404
 
@@ -69,10 +68,9 @@ def _duplicate_error(existing: CaseFile, unit: Unit) -> ValidationError:
         _(
             "In „%(unit)s“ gibt es für sie schon eine Fallakte, die nicht abgeschlossen ist: "
             "„%(title)s“ (%(url)s). Bitte arbeiten Sie dort weiter."
-        )
-        % {"unit": unit.name, "title": existing.title, "url": url},
+        ),
         code="duplicate_case",
-        params={"case_id": existing.pk, "url": url, "title": existing.title},
+        params={"unit": unit.name, "case_id": existing.pk, "url": url, "title": existing.title},
     )
 
 
@@ -93,16 +91,14 @@ def case_file_open(
     The subject must be visible to the actor for case work (own register, own unit's cases,
     an open referral to the unit); otherwise 404, so that existence is not revealed.
     """
-    if not access.can_open_case_for(actor, owner_unit.pk):
-        raise PermissionDenied
+    access.require(actor, "casework", owner_unit)
     if (person is None) == (household is None):
         raise ValidationError(_("Eine Fallakte gehört entweder zu einer Person oder zu einem Haushalt."))
     if person is not None:
-        get_person_for_casework(actor, person.pk, record_read=False)
-        if person.merged_into_id:
+        if person.merged_into_id or not access.can(actor, "view", person):
             raise Http404
-    else:
-        get_household_for_casework(actor, household.pk, record_read=False)
+    elif not access.can(actor, "view", household):
+        raise Http404
     organisation_id = getattr(actor, "organisation_id", None)
     if organisation_id is None or not owner_unit.organisations.filter(pk=organisation_id).exists():
         raise PermissionDenied
@@ -290,9 +286,9 @@ def case_file_transfer(*, actor: Any, case: CaseFile, to_unit: Unit, reason: str
     return case
 
 
-def is_case_worker(user: Any, unit_id: int) -> bool:
-    """A member of the unit who works on cases (reads and writes them)."""
-    return bool(getattr(user, "is_active", False)) and unit_id in access.case_edit_unit_ids(user)
+def is_case_worker(user: Any, case: CaseFile) -> bool:
+    """A worker of the owning unit who writes in the case file (to assign, to make responsible)."""
+    return access.can(user, "edit", case)
 
 
 def preference_matches(case: CaseFile, user: User) -> bool:
@@ -310,7 +306,7 @@ def case_assign(
 ) -> CaseAssignment:
     """Assign a worker of the owning unit; the first one (or ``lead=True``) leads."""
     require_edit(actor, case)
-    if not is_case_worker(user, case.owner_unit_id):
+    if not is_case_worker(user, case):
         raise ValidationError(
             {
                 "user": _("%(user)s arbeitet nicht mit Fallakten in „%(unit)s“.")

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation
-from lotse.cases import access, mails
+from lotse.cases import mails
 from lotse.cases.models import Consent, Document
 from lotse.cases.services.documents import document_upload
-from lotse.cases.services.referrals import RECEIVER_CAPABILITIES, referrals_end_access
+from lotse.cases.services.referrals import referrals_end_access
+from lotse.core import access
 from lotse.core.audit import audit_record
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
@@ -65,7 +66,7 @@ def consent_create(
 ) -> Consent:
     """Record a consent. A signed one needs ``document`` (the uploaded form) or ``upload``
     (the file, stored here in the same transaction: nothing half-saved)."""
-    if not (access.can_record_consent(actor) and access.can_view_person(actor, person)):
+    if not (access.can(actor, "create", Consent) and access.can(actor, "view", person)):
         raise PermissionDenied
     organisation_id = actor.organisation_id
     recipients = list(dict.fromkeys(recipients))
@@ -134,8 +135,7 @@ def consent_withdraw(
     expected_version: int | None = None,
 ) -> Consent:
     """Record the withdrawal; receivers of referrals based on it lose access at once."""
-    if not access.can_manage_consent(actor, consent):
-        raise PermissionDenied
+    access.require(actor, "manage", consent)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("Diese Einwilligung ist bereits widerrufen."))
     if withdrawn_on > timezone.localdate():
@@ -155,8 +155,6 @@ def consent_withdraw(
         mails.queue_notice(
             template="consent_withdrawn",
             context={"referral": referral},
-            recipients=mails.unit_member_addresses(
-                [referral.to_unit_id], capabilities=RECEIVER_CAPABILITIES, exclude_user_id=actor.pk
-            ),
+            recipients=mails.addresses_of(access.who_may("receive", referral), exclude_user_id=actor.pk),
         )
     return consent

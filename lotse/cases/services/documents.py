@@ -16,11 +16,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lotse.cases import access, file_kinds
-from lotse.cases.models import CaseFile, Document
+from lotse.cases import file_kinds
+from lotse.cases.models import CaseFile, Consent, Document
+from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.core.services import audited_create, audited_delete
-from lotse.people.models import Person
 
 SNIFF_BYTES = 8
 
@@ -57,13 +57,11 @@ def _read_upload(upload: File) -> bytes:
 
 
 def _check_permission(actor: Any, *, case: CaseFile | None, person: Any) -> None:
+    """A case file's writers add to it; a consent form is stored by whoever records consents
+    for a person they see."""
     if case is not None:
-        if not access.can_upload_document(actor, case):
-            raise PermissionDenied
-        return
-    if person is None or not access.can_record_consent(actor):
-        raise PermissionDenied
-    if not Person.objects.filter(access.persons_q(actor), pk=person.pk).exists():
+        access.require(actor, "edit", case)
+    elif person is None or not access.can(actor, "create", Consent) or not access.can(actor, "view", person):
         raise PermissionDenied
 
 
@@ -143,15 +141,18 @@ def _sweep_pending(max_age_seconds: int = 86400) -> None:
             continue
 
 
+class FileUnavailable(Exception):
+    """The stored file is gone or no longer the one uploaded: nothing is handed out."""
+
+
 def document_open(*, actor: Any, document: Document) -> IO[bytes]:
     """The stored file for a download, after checking access and integrity; the read is audited."""
-    if not access.can_view_document(actor, document):
-        raise PermissionDenied
+    access.require(actor, "view", document)
     path = document_path(document)
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        raise ValidationError(
+        raise FileUnavailable(
             _("Die Datei fehlt im Ablagespeicher. Bitte wenden Sie sich an den Betrieb.")
         ) from None
     digest = hashlib.sha256()
@@ -159,7 +160,7 @@ def document_open(*, actor: Any, document: Document) -> IO[bytes]:
         digest.update(block)
     if digest.hexdigest() != document.sha256:
         handle.close()
-        raise ValidationError(_("Die Datei wurde im Ablagespeicher verändert und wird nicht ausgeliefert."))
+        raise FileUnavailable(_("Die Datei wurde im Ablagespeicher verändert und wird nicht ausgeliefert."))
     handle.seek(0)
     audit_view(actor=actor, obj=document)
     return handle
@@ -168,8 +169,7 @@ def document_open(*, actor: Any, document: Document) -> IO[bytes]:
 @transaction.atomic
 def document_delete(*, actor: Any, document: Document) -> None:
     """Remove a wrongly uploaded document; the file goes when the transaction commits."""
-    if document.case is None or not access.can_edit_case(actor, document.case):
-        raise PermissionDenied
+    access.require(actor, "delete", document)
     path = document_path(document)
     audited_delete(actor=actor, instance=document)
     transaction.on_commit(lambda: path.unlink(missing_ok=True))

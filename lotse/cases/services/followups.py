@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.http import Http404
@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Membership, Unit
-from lotse.cases import access
 from lotse.cases.mails import absolute_url
 from lotse.cases.models import (
     Assessment,
@@ -31,9 +30,9 @@ from lotse.cases.models import (
     FollowUpDigest,
     Goal,
     Measure,
-    Referral,
 )
 from lotse.cases.services.case_files import require_edit
+from lotse.core import access
 from lotse.core.services import audited_create, audited_update
 
 logger = logging.getLogger(__name__)
@@ -54,23 +53,12 @@ def case_of(target: models.Model) -> CaseFile | None:
 
 def _check_target(actor: Any, target: models.Model) -> None:
     """The actor must see the record the reminder points at (404 otherwise)."""
-    from lotse.people.models import Person
-
-    if isinstance(target, Referral):
-        if not access.can_view_referral(actor, target):
-            raise Http404
-    elif (
-        isinstance(target, Person)
-        and not Person.objects.filter(access.persons_q(actor), pk=target.pk).exists()
-    ):
+    if not access.can(actor, "view", target):
         raise Http404
-    # Records of other apps (inspections, enrolments …) come from that app's selector, which
-    # has already checked them; the unit check below still applies.
 
 
 def _require_unit(actor: Any, unit: Unit) -> None:
-    if unit.pk not in access.followup_unit_ids(actor):
-        raise PermissionDenied
+    access.require(actor, "tasks", unit)
 
 
 def _check_assignee(unit: Unit, user: Any) -> None:
@@ -143,12 +131,11 @@ def followup_create(
 
 
 def _require_followup_edit(actor: Any, followup: FollowUp) -> None:
-    if not access.can_edit_followup(actor, followup):
+    if not access.can(actor, "view", followup):
         raise Http404
-    if followup.case_id is not None and not access.can_edit_case(actor, followup.case):  # type: ignore[arg-type]
-        # Someone who still has the reminder but no longer writes in the case (e.g. after a
-        # transfer) may not change it.
-        raise PermissionDenied
+    # Someone who still has the reminder but no longer writes in the case (e.g. after a
+    # transfer) may not change it.
+    access.require(actor, "edit", followup)
 
 
 @transaction.atomic

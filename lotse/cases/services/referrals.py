@@ -2,8 +2,8 @@
 
 proposed → accepted or declined (with a reason) → in progress → done (with an outcome); the
 sender may withdraw an open referral (with a reason). Only the receiving unit answers
-(``access.can_answer_referral``), only the sending unit withdraws and records the check
-(``access.can_manage_sent_referral``). Every transition is a compare-and-set on the version.
+(access action ``answer``), only the sending unit withdraws and records the check (``manage``).
+Every transition is a compare-and-set on the version.
 
 Lawful sharing (BRIEF, flow 3): city, county and charities are different controllers. The
 *recipients* of a referral are the organisations of the receiving unit other than the
@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lotse.accounts.models import Organisation, Unit
-from lotse.accounts.roles import Capability
-from lotse.cases import access, mails
+from lotse.cases import mails
 from lotse.cases.models import Consent, Disclosure, FollowUp, Referral, ReferralRoute
 from lotse.cases.selectors.referrals import referral_route_for
+from lotse.core import access
 from lotse.core.audit import audit_record
 from lotse.core.models import AuditEvent
 from lotse.core.services import StaleVersion, audited_create, audited_update
@@ -42,8 +42,6 @@ DISCLOSE = AuditEvent.Action.DISCLOSE
 S = Referral.Status
 CHECK_TITLE = gettext_lazy("Nachkontrolle: hat das Ergebnis gehalten?")
 CONSENT_WITHDRAWN = gettext_lazy("Die Einwilligung wurde widerrufen.")
-RECEIVER_CAPABILITIES = frozenset({Capability.VIEW_CASES, Capability.VIEW_REFERRED})
-SENDER_CAPABILITIES = frozenset({Capability.VIEW_CASES})
 
 # A named provision: a paragraph or article sign and a law's abbreviation (two capitals in
 # one word: BMG, SGB, DSGVO, WoAufG, SchulG). „Einwilligung vom …“ is not a provision: a
@@ -159,7 +157,9 @@ def referral_create(
     ``actor=None`` is the system (demo data). ``due_date`` defaults to the way's
     ``due_in_days``; ``route`` defaults to the configured way between the two units.
     """
-    if actor is not None and not access.can_send_referral(actor, from_unit.pk, person):
+    if actor is not None and not (
+        access.can(actor, "casework", from_unit) and access.can(actor, "view", person)
+    ):
         raise PermissionDenied
     if to_unit.pk == from_unit.pk:
         raise ValidationError({"to_unit": _("Eine Einheit verweist nicht an sich selbst.")})
@@ -231,9 +231,7 @@ def referral_create(
         mails.queue_notice(
             template="referral_new",
             context={"referral": referral, "url": mails.referral_url(referral)},
-            recipients=mails.unit_member_addresses(
-                [to_unit.pk], capabilities=RECEIVER_CAPABILITIES, exclude_user_id=actor.pk
-            ),
+            recipients=mails.addresses_of(access.who_may("receive", referral), exclude_user_id=actor.pk),
         )
     return referral
 
@@ -277,8 +275,7 @@ def _disclose(
 
 
 def _require_receiver(actor: Any, referral: Referral) -> None:
-    if not access.can_answer_referral(actor, referral):
-        raise PermissionDenied
+    access.require(actor, "answer", referral)
 
 
 @transaction.atomic
@@ -395,8 +392,7 @@ def referral_complete(
 
 
 def _require_sender(actor: Any, referral: Referral) -> None:
-    if not access.can_manage_sent_referral(actor, referral):
-        raise PermissionDenied
+    access.require(actor, "manage", referral)
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ def _clean_measure(data: dict[str, Any], *, case: CaseFile) -> dict[str, Any]:
     if "responsible_other" in cleaned:
         cleaned["responsible_other"] = (cleaned["responsible_other"] or "").strip()
     user = cleaned.get("responsible_user")
-    if user is not None and not is_case_worker(user, case.owner_unit_id):
+    if user is not None and not is_case_worker(user, case):
         raise ValidationError(
             {
                 "responsible_user": _(

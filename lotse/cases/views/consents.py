@@ -7,21 +7,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lotse.cases import access
 from lotse.cases.consent_forms import ConsentForm, WithdrawConsentForm
-from lotse.cases.models import Consent
+from lotse.cases.models import Consent, Referral
 from lotse.cases.selectors import consents as selectors
 from lotse.cases.selectors.persons import get_person_for_casework
 from lotse.cases.services import consents as services
-from lotse.core.services import StaleVersion
+from lotse.core import access
+from lotse.core.pages import form_page, page, paginate
 
 PAGE_SIZE = 50
 
@@ -32,14 +30,6 @@ def consent_state(consent: Consent, today: Any) -> str:
     if consent.is_valid_on(today):
         return "valid"
     return "future" if today < consent.given_on else "expired"
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -56,48 +46,41 @@ def consent_list(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "consents": consents,
-            "can_record": access.can_record_consent(request.user),
-            "can_refer": bool(access.case_edit_unit_ids(request.user)),
+            "can_record": access.can(request.user, "create", Consent),
+            "can_refer": access.can(request.user, "create", Referral),
         },
     )
 
 
 @login_required
 def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
-    if not access.can_record_consent(request.user):
-        raise Http404
-    person = get_person_for_casework(request.user, person_id, record_read=request.method != "POST")
+    access.require(request.user, "create", Consent)
+    person = get_person_for_casework(request.user, person_id)
     form = ConsentForm(
         request.POST or None,
         request.FILES or None,
         organisations=list(selectors.recipient_choices(request.user)),
         person_languages=list(person.languages or []),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent = services.consent_create(actor=request.user, person=person, **form.service_kwargs())
-        except ValidationError as error:
-            _add_errors(form, error)
-            if "file" in getattr(error, "error_dict", {}):
-                form.add_error("upload", error.message_dict["file"])
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(request, _("Die Einwilligung ist erfasst."))
-            return redirect("cases:consent_detail", consent.pk)
-    return render(
+
+    def done(consent: Consent) -> HttpResponse:
+        messages.success(request, _("Die Einwilligung ist erfasst."))
+        return redirect("cases:consent_detail", consent.pk)
+
+    return form_page(
         request,
-        "cases/consent_form.html",
-        {"person": person, "form": form},
-        status=400 if request.method == "POST" else 200,
+        form,
+        show=page(request, "cases/consent_form.html", person=person),
+        save=lambda: services.consent_create(actor=request.user, person=person, **form.service_kwargs()),
+        done=done,
     )
 
 
-def _detail_context(
-    request: HttpRequest, consent: Consent, form: WithdrawConsentForm | None = None
-) -> dict[str, Any]:
-    can_manage = access.can_manage_consent(request.user, consent) and consent.withdrawn_on is None
-    return {
+def _detail(
+    request: HttpRequest, consent: Consent, form: WithdrawConsentForm | None = None, **extra: Any
+) -> HttpResponse:
+    can_manage = access.can(request.user, "manage", consent) and consent.withdrawn_on is None
+    context = {
         "consent": consent,
         "person": consent.person,
         "state": consent_state(consent, timezone.localdate()),
@@ -106,59 +89,49 @@ def _detail_context(
         if can_manage
         else None,
     }
+    return render(request, "cases/consent_detail.html", context)
 
 
 @login_required
 def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.get_consent_for(request.user, consent_id)
-    return render(request, "cases/consent_detail.html", _detail_context(request, consent))
+    return _detail(request, selectors.get_consent_for(request.user, consent_id))
 
 
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.get_consent_for(request.user, consent_id, record_read=False)
+    consent = selectors.get_consent_for(request.user, consent_id)
     form = WithdrawConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=request.user,
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersion as error:
-            consent = selectors.get_consent_for(request.user, consent_id, record_read=False)
-            data = request.POST.copy()
-            data["version"] = str(consent.version)
-            form = WithdrawConsentForm(data)
-            form.is_valid()
-            form.add_error(None, error.messages)
-        except ValidationError as error:
-            _add_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(
-                request,
-                _(
-                    "Der Widerruf ist erfasst. Die empfangenden Stellen haben keinen Zugriff mehr und "
-                    "sind benachrichtigt."
-                ),
-            )
-            return redirect("cases:consent_detail", consent.pk)
-    return render(request, "cases/consent_detail.html", _detail_context(request, consent, form), status=400)
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _(
+                "Der Widerruf ist erfasst. Die empfangenden Stellen haben keinen Zugriff mehr und "
+                "sind benachrichtigt."
+            ),
+        )
+        return redirect("cases:consent_detail", consent.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form, **extra: _detail(request, consent, form),
+        save=lambda: services.consent_withdraw(
+            actor=request.user,
+            consent=consent,
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        done=done,
+        current=lambda: selectors.get_consent_for(request.user, consent_id),
+    )
 
 
 @login_required
 def disclosure_list(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.get_person_for_disclosures(request.user, person_id)
-    page = Paginator(selectors.disclosures_of_person(request.user, person), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
-    return render(
-        request,
-        "cases/disclosure_list.html",
-        {"person": person, "page": page, "casework": access.can_view_person(request.user, person)},
-    )
+    disclosures = paginate(request, selectors.disclosures_of_person(request.user, person), PAGE_SIZE)
+    context = {"person": person, "page": disclosures, "casework": access.can(request.user, "view", person)}
+    return render(request, "cases/disclosure_list.html", context)

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,20 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lotse.cases import access
 from lotse.cases.forms import FollowUpForm
+from lotse.cases.models import FollowUp
 from lotse.cases.selectors import case_files as case_selectors
 from lotse.cases.selectors import followups as selectors
 from lotse.cases.services import followups as services
-from lotse.cases.views.case_files import (
-    apply_errors,
-    expected_version,
-    htmx,
-    render_tab,
-    stale_values,
-    tab_url,
-)
-from lotse.core.services import StaleVersion
+from lotse.cases.views.case_files import render_tab, tab_url
+from lotse.core import access
+from lotse.core.pages import form_page, is_htmx, page, paginate, version_of
 
 PAGE_SIZE = 50
 
@@ -42,32 +35,24 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _require_task_lists(request: HttpRequest) -> None:
-    if not access.followup_unit_ids(request.user):
-        raise Http404
-
-
 def _mark_rows(request: HttpRequest, followups: Any) -> None:
     """Which rows get the „erledigt“ button (no queries: memberships are loaded once)."""
-    for followup in followups:  # page.object_list, made a list by the caller
-        followup.editable = selectors.can_edit(request.user, followup)
+    for followup in followups:
+        followup.editable = access.can(request.user, "edit", followup)
 
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """„Meine Aufgaben“: what is assigned to me, overdue first."""
-    _require_task_lists(request)
+    access.require(request.user, "list", FollowUp)
     done = request.GET.get("erledigt") == "1"
-    page = Paginator(selectors.my_followups(request.user, done=done), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
-    page.object_list = list(page.object_list)
-    _mark_rows(request, page.object_list)
+    tasks = paginate(request, selectors.my_followups(request.user, done=done), PAGE_SIZE)
+    _mark_rows(request, tasks)
     return render(
         request,
         "cases/task_list.html",
         {
-            "page": page,
+            "page": tasks,
             "today": timezone.localdate(),
             "overdue_count": 0 if done else selectors.overdue_count(selectors.my_followups(request.user)),
             "done": done,
@@ -80,22 +65,21 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_tasks(request: HttpRequest) -> HttpResponse:
     """The open follow-ups of my units (or one of them), overdue first."""
-    _require_task_lists(request)
+    access.require(request.user, "list", FollowUp)
     unit_param = request.GET.get("einheit", "")
     unit_id = int(unit_param) if unit_param.isdigit() else None
     unassigned = request.GET.get("offen") == "1"
-    units = list(case_selectors.units_by_ids(access.followup_unit_ids(request.user)))
+    units = list(selectors.task_units(request.user))
     if unit_id is not None and unit_id not in {u.pk for u in units}:
         raise Http404
     followups = selectors.unit_followups(request.user, unit_id=unit_id, unassigned=unassigned)
-    page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("seite"))
-    page.object_list = list(page.object_list)
-    _mark_rows(request, page.object_list)
+    tasks = paginate(request, followups, PAGE_SIZE)
+    _mark_rows(request, tasks)
     return render(
         request,
         "cases/task_list.html",
         {
-            "page": page,
+            "page": tasks,
             "today": timezone.localdate(),
             "overdue_count": selectors.overdue_count(followups),
             "mine": False,
@@ -111,82 +95,78 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
 def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
     """One follow-up: what it is about, and (for those who may) the form to change it."""
     followup = selectors.get_followup_for(request.user, followup_id)
-    can_edit = selectors.can_edit(request.user, followup)
-    form = None
-    current = None
-    if can_edit:
-        initial = {
-            "title": followup.title,
-            "due_on": followup.due_on,
-            "assigned_to": followup.assigned_to_id,
-            "note": followup.note,
-            "version": followup.version,
-        }
-        form = FollowUpForm(
-            request.POST or None, initial=initial, members=case_selectors.unit_members(followup.unit_id)
-        )
-        if request.method == "POST" and form.is_valid():
-            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-            try:
-                services.followup_update(
-                    actor=request.user, followup=followup, data=data, expected_version=expected_version(form)
-                )
-            except StaleVersion as error:
-                current = selectors.get_followup_for(request.user, followup_id)
-                form.add_error(None, error.messages)
-                post = form.data.copy()  # type: ignore[attr-defined]
-                post["version"] = str(current.version)
-                form.data = post
-            except (ValidationError, PermissionDenied) as error:
-                if isinstance(error, PermissionDenied):
-                    raise Http404 from None
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Die Wiedervorlage ist gespeichert."))
-                return redirect(_next_url(request, reverse("cases:my_tasks")))
-    elif request.method == "POST":
-        raise PermissionDenied
-    return render(
+    can_edit = access.can(request.user, "edit", followup)
+    show = page(
         request,
         "cases/followup_detail.html",
-        {
-            "followup": followup,
-            "form": form,
-            "current": current,
-            "stale_values": stale_values(form, current) if form is not None else [],
-            "can_edit": can_edit,
-            "today": timezone.localdate(),
-            "next": _next_url(request, ""),
-        },
-        status=400 if request.method == "POST" else 200,
+        followup=followup,
+        can_edit=can_edit,
+        today=timezone.localdate(),
+        next=_next_url(request, ""),
+    )
+    if not can_edit:
+        if request.method == "POST":
+            raise Http404
+        return show()
+    initial = {
+        "title": followup.title,
+        "due_on": followup.due_on,
+        "assigned_to": followup.assigned_to_id,
+        "note": followup.note,
+        "version": followup.version,
+    }
+    form = FollowUpForm(
+        request.POST or None, initial=initial, members=case_selectors.unit_members(followup.unit_id)
+    )
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Wiedervorlage ist gespeichert."))
+        return redirect(_next_url(request, reverse("cases:my_tasks")))
+
+    return form_page(
+        request,
+        form,
+        show=show,
+        save=lambda: services.followup_update(
+            actor=request.user,
+            followup=followup,
+            data={name: value for name, value in form.cleaned_data.items() if name != "version"},
+            expected_version=version_of(form),
+        ),
+        done=done,
+        current=lambda: selectors.get_followup_for(request.user, followup_id),
     )
 
 
 def _toggle(request: HttpRequest, followup_id: int, *, done: bool) -> HttpResponse:
     followup = selectors.get_followup_for(request.user, followup_id, edit=True)
-    try:
+
+    def answer(followup: FollowUp) -> HttpResponse:
+        if is_htmx(request):
+            return render(
+                request,
+                "cases/partials/followup_row.html",
+                {
+                    "followup": followup,
+                    "today": timezone.localdate(),
+                    "can_edit": True,
+                    "show_case": request.POST.get("show_case") == "1",
+                    "next": _next_url(request, ""),
+                    "focus": True,
+                },
+            )
         if done:
-            followup = services.followup_complete(actor=request.user, followup=followup)
-        else:
-            followup = services.followup_reopen(actor=request.user, followup=followup)
-    except PermissionDenied:
-        raise Http404 from None
-    if htmx(request):
-        return render(
-            request,
-            "cases/partials/followup_row.html",
-            {
-                "followup": followup,
-                "today": timezone.localdate(),
-                "can_edit": True,
-                "show_case": request.POST.get("show_case") == "1",
-                "next": _next_url(request, ""),
-                "focus": True,
-            },
-        )
-    if done:
-        messages.success(request, _("„%(title)s“ ist erledigt.") % {"title": followup.title})
-    return redirect(_next_url(request, reverse("cases:my_tasks")))
+            messages.success(request, _("„%(title)s“ ist erledigt.") % {"title": followup.title})
+        return redirect(_next_url(request, reverse("cases:my_tasks")))
+
+    service = services.followup_complete if done else services.followup_reopen
+    return form_page(
+        request,
+        Form(request.POST),
+        show=lambda form, **extra: answer(followup),
+        save=lambda: service(actor=request.user, followup=followup),
+        done=answer,
+    )
 
 
 @login_required
@@ -205,26 +185,27 @@ def followup_reopen(request: HttpRequest, followup_id: int) -> HttpResponse:
 @require_POST
 def case_followup_create(request: HttpRequest, case_id: int) -> HttpResponse:
     """A follow-up on the case, added in place on the „Wiedervorlagen“ tab."""
-    case = case_selectors.get_case_for(request.user, case_id, edit=True, record_read=False)
+    case = case_selectors.get_case_for(request.user, case_id, edit=True)
     form = FollowUpForm(request.POST, members=case_selectors.unit_members(case.owner_unit_id))
-    if form.is_valid():
-        try:
-            followup = services.followup_create(
-                actor=request.user,
-                unit=case.owner_unit,
-                case=case,
-                title=form.cleaned_data["title"],
-                due_on=form.cleaned_data["due_on"],
-                assigned_to=form.cleaned_data["assigned_to"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            if htmx(request):
-                return render_tab(request, case, "wiedervorlagen", new_followup_id=followup.pk)
-            messages.success(request, _("Die Wiedervorlage ist angelegt."))
-            return redirect(tab_url(case, "wiedervorlagen"))
-    return render_tab(request, case, "wiedervorlagen", followup_form=form, status=400)
+
+    def done(followup: FollowUp) -> HttpResponse:
+        if is_htmx(request):
+            return render_tab(request, case, "wiedervorlagen", new_followup_id=followup.pk)
+        messages.success(request, _("Die Wiedervorlage ist angelegt."))
+        return redirect(tab_url(case, "wiedervorlagen"))
+
+    return form_page(
+        request,
+        form,
+        show=lambda form, **extra: render_tab(request, case, "wiedervorlagen", followup_form=form),
+        save=lambda: services.followup_create(
+            actor=request.user,
+            unit=case.owner_unit,
+            case=case,
+            title=form.cleaned_data["title"],
+            due_on=form.cleaned_data["due_on"],
+            assigned_to=form.cleaned_data["assigned_to"],
+            note=form.cleaned_data["note"],
+        ),
+        done=done,
+    )

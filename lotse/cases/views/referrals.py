@@ -10,18 +10,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lotse.cases import access
+from lotse.accounts.models import Organisation
 from lotse.cases.models import Referral
 from lotse.cases.referral_forms import (
     CheckForm,
@@ -35,9 +32,9 @@ from lotse.cases.selectors import consents as consent_selectors
 from lotse.cases.selectors import referrals as selectors
 from lotse.cases.selectors.persons import get_person_for_casework
 from lotse.cases.services import referrals as services
-from lotse.core.services import StaleVersion
+from lotse.core import access
+from lotse.core.pages import form_page, is_htmx, keyset_page, page
 
-PAGE_SIZE = 25
 S = Referral.Status
 
 INBOX_FILTERS = [
@@ -52,19 +49,14 @@ INBOX_FILTERS = [
 OUTBOX_FILTERS = [*INBOX_FILTERS, ("check_due", gettext_lazy("Nachkontrolle offen"))]
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
-    """The old address: senders of the register go to their outbox, receivers to the inbox."""
+    """The old address: the register's keepers go to their outbox, receivers to the inbox."""
     user = request.user
-    if selectors.sending_organisation_ids(user) and selectors.outbox_unit_ids(user):
+    if access.can(user, "keep_register", Organisation) and access.can(user, "outbox", Referral):
         return redirect("cases:referral_outbox")
-    if selectors.inbox_unit_ids(user):
-        return redirect("cases:referral_inbox")
-    raise Http404
+    access.require(user, "inbox", Referral)
+    return redirect("cases:referral_inbox")
 
 
 def _filter(request: HttpRequest, allowed: list[tuple[str, Any]]) -> str:
@@ -85,23 +77,20 @@ def _counts(referrals: Any) -> dict[str, int]:
 def _box(request: HttpRequest, box: str) -> HttpResponse:
     """The inbox (referrals to the user's units) or the outbox (from them); 404 without any."""
     user = request.user
-    inbox_units, outbox_units = selectors.inbox_unit_ids(user), selectors.outbox_unit_ids(user)
-    if not (inbox_units if box == "inbox" else outbox_units):
-        raise Http404
+    access.require(user, box, Referral)
     filters = INBOX_FILTERS if box == "inbox" else OUTBOX_FILTERS
     listing = selectors.referral_inbox if box == "inbox" else selectors.referral_outbox
+    order = selectors.INBOX_ORDER if box == "inbox" else selectors.OUTBOX_ORDER
     status = _filter(request, filters)
-    page = Paginator(listing(user, status=status), PAGE_SIZE).get_page(request.GET.get("seite"))
     context = {
-        "page": page,
+        "page": keyset_page(request, listing(user, status=status), ordering=order),
         "box": box,
         "filters": filters,
         "status": status,
-        "extra_query": urlencode({"stand": status}) if status else "",
         "counts": _counts(listing(user).order_by()),
-        "has_outbox": bool(outbox_units),
-        "has_inbox": bool(inbox_units),
-        "can_refer": box == "outbox" and bool(access.case_edit_unit_ids(user)),
+        "has_outbox": access.can(user, "outbox", Referral),
+        "has_inbox": access.can(user, "inbox", Referral),
+        "can_refer": box == "outbox" and access.can(user, "create", Referral),
     }
     return render(request, "cases/referral_box.html", context)
 
@@ -126,7 +115,7 @@ class Action:
     form: type[VersionForm]
     service: Callable[..., Referral]
     fields: dict[str, str]  # form field -> service keyword
-    receiver: bool  # the receiving unit acts (else the sending unit)
+    permission: str  # "answer" (the receiving unit) or "manage" (the sending unit)
     states: frozenset[str]
     done_message: Any
     hint: Any = ""
@@ -141,7 +130,7 @@ ACTIONS = {
             form=VersionForm,
             service=services.referral_accept,
             fields={},
-            receiver=True,
+            permission="answer",
             states=frozenset({S.PROPOSED}),
             done_message=gettext_lazy("Die Verweisung ist angenommen."),
             hint=gettext_lazy(
@@ -154,7 +143,7 @@ ACTIONS = {
             form=DeclineForm,
             service=services.referral_decline,
             fields={"reason": "reason"},
-            receiver=True,
+            permission="answer",
             states=frozenset({S.PROPOSED}),
             done_message=gettext_lazy(
                 "Die Verweisung ist abgelehnt; die verweisende Stelle wird benachrichtigt."
@@ -166,7 +155,7 @@ ACTIONS = {
             form=VersionForm,
             service=services.referral_start,
             fields={},
-            receiver=True,
+            permission="answer",
             states=frozenset({S.ACCEPTED}),
             done_message=gettext_lazy("Die Verweisung ist in Arbeit."),
             hint=gettext_lazy("Sobald Sie mit der Person arbeiten (erster Termin, erster Kontakt)."),
@@ -177,7 +166,7 @@ ACTIONS = {
             form=CompleteForm,
             service=services.referral_complete,
             fields={"outcome": "outcome"},
-            receiver=True,
+            permission="answer",
             states=frozenset({S.IN_PROGRESS}),
             done_message=gettext_lazy("Das Ergebnis ist gemeldet. Danke!"),
         ),
@@ -187,7 +176,7 @@ ACTIONS = {
             form=WithdrawForm,
             service=services.referral_withdraw,
             fields={"reason": "reason"},
-            receiver=False,
+            permission="manage",
             states=frozenset(Referral.OPEN_STATES),
             done_message=gettext_lazy("Die Verweisung ist zurückgezogen."),
         ),
@@ -197,7 +186,7 @@ ACTIONS = {
             form=CheckForm,
             service=services.referral_check_record,
             fields={"result": "result", "note": "note"},
-            receiver=False,
+            permission="manage",
             states=frozenset({S.DONE}),
             done_message=gettext_lazy("Die Nachkontrolle ist gespeichert."),
         ),
@@ -206,18 +195,14 @@ ACTIONS = {
 
 
 def allowed_actions(user: Any, referral: Referral) -> list[Action]:
-    result = []
-    for action in ACTIONS.values():
-        if referral.status not in action.states:
-            continue
-        if action.receiver and not access.can_answer_referral(user, referral):
-            continue
-        if not action.receiver and not access.can_manage_sent_referral(user, referral):
-            continue
-        if action.slug == "nachkontrolle" and referral.check_result:
-            continue
-        result.append(action)
-    return result
+    """The actions open now: by the referral's state, and by who may take them."""
+    return [
+        action
+        for action in ACTIONS.values()
+        if referral.status in action.states
+        and not (action.slug == "nachkontrolle" and referral.check_result)
+        and access.can(user, action.permission, referral)
+    ]
 
 
 def timeline(referral: Referral) -> list[dict[str, Any]]:
@@ -298,15 +283,14 @@ def _work_context(
         error = " ".join(str(message) for message in bound.non_field_errors())
     else:
         error = ""
-    receiver_open = referral.is_open and referral.to_unit_id in access.receiving_unit_ids(user)
-    sender = referral.from_unit_id in access.case_unit_ids(user)
+    shows_subject = access.can(user, "see_subject", referral)
     return {
         "referral": referral,
         "actions": actions,
         "timeline": timeline(referral),
-        "is_sender": sender,
-        "shows_person": sender or receiver_open,
-        "shows_case": referral.case_id is not None and (receiver_open or sender),
+        "is_sender": access.can(user, "manage", referral),
+        "shows_person": shows_subject,
+        "shows_case": referral.case_id is not None and shows_subject,
         "today": timezone.localdate(),
         "error": error,
     }
@@ -321,44 +305,39 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
-    referral = selectors.get_referral_for(request.user, referral_id, record_read=False)
+    referral = selectors.get_referral_for(request.user, referral_id)
     chosen = ACTIONS.get(action)
     if chosen is None:
         raise Http404
     form = chosen.form(request.POST, prefix=chosen.slug)
-    template = "cases/partials/referral_work.html" if _is_htmx(request) else "cases/referral_detail.html"
-    if form.is_valid():
-        values = {keyword: form.cleaned_data[field] for field, keyword in chosen.fields.items()}
-        try:
-            chosen.service(
-                actor=request.user, referral=referral, expected_version=form.cleaned_data["version"], **values
-            )
-        except StaleVersion as error:
-            # Show what is stored now; the typed text stays in the form, with the new version.
-            referral = selectors.get_referral_for(request.user, referral_id, record_read=False)
-            data = request.POST.copy()
-            data[f"{chosen.slug}-version"] = str(referral.version)
-            form = chosen.form(data, prefix=chosen.slug)
-            form.is_valid()
-            form.add_error(None, error.messages)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            if _is_htmx(request):
-                referral = selectors.get_referral_for(request.user, referral_id, record_read=False)
-                context = _work_context(request, referral)
-                context["done_message"] = chosen.done_message
-                return render(request, template, context)
-            # „Hinweis“, not „Erledigt“: the alert's title would read like the referral's state.
-            messages.info(request, str(chosen.done_message))
-            return redirect("cases:referral_detail", referral.pk)
-    # htmx swaps only 2xx answers: the errors come back as 200 there, as 400 otherwise.
-    return render(
+
+    def done(_result: Referral) -> HttpResponse:
+        if is_htmx(request):
+            fresh = selectors.get_referral_for(request.user, referral_id)
+            context = _work_context(request, fresh) | {"done_message": chosen.done_message}
+            return render(request, "cases/partials/referral_work.html", context)
+        # „Hinweis“, not „Erledigt“: the alert's title would read like the referral's state.
+        messages.info(request, str(chosen.done_message))
+        return redirect("cases:referral_detail", referral.pk)
+
+    def show(form: VersionForm, current: Referral | None = None, **extra: Any) -> HttpResponse:
+        # After a conflict: what is stored now; the typed text stays in the form.
+        context = _work_context(request, current or referral, bound=form, bound_slug=chosen.slug)
+        template = "cases/partials/referral_work.html" if is_htmx(request) else "cases/referral_detail.html"
+        return render(request, template, context)
+
+    return form_page(
         request,
-        template,
-        _work_context(request, referral, bound=form, bound_slug=chosen.slug),
-        status=200 if _is_htmx(request) else 400,
+        form,
+        show=show,
+        save=lambda: chosen.service(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            **{keyword: form.cleaned_data[field] for field, keyword in chosen.fields.items()},
+        ),
+        done=done,
+        current=lambda: selectors.get_referral_for(request.user, referral_id),
     )
 
 
@@ -435,57 +414,48 @@ def _referral_form(request: HttpRequest, person: Any, data: Any = None) -> tuple
 @login_required
 def referral_create(request: HttpRequest) -> HttpResponse:
     """Without ``person``: find the person; with it: the form."""
-    if not access.case_edit_unit_ids(request.user):
-        raise Http404
+    access.require(request.user, "create", Referral)
     person_id = _int(request.GET.get("person"))
     if person_id is None:
         query = request.GET.get("q", "").strip()
         persons = selectors.persons_to_refer(request.user, query) if query else []
         template = (
-            "cases/partials/referral_person_results.html"
-            if _is_htmx(request)
-            else "cases/referral_start.html"
+            "cases/partials/referral_person_results.html" if is_htmx(request) else "cases/referral_start.html"
         )
         return render(request, template, {"query": query, "persons": persons})
-    person = get_person_for_casework(request.user, person_id, record_read=False)
+    person = get_person_for_casework(request.user, person_id)
     form, from_unit, to_unit = _referral_form(
         request, person, request.POST if request.method == "POST" else None
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_create(actor=request.user, person=person, **form.service_kwargs())
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, field_messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, field_messages)
-            else:
-                form.add_error(None, error.messages)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(
-                request, _("Die Verweisung an „%(unit)s“ ist angelegt.") % {"unit": referral.to_unit.name}
-            )
-            return redirect("cases:referral_detail", referral.pk)
-    context = {
-        "person": person,
-        "form": form,
-        **_basis_context(request, person, form, from_unit, to_unit),
-    }
-    return render(
-        request, "cases/referral_form.html", context, status=400 if request.method == "POST" else 200
+
+    def done(referral: Referral) -> HttpResponse:
+        messages.success(
+            request, _("Die Verweisung an „%(unit)s“ ist angelegt.") % {"unit": referral.to_unit.name}
+        )
+        return redirect("cases:referral_detail", referral.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(
+            request,
+            "cases/referral_form.html",
+            person=person,
+            **_basis_context(request, person, form, from_unit, to_unit),
+        ),
+        save=lambda: services.referral_create(actor=request.user, person=person, **form.service_kwargs()),
+        done=done,
     )
 
 
 @login_required
 def referral_basis(request: HttpRequest) -> HttpResponse:
     """The basis part of the form for the chosen receiving unit (htmx, on change)."""
-    if not access.case_edit_unit_ids(request.user):
-        raise Http404
+    access.require(request.user, "create", Referral)
     person_id = _int(request.GET.get("person"))
     if person_id is None:
         raise Http404
-    person = get_person_for_casework(request.user, person_id, record_read=False)
+    person = get_person_for_casework(request.user, person_id)
     form, from_unit, to_unit = _referral_form(request, person)
     context = {"person": person, "form": form, **_basis_context(request, person, form, from_unit, to_unit)}
     return render(request, "cases/partials/referral_basis.html", context)

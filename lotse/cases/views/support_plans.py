@@ -6,51 +6,43 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lotse.cases.forms import GoalForm, MeasureForm
 from lotse.cases.selectors import case_files as selectors
 from lotse.cases.services import support_plans as services
-from lotse.cases.views.case_files import (
-    apply_errors,
-    expected_version,
-    render_tab,
-    stale_values,
-    tab_url,
-)
-from lotse.core.services import StaleVersion
-
-
-def _stale(form: Form, error: StaleVersion, version: int) -> None:
-    form.add_error(None, error.messages)
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["version"] = str(version)
-    form.data = data
+from lotse.cases.views.case_files import render_tab, tab_url
+from lotse.core.pages import error_text, form_page, page, version_of
 
 
 def _data(form: Form) -> dict[str, Any]:
     return {name: value for name, value in form.cleaned_data.items() if name != "version"}
 
 
+def _back_to_plan(request: HttpRequest, case: Any, message: str) -> Any:
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, message)
+        return redirect(tab_url(case, "hilfeplan"))
+
+    return done
+
+
 @login_required
 @require_POST
 def goal_create(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = selectors.get_case_for(request.user, case_id, edit=True, record_read=False)
+    case = selectors.get_case_for(request.user, case_id, edit=True)
     form = GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_create(actor=request.user, case=case, **_data(form))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Das Ziel ist in den Hilfeplan aufgenommen."))
-            return redirect(tab_url(case, "hilfeplan"))
-    return render_tab(request, case, "hilfeplan", goal_form=form, status=400)
+    return form_page(
+        request,
+        form,
+        show=lambda form, **extra: render_tab(request, case, "hilfeplan", goal_form=form),
+        save=lambda: services.goal_create(actor=request.user, case=case, **_data(form)),
+        done=_back_to_plan(request, case, _("Das Ziel ist in den Hilfeplan aufgenommen.")),
+    )
 
 
 @login_required
@@ -64,31 +56,15 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
         "version": goal.version,
     }
     form = GoalForm(request.POST or None, initial=initial, editing=True)
-    current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(
-                actor=request.user, goal=goal, data=_data(form), expected_version=expected_version(form)
-            )
-        except StaleVersion as error:
-            current = selectors.get_goal_for(request.user, goal_id)
-            _stale(form, error, current.version)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Das Ziel ist gespeichert."))
-            return redirect(tab_url(goal.case, "hilfeplan"))
-    return render(
+    return form_page(
         request,
-        "cases/goal_edit.html",
-        {
-            "case": goal.case,
-            "goal": goal,
-            "form": form,
-            "current": current,
-            "stale_values": stale_values(form, current),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        show=page(request, "cases/goal_edit.html", case=goal.case, goal=goal),
+        save=lambda: services.goal_update(
+            actor=request.user, goal=goal, data=_data(form), expected_version=version_of(form)
+        ),
+        done=_back_to_plan(request, goal.case, _("Das Ziel ist gespeichert.")),
+        current=lambda: selectors.get_goal_for(request.user, goal_id),
     )
 
 
@@ -96,19 +72,12 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 def measure_create(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = selectors.get_goal_for(request.user, goal_id, edit=True)
     form = MeasureForm(request.POST or None, workers=selectors.case_workers_of(goal.case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_create(actor=request.user, goal=goal, **_data(form))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Die Maßnahme ist eingetragen."))
-            return redirect(tab_url(goal.case, "hilfeplan"))
-    return render(
+    return form_page(
         request,
-        "cases/measure_form.html",
-        {"case": goal.case, "goal": goal, "form": form},
-        status=400 if request.method == "POST" else 200,
+        form,
+        show=page(request, "cases/measure_form.html", case=goal.case, goal=goal),
+        save=lambda: services.measure_create(actor=request.user, goal=goal, **_data(form)),
+        done=_back_to_plan(request, goal.case, _("Die Maßnahme ist eingetragen.")),
     )
 
 
@@ -127,32 +96,15 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
     form = MeasureForm(
         request.POST or None, initial=initial, workers=selectors.case_workers_of(goal.case), editing=True
     )
-    current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(
-                actor=request.user, measure=measure, data=_data(form), expected_version=expected_version(form)
-            )
-        except StaleVersion as error:
-            current = selectors.get_measure_for(request.user, measure_id)
-            _stale(form, error, current.version)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Die Maßnahme ist gespeichert."))
-            return redirect(tab_url(goal.case, "hilfeplan"))
-    return render(
+    return form_page(
         request,
-        "cases/measure_form.html",
-        {
-            "case": goal.case,
-            "goal": goal,
-            "measure": measure,
-            "form": form,
-            "current": current,
-            "stale_values": stale_values(form, current),
-        },
-        status=400 if request.method == "POST" else 200,
+        form,
+        show=page(request, "cases/measure_form.html", case=goal.case, goal=goal, measure=measure),
+        save=lambda: services.measure_update(
+            actor=request.user, measure=measure, data=_data(form), expected_version=version_of(form)
+        ),
+        done=_back_to_plan(request, goal.case, _("Die Maßnahme ist gespeichert.")),
+        current=lambda: selectors.get_measure_for(request.user, measure_id),
     )
 
 
@@ -161,8 +113,16 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
 def measure_done(request: HttpRequest, measure_id: int) -> HttpResponse:
     """One click from the plan: the measure is done."""
     measure = selectors.get_measure_for(request.user, measure_id, edit=True)
-    try:
-        services.measure_update(actor=request.user, measure=measure, data={"status": "done"})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(tab_url(measure.goal.case, "hilfeplan"))
+    case = measure.goal.case
+    return form_page(
+        request,
+        Form(request.POST),
+        show=lambda form, **extra: _plan_with_error(request, case, form),
+        save=lambda: services.measure_update(actor=request.user, measure=measure, data={"status": "done"}),
+        done=lambda _result: redirect(tab_url(case, "hilfeplan")),
+    )
+
+
+def _plan_with_error(request: HttpRequest, case: Any, form: Form) -> HttpResponse:
+    messages.error(request, error_text(form))
+    return redirect(tab_url(case, "hilfeplan"))

@@ -1,0 +1,80 @@
+"""Access rules of the organisation's own set-up: units, staff and roles, the audit trail.
+
+- A unit is seen by its members; organisation-wide roles (head of office, data protection,
+  administration, statistics) see all units of their employer, joint ones included.
+- An administrator (``MANAGE_USERS``) manages the accounts and roles of their own employer;
+  ``MANAGE_CONFIGURATION`` sets up its organisation and units. The system itself (blueprints,
+  ``actor=None`` in the services) needs no right.
+- The audit trail of an organisation is read by its data protection officer (``VIEW_AUDIT``).
+
+Registered with ``lotse.core.access`` by ``AccountsConfig.ready``; nobody imports this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from lotse.accounts import policy
+from lotse.accounts.models import Membership, Organisation, Unit, User
+from lotse.accounts.roles import Capability as C
+from lotse.core import access
+from lotse.core.models import AuditEvent
+
+
+@access.reason(Unit, "view", "member_or_organisation")
+def units_of_user(user: Any) -> Q:
+    condition = Q(memberships__user=user)
+    if policy.organisation_scoped(user) and user.organisation_id:
+        condition |= Q(organisations=user.organisation_id)
+    return Q(pk__in=Unit.objects.filter(condition).values("pk"))
+
+
+def _administers(user: Any) -> bool:
+    return bool(user.organisation_id) and policy.has_capability(
+        user, C.MANAGE_USERS, organisation_id=user.organisation_id
+    )
+
+
+@access.reason(Organisation, "administer", "own_employer")
+def administered_organisations(user: Any) -> Q | None:
+    return Q(pk=user.organisation_id) if _administers(user) else None
+
+
+@access.reason(User, "administer", "staff_of_own_employer")
+def administered_staff(user: Any) -> Q | None:
+    return Q(organisation_id=user.organisation_id) if _administers(user) else None
+
+
+@access.reason(Membership, "administer", "roles_of_own_staff")
+def administered_memberships(user: Any) -> Q | None:
+    return Q(user__organisation_id=user.organisation_id) if _administers(user) else None
+
+
+@access.check(Organisation, "administer")
+def may_administer(user: Any, organisation: Organisation | type[Organisation]) -> bool:
+    """Manage accounts and roles: of one's own employer (the class: of any organisation)."""
+    if isinstance(organisation, type):
+        return _administers(user)
+    return _administers(user) and organisation.pk == user.organisation_id
+
+
+@access.check(Organisation, "configure")
+def may_configure(user: Any, organisation: Organisation | type[Organisation]) -> bool:
+    """Set up the organisation and its units (the class: a new organisation)."""
+    organisation_id = None if isinstance(organisation, type) else organisation.pk
+    return policy.has_capability(user, C.MANAGE_CONFIGURATION, organisation_id=organisation_id)
+
+
+@access.reason(AuditEvent, "view", "data_protection_officer")
+def audit_events_of_organisation(user: Any) -> Q | None:
+    organisation_id = user.organisation_id
+    if organisation_id and policy.has_capability(user, C.VIEW_AUDIT, organisation_id=organisation_id):
+        return Q(organisation_id=organisation_id)
+    return None
+
+
+@access.check(AuditEvent, "list")
+def may_read_audit_trail(user: Any, target: Any) -> bool:
+    return audit_events_of_organisation(user) is not None

@@ -1,0 +1,263 @@
+"""The one shape of Lotse's pages, for every app's views.
+
+A view gets its object from a selector (404 when the user may not see it), builds its form,
+and hands both to ``form_page`` with the one service call that saves it:
+
+    case = selectors.get_case_for(request.user, case_id, edit=True)
+    form = CaseEditForm(request.POST or None, initial=...)
+    return form_page(
+        request, form,
+        show=page(request, "cases/case_edit.html", case=case),
+        save=lambda: services.case_file_update(actor=request.user, case=case, ...),
+        done=lambda _result: redirect("cases:case_detail", case.pk),
+        current=lambda: selectors.get_case_for(request.user, case_id),
+    )
+
+``form_page`` puts a service's ``ValidationError`` on the form's fields, a version conflict
+above the form with the stored values beside it, and answers a refused action (``Permission
+Denied``) with 404 like an unknown record. A page with errors answers 400 (a conflict 409), to
+htmx 200 (htmx swaps only 2xx answers). Lists page with ``paginate`` (a known, bounded number of rows) or
+``keyset_page`` (lists that grow without bound); both render with ``includes/pager.html``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model, Q, QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from lotse.core.services import StaleVersion
+
+T = TypeVar("T")
+Show = Callable[..., HttpResponse]
+
+PAGE_PARAM = "seite"
+AFTER_PARAM = "nach"
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def page(request: HttpRequest, template: str, *, partial: str | None = None, **context: Any) -> Show:
+    """What ``form_page`` shows: ``template`` with ``context`` and the form (as ``form``), or
+    to htmx only ``partial`` if given."""
+
+    def show(form: Form | None = None, **extra: Any) -> HttpResponse:
+        chosen = partial if partial is not None and is_htmx(request) else template
+        return render(request, chosen, {**context, "form": form, **extra})
+
+    return show
+
+
+def form_page(
+    request: HttpRequest,
+    form: Form,
+    *,
+    show: Show,
+    save: Callable[[], T],
+    done: Callable[[T], HttpResponse],
+    current: Callable[[], Model] | None = None,
+) -> HttpResponse:
+    """GET: ``show(form)``. POST with a valid form: ``save()`` (the one service call), then
+    ``done(result)``. Otherwise the form again with what is wrong, by ``show``."""
+    extra: dict[str, Any] = {}
+    status = 400
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save()
+        except StaleVersion as error:
+            stored = current() if current is not None else None
+            stale_onto(form, error, stored)
+            extra = {"current": stored, "stale_values": stale_values(form, stored)}
+            status = 409
+        except ValidationError as error:
+            errors_onto(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            return done(result)
+    response = show(form, **extra)
+    if request.method == "POST" and not is_htmx(request) and response.status_code == 200:
+        response.status_code = status
+    return response
+
+
+def errors_onto(form: Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on the field it names (a form may name its own
+    field for a service's in ``service_fields``), else above the form."""
+    if hasattr(error, "error_dict"):
+        renamed = getattr(form, "service_fields", {})
+        for field, errors in error.error_dict.items():
+            field = renamed.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)  # keeps code and params (``form.has_error(None, code)``)
+
+
+def stale_onto(form: Form, error: StaleVersion, stored: Model | None) -> None:
+    """Someone saved in between: say so, and let the next save build on the stored version
+    (the typed values stay in the form)."""
+    form.add_error(None, error.messages)
+    if stored is not None and "version" in form.fields:
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data[form.add_prefix("version")] = str(getattr(stored, "version", ""))
+        form.data = data
+
+
+def stale_values(form: Form, stored: Model | None) -> list[tuple[str, str]]:
+    """The stored values beside a refused edit, field by field."""
+    if stored is None:
+        return []
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or not hasattr(stored, name):
+            continue
+        display = getattr(stored, f"get_{name}_display", None)
+        value = display() if display else getattr(stored, name, "")
+        if isinstance(value, dt.date):
+            value = date_format(value, "d.m.Y")
+        rows.append((str(field.label), "" if value is None else str(value)))
+    return rows
+
+
+def error_text(form: Form) -> str:
+    """All of a form's messages in one line, for pages that show them as one alert."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
+def version_of(form: Form) -> int | None:
+    """The version the form was filled in on (its hidden ``version`` field), if any."""
+    value = form.cleaned_data.get("version")
+    return int(value) if value is not None else None
+
+
+# --- paging ------------------------------------------------------------------------------------
+
+
+def _query(request: HttpRequest, **changes: str | None) -> str:
+    """The current query string with ``changes`` applied (None removes a key)."""
+    params: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    return params.urlencode()
+
+
+@dataclass
+class Pages:
+    """One page of a list, as ``includes/pager.html`` shows it."""
+
+    object_list: Sequence[Any]
+    label: str
+    count: int | None = None  # all rows, where counting is cheap (``paginate``)
+    next_query: str | None = None
+    previous_query: str | None = None
+    first_query: str | None = None
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_query or self.previous_query or self.first_query)
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], size: int = 25) -> Pages:
+    """Numbered pages (``?seite=``) for a list that stays small (a case's contacts, one
+    person's consents): one count query and one for the rows."""
+    current = Paginator(rows, size).get_page(request.GET.get(PAGE_PARAM))
+    number, total = current.number, current.paginator.num_pages
+    return Pages(
+        object_list=list(current.object_list),
+        label=_("Seite %(number)s von %(total)s") % {"number": number, "total": total},
+        count=current.paginator.count,
+        next_query=_query(request, **{PAGE_PARAM: str(number + 1)}) if number < total else None,
+        previous_query=_query(request, **{PAGE_PARAM: str(number - 1)}) if number > 1 else None,
+    )
+
+
+def keyset_page(
+    request: HttpRequest, rows: QuerySet[Any], *, ordering: Sequence[str], size: int = 25
+) -> Pages:
+    """Pages by position (``?nach=`` the last row's ordering values) for a list that grows
+    without bound (the register, referrals, the audit trail): no count, no offset, the same
+    cost on page 1 and page 10,000. ``ordering`` names columns or annotations without nulls
+    (``Coalesce`` them) and ends with a unique one (``"-pk"``)."""
+    after = _decode(request.GET.get(AFTER_PARAM, ""), rows, ordering)
+    ordered = rows.order_by(*ordering)
+    if after is not None:
+        ordered = ordered.filter(_after(ordering, after))
+    found = list(ordered[: size + 1])
+    shown = found[:size]
+    next_query = None
+    if len(found) > size:
+        next_query = _query(request, **{AFTER_PARAM: _encode([_value(shown[-1], name) for name in ordering])})
+    if after is None:
+        label = _("Einträge 1–%(last)s") % {"last": len(shown)} if shown else _("Keine Einträge")
+    else:
+        label = _("Weitere Einträge")
+    return Pages(
+        object_list=shown,
+        label=label,
+        next_query=next_query,
+        first_query=_query(request, **{AFTER_PARAM: None}) if after is not None else None,
+    )
+
+
+def _value(row: Any, name: str) -> Any:
+    field = name.lstrip("-")
+    return getattr(row, "pk" if field == "pk" else field)
+
+
+def _after(ordering: Sequence[str], values: list[Any]) -> Q:
+    """Rows after ``values`` in ``ordering``: (a > x) or (a = x and b > y) or …"""
+    condition = Q(pk__in=[])
+    equal = Q()
+    for name, value in zip(ordering, values, strict=True):
+        field = name.lstrip("-")
+        condition |= equal & Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
+        equal &= Q(**{field: value})
+    return condition
+
+
+def _encode(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _field(rows: QuerySet[Any], name: str) -> Any:
+    """The field (or the annotation's output field) that a position value belongs to."""
+    if name in rows.query.annotations:
+        return rows.query.annotations[name].output_field
+    return rows.model._meta.pk if name == "pk" else rows.model._meta.get_field(name)
+
+
+def _decode(raw: str, rows: QuerySet[Any], ordering: Sequence[str]) -> list[Any] | None:
+    """The values from ``?nach=``, each as its field's type; a damaged one starts over."""
+    if not raw:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if not isinstance(values, list) or len(values) != len(ordering):
+            return None
+        fields = [_field(rows, name.lstrip("-")) for name in ordering]
+        return [field.to_python(value) for field, value in zip(fields, values, strict=True)]  # type: ignore[union-attr]
+    except (ValueError, TypeError, ValidationError):
+        return None
