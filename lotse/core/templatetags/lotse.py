@@ -1,12 +1,25 @@
-"""Template helpers: KERN markup for form fields."""
+"""Template helpers: KERN markup for form fields and tables."""
 
 from __future__ import annotations
 
+import itertools
+from pathlib import PurePosixPath
 from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.template.base import (
+    FilterExpression,
+    NodeList,
+    Parser,
+    Token,
+    render_value_in_context,
+    token_kwargs,
+)
+from django.template.context import Context
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import slugify
 
 register = template.Library()
 
@@ -51,3 +64,68 @@ def lockout_minutes(cooloff: Any) -> int:
     """The lockout period in whole minutes, for the lockout page."""
     seconds = cooloff.total_seconds() if cooloff else 0
     return max(1, round(seconds / 60))
+
+
+_TABLE_COUNTER = "lotse.table_counter"
+
+
+class TableNode(template.Node):
+    def __init__(self, caption: FilterExpression, css: FilterExpression | None, nodelist: NodeList) -> None:
+        self.caption = caption
+        self.css = css
+        self.nodelist = nodelist
+
+    def caption_id(self, context: Context) -> str:
+        """``case-rows-caption-1``: the template's name and a number counted across the whole render.
+
+        The counter sits in the bottom layer of the render context: every ``{% include %}`` pushes
+        a layer of its own on top, so a counter there would restart in each include, but the bottom
+        one is shared by the whole render, and an include rendered twice numbers on. The template's
+        name keeps ids apart when htmx swaps in a partial that was rendered on its own.
+        """
+        counter = context.render_context.dicts[0].setdefault(_TABLE_COUNTER, itertools.count(1))
+        name = getattr(self.origin, "template_name", None)
+        stem = slugify(PurePosixPath(name).stem.replace("_", "-")) if name else ""
+        return f"{stem or 'table'}-caption-{next(counter)}"
+
+    def render(self, context: Context) -> SafeString:
+        css = "kern-table"
+        if self.css is not None and (extra := str(self.css.resolve(context) or "").strip()):
+            css = f"{css} {extra}"
+        caption_id = self.caption_id(context)
+        return format_html(
+            '<div class="kern-table-responsive" role="region" aria-labelledby="{}" tabindex="0">\n'
+            '<table class="{}">\n  <caption id="{}" class="kern-sr-only">{}</caption>{}</table>\n</div>',
+            caption_id,
+            css,
+            caption_id,
+            render_value_in_context(self.caption.resolve(context), context),
+            self.nodelist.render(context),
+        )
+
+
+@register.tag("table")
+def table(parser: Parser, token: Token) -> TableNode:
+    """A KERN table in its keyboard-reachable scroll box, named by a caption for screen readers.
+
+    ::
+
+        {% translate "Fallakten, zuletzt eröffnete zuerst" as caption %}
+        {% table caption class="kern-table--small" %}<thead>…</thead><tbody>…</tbody>{% endtable %}
+
+    Every table gets a caption, hidden visually; the scroll box (``role="region"``,
+    ``tabindex="0"``) is labelled by it. The caption is escaped unless it is safe already (a
+    ``{% translate "…" as … %}`` literal, ``{% blocktranslate … asvar … %}``, whose variables are
+    escaped). ``class`` adds classes to ``kern-table``.
+    """
+    bits = token.split_contents()
+    tag = bits.pop(0)
+    if not bits or "=" in bits[0]:
+        raise template.TemplateSyntaxError(f"{{% {tag} %}} needs a caption: {{% {tag} caption %}}")
+    caption = parser.compile_filter(bits.pop(0))
+    options = token_kwargs(bits, parser)
+    if bits or set(options) - {"class"}:
+        raise template.TemplateSyntaxError(f'{{% {tag} %}} takes a caption and optionally class="…"')
+    nodelist = parser.parse((f"end{tag}",))
+    parser.delete_first_token()
+    return TableNode(caption, options.get("class"), nodelist)
