@@ -4,9 +4,12 @@
 ``blueprints/NAME.yaml`` hold configuration. The blueprint loader (``lotse.core.blueprints``)
 calls ``load`` last, after every app has loaded its part; it does nothing without ``--demo``.
 Everything is written through the apps' services, as real data would be, seeded so that
-every load gives the same demo: the referral routes to the partner (as the cases part loads
-routes), then the partner's referrals on signed consents, case files of the outreach unit and
-the school team (``casework``), and the history of every other referral (``referrals``).
+every load gives the same demo. The story, in order:
+
+1. arrival interviews with their referrals (``interviews``);
+2. the referral routes to the partner (as the cases part loads routes);
+3. the partner's referrals on signed consents, case files of the outreach unit and the school
+   team (``casework``), and the history of every other referral (``referrals``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import yaml
 
 from lotse.accounts.models import User
 from lotse.cases.blueprint import routes_upsert
-from lotse.demo import casework, referrals
+from lotse.demo import casework, interviews, referrals
 
 BLUEPRINTS = Path(__file__).resolve().parent / "blueprints"
 
@@ -36,6 +39,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         return []
     texts = data["texts"]
     lines = []
+    if "interviews" in data:
+        lines += interviews.interviews_load(data["interviews"])
     if data.get("routes"):
         lines.append(f"{routes_upsert(data['routes'])} Verweisungswege zum Partner (Demo)")
     if "referrals" in data:
