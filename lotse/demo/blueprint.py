@@ -6,9 +6,10 @@ calls ``load`` last, after every app has loaded its part; it does nothing withou
 Everything is written through the apps' services, as real data would be, seeded so that
 every load gives the same demo. The story, in order:
 
-1. arrival interviews with their referrals (``interviews``);
-2. the referral routes to the partner (as the cases part loads routes);
-3. the partner's referrals on signed consents, case files of the outreach unit and the school
+1. the population register (``register``, from ``population``);
+2. arrival interviews with their referrals (``interviews``);
+3. the referral routes to the partner (as the cases part loads routes);
+4. the partner's referrals on signed consents, case files of the outreach unit and the school
    team (``casework``), and the history of every other referral (``referrals``).
 """
 
@@ -22,7 +23,7 @@ import yaml
 
 from lotse.accounts.models import User
 from lotse.cases.blueprint import routes_upsert
-from lotse.demo import casework, interviews, referrals
+from lotse.demo import casework, interviews, referrals, register
 
 BLUEPRINTS = Path(__file__).resolve().parent / "blueprints"
 
@@ -39,6 +40,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         return []
     texts = data["texts"]
     lines = []
+    if "register" in data:
+        lines += register.register_load(data["register"])
     if "interviews" in data:
         lines += interviews.interviews_load(data["interviews"])
     if data.get("routes"):

@@ -73,7 +73,7 @@ def _marital_status(birth_date: Any, rng: random.Random) -> str:
 
 
 def _row(register_id: str, data: Any, *, move_in: dt.date | None, rng: random.Random) -> list[str]:
-    from lotse.people.synthetic import format_date
+    from lotse.demo.population import format_date
 
     values = data.values
     address = data.address
@@ -99,9 +99,9 @@ def _row(register_id: str, data: Any, *, move_in: dt.date | None, rng: random.Ra
 
 
 def build() -> list[list[str]]:
-    from lotse.people.blueprint import _input, demo_register
+    from lotse.demo.population import generate, place
+    from lotse.demo.register import demo_register, person_input
     from lotse.people.matching import PartialDate
-    from lotse.people.synthetic import generate
 
     # The demo register exactly as ``load_blueprint weissenfels --demo`` loads it.
     register = [
@@ -138,7 +138,7 @@ def build() -> list[list[str]]:
     ]
     arrival_rng = random.Random(2023)  # noqa: S311
     for record in arrivals[:36]:
-        data = _input(record, arrival_rng)
+        data = person_input(record, arrival_rng, place())
         move_in = dt.date(2025, pick.randint(8, 10), pick.randint(1, 28))
         rows.append(_row(record.id, data, move_in=move_in, rng=pick))
     pick.shuffle(rows)
