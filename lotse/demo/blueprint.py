@@ -1,15 +1,18 @@
 """The demo part of a blueprint: made-up people and work for a training or trial installation.
 
-``lotse/demo/blueprints/NAME.yaml`` holds the demo settings of blueprint NAME; the apps' own
-``blueprints/NAME.yaml`` hold configuration. The blueprint loader (``lotse.core.blueprints``)
-calls ``load`` last, after every app has loaded its part; it does nothing without ``--demo``.
-Everything is written through the apps' services, as real data would be, seeded so that
-every load gives the same demo. The story, in order:
+``lotse/demo/blueprints/NAME.yaml`` holds every demo setting of blueprint NAME; the apps'
+own ``blueprints/NAME.yaml`` hold configuration only. The blueprint loader
+(``lotse.core.blueprints``) calls ``load`` last, after every app has loaded its part; it does
+nothing without ``--demo`` and refuses without ``LOTSE_DEMO=1``. Everything is written
+through the apps' services, as real data would be, seeded so that every load gives the same
+demo. The story, in order:
 
-1. the population register (``register``, from ``population``);
-2. arrival interviews with their referrals (``interviews``);
-3. the referral routes to the partner (as the cases part loads routes);
-4. the partner's referrals on signed consents, case files of the outreach unit and the school
+1. partner organisations and another municipality with their units (as the accounts
+   part loads organisations), the demo logins and further colleagues (``staff``);
+2. the population register (``register``, from ``population``);
+3. arrival interviews with their referrals (``interviews``);
+4. the referral routes to the partner (as the cases part loads routes);
+5. the partner's referrals on signed consents, case files of the outreach unit and the school
    team (``casework``), and the history of every other referral (``referrals``).
 """
 
@@ -20,10 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
+from lotse.accounts.blueprint import load_structure
 from lotse.accounts.models import User
 from lotse.cases.blueprint import routes_upsert
-from lotse.demo import casework, interviews, referrals, register
+from lotse.demo import casework, interviews, referrals, register, staff
 
 BLUEPRINTS = Path(__file__).resolve().parent / "blueprints"
 
@@ -38,8 +44,13 @@ def demo_settings(name: str) -> dict[str, Any]:
 def load(data: dict[str, Any], *, demo: bool) -> list[str]:
     if not demo or not data:
         return []
+    if not settings.LOTSE_DEMO:
+        raise ImproperlyConfigured(
+            "Demo-Daten werden nur mit LOTSE_DEMO=1 geladen (demo data needs LOTSE_DEMO=1)."
+        )
     texts = data["texts"]
-    lines = []
+    lines = load_structure({"organisations": data.get("organisations", []), "units": data.get("units", [])})
+    lines += staff.staff_load(data.get("staff") or {})
     if "register" in data:
         lines += register.register_load(data["register"])
     if "interviews" in data:
