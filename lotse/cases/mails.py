@@ -21,7 +21,7 @@ from django_tasks import task
 
 from lotse.accounts.models import Membership
 from lotse.accounts.roles import Capability, capabilities_for
-from lotse.core.demo import is_demo_loading
+from lotse.core.blueprints import is_demo_loading
 
 
 def absolute_url(path: str) -> str:

@@ -21,7 +21,7 @@ from lotse.cases.services.consents import consent_create
 from lotse.cases.services.referrals import crosses_organisation, recipient_organisations
 from lotse.clearing import routing, services
 from lotse.clearing.models import ArrivalInterview, InformationMaterial, RoutingRules
-from lotse.core.demo import demo_clock, demo_moment
+from lotse.demo.clock import demo_clock, demo_moment
 from lotse.people.models import Person
 
 

@@ -22,7 +22,7 @@ from lotse.accounts.models import Membership, Unit, User
 from lotse.accounts.roles import Capability, capabilities_for
 from lotse.cases.models import CaseFile, Consent, Referral
 from lotse.cases.services import consents, referrals
-from lotse.core.demo import demo_clock, demo_moment
+from lotse.demo.clock import demo_clock, demo_moment
 from lotse.demo.datafiles import read_data
 from lotse.people.models import Person
 
