@@ -1,4 +1,4 @@
-"""Demo data for all apps, in one place above them.
+"""Demo data for all apps, in one place above them (decision 0009).
 
 This package imports the apps and writes through their services; no app imports it
 (``tests/test_architecture.py`` checks). Its part of a blueprint,
