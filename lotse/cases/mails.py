@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from lotse.core.demo import is_demo_loading
+from lotse.core.blueprints import is_demo_loading
 
 
 def absolute_url(path: str) -> str:

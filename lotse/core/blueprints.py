@@ -4,12 +4,17 @@ A blueprint NAME is the set of files ``lotse/<app>/blueprints/NAME.yaml``; each 
 has one also has a ``blueprint.py`` with ``load(data, demo=...)`` for its part. Apps are
 loaded in the order of INSTALLED_APPS, so later apps can refer to earlier ones' records.
 Loading is idempotent: records are found by their slug and updated.
+
+The apps' parts are configuration. Demo data (``--demo``) are the part of the demo app,
+``lotse/demo/``, listed last; while they load, ``is_demo_loading()`` is true.
 """
 
 from __future__ import annotations
 
+import contextvars
 import importlib
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +23,22 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from lotse.core.demo import demo_loading
+_demo_loading = contextvars.ContextVar("lotse_demo_loading", default=False)
+
+
+@contextmanager
+def demo_loading() -> Iterator[None]:
+    """While demo data is written: the invented staff get no notices about invented people."""
+    token = _demo_loading.set(True)
+    try:
+        yield
+    finally:
+        _demo_loading.reset(token)
+
+
+def is_demo_loading() -> bool:
+    """True while ``blueprint_load(..., demo=True)`` runs (``lotse.cases.mails`` sends nothing)."""
+    return _demo_loading.get()
 
 
 def _lotse_apps() -> list[Any]:

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from lotse.people.synthetic import generate, write_csv
+from lotse.demo.population import generate, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "id,given_name,family_name,birth_date,sex,nationality,street,postcode,city\n"

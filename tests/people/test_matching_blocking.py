@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from lotse.demo.population import generate
 from lotse.people.matching import (
     MAX_KEYS,
     PersonRecord,
@@ -14,7 +15,6 @@ from lotse.people.matching import (
     find_matches,
     parse_birth_date,
 )
-from lotse.people.synthetic import generate
 
 from .test_matching_compare import SAME_PERSON
 

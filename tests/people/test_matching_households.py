@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import random
 
+from lotse.demo.population import generate
 from lotse.people.matching import GENERIC, REGISTER, PartialDate, PersonRecord, choose_profile
-from lotse.people.synthetic import generate
 
 GIVEN = ["Anna", "Maria", "Ion", "Georgi", "Olena", "Piotr", "Elena", "Mehmet", "Ana", "Dimitar"]
 FAMILY = ["Popescu", "Ivanova", "Kowalski", "Yilmaz", "Petrov", "Dumitru", "Nagy", "Horvath"]

@@ -6,8 +6,8 @@ import csv
 import io
 from collections import Counter
 
+from lotse.demo.population import CSV_COLUMNS, format_date, generate, transliterate, write_csv
 from lotse.people.matching import parse_birth_date
-from lotse.people.synthetic import CSV_COLUMNS, format_date, generate, transliterate, write_csv
 
 
 def test_generate_is_deterministic_per_seed():

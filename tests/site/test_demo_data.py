@@ -11,7 +11,6 @@ from django.db.models import Count
 from django.utils import timezone
 
 from lotse.accounts.models import Membership, User
-from lotse.cases import demo_casework
 from lotse.cases.models import (
     Assessment,
     CaseFile,
@@ -24,6 +23,8 @@ from lotse.cases.models import (
 )
 from lotse.core import access
 from lotse.core.audit import audit_verify
+from lotse.demo import casework
+from lotse.demo.blueprint import demo_settings
 from tests.site.conftest import DEMO_PASSWORD, DEMO_USERS, DemoSite
 
 
@@ -82,7 +83,7 @@ def test_demo_has_consents_and_referrals_in_every_state(demo_site: DemoSite):
 def test_the_demo_loads_once(demo_site: DemoSite):
     kinds = (Referral, Consent, Disclosure, FollowUp, CaseFile, Contact)
     counts = [kind.objects.count() for kind in kinds]
-    assert demo_casework.load_demo() == []
+    assert casework.casework_load(demo_settings("weissenfels")["casework"], texts="weissenfels") == []
     call_command("load_blueprint", "weissenfels", "--demo")
     assert [kind.objects.count() for kind in kinds] == counts
 

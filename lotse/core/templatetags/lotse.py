@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -83,7 +84,8 @@ class TableNode(template.Node):
         one is shared by the whole render, and an include rendered twice numbers on. The template's
         name keeps ids apart when htmx swaps in a partial that was rendered on its own.
         """
-        counter = context.render_context.dicts[0].setdefault(_TABLE_COUNTER, itertools.count(1))
+        bottom: dict[str, Any] = context.render_context.dicts[0]  # type: ignore[assignment]
+        counter: Iterator[int] = bottom.setdefault(_TABLE_COUNTER, itertools.count(1))
         name = getattr(self.origin, "template_name", None)
         stem = slugify(PurePosixPath(name).stem.replace("_", "-")) if name else ""
         return f"{stem or 'table'}-caption-{next(counter)}"

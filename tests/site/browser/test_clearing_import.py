@@ -17,7 +17,7 @@ from tests.site.conftest import DemoSite
 
 pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).resolve().parents[3] / "lotse" / "clearing" / "demo" / "melderegister_beispiel.csv"
+SAMPLE = Path(__file__).resolve().parents[3] / "lotse" / "demo" / "data" / "melderegister_beispiel.csv"
 
 
 def test_clearing_register_import_pages_are_accessible(

@@ -10,8 +10,10 @@ dropped diacritics, swapped names, a missing second given name, a double family 
 swapped day and month, a year-only or 01.01 birth date, an Arabic spelling variant, a new address.
 
 ``generate(n)`` returns the records and the set of true duplicate pairs; ``write_csv`` writes
-them in the input format of ``manage.py match_records``. The name lists and the variant rules are
-data at the top of this module. Nothing here is real personal data.
+them in the input format of ``manage.py match_records``. The name lists are data files
+(``lotse/demo/data/names.yaml``, ``arabic_names.yaml``); the town, its streets and the mix of
+nationalities are a ``Place`` (``lotse/demo/data/places/NAME.yaml``, Weißenfels by default);
+the variant rules are data at the top of their section below. Nothing here is real personal data.
 """
 
 from __future__ import annotations
@@ -21,251 +23,79 @@ import random
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import IO
 
+from lotse.demo.datafiles import read_data
 from lotse.people.matching import PartialDate, PersonRecord
 
 # --- population ------------------------------------------------------------------------------
-
-NATIONALITY_SHARES: dict[str, float] = {
-    "RO": 0.53,
-    "BG": 0.29,
-    "PL": 0.08,
-    "UA": 0.03,
-    "RU": 0.02,
-    "HU": 0.015,
-    "SY": 0.02,
-    "TR": 0.01,
-    "DE": 0.005,
-}
 
 
 def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Given names (male, female) and family names per nationality, most frequent first.
-# Bulgarian, Ukrainian and Russian names are kept in Cyrillic; their Latin forms are derived.
-NAMES: dict[str, dict[str, list[str]]] = {
-    "RO": {
-        "m": _words(
-            "Ion Gheorghe Vasile Constantin Ștefan Alexandru Andrei Mihai Florin Marian Nicolae Ionuț "
-            "Adrian Cristian Daniel Bogdan Gabriel Marius Costel Viorel Dumitru Petru Cătălin Răzvan "
-            "Sorin Lucian Ovidiu Claudiu Iulian Valentin Dorin Liviu Sebastian Emanuel Darius David "
-            "Denis Robert Ionel Gigel Florian Aurel Cosmin Remus Tudor Sergiu Laurențiu Eduard"
-        ),
-        "f": _words(
-            "Maria Elena Ioana Ana Andreea Mihaela Alexandra Gabriela Cristina Florentina Nicoleta "
-            "Mădălina Georgiana Ionela Daniela Adriana Alina Roxana Simona Larisa Bianca Denisa "
-            "Ramona Claudia Loredana Anca Petronela Ștefania Violeta Luminița Raluca Diana Camelia "
-            "Irina Natalia Carmen Sorina Florina Paula Oana Corina Teodora Cătălina Viorica Rodica"
-        ),
-        "family": _words(
-            "Popescu Popa Pop Radu Dumitru Stan Stoica Gheorghe Matei Ciobanu Ionescu Rusu Munteanu "
-            "Constantin Mihai Lungu Marin Tudor Moldovan Florea Dinu Ștefan Ștefănescu Bălan Toma "
-            "Mocanu Sandu Neagu Țurcanu Roșu Lazăr Dobre Ene Barbu Nistor Cozma Sârbu Căpraru Preda "
-            "Anghel Voicu Dragomir Oprea Ursu Iordache Manea Paraschiv Zamfir Niculescu Vlad "
-            "Ardeleanu Cojocaru Țăranu Bucur Enache Costache Mitrea Grigore Ilie Nedelcu Răducanu "
-            "Mureșan Șerban Crăciun Drăgulescu Bălănescu Căldăraru Lăcătuș Rudaru Ursaru Stoian "
-            "Bădiță Chiriac Gavrilă Pârvu Tănase Mărgineanu Ciucă Husar Lupu Vasilescu Petrescu "
-            "Marinescu Georgescu Constantinescu Dumitrescu Mihăilescu Stănescu Rădulescu Andreescu "
-            "Tudorache Nicolaescu Ionașcu Stoicescu Dragomirescu Iliescu Cristea Diaconu Avram Bogdan "
-            "Cârstea Dobrescu Gheorghiu Manole Neacșu Olteanu Pîrvulescu Sima Stanciu Tănăsescu Ungureanu "
-            "Vasiliu Zaharia Bratu Buzatu Chirilă Cucu Done Fănică Giurgiu Hodorog Istrate Jitaru "
-            "Leonte Mihalache Nica Onu Pascu Roman Sava Talpă Udrea Vântu Zăvoianu Rotaru Băluță"
-        ),
-    },
-    "BG": {
-        "m": _words(
-            "Георги Иван Димитър Николай Петър Христо Йордан Стефан Тодор Васил Атанас Красимир "
-            "Александър Стоян Ангел Илия Костадин Валентин Емил Борислав Цветан Живко Радослав "
-            "Мартин Даниел Кирил Асен Любомир Младен Пламен Юлиан Веселин Жельо Мехмед Ахмед"
-        ),
-        "f": _words(
-            "Мария Иванка Елена Йорданка Пенка Десислава Цветелина Гергана Румяна Снежана Радка "
-            "Стефка Виолета Петя Надежда Милена Красимира Ивелина Силвия Теодора Виктория Никол "
-            "Габриела Йоана Росица Галина Мирела Анелия Даниела Живка Юлия Албена Жана"
-        ),
-        # male forms; the female form adds "а"
-        "family": _words(
-            "Иванов Георгиев Димитров Петров Николов Христов Стоянов Тодоров Илиев Василев Атанасов "
-            "Петков Ангелов Колев Йорданов Маринов Стефанов Попов Михайлов Кръстев Костов Димов "
-            "Павлов Янков Щерев Жеков Цветков Русев Асенов Чакъров Шишков Ценов Юруков Ковачев "
-            "Хаджиев Манолов Киров Алексиев Симеонов Добрев Радев Златев Байрамов Юсеинов Ахмедов "
-            "Мехмедов Щилянов Жечев Чолаков Гочев Дончев Тончев Генчев Минчев Пенчев Вълчев Ганчев "
-            "Славов Бонев Пеев Денев Митев Събев Тошев Кунев Герасимов Лалов Гърков Найденов"
-        ),
-    },
-    "PL": {
-        "m": _words(
-            "Piotr Krzysztof Andrzej Tomasz Paweł Michał Marcin Jakub Łukasz Grzegorz Mateusz Adam "
-            "Marek Wojciech Kamil Dawid Rafał Jan Józef Stanisław Szymon Bartłomiej Przemysław"
-        ),
-        "f": _words(
-            "Anna Maria Katarzyna Małgorzata Agnieszka Barbara Ewa Krystyna Elżbieta Magdalena Joanna "
-            "Zofia Monika Aleksandra Natalia Justyna Beata Dorota Karolina Paulina Jadwiga Grażyna"
-        ),
-        "family": _words(
-            "Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański "
-            "Woźniak Dąbrowski Kozłowski Jankowski Mazur Wojciechowski Kwiatkowski Krawczyk Kaczmarek "
-            "Piotrowski Grabowski Zając Pawłowski Michalski Król Wieczorek Jabłoński Wróbel "
-            "Nowakowski Majewski Olszewski Szczepański Żak Łuczak Gołębiowski"
-        ),
-    },
-    "UA": {
-        "m": _words(
-            "Олександр Андрій Сергій Володимир Юрій Дмитро Олег Василь Микола Іван Богдан Тарас "
-            "Віталій Максим Артем Роман Ігор Олексій Євген Петро Григорій"
-        ),
-        "f": _words(
-            "Олена Наталія Тетяна Оксана Юлія Ірина Світлана Людмила Марія Ганна Катерина Анастасія "
-            "Вікторія Галина Надія Валентина Ольга Софія Дарина Христина"
-        ),
-        "family": _words(
-            "Коваленко Бондаренко Ткаченко Шевченко Кравченко Олійник Шевчук Поліщук Бойко Мельник "
-            "Коваль Ковальчук Гончаренко Руденко Савченко Лисенко Марченко Петренко Кузьменко Мороз "
-            "Павленко Левченко Харченко Клименко Яковенко Зінченко Гаврилюк Романюк Остапчук Щербина"
-        ),
-    },
-    "RU": {
-        "m": _words(
-            "Александр Сергей Дмитрий Андрей Алексей Владимир Евгений Михаил Николай Игорь Виктор "
-            "Юрий Олег Павел Денис Максим Артём Константин Вадим Роман"
-        ),
-        "f": _words(
-            "Елена Наталья Ольга Татьяна Ирина Светлана Анна Юлия Екатерина Мария Людмила Галина "
-            "Анастасия Оксана Марина Евгения Валентина Ксения Дарья Вера"
-        ),
-        "family": _words(
-            "Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов "
-            "Волков Алексеев Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев "
-            "Макаров Никитин Захаров Зайцев Борисов Яковлев Щербаков Жуков Шевцов Черников"
-        ),
-    },
-    "HU": {
-        "m": _words("László István József János Zoltán Sándor Gábor Ferenc Attila Péter Tamás Zsolt Tibor"),
-        "f": _words(
-            "Mária Erzsébet Katalin Éva Ilona Anna Zsuzsanna Margit Judit Ágnes Andrea Erika Krisztina"
-        ),
-        "family": _words(
-            "Nagy Kovács Tóth Szabó Horváth Varga Kiss Molnár Németh Farkas Balogh Papp Takács "
-            "Juhász Lakatos Mészáros Oláh Simon Rácz Fekete"
-        ),
-    },
-    "SY": {
-        "m": _words(
-            "Mohammed Ahmad Mahmoud Mustafa Yusuf Hussein Hassan Ali Omar Khaled Ibrahim Abdulrahman "
-            "Abdullah Ismail Bilal Walid Tarek Samir Karim Yasin Rami Fadi Jamal Nabil Majid"
-        ),
-        "f": _words(
-            "Fatima Aisha Maryam Zainab Layla Nour Rana Huda Sara Amina Hiba Rasha Yasmin Dima Lina "
-            "Rania Samira Khadija Salma Reem"
-        ),
-        "family": _words(
-            "Al-Hassan Al-Ahmad Haddad Khatib Al-Masri Halabi Shami Al-Ali Najjar Hamdan Darwish "
-            "Al-Khalil Kassem Mansour Nasser Saleh Othman Al-Sayed Ibrahim Hussein Mahmoud Al-Kurdi "
-            "Abdullah Sheikh Jasim"
-        ),
-    },
-    "TR": {
-        "m": _words(
-            "Mehmet Mustafa Ahmet Ali Hüseyin Hasan İbrahim İsmail Osman Yusuf Murat Ömer Ramazan Halil Emre"
-        ),
-        "f": _words("Fatma Ayşe Emine Hatice Zeynep Elif Meryem Şerife Sultan Hanife Merve Özlem"),
-        "family": _words(
-            "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan Doğan Kılıç "
-            "Aslan Çetin Kara Koç Kurt Özkan Şimşek"
-        ),
-    },
-    "DE": {
-        "m": _words(
-            "Thomas Michael Andreas Stefan Daniel Jürgen Klaus Peter Uwe Frank Lukas Jonas Maximilian"
-        ),
-        "f": _words("Sabine Petra Anja Katrin Sandra Julia Lea Anna Jana Ute Jessica Monika"),
-        "family": _words(
-            "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch "
-            "Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Krüger Weiß Günther Lehmann "
-            "Köhler Groß Müller-Lüdenscheidt"
-        ),
-    },
-}
+@cache
+def names() -> dict[str, dict[str, list[str]]]:
+    """Given names (``m``, ``f``) and family names per nationality, most frequent first.
+    Bulgarian, Ukrainian and Russian names are kept in Cyrillic; their Latin forms are derived."""
+    return {
+        nationality: {key: _words(value) for key, value in lists.items()}
+        for nationality, lists in read_data("names.yaml").items()
+    }
 
-# Latin spellings of Arabic names as they appear in German registers (first = passport form).
-ARABIC_SPELLINGS: dict[str, list[str]] = {
-    "Mohammed": ["Muhammad", "Mohamed", "Muhammed", "Mohammad", "Mohamad", "Mouhamed"],
-    "Ahmad": ["Ahmed", "Achmed", "Ahmet"],
-    "Mahmoud": ["Mahmud", "Machmud", "Mahmood"],
-    "Mustafa": ["Mustapha", "Moustafa", "Mostafa"],
-    "Yusuf": ["Youssef", "Yousef", "Jusuf", "Yousif"],
-    "Hussein": ["Husain", "Hussain", "Hossein", "Houssein"],
-    "Hassan": ["Hasan", "Hassen"],
-    "Ali": ["Aly"],
-    "Omar": ["Umar", "Omer"],
-    "Khaled": ["Khalid", "Chaled", "Chalid"],
-    "Ibrahim": ["Ebrahim", "Ibraheem"],
-    "Abdulrahman": ["Abd al-Rahman", "Abdel Rahman", "Abdurrahman", "Abdelrahman", "Abdul Rahman"],
-    "Abdullah": ["Abdallah", "Abd Allah", "Abdellah"],
-    "Ismail": ["Ismael", "Esmail"],
-    "Tarek": ["Tariq", "Tarik"],
-    "Walid": ["Waleed", "Walied"],
-    "Yasin": ["Yassin", "Yaseen", "Jassin"],
-    "Jamal": ["Gamal", "Djamal"],
-    "Majid": ["Madschid", "Majed"],
-    "Fatima": ["Fatma", "Fatimah"],
-    "Aisha": ["Aischa", "Ayesha", "Aicha"],
-    "Maryam": ["Mariam", "Meryem"],
-    "Zainab": ["Zeinab", "Zaynab"],
-    "Layla": ["Leila", "Laila"],
-    "Nour": ["Nur", "Noor"],
-    "Khadija": ["Chadidscha", "Khadidja", "Hadija"],
-    "Yasmin": ["Jasmin", "Yasmine"],
-    "Huda": ["Houda", "Hoda"],
-    "Sara": ["Sarah"],
-    "Rania": ["Ranya"],
-    "Hiba": ["Heba"],
-    "Rasha": ["Rascha"],
-    "Samira": ["Sameera"],
-    "Haddad": ["Hadad"],
-    "Khatib": ["Al-Khatib", "Chatib", "El Khatib"],
-    "Kassem": ["Qasim", "Kasim", "Qassem"],
-    "Mansour": ["Mansur"],
-    "Nasser": ["Naser", "Nasir"],
-    "Darwish": ["Darwisch", "Derwisch"],
-    "Othman": ["Osman", "Uthman"],
-    "Sheikh": ["Scheich", "Shaikh"],
-    "Halabi": ["Al-Halabi", "Chalabi"],
-    "Shami": ["Al-Shami", "Schami"],
-    "Najjar": ["Al-Najjar", "Nadjar"],
-    "Hamdan": ["Hamdane"],
-    "Saleh": ["Salih"],
-    "Jasim": ["Jassim", "Jasem"],
-}
 
-ARABIC_SCRIPT: dict[str, str] = {
-    "Mohammed": "محمد",
-    "Ahmad": "أحمد",
-    "Ali": "علي",
-    "Hassan": "حسن",
-    "Hussein": "حسين",
-    "Yusuf": "يوسف",
-    "Omar": "عمر",
-    "Khaled": "خالد",
-    "Ibrahim": "إبراهيم",
-    "Fatima": "فاطمة",
-    "Maryam": "مريم",
-    "Rami": "رامي",
-    "Jamal": "جمال",
-    "Al-Hassan": "الحسن",
-    "Haddad": "حداد",
-    "Khatib": "الخطيب",
-    "Al-Masri": "المصري",
-    "Halabi": "الحلبي",
-    "Najjar": "النجار",
-    "Darwish": "درويش",
-    "Mansour": "منصور",
-    "Abdulrahman": "عبد الرحمن",
-}
+@cache
+def arabic_spellings() -> dict[str, list[str]]:
+    """Latin spellings of Arabic names as they appear in German registers, by passport form."""
+    return dict(read_data("arabic_names.yaml")["spellings"])
+
+
+@cache
+def arabic_script() -> dict[str, str]:
+    return dict(read_data("arabic_names.yaml")["script"])
+
+
+@dataclass(frozen=True)
+class Town:
+    postcode: str
+    name: str
+    streets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the generated people live: a town and its streets (several households share a
+    house), the towns nearby that people move to, and the mix of nationalities."""
+
+    town: str
+    postcode: str
+    district: str
+    streets: tuple[str, ...]
+    dwellings: tuple[str, ...]
+    nearby: tuple[Town, ...]
+    nationalities: tuple[tuple[str, float], ...]
+
+
+@cache
+def place(name: str = "weissenfels") -> Place:
+    """The place ``lotse/demo/data/places/NAME.yaml``."""
+    data = read_data(f"places/{name}.yaml")
+    return Place(
+        town=data["town"],
+        postcode=str(data["postcode"]),
+        district=data.get("district", ""),
+        streets=tuple(data["streets"]),
+        dwellings=tuple(data["dwellings"]),
+        nearby=tuple(
+            Town(postcode=str(town["postcode"]), name=town["town"], streets=tuple(town["streets"]))
+            for town in data.get("nearby", [])
+        ),
+        nationalities=tuple((code, float(share)) for code, share in data["nationalities"].items()),
+    )
+
 
 # --- transliteration schemes (the generator's own, independent of the matcher's tables) -------
 
@@ -359,26 +189,6 @@ def transliterate(text: str, scheme: str, language: str) -> str:
     return "-".join(" ".join(w[:1].upper() + w[1:] for w in part.split(" ")) for part in latin.split("-"))
 
 
-# --- addresses -------------------------------------------------------------------------------
-
-WEISSENFELS_STREETS = _words(
-    "Merseburger_Straße Leipziger_Straße Naumburger_Straße Zeitzer_Straße Friedrichstraße "
-    "Promenade Langendorfer_Straße Novalisstraße Beuditzstraße Lützener_Straße Dammstraße "
-    "Selauer_Straße Weinbergstraße Große_Burgstraße Marienstraße Jüdenstraße Nikolaistraße "
-    "Fichtestraße Tagewerbener_Straße Kirchstraße Saalstraße Georgenberg Schützenstraße "
-    "Hohenmölsener_Straße Töpferdamm Am_Kugelberg Leopold-Kell-Straße Thomas-Müntzer-Straße"
-)
-OTHER_TOWNS: list[tuple[str, str, list[str]]] = [
-    ("06618", "Naumburg (Saale)", ["Jenaer Straße", "Weißenfelser Straße", "Lindenring"]),
-    ("06712", "Zeitz", ["Altmarkt", "Geraer Straße", "Kramerstraße"]),
-    ("06217", "Merseburg", ["Gotthardstraße", "Hallesche Straße"]),
-    ("06679", "Hohenmölsen", ["Ernst-Thälmann-Straße", "Markt"]),
-    ("06686", "Lützen", ["Leipziger Straße", "Markt"]),
-    ("04103", "Leipzig", ["Eisenbahnstraße", "Rosa-Luxemburg-Straße"]),
-    ("06108", "Halle (Saale)", ["Leipziger Straße", "Große Ulrichstraße"]),
-]
-
-
 @dataclass
 class _Person:
     nat: str
@@ -431,11 +241,11 @@ def _patronymic(name: str) -> str:
 
 
 def _family_names(nat: str) -> list[str]:
-    names = NAMES[nat]["family"]
+    family = names()[nat]["family"]
     if nat == "BG":
-        extra = [_patronymic(g) for g in NAMES["BG"]["m"]]
-        names = list(dict.fromkeys(names + extra))
-    return names
+        extra = [_patronymic(g) for g in names()["BG"]["m"]]
+        family = list(dict.fromkeys(family + extra))
+    return family
 
 
 def _family_choice(rng: random.Random, nat: str) -> str:
@@ -528,22 +338,24 @@ def _random_date(rng: random.Random, year: int) -> PartialDate:
 
 
 class _Generator:
-    def __init__(self, seed: int, reference_year: int) -> None:
+    def __init__(self, seed: int, reference_year: int, place: Place) -> None:
         self.rng = random.Random(seed)  # noqa: S311 (reproducible test data, not security)
         self.year = reference_year
+        self.place = place
         self.addresses: list[tuple[str, str, str]] = []
 
     def nationality(self) -> str:
-        return self.rng.choices(list(NATIONALITY_SHARES), list(NATIONALITY_SHARES.values()))[0]
+        shares = self.place.nationalities
+        return self.rng.choices([code for code, _ in shares], [share for _, share in shares])[0]
 
     def address(self) -> tuple[str, str, str]:
         rng = self.rng
         # Overcrowded buildings: a new household often moves into an address already in use.
         if self.addresses and rng.random() < 0.45:
             return rng.choice(self.addresses)
-        street = rng.choice(WEISSENFELS_STREETS).replace("_", " ")
+        street = rng.choice(self.place.streets)
         number = str(rng.randint(1, 60)) + (rng.choice("abc") if rng.random() < 0.08 else "")
-        addr = (f"{street} {number}", "06667", "Weißenfels")
+        addr = (f"{street} {number}", self.place.postcode, self.place.town)
         self.addresses.append(addr)
         return addr
 
@@ -554,8 +366,8 @@ class _Generator:
                 addr = self.address()
                 if addr != current:
                     return addr
-        postcode, city, streets = rng.choice(OTHER_TOWNS)
-        return (f"{rng.choice(streets)} {rng.randint(1, 80)}", postcode, city)
+        town = rng.choice(self.place.nearby)
+        return (f"{rng.choice(town.streets)} {rng.randint(1, 80)}", town.postcode, town.name)
 
     def birth_date(self, nat: str, year: int) -> PartialDate | None:
         rng = self.rng
@@ -569,13 +381,13 @@ class _Generator:
 
     def given(self, nat: str, sex: str) -> list[str]:
         rng = self.rng
-        names = [_zipf_choice(rng, NAMES[nat][sex])]
+        given = [_zipf_choice(rng, names()[nat][sex])]
         second_share = {"RO": 0.22, "PL": 0.1, "HU": 0.1, "DE": 0.15, "TR": 0.08}.get(nat, 0.03)
         if rng.random() < second_share:
-            other = _zipf_choice(rng, NAMES[nat][sex])
-            if other != names[0]:
-                names.append(other)
-        return names
+            other = _zipf_choice(rng, names()[nat][sex])
+            if other != given[0]:
+                given.append(other)
+        return given
 
     def person(self, nat, sex, family, year, addr, given=None, birth_name="") -> _Person:
         return _Person(
@@ -722,19 +534,19 @@ def _variant(gen: _Generator, p: _Person, rec: PersonRecord, rule: str) -> Perso
             family_name=rec.family_name.translate(_COMMA_CEDILLA),
         )
     if rule == "arabic_spelling":
-        given = " ".join(rng.choice(ARABIC_SPELLINGS.get(g, [g])) for g in rec.given_names.split())
+        given = " ".join(rng.choice(arabic_spellings().get(g, [g])) for g in rec.given_names.split())
         family = rec.family_name
         if rng.random() < 0.5:
             bare = family.removeprefix("Al-")
-            family = rng.choice(ARABIC_SPELLINGS.get(bare, [family]))
+            family = rng.choice(arabic_spellings().get(bare, [family]))
         return replace(rec, given_names=given, family_name=family)
     if rule == "arabic_article":
         bare = rec.family_name.removeprefix("Al-")
         return replace(rec, family_name=rng.choice([f"El {bare}", f"Al {bare}", bare, f"Al{bare.lower()}"]))
     if rule == "arabic_script":
-        given = " ".join(ARABIC_SCRIPT.get(g, g) for g in rec.given_names.split())
+        given = " ".join(arabic_script().get(g, g) for g in rec.given_names.split())
         return replace(
-            rec, given_names=given, family_name=ARABIC_SCRIPT.get(rec.family_name, rec.family_name)
+            rec, given_names=given, family_name=arabic_script().get(rec.family_name, rec.family_name)
         )
     if rule in ("swap_names", "hungarian_order"):
         return replace(rec, given_names=rec.family_name, family_name=rec.given_names)
@@ -742,7 +554,7 @@ def _variant(gen: _Generator, p: _Person, rec: PersonRecord, rule: str) -> Perso
         parts = rec.given_names.split()
         if len(parts) > 1:
             return replace(rec, given_names=parts[0])
-        extra = _latin(p.nat, _zipf_choice(rng, NAMES[p.nat][p.sex]))
+        extra = _latin(p.nat, _zipf_choice(rng, names()[p.nat][p.sex]))
         if extra == parts[0]:
             return rec
         return replace(rec, given_names=f"{parts[0]} {extra}")
@@ -819,26 +631,37 @@ def _duplicate(gen: _Generator, p: _Person, rec: PersonRecord, rid: str) -> Pers
 
 
 def generate(
-    n_persons: int, *, duplicate_rate: float = 0.3, seed: int = 1, reference_year: int = 2025
+    n_persons: int,
+    *,
+    duplicate_rate: float = 0.3,
+    seed: int = 1,
+    reference_year: int = 2025,
+    where: Place | None = None,
 ) -> tuple[list[PersonRecord], set[frozenset[str]]]:
-    """``n_persons`` distinct people; for about ``duplicate_rate`` of them a second record.
+    """``n_persons`` distinct people living in ``where`` (Weißenfels unless given); for about
+    ``duplicate_rate`` of them a second record.
 
     Returns the shuffled records and the true duplicate pairs (as frozensets of two ids).
-    Deterministic for a given seed.
+    Deterministic for a given seed and place.
     """
     records, pairs, _households = generate_with_households(
-        n_persons, duplicate_rate=duplicate_rate, seed=seed, reference_year=reference_year
+        n_persons, duplicate_rate=duplicate_rate, seed=seed, reference_year=reference_year, where=where
     )
     return records, pairs
 
 
 def generate_with_households(
-    n_persons: int, *, duplicate_rate: float = 0.3, seed: int = 1, reference_year: int = 2025
+    n_persons: int,
+    *,
+    duplicate_rate: float = 0.3,
+    seed: int = 1,
+    reference_year: int = 2025,
+    where: Place | None = None,
 ) -> tuple[list[PersonRecord], set[frozenset[str]], dict[str, Membership]]:
     """As ``generate``, plus the household of each first record by its id (the demo register
     makes households of couples and families from it). Second records have none: a duplicate
     is a registration nobody has linked yet. The same records as ``generate`` for a seed."""
-    gen = _Generator(seed, reference_year)
+    gen = _Generator(seed, reference_year, where or place())
     rng = gen.rng
     people: list[_Person] = []
     number = 0

@@ -1,8 +1,7 @@
-"""Helpers for demo data only (``load_blueprint NAME --demo``), never for real records."""
+"""The demo's clock: demo data written on past days, through the same services as real data."""
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,20 +26,3 @@ def demo_clock(moment: dt.datetime) -> Iterator[None]:
 def demo_moment(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     """``day`` at ``hour:minute`` in the installation's time zone, as an aware datetime."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-_loading = contextvars.ContextVar("lotse_demo_loading", default=False)
-
-
-@contextmanager
-def demo_loading() -> Iterator[None]:
-    """While demo data is written: the invented staff get no notices about invented people."""
-    token = _loading.set(True)
-    try:
-        yield
-    finally:
-        _loading.reset(token)
-
-
-def is_demo_loading() -> bool:
-    return _loading.get()

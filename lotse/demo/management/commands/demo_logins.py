@@ -5,8 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from lotse.accounts.blueprint import DEMO_PASSWORD
 from lotse.accounts.models import User
+from lotse.demo.staff import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

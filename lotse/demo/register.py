@@ -1,4 +1,9 @@
-"""The people part of a blueprint: in demo mode, a made-up register of the Neustadt."""
+"""The demo register: a made-up population of the place (``population.generate_with_households``)
+written into the population register through the people services, with couples and families
+as households and a few persons registered twice for the Clearingstelle to merge.
+
+Persons are found by their register id, so loading again adds only what is missing.
+"""
 
 from __future__ import annotations
 
@@ -9,34 +14,23 @@ from typing import Any
 from anyascii import anyascii
 
 from lotse.accounts.models import Organisation
+from lotse.demo.datafiles import read_data
+from lotse.demo.population import Membership, Place, generate_with_households, place
 from lotse.people import services
 from lotse.people.matching import PersonRecord
 from lotse.people.models import Person
-from lotse.people.synthetic import Membership, generate_with_households
 
 _HOUSE_NUMBER = re.compile(r"^(?P<street>.*?)\s+(?P<number>\d+\s*[a-zA-Z]?)$")
-_DWELLINGS = ["EG links", "EG rechts", "1. OG links", "1. OG rechts", "2. OG links", "2. OG rechts", "DG"]
-_LANGUAGES = {
-    "RO": ["ro"],
-    "BG": ["bg"],
-    "PL": ["pl"],
-    "UA": ["uk", "ru"],
-    "RU": ["ru"],
-    "HU": ["hu"],
-    "SY": ["ar"],
-    "TR": ["tr"],
-    "DE": ["de"],
-}
-
 
 # The order in which a household is built: the head founds it, the others join.
 _ROLES = ("head", "partner", "child")
 
+RegisterEntry = tuple[PersonRecord, services.PersonInput, Membership | None]
 
-def load(data: dict[str, Any], *, demo: bool) -> list[str]:
-    if not demo or not data.get("demo"):
-        return []
-    settings = data["demo"]
+
+def register_load(settings: dict[str, Any]) -> list[str]:
+    """``settings``: ``organisation`` (whose register), ``place``, ``persons``, ``duplicate_rate``
+    and ``seed``."""
     organisation = Organisation.objects.get(slug=settings["organisation"])
     register = demo_register(settings)
     existing = set(Person.objects.filter(organisation=organisation).values_list("register_id", flat=True))
@@ -46,21 +40,20 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
             continue
         services.person_create(actor=None, organisation=organisation, data=person_input)
         created += 1
-    households = _demo_households(organisation, register)
+    households = _households_create(organisation, register)
     lines = [f"{created} Personen im Register von {organisation}"] if created else []
     if households:
         lines.append(f"{households} Haushalte (Paare und Familien) im Register von {organisation}")
     return lines
 
 
-def demo_register(
-    settings: dict[str, Any],
-) -> list[tuple[PersonRecord, services.PersonInput, Membership | None]]:
-    """The demo register as the blueprint loads it (also read by ``clearing/demo/make_sample``):
-    each record with its input and, for a first record, its generated household. The members
-    of a household share one dwelling of the building."""
+def demo_register(settings: dict[str, Any]) -> list[RegisterEntry]:
+    """The demo register as the blueprint loads it (also read by ``sample_export``): each
+    record with its input and, for a first record, its generated household. The members of a
+    household share one dwelling of the building."""
+    where = place(settings.get("place", "weissenfels"))
     records, _pairs, memberships = generate_with_households(
-        settings["persons"], duplicate_rate=settings["duplicate_rate"], seed=settings["seed"]
+        settings["persons"], duplicate_rate=settings["duplicate_rate"], seed=settings["seed"], where=where
     )
     rng = random.Random(settings["seed"])  # noqa: S311 (made-up demo data, not security)
     labels: dict[int, str] = {}
@@ -70,16 +63,13 @@ def demo_register(
         label = None
         if membership is not None and membership.kind != "single" and _address_of(record):
             if membership.household not in labels:
-                labels[membership.household] = rng.choice(_DWELLINGS)
+                labels[membership.household] = rng.choice(where.dwellings)
             label = labels[membership.household]
-        register.append((record, _input(record, rng, dwelling_label=label), membership))
+        register.append((record, person_input(record, rng, where, dwelling_label=label), membership))
     return register
 
 
-def _demo_households(
-    organisation: Organisation,
-    register: list[tuple[PersonRecord, services.PersonInput, Membership | None]],
-) -> int:
+def _households_create(organisation: Organisation, register: list[RegisterEntry]) -> int:
     """Couples and families become households: father as head, mother as partner, the
     children as children (adult children too: they are the head's children). Flat mates and
     people living alone stay without one. Persons already in a household are left alone."""
@@ -122,8 +112,13 @@ def _latin(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _input(
-    record: PersonRecord, rng: random.Random, *, dwelling_label: str | None = None
+def languages_of(nationality: str) -> list[str]:
+    """The languages a demo person of this nationality speaks (``data/nationalities.yaml``)."""
+    return list((read_data("nationalities.yaml").get(nationality) or {}).get("languages", []))
+
+
+def person_input(
+    record: PersonRecord, rng: random.Random, where: Place, *, dwelling_label: str | None = None
 ) -> services.PersonInput:
     """The person as the register would have them; the dwelling drawn from ``rng`` unless
     given (members of one household share theirs)."""
@@ -136,8 +131,8 @@ def _input(
             house_number=match["number"],
             postcode=record.postcode,
             city=record.city,
-            dwelling_label=dwelling_label if dwelling_label is not None else rng.choice(_DWELLINGS),
-            district="Neustadt" if record.city == "Weißenfels" else "",
+            dwelling_label=dwelling_label if dwelling_label is not None else rng.choice(where.dwellings),
+            district=where.district if record.city == where.town else "",
         )
         if match and record.postcode and record.city
         else None
@@ -154,7 +149,7 @@ def _input(
             "birth_name": record.birth_name,
             "sex": record.sex if record.sex in ("f", "m") else "u",
             "nationalities": [nationality] if nationality else [],
-            "languages": _LANGUAGES.get(nationality, []),
+            "languages": languages_of(nationality),
             "previous_country": nationality if nationality != "DE" else "",
             "register_id": record.id,
         },

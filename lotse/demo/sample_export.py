@@ -1,11 +1,13 @@
-"""Write ``melderegister_beispiel.csv``: a made-up export of the registration office for the demo.
+"""Write ``data/melderegister_beispiel.csv``: a made-up export of the registration office for
+the demo (the user guide's sample for the register import).
 
 Run once (the file is in the repository); the output is the same on every run::
 
-    LOTSE_DEBUG=1 .venv/bin/python -m lotse.clearing.demo.make_sample
+    LOTSE_DEBUG=1 .venv/bin/python -m lotse.demo.sample_export
 
-24 rows are persons of the demo register (``load_blueprint weissenfels --demo`` loads
-``generate(320, duplicate_rate=0.05, seed=2022)`` with the record id as register id): 14 as the
+24 rows are persons of the demo register (``load_blueprint weissenfels --demo`` loads it with
+the ``register`` settings of ``blueprints/weissenfels.yaml``: 320 persons, duplicate rate 0.05,
+seed 2022, the record id as register id): 14 as the
 register has them, 10 with news – moved house, a birth date now complete, a name after marriage,
 a move-in date the register now knows. 36 rows are new arrivals from ``generate(…, seed=2023)``.
 The export looks like one from a registration office: semicolons, German headers, country
@@ -19,10 +21,11 @@ import csv
 import datetime as dt
 import os
 import random
-from pathlib import Path
 from typing import Any
 
-TARGET = Path(__file__).with_name("melderegister_beispiel.csv")
+from lotse.demo.datafiles import DATA, read_data
+
+TARGET = DATA / "melderegister_beispiel.csv"
 HEADER = [
     "Ordnungsmerkmal",
     "Familienname",
@@ -41,17 +44,7 @@ HEADER = [
     "Zuzug aus",
     "Auskunftssperre",
 ]
-COUNTRY = {
-    "RO": "Rumänien",
-    "BG": "Bulgarien",
-    "PL": "Polen",
-    "UA": "Ukraine",
-    "RU": "Russische Föderation",
-    "HU": "Ungarn",
-    "SY": "Syrien",
-    "TR": "Türkei",
-    "DE": "Deutschland",
-}
+# Where four persons of the register moved within the town.
 NEW_STREETS = [
     ("Merseburger Straße", "06667"),
     ("Zeitzer Straße", "06667"),
@@ -59,7 +52,11 @@ NEW_STREETS = [
     ("Langendorfer Straße", "06667"),
     ("Friedrichstraße", "06667"),
 ]
-DWELLINGS = ["EG links", "EG rechts", "1. OG links", "1. OG rechts", "2. OG links", "2. OG rechts", "DG"]
+
+
+def _country(nationality: str) -> str:
+    """The state as the registration office names it (``data/nationalities.yaml``)."""
+    return str((read_data("nationalities.yaml").get(nationality) or {}).get("country", ""))
 
 
 def _date(value: dt.date | None) -> str:
@@ -73,7 +70,7 @@ def _marital_status(birth_date: Any, rng: random.Random) -> str:
 
 
 def _row(register_id: str, data: Any, *, move_in: dt.date | None, rng: random.Random) -> list[str]:
-    from lotse.people.synthetic import format_date
+    from lotse.demo.population import format_date
 
     values = data.values
     address = data.address
@@ -85,7 +82,7 @@ def _row(register_id: str, data: Any, *, move_in: dt.date | None, rng: random.Ra
         values.get("birth_name", ""),
         format_date(data.birth_date),
         {"f": "w", "m": "m"}.get(values.get("sex", ""), "x"),
-        COUNTRY.get(nationality, ""),
+        _country(nationality),
         _marital_status(data.birth_date, rng),
         address.street if address else "",
         address.house_number if address else "",
@@ -93,25 +90,25 @@ def _row(register_id: str, data: Any, *, move_in: dt.date | None, rng: random.Ra
         address.city if address else "",
         address.dwelling_label if address else "",
         _date(move_in),
-        COUNTRY.get(values.get("previous_country", ""), ""),
+        _country(values.get("previous_country", "")),
         "nein",
     ]
 
 
 def build() -> list[list[str]]:
-    from lotse.people.blueprint import _input, demo_register
+    from lotse.demo.blueprint import demo_settings
+    from lotse.demo.population import generate, place
+    from lotse.demo.register import demo_register, person_input
     from lotse.people.matching import PartialDate
-    from lotse.people.synthetic import generate
 
     # The demo register exactly as ``load_blueprint weissenfels --demo`` loads it.
-    register = [
-        (record, data)
-        for record, data, _household in demo_register({"persons": 320, "duplicate_rate": 0.05, "seed": 2022})
-    ]
+    settings = demo_settings("weissenfels")["register"]
+    town = place(settings["place"])
+    register = [(record, data) for record, data, _household in demo_register(settings)]
     known_ids = {record.id for record, _data in register}
     pick = random.Random(4711)  # noqa: S311
     candidates = [
-        (record, data) for record, data in register if data.address and data.address.city == "Weißenfels"
+        (record, data) for record, data in register if data.address and data.address.city == town.town
     ]
     chosen = pick.sample(candidates, 24)
     rows: list[list[str]] = []
@@ -122,7 +119,7 @@ def build() -> list[list[str]]:
         if number < 4:  # moved within the town
             address.street, address.postcode = NEW_STREETS[number]
             address.house_number = str(pick.randint(1, 60))
-            address.dwelling_label = pick.choice(DWELLINGS)
+            address.dwelling_label = pick.choice(town.dwellings)
             move_in = dt.date(2025, pick.randint(7, 10), pick.randint(1, 28))
         elif number < 6 and data.birth_date and data.birth_date.year:  # the full birth date is known now
             data.birth_date = PartialDate(data.birth_date.year, pick.randint(1, 12), pick.randint(1, 28))
@@ -138,7 +135,7 @@ def build() -> list[list[str]]:
     ]
     arrival_rng = random.Random(2023)  # noqa: S311
     for record in arrivals[:36]:
-        data = _input(record, arrival_rng)
+        data = person_input(record, arrival_rng, town)
         move_in = dt.date(2025, pick.randint(8, 10), pick.randint(1, 28))
         rows.append(_row(record.id, data, move_in=move_in, rng=pick))
     pick.shuffle(rows)

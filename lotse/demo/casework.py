@@ -2,8 +2,10 @@
 Clearingstelle demo referred to them, with contacts, two assessments months apart, a
 support plan and follow-ups — all written through the services, dates relative to today.
 
-Called from the demo part of the cases blueprint; deterministic (seeded), and does nothing
-if the units already have case files.
+Which teams, who works in them and how many case files come from the blueprint's
+``casework`` settings; what the contacts, plans and follow-ups say from its texts
+(``data/texts/NAME.yaml``). Deterministic (seeded); does nothing if the teams already have
+case files.
 """
 
 from __future__ import annotations
@@ -18,112 +20,20 @@ from django.utils import timezone
 from lotse.accounts.models import Unit, User
 from lotse.cases.models import CaseFile, Contact, Goal, Measure, Referral
 from lotse.cases.models.case import AssessmentDomain
-from lotse.cases.services import assessments, case_files, contacts, followups, support_plans
+from lotse.cases.services import (
+    assessments,
+    case_files,
+    consents,
+    contacts,
+    followups,
+    referrals,
+    support_plans,
+)
 from lotse.core.services import audited_update
-
-SEED = 2024
-OUTREACH, SCHOOL = "aufsuchende-sozialarbeit", "schulteam"
-# Demo staff who work on cases, with the gender a family's wish is matched against.
-STAFF_GENDER = {"demo-outreach": "f", "p.nowak": "m", "demo-school": "m", "s.becker": "f"}
+from lotse.demo.datafiles import read_data
 
 K = Contact.Kind
 I = Contact.Interpreter  # noqa: E741
-
-# Offices the outreach workers accompany people to (the "Lotse" role of the seed).
-OFFICES = [
-    (
-        "Jobcenter Burgenlandkreis, Standort Weißenfels",
-        "Antrag auf Bürgergeld abgegeben; fehlende Nachweise notiert.",
-    ),
-    (
-        "Ausländerbehörde Burgenlandkreis, Naumburg",
-        "Freizügigkeitsbescheinigung besprochen; Termin zur Abholung vereinbart.",
-    ),
-    ("Familienkasse Sachsen-Anhalt Süd", "Kindergeldantrag gemeinsam ausgefüllt und abgegeben."),
-    ("AOK Sachsen-Anhalt, Kundencenter Weißenfels", "Mitgliedschaft geklärt; Versichertenkarte beantragt."),
-    ("Bürgerbüro Weißenfels", "Ummeldung nach Umzug innerhalb der Neustadt erledigt."),
-    ("Schuldnerberatung der Diakonie", "Erstgespräch zu offenen Forderungen des Stromanbieters."),
-]
-HOME_VISITS = [
-    "Erstbesuch: Familie offen, Wohnung sehr beengt. Sorgen: Geld, Krankenversicherung, Schulplatz.",
-    "Hausbesuch: Post gemeinsam sortiert, zwei Mahnungen und ein Bescheid des Jobcenters.",
-    "Hausbesuch: Kinder gehen inzwischen regelmäßig zur Schule; Mutter möchte einen Deutschkurs.",
-    "Hausbesuch: Vermieter hat Nebenkostenabrechnung geschickt; Einspruch wird vorbereitet.",
-]
-PHONE_CALLS = [
-    "Rückruf wegen Termin beim Jobcenter; Unterlagen-Liste noch einmal erklärt.",
-    "Anruf des Vaters: Arbeitgeber zahlt Lohn verspätet. Hinweis auf Beratung für entsandte Beschäftigte.",
-    "Kurze Abstimmung zum Termin bei der Ausländerbehörde.",
-]
-OFFICE_VISITS = [
-    "Sprechstunde im Neustadtbüro: Formular zum Wohngeld gemeinsam begonnen.",
-    "Kam ins Büro mit einem Schreiben der Krankenkasse; Inhalt erklärt, Antwort entworfen.",
-]
-# (domain, goal, [(measure, responsible: "worker" | other name, days from today to due, status)])
-PLANS = [
-    (
-        "health_insurance",
-        "Alle in der Familie sind krankenversichert",
-        [
-            ("Antrag bei der AOK begleiten", "worker", -12, "done"),
-            ("Arbeitsvertrag und Lohnabrechnungen mitbringen", "Familie selbst", -5, "in_progress"),
-        ],
-    ),
-    (
-        "work_income",
-        "Bürgergeld ist bewilligt, das Einkommen reicht für die Miete",
-        [
-            ("Fehlende Kontoauszüge beim Jobcenter nachreichen", "Familie selbst", -3, "planned"),
-            ("Begleitung zum Termin in der Leistungsabteilung", "worker", 9, "planned"),
-        ],
-    ),
-    (
-        "language",
-        "Die Mutter besucht einen Integrationskurs",
-        [
-            ("Anmeldung bei der Volkshochschule Weißenfels", "Migrationsberatung der Caritas", 21, "planned"),
-        ],
-    ),
-    (
-        "debts",
-        "Ein Plan für die offenen Forderungen liegt vor",
-        [
-            ("Termin bei der Schuldnerberatung vereinbaren", "worker", -20, "done"),
-            ("Forderungen sortieren und kopieren", "Familie selbst", 4, "in_progress"),
-        ],
-    ),
-]
-SCHOOL_PLANS = [
-    (
-        "school_daycare",
-        "Beide Kinder gehen regelmäßig zur Schule",
-        [
-            ("Anmeldung an der Gemeinschaftsschule Weißenfels begleiten", "worker", -14, "done"),
-            ("Sprachstandsfeststellung abwarten und nachfragen", "worker", -2, "in_progress"),
-            ("Schulbedarf über Bildung und Teilhabe beantragen", "Familie selbst", 10, "planned"),
-        ],
-    ),
-    (
-        "school_daycare",
-        "Die Jüngste hat einen Kita-Platz",
-        [
-            ("Kita-Antrag beim Jugendamt stellen", "worker", 7, "planned"),
-        ],
-    ),
-]
-OUTREACH_FOLLOWUPS = [
-    ("Nachfragen: Bescheid des Jobcenters da?", -3, "lead"),
-    ("Rückruf der Ausländerbehörde abwarten, sonst anrufen", -1, "lead"),
-    ("Hausbesuch: Nebenkostenabrechnung besprechen", 0, "lead"),
-    ("Unterlagen für die Familienkasse prüfen", 0, "team"),
-    ("Zweite Einschätzung der Familiensituation", 14, "lead"),
-    ("Termin Schuldnerberatung nachhalten", 6, "team"),
-]
-SCHOOL_FOLLOWUPS = [
-    ("Schule anrufen: erster Schultag gut verlaufen?", -2, "lead"),
-    ("Ergebnis der Sprachstandsfeststellung nachfragen", 0, "lead"),
-    ("Kita-Platz: Rückmeldung des Jugendamts abwarten", 10, "team"),
-]
 
 
 @dataclass
@@ -132,11 +42,70 @@ class Staff:
     second: User | None
 
 
-def _staff(unit: Unit, lead_name: str, second_name: str) -> Staff | None:
+@dataclass
+class Texts:
+    """What the demo case work says (``data/texts/NAME.yaml``, section ``casework``)."""
+
+    offices: list[tuple[str, str]]
+    school_office: tuple[str, str]
+    office_visit_place: str
+    home_visits: list[str]
+    phone_calls: list[str]
+    office_visits: list[str]
+    # (domain, goal, [(measure, responsible: "worker" | other name, days from today to due, status)])
+    plans: dict[str, list[Any]]
+    # (title, days from today, "lead" | "team")
+    followups: dict[str, list[Any]]
+
+    @classmethod
+    def read(cls, name: str) -> Texts:
+        data = read_data(f"texts/{name}.yaml")["casework"]
+        return cls(
+            offices=[(entry["place"], entry["summary"]) for entry in data["offices"]],
+            school_office=(data["school_office"]["place"], data["school_office"]["summary"]),
+            office_visit_place=data["office_visit_place"],
+            home_visits=list(data["home_visits"]),
+            phone_calls=list(data["phone_calls"]),
+            office_visits=list(data["office_visits"]),
+            plans={
+                kind: [
+                    (
+                        plan["domain"],
+                        plan["goal"],
+                        [
+                            (m["title"], m["responsible"], int(m["due_in_days"]), m["status"])
+                            for m in plan["measures"]
+                        ],
+                    )
+                    for plan in data[f"{kind}_plans"]
+                ]
+                for kind in ("outreach", "school")
+            },
+            followups={
+                kind: [
+                    (entry["title"], int(entry["due_in_days"]), entry["assigned_to"])
+                    for entry in data[f"{kind}_followups"]
+                ]
+                for kind in ("outreach", "school")
+            },
+        )
+
+
+class _Settings:
+    def __init__(self, settings: dict[str, Any], texts: Texts) -> None:
+        self.texts = texts
+        # Demo staff who work on cases, with the gender a family's wish is matched against.
+        self.staff_gender: dict[str, str] = dict(settings.get("staff_gender") or {})
+        # Languages a worker speaks herself: no interpreter needed.
+        self.staff_languages: dict[str, list[str]] = dict(settings.get("staff_languages") or {})
+        self.partner_unit: str = settings.get("partner_unit", "")
+
+
+def _staff(unit: Unit, lead_name: str, second_name: str, settings: _Settings) -> Staff | None:
     users = {u.username: u for u in User.objects.filter(username__in=[lead_name, second_name])}
     for username, user in users.items():
-        if not user.gender and username in STAFF_GENDER:
-            audited_update(actor=None, instance=user, data={"gender": STAFF_GENDER[username]})
+        if not user.gender and username in settings.staff_gender:
+            audited_update(actor=None, instance=user, data={"gender": settings.staff_gender[username]})
     lead = users.get(lead_name)
     if lead is None:
         return None
@@ -154,13 +123,9 @@ def _open_referrals(unit: Unit) -> list[Referral]:
 
 
 def _accept(referral: Referral, actor: User) -> Referral | None:
-    """Accept through the referral service if it is there; the case then answers the referral."""
-    try:
-        from lotse.cases.services.referrals import referral_accept
-    except ImportError:  # referral lifecycle not built yet: the open referral still shows the person
-        return None
+    """Accept through the referral service; the case then answers the referral."""
     if referral.status == Referral.Status.PROPOSED:
-        referral = referral_accept(actor=actor, referral=referral)
+        referral = referrals.referral_accept(actor=actor, referral=referral)
     return referral if referral.status in {Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS} else None
 
 
@@ -169,37 +134,41 @@ def _language(person: Any) -> str:
     return languages[0] if languages else ""
 
 
-def _interpreter(rng: random.Random, language: str, worker: User) -> str:
+def _interpreter(rng: random.Random, language: str, worker: User, settings: _Settings) -> str:
     if not language:
         return ""
     # The demo outreach worker speaks Romanian herself (as many in the seed's team do).
-    if language == "ro" and worker.username == "demo-outreach":
+    if language in settings.staff_languages.get(worker.username, []):
         return I.STAFF
     return rng.choice([I.PROFESSIONAL, I.PROFESSIONAL, I.FAMILY, I.PHONE_SERVICE])
 
 
-def _contacts(rng: random.Random, case: CaseFile, worker: User, today: dt.date, *, school: bool) -> int:
+def _contacts(
+    rng: random.Random, case: CaseFile, worker: User, today: dt.date, *, school: bool, settings: _Settings
+) -> int:
+    texts = settings.texts
     language = _language(case.person)
     span = (today - case.opened_on).days
-    entries: list[tuple[str, int, int, str, str]] = [(K.HOME_VISIT, 1, 75, "", HOME_VISITS[0])]
-    offices = rng.sample(OFFICES, 2 if not school else 1)
+    entries: list[tuple[str, int, int, str, str]] = [(K.HOME_VISIT, 1, 75, "", texts.home_visits[0])]
+    offices = rng.sample(texts.offices, 2 if not school else 1)
     if school:
-        offices = [
-            (
-                "Gemeinschaftsschule Weißenfels",
-                "Anmeldung mit Mutter und beiden Kindern; Schulleitung nimmt auf.",
-            )
-        ]
+        offices = [texts.school_office]
     for office, summary in offices:
         entries.append(
             (K.ACCOMPANIMENT, rng.randrange(5, max(6, span - 5)), rng.choice([90, 120, 150]), office, summary)
         )
-    entries.append((K.PHONE, rng.randrange(3, max(4, span)), 15, "", rng.choice(PHONE_CALLS)))
+    entries.append((K.PHONE, rng.randrange(3, max(4, span)), 15, "", rng.choice(texts.phone_calls)))
     entries.append(
-        (K.OFFICE_VISIT, rng.randrange(3, max(4, span)), 40, "Neustadtbüro", rng.choice(OFFICE_VISITS))
+        (
+            K.OFFICE_VISIT,
+            rng.randrange(3, max(4, span)),
+            40,
+            texts.office_visit_place,
+            rng.choice(texts.office_visits),
+        )
     )
     if span > 40:
-        entries.append((K.HOME_VISIT, span - rng.randrange(2, 12), 60, "", rng.choice(HOME_VISITS[1:])))
+        entries.append((K.HOME_VISIT, span - rng.randrange(2, 12), 60, "", rng.choice(texts.home_visits[1:])))
     person = case.person
     assert person is not None  # demo cases are opened for persons
     name = f"{'Frau' if person.sex == 'f' else 'Herr'} {person.family_name}"
@@ -215,7 +184,7 @@ def _contacts(rng: random.Random, case: CaseFile, worker: User, today: dt.date, 
             place=place,
             participants=participants,
             language=language,
-            interpreter=_interpreter(rng, language, worker) if kind != K.PHONE or language else "",
+            interpreter=_interpreter(rng, language, worker, settings) if kind != K.PHONE or language else "",
             summary=summary,
         )
     return len(entries)
@@ -297,14 +266,12 @@ def _followups(case: CaseFile, worker: User, today: dt.date, entries: list[Any])
     return len(entries)
 
 
-def _refer_onward(case: CaseFile, worker: User, today: dt.date) -> None:
+def _refer_onward(case: CaseFile, worker: User, today: dt.date, settings: _Settings) -> None:
     """The outreach worker refers the family to the Caritas migration counselling, naming the
     case on a witnessed consent: the partner then reads this case file (and only this one)."""
-    partner = Unit.objects.filter(slug="caritas-mbe").prefetch_related("organisations").first()
+    partner = Unit.objects.filter(slug=settings.partner_unit).prefetch_related("organisations").first()
     if partner is None or case.person is None:
         return
-    from lotse.cases.services import consents, referrals
-
     consent = consents.consent_create(
         actor=worker,
         person=case.person,
@@ -333,11 +300,13 @@ def _unit_cases(
     staff: Staff,
     *,
     count: int,
-    plans: list[Any],
-    followup_entries: list[Any],
     school: bool,
+    settings: _Settings,
 ) -> tuple[list[CaseFile], int, int]:
     today = timezone.localdate()
+    kind = "school" if school else "outreach"
+    plans = settings.texts.plans[kind]
+    followup_entries = settings.texts.followups[kind]
     cases: list[CaseFile] = []
     contact_count = followup_count = 0
     seen: set[int] = set()
@@ -372,7 +341,7 @@ def _unit_cases(
             case_files.case_assign(actor=staff.lead, case=case, user=member, lead=position == 0)
         # The leading worker does the work on the case (and gets its follow-ups).
         worker = workers[0] if workers else staff.lead
-        contact_count += _contacts(rng, case, worker, today, school=school)
+        contact_count += _contacts(rng, case, worker, today, school=school, settings=settings)
         _assessments(rng, case, worker, today, school=school)
         _plan(rng, case, worker, today, rng.sample(plans, min(len(plans), 2 if school else 3)))
         # The follow-ups go to the first two cases, so that "Meine Aufgaben" looks like a real day.
@@ -380,7 +349,7 @@ def _unit_cases(
             followup_count += _followups(case, worker, today, followup_entries[len(cases) :: 2])
         cases.append(case)
     if not school and cases:
-        _refer_onward(cases[0], staff.lead, today)
+        _refer_onward(cases[0], staff.lead, today, settings)
     # One case rests, one is closed: the list filter has something to show.
     if len(cases) >= 4:
         case_files.case_file_set_status(
@@ -398,43 +367,31 @@ def _unit_cases(
     return cases, contact_count, followup_count
 
 
-def load_demo() -> list[str]:
-    """Create the demo case files; a line for the operator, or nothing if already there."""
-    units = {u.slug: u for u in Unit.objects.filter(slug__in=[OUTREACH, SCHOOL])}
-    if len(units) < 2 or CaseFile.objects.filter(owner_unit__in=units.values()).exists():
+def casework_load(settings: dict[str, Any], *, texts: str) -> list[str]:
+    """Create the demo case files; a line per team for the operator, or nothing if already there.
+
+    ``settings``: ``seed``; ``teams``, each with ``unit``, ``kind`` (``outreach`` or ``school``),
+    ``lead`` and ``second`` (usernames) and ``cases`` (how many); ``staff_gender``,
+    ``staff_languages`` and ``partner_unit`` (where the outreach team refers one family on).
+    """
+    teams = settings["teams"]
+    units = {u.slug: u for u in Unit.objects.filter(slug__in=[team["unit"] for team in teams])}
+    if len(units) < len(teams) or CaseFile.objects.filter(owner_unit__in=units.values()).exists():
         return []
-    rng = random.Random(SEED)  # noqa: S311 (made-up demo data, not security)
+    options = _Settings(settings, Texts.read(texts))
+    rng = random.Random(settings["seed"])  # noqa: S311 (made-up demo data, not security)
     lines = []
-    outreach_staff = _staff(units[OUTREACH], "demo-outreach", "p.nowak")
-    if outreach_staff is not None:
+    for team in teams:
+        unit = units[team["unit"]]
+        staff = _staff(unit, team["lead"], team["second"], options)
+        if staff is None:
+            continue
         cases, n_contacts, n_followups = _unit_cases(
-            rng,
-            units[OUTREACH],
-            outreach_staff,
-            count=6,
-            plans=PLANS,
-            followup_entries=OUTREACH_FOLLOWUPS,
-            school=False,
+            rng, unit, staff, count=int(team["cases"]), school=team["kind"] == "school", settings=options
         )
         if cases:
             lines.append(
-                f"{len(cases)} Fallakten der Aufsuchenden Sozialarbeit mit {n_contacts} Kontakten "
-                f"und {n_followups} Wiedervorlagen (Demo)"
-            )
-    school_staff = _staff(units[SCHOOL], "demo-school", "s.becker")
-    if school_staff is not None:
-        cases, n_contacts, n_followups = _unit_cases(
-            rng,
-            units[SCHOOL],
-            school_staff,
-            count=4,
-            plans=SCHOOL_PLANS,
-            followup_entries=SCHOOL_FOLLOWUPS,
-            school=True,
-        )
-        if cases:
-            lines.append(
-                f"{len(cases)} Fallakten des Schulteams mit {n_contacts} Kontakten "
+                f"{len(cases)} Fallakten ({unit.name}) mit {n_contacts} Kontakten "
                 f"und {n_followups} Wiedervorlagen (Demo)"
             )
     return lines
