@@ -220,12 +220,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """Under ``-n``: the demo-site tests as one unit of work on one worker (they share one
-    loaded demo and one live server), every other test on whichever worker is free."""
+    """Under ``-n``: the demo-site tests as two units of work, each on one worker with its own
+    loaded demo — the browser walks (one live server, one browser) and the read-only checks
+    (demo data, the access sweep) —, every other test on whichever worker is free."""
     from xdist.scheduler import LoadScopeScheduling
 
     class SiteTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "site" if nodeid.startswith(SITE) else nodeid
+            if nodeid.startswith(f"{SITE}browser/"):
+                return "site:browser"
+            return "site:checks" if nodeid.startswith(SITE) else nodeid
 
     return SiteTogether(config, log)

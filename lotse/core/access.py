@@ -89,6 +89,11 @@ def active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
+def actions_for(model: type[models.Model]) -> list[str]:
+    """The actions that have rows (reasons) for ``model`` (for tests and docs)."""
+    return sorted({action for (registered, action) in _reasons if registered is model})
+
+
 def reasons_for(model: type[models.Model], action: str = "view") -> list[str]:
     """The names of the reasons registered for ``model`` and ``action`` (for tests and docs)."""
     return sorted(_reasons.get((model, action), {}))

@@ -1,12 +1,13 @@
 """The demo site: the Weißenfels blueprint with its demo data, loaded once for this package and
-served by one live server for all tests in it (the access sweep, the demo data checks, the
-browser tests).
+served by one live server for all tests in it (the demo data checks, the access sweep, the
+browser tests). Under ``-n`` the browser tests and the read-only checks run on two workers,
+each with its own database and demo (see ``pytest_xdist_make_scheduler``).
 
 The data are committed (a live server reads them from its own connection), so the tests here
 run without a wrapping transaction and see each other's changes: each test looks for records
-in the state it needs instead of assuming a fresh load. The root conftest runs this package
-first and keeps it on one worker; afterwards the database is emptied and the standing
-personas are prepared again, so that the tests after it start from the usual state.
+in the state it needs instead of assuming a fresh load; the read-only checks run before the
+browser walks change anything. Afterwards the database is emptied and the standing personas
+are prepared again, so that the tests after it start from the usual state.
 """
 
 from __future__ import annotations

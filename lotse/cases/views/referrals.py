@@ -82,8 +82,11 @@ def _box(request: HttpRequest, box: str) -> HttpResponse:
     listing = selectors.referral_inbox if box == "inbox" else selectors.referral_outbox
     order = selectors.INBOX_ORDER if box == "inbox" else selectors.OUTBOX_ORDER
     status = _filter(request, filters)
+    referrals = keyset_page(request, listing(user, status=status), ordering=order)
+    for referral in referrals:  # the receiver sees whom it is about while it is open
+        referral.shows_person = access.can(user, "see_subject", referral)
     context = {
-        "page": keyset_page(request, listing(user, status=status), ordering=order),
+        "page": referrals,
         "box": box,
         "filters": filters,
         "status": status,
