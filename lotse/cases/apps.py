@@ -8,3 +8,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from lotse.cases import access  # noqa: F401  (registers its access rules)
+        from lotse.cases.models import CaseFile, Consent, Disclosure, Document, FollowUp, Referral
+        from lotse.cases.services.followups import followups_follow_merge
+        from lotse.people.merging import follows_merge
+
+        # When two register records become one, case work follows the kept record.
+        for model in (CaseFile, Consent, Disclosure, Document, Referral):
+            follows_merge(model, "person")
+        follows_merge(FollowUp, "target", followups_follow_merge)  # by type and id

@@ -8,7 +8,11 @@ class ClearingConfig(AppConfig):
 
     def ready(self) -> None:
         from lotse.clearing import access  # noqa: F401  (registers its access rules)
-        from lotse.clearing.signals import move_to_kept_person
-        from lotse.people.services import person_merged
+        from lotse.clearing.models import ArrivalInterview, InterviewChild
+        from lotse.clearing.services import interview_adults_follow_merge
+        from lotse.people.merging import follows_merge
 
-        person_merged.connect(move_to_kept_person, dispatch_uid="clearing-move-to-kept-person")
+        # When two register records become one, interviews follow the kept record.
+        follows_merge(ArrivalInterview, "person")
+        follows_merge(ArrivalInterview, "further_adults", interview_adults_follow_merge)
+        follows_merge(InterviewChild, "person")

@@ -794,3 +794,32 @@ def materials_upsert(
             material.full_clean()
             count += 1
     return count
+
+
+@transaction.atomic
+def interview_adults_follow_merge(actor: Any, kept: Person, merged: Person) -> int:
+    """The further adults of interviews after ``merged`` became ``kept`` (a merge of register
+    records): ``kept`` takes ``merged``'s place, once, and never beside itself as the person
+    interviewed. Each interview changed is audited and its version moves on."""
+    interviews = (
+        ArrivalInterview.objects.select_for_update()
+        .filter(further_adults=merged)
+        .prefetch_related("further_adults")
+        .order_by("pk")
+    )
+    for interview in interviews:
+        before = sorted(adult.pk for adult in interview.further_adults.all())
+        after = {pk for pk in before if pk != merged.pk}
+        if interview.person_id not in (kept.pk, merged.pk):
+            after.add(kept.pk)
+        else:
+            after.discard(kept.pk)
+        interview.further_adults.set(sorted(after))
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=interview,
+            changes={"further_adults": [before, sorted(after)]},
+        )
+        ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+    return len(interviews)

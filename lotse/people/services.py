@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation
@@ -17,13 +16,10 @@ from lotse.core import access
 from lotse.core.audit import audit_record, snapshot
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
+from lotse.people import merging
 from lotse.people.duplicates import keys_of, records_of
 from lotse.people.matching import PartialDate
 from lotse.people.models import Building, Dwelling, Household, Person, PersonMatchKey, PersonNote
-
-# Sent inside the merge transaction: apps that point at persons (interviews, cases) move
-# their rows from ``merged`` to ``kept``. Receivers get ``kept``, ``merged`` and ``actor``.
-person_merged = Signal()
 
 # Fields the clerk edits directly (the rest is derived or set by the services).
 PERSON_FIELDS = (
@@ -196,8 +192,9 @@ def person_merge(*, actor: Any, kept: Person, merged: Person) -> Person:
     """Two records of one person become one: ``kept`` stays, ``merged`` points to it.
 
     Empty fields of ``kept`` are filled from ``merged``; everything ``merged`` said is kept as
-    history on ``kept``; both keep their audit events. Irreversible only in the sense that
-    ``merged`` disappears from lists and lookups — its row and history remain.
+    history on ``kept``; both keep their audit events; every record of every app that named
+    ``merged`` names ``kept`` afterwards (``lotse.people.merging``). Irreversible only in the
+    sense that ``merged`` disappears from lists and lookups — its row and history remain.
     """
     kept = Person.objects.select_for_update().get(pk=kept.pk)
     merged = Person.objects.select_for_update().get(pk=merged.pk)
@@ -251,12 +248,17 @@ def person_merge(*, actor: Any, kept: Person, merged: Person) -> Person:
     if "nationalities" in fill:
         fill["primary_nationality"] = fill["nationalities"][0]
     audited_update(actor=actor, instance=kept, data=fill)
-    person_merged.send(sender=Person, kept=kept, merged=merged, actor=actor)
+    # Everything that named ``merged`` names ``kept`` now, each app's rows as it declared.
+    moved = {
+        label: count
+        for label, count in merging.follow(actor=actor, kept=kept, merged=merged).items()
+        if count
+    }
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=kept,
-        changes={"merged_from": [None, merged.pk]},
+        changes={"merged_from": [None, merged.pk], "followed": [None, moved]},
     )
     match_keys_refresh(merged)
     match_keys_refresh(kept)

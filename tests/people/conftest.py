@@ -5,6 +5,8 @@ import pytest
 from lotse.people import services
 from lotse.people.matching import parse_birth_date
 from lotse.people.services import Address, PersonInput
+from tests.cases.casework import casework  # noqa: F401
+from tests.cases.sharing import sharing  # noqa: F401
 
 
 def person_input(given: str, family: str, birth: str = "", **values) -> PersonInput:

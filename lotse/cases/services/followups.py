@@ -236,3 +236,16 @@ def followup_digest_send(*, user: Any, today: dt.date) -> FollowUpDigest | None:
         FollowUpDigest.objects.filter(pk=digest.pk).delete()
         raise
     return digest
+
+
+@transaction.atomic
+def followups_follow_merge(actor: Any, kept: Any, merged: Any) -> int:
+    """Follow-ups about ``merged`` are about ``kept`` once the two records are one person."""
+    rows = FollowUp.objects.select_for_update().filter(
+        target_type=merged._meta.label_lower, target_id=str(merged.pk)
+    )
+    count = 0
+    for followup in rows.order_by("pk"):
+        audited_update(actor=actor, instance=followup, data={"target_id": str(kept.pk)})
+        count += 1
+    return count
