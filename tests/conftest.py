@@ -7,6 +7,7 @@ The demo-site tests (``tests/site/``) run first and together on one worker, see 
 
 from __future__ import annotations
 
+import random
 import weakref
 from dataclasses import dataclass
 
@@ -204,11 +205,25 @@ def empty_database(db) -> None:
 SITE = "tests/site/"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--shuffle",
+        metavar="SEED",
+        type=int,
+        help="Tests in a random order from SEED (the same on every worker): shows tests that "
+        "depend on each other's leftovers instead of on their own state.",
+    )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """The demo-site tests first (after pytest-django's own ordering), their checks of the demo
-    data before the browser walks change them; everything else after, in its order."""
+    data before the browser walks change them; everything else after, in its order — or, with
+    ``--shuffle SEED``, each group in a random order."""
     result = yield
+    seed = config.getoption("--shuffle")
+    if seed is not None:
+        random.Random(seed).shuffle(items)
 
     def rank(item) -> int:
         if not item.nodeid.startswith(SITE):
@@ -217,6 +232,11 @@ def pytest_collection_modifyitems(config, items):
 
     items.sort(key=rank)
     return result
+
+
+def pytest_report_header(config):
+    seed = config.getoption("--shuffle")
+    return f"Reihenfolge gemischt mit --shuffle {seed}" if seed is not None else None
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -93,7 +93,8 @@ def visitor(
             # Fail (not skip, not a set-up error): without the browser nothing was checked.
             pytest.fail(_missing_tool() or "Kein Browser", pytrace=False)
         context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
+        # An upper bound for waiting on a state, not a pause: generous for a loaded machine.
+        context.set_default_timeout(30_000)
         context.route(axe_url, serve_axe)
         if as_user is not None:
             if as_user not in sessions:
