@@ -146,6 +146,11 @@ def building_find_or_create(
     )
 
 
+# The label of a flat nobody named. Stored data are in the office's language, whatever language
+# the clerk's screen is in: translated, each language would make a flat of its own.
+NO_DWELLING_LABEL = "ohne Angabe"
+
+
 @transaction.atomic
 def dwelling_find_or_create(*, actor: Any, building: Building, label: str) -> Dwelling:
     """The dwelling ``label`` in ``building`` (no label: „ohne Angabe“); created (audited) on
@@ -154,7 +159,7 @@ def dwelling_find_or_create(*, actor: Any, building: Building, label: str) -> Dw
     return _find_or_create(
         actor=actor,
         model=Dwelling,
-        lookup={"building": building, "label": label.strip() or _("ohne Angabe")},
+        lookup={"building": building, "label": label.strip() or NO_DWELLING_LABEL},
         defaults={},
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from lotse.core.audit import audit_verify
 from lotse.core.models import AuditEvent
@@ -55,6 +56,15 @@ def test_an_address_is_found_again_by_street_number_postcode_and_label(register)
     assert Building.objects.get().city == "Weißenfels"
     assert Dwelling.objects.count() == 2
     assert len(created("people.building")) == 1 and len(created("people.dwelling")) == 2
+
+
+def test_a_flat_without_label_is_one_dwelling_whatever_the_clerks_screen_language(register):
+    # Stored data are in the office's language: „ohne Angabe“, also from an English screen.
+    unlabelled = Address(**MARKT)
+    with translation.override("en"):
+        first = register("Ana", "Popescu", address=unlabelled)
+    second = register("Ion", "Popescu", address=unlabelled)
+    assert first.dwelling == second.dwelling and first.dwelling.label == "ohne Angabe"
 
 
 def test_a_household_address_is_written_with_the_household_services_actor(register, personas):
