@@ -297,11 +297,14 @@ def person_merge(*, actor: Any, kept: Person, merged: Person) -> Person:
             birth_date_placeholder=merged.birth_date_placeholder,
         )
     register_id = fill.pop("register_id", None)
-    PersonNote.objects.create(
-        person=kept,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        kind="merged",
-        data={"person_id": merged.pk, "record": snapshot(merged)},
+    audited_create(
+        actor=actor,
+        instance=PersonNote(
+            person=kept,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            kind="merged",
+            data={"person_id": merged.pk, "record": snapshot(merged)},
+        ),
     )
     # The merged-away record leaves its household (``kept`` takes its place if it has none),
     # so that a household never counts one person twice or has two heads.
