@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from lotse.accounts.models import Unit
-from lotse.cases.models import ReferralRoute
+from lotse.cases.services.routes import referral_route_upsert
 
 
 def load(data: dict[str, Any], *, demo: bool) -> list[str]:
@@ -31,16 +31,13 @@ def routes_upsert(entries: list[dict[str, Any]]) -> int:
     """Create or update the referral routes ``entries`` (``from``: a unit's slug or ``any``,
     ``to``, ``label``, ``due_in_days``, ``check_after_weeks``, ``suggested_legal_basis``)."""
     for entry in entries:
-        from_unit = None if entry["from"] == "any" else _unit(entry["from"])
-        route, _created = ReferralRoute.objects.update_or_create(
-            from_unit=from_unit,
+        referral_route_upsert(
+            actor=None,
+            from_unit=None if entry["from"] == "any" else _unit(entry["from"]),
             to_unit=_unit(entry["to"]),
-            defaults={
-                "label": entry["label"],
-                "check_after_weeks": int(entry.get("check_after_weeks", 8)),
-                "due_in_days": entry.get("due_in_days"),
-                "suggested_legal_basis": entry.get("suggested_legal_basis", ""),
-            },
+            label=entry["label"],
+            check_after_weeks=int(entry.get("check_after_weeks", 8)),
+            due_in_days=entry.get("due_in_days"),
+            suggested_legal_basis=entry.get("suggested_legal_basis", ""),
         )
-        route.full_clean()
     return len(entries)

@@ -27,6 +27,9 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         defaults={"state_rules": data.get("state_rules", {}), "routes": data.get("routes", [])},
     )
     count = services.materials_upsert(
-        organisation=organisation, entries=data.get("materials", []), languages=data.get("languages", [])
+        actor=None,
+        organisation=organisation,
+        entries=data.get("materials", []),
+        languages=data.get("languages", []),
     )
     return [f"{len(data.get('routes', []))} Verweisungsregeln, {count} Informationsmaterialien"]

@@ -772,26 +772,37 @@ def interview_route(
     return referrals
 
 
+@transaction.atomic
 def materials_upsert(
-    *, organisation: Organisation, entries: list[dict[str, Any]], languages: list[str]
+    *, actor: Any, organisation: Organisation, entries: list[dict[str, Any]], languages: list[str]
 ) -> int:
-    """The information library from the blueprint (system write, no personal data)."""
-
+    """The information library from the blueprint: one material per entry and language, found
+    by slug and language, created or updated. No personal data, but configuration: validated
+    before it is written, and audited like units and referral routes; ``actor=None`` is the
+    blueprint loader."""
+    if actor is not None:
+        access.require(actor, "configure", organisation)
     count = 0
     for entry in entries:
         entry_languages = languages if entry.get("languages", "all") == "all" else entry["languages"]
         for language in entry_languages:
-            material, _created = InformationMaterial.objects.update_or_create(
-                organisation=organisation,
-                slug=entry["slug"],
-                language=language,
-                defaults={
-                    "topic": entry["topic"],
-                    "title": entry["title"],
-                    "url": entry.get("url", "").replace("{language}", language),
-                },
-            )
-            material.full_clean()
+            data = {
+                "topic": entry["topic"],
+                "title": entry["title"],
+                "url": entry.get("url", "").replace("{language}", language),
+            }
+            material = InformationMaterial.objects.filter(
+                organisation=organisation, slug=entry["slug"], language=language
+            ).first()
+            if material is None:
+                audited_create(
+                    actor=actor,
+                    instance=InformationMaterial(
+                        organisation=organisation, slug=entry["slug"], language=language, **data
+                    ),
+                )
+            else:
+                audited_update(actor=actor, instance=material, data=data)
             count += 1
     return count
 

@@ -89,7 +89,11 @@ def audited_update(
         instance.version = read_version + 1  # type: ignore[attr-defined]
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=instance, changes=changes)
     elif changes:
-        instance.save(update_fields=list(changes))
+        # ``update_fields`` leaves out what is not named, ``auto_now`` fields too: name them.
+        touched = [
+            field.attname for field in instance._meta.concrete_fields if getattr(field, "auto_now", False)
+        ]
+        instance.save(update_fields=[*changes, *touched])
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=instance, changes=changes)
     return instance, changes
 

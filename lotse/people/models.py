@@ -246,10 +246,16 @@ class PersonNote(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="history")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=30)
     data = models.JSONField(default=dict)
+
+    # ``data`` holds a copy of a whole record (the merged person's snapshot). The audit trail
+    # redacts by field name and cannot look inside it, so the event records that ``data`` was
+    # written, never what it holds: person, kind and author are in the event; the merged
+    # record's values are in that record's own events, with its own redactions.
+    AUDIT_REDACTED: frozenset[str] = frozenset({"data"})
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation
@@ -92,8 +92,77 @@ def _require_register_right(actor: Any, organisation: Organisation) -> None:
         access.require(actor, "keep_register", organisation)
 
 
-def dwelling_for(address: Address | None) -> Dwelling | None:
-    """The dwelling at an address, created on first mention."""
+def _require_address_right(actor: Any) -> None:
+    # Buildings and dwellings belong to no one register: whoever keeps one may add an address.
+    if actor is not None:
+        access.require(actor, "keep_register", Organisation)
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _find_or_create(*, actor: Any, model: type[M], lookup: dict[str, Any], defaults: dict[str, Any]) -> M:
+    """The row of ``model`` matching ``lookup``, else a new one written by ``audited_create``.
+
+    Like ``get_or_create``, safe when two requests add the same row at once: the one that
+    loses the race finds the other's row, whether its validation already saw that row (the
+    unique constraint's ValidationError) or only the database did (IntegrityError).
+    """
+    found = _existing(model, lookup)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the caller's transaction usable
+            return audited_create(actor=actor, instance=model(**lookup, **defaults))
+    except (IntegrityError, ValidationError):
+        found = _existing(model, lookup)
+        if found is None:
+            raise
+        return found
+
+
+def _existing(model: type[M], lookup: dict[str, Any]) -> M | None:
+    return model._default_manager.filter(**lookup).first()
+
+
+@transaction.atomic
+def building_find_or_create(
+    *, actor: Any, street: str, house_number: str, postcode: str, city: str, district: str = ""
+) -> Building:
+    """The building at street, house number and postcode; created (audited) on first mention.
+
+    City and district are taken from the first mention only.
+    """
+    _require_address_right(actor)
+    return _find_or_create(
+        actor=actor,
+        model=Building,
+        lookup={"street": street.strip(), "house_number": house_number.strip(), "postcode": postcode.strip()},
+        defaults={"city": city.strip(), "district": district.strip()},
+    )
+
+
+# The label of a flat nobody named. Stored data are in the office's language, whatever language
+# the clerk's screen is in: translated, each language would make a flat of its own.
+NO_DWELLING_LABEL = "ohne Angabe"
+
+
+@transaction.atomic
+def dwelling_find_or_create(*, actor: Any, building: Building, label: str) -> Dwelling:
+    """The dwelling ``label`` in ``building`` (no label: „ohne Angabe“); created (audited) on
+    first mention."""
+    _require_address_right(actor)
+    return _find_or_create(
+        actor=actor,
+        model=Dwelling,
+        lookup={"building": building, "label": label.strip() or NO_DWELLING_LABEL},
+        defaults={},
+    )
+
+
+def dwelling_for(*, actor: Any, address: Address | None) -> Dwelling | None:
+    """The dwelling at an address, building and dwelling created on first mention; None for
+    no address. Called by the person and household services inside their transaction."""
     if address is None or address.empty:
         return None
     missing = [
@@ -110,16 +179,15 @@ def dwelling_for(address: Address | None) -> Dwelling | None:
         raise ValidationError(
             {"street": _("Zur Anschrift fehlt: %(fields)s.") % {"fields": ", ".join(missing)}}
         )
-    building, _created = Building.objects.get_or_create(
-        street=address.street.strip(),
-        house_number=address.house_number.strip(),
-        postcode=address.postcode.strip(),
-        defaults={"city": address.city.strip(), "district": address.district.strip()},
+    building = building_find_or_create(
+        actor=actor,
+        street=address.street,
+        house_number=address.house_number,
+        postcode=address.postcode,
+        city=address.city,
+        district=address.district,
     )
-    dwelling, _created = Dwelling.objects.get_or_create(
-        building=building, label=address.dwelling_label.strip() or _("ohne Angabe")
-    )
-    return dwelling
+    return dwelling_find_or_create(actor=actor, building=building, label=address.dwelling_label)
 
 
 @dataclass(frozen=True)
@@ -167,7 +235,8 @@ def match_keys_refresh_many(persons: Iterable[Person]) -> KeyChanges:
 @transaction.atomic
 def person_create(*, actor: Any, organisation: Organisation, data: PersonInput) -> Person:
     _require_register_right(actor, organisation)
-    person = Person(organisation=organisation, dwelling=dwelling_for(data.address), **data.model_values())
+    dwelling = dwelling_for(actor=actor, address=data.address)
+    person = Person(organisation=organisation, dwelling=dwelling, **data.model_values())
     audited_create(actor=actor, instance=person)
     match_keys_refresh(person)
     return person
@@ -180,7 +249,7 @@ def person_update(*, actor: Any, person: Person, data: PersonInput) -> dict[str,
         raise ValidationError(_("Dieser Eintrag wurde mit einem anderen zusammengeführt."))
     values = data.model_values()
     if data.address is not None:
-        values["dwelling"] = dwelling_for(data.address)
+        values["dwelling"] = dwelling_for(actor=actor, address=data.address)
     _person, changes = audited_update(actor=actor, instance=person, data=values)
     if changes:
         match_keys_refresh(person)
@@ -225,11 +294,14 @@ def person_merge(*, actor: Any, kept: Person, merged: Person) -> Person:
             birth_date_placeholder=merged.birth_date_placeholder,
         )
     register_id = fill.pop("register_id", None)
-    PersonNote.objects.create(
-        person=kept,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        kind="merged",
-        data={"person_id": merged.pk, "record": snapshot(merged)},
+    audited_create(
+        actor=actor,
+        instance=PersonNote(
+            person=kept,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            kind="merged",
+            data={"person_id": merged.pk, "record": snapshot(merged)},
+        ),
     )
     # The merged-away record leaves its household (``kept`` takes its place if it has none),
     # so that a household never counts one person twice or has two heads.
@@ -362,7 +434,7 @@ def household_create(
     household = Household(organisation_id=person.organisation_id, name="")
     person = _locked_candidate(household, person)
     household.name = name.strip() or household_default_name(person)
-    household.dwelling = person.dwelling if address is None else dwelling_for(address)
+    household.dwelling = person.dwelling if address is None else dwelling_for(actor=actor, address=address)
     audited_create(actor=actor, instance=household)
     _join(actor=actor, household=household, person=person, relationship=relationship)
     return household
@@ -377,7 +449,7 @@ def household_update(
     _household, changes = audited_update(
         actor=actor,
         instance=household,
-        data={"name": name.strip(), "dwelling": dwelling_for(address)},
+        data={"name": name.strip(), "dwelling": dwelling_for(actor=actor, address=address)},
     )
     return changes
 

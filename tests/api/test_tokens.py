@@ -16,6 +16,7 @@ from lotse.api.services import api_token_issue, api_token_revoke
 from lotse.api.tokens import hash_token
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_update
+from tests.clock import earlier
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +103,8 @@ def test_revoked_token_is_refused(personas):
 
 
 def test_expired_token_is_refused(personas):
-    token, raw = api_token_issue(actor=None, user=personas.outreach, valid_days=1)
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    with earlier(dt.timedelta(days=1, seconds=1)):
+        _token, raw = api_token_issue(actor=None, user=personas.outreach, valid_days=1)
     assert client_with(raw).get(URL).status_code == 401
 
 

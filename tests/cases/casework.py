@@ -38,11 +38,16 @@ class Casework:
             data=PersonInput(given_names=given, family_name=family, values=values),
         )
 
-    def household(self, name: str, *members: Person) -> Household:
-        # The register has no household service yet (households come with the import); test data only.
-        household = Household.objects.create(organisation=self.p.city, name=name)
-        Person.objects.filter(pk__in=[m.pk for m in members]).update(household=household)
-        for member in members:
+    def household(
+        self, name: str, head: Person, *others: Person, relationship: str = "relative"
+    ) -> Household:
+        """A household in the city register: ``head`` at its head, ``others`` as ``relationship``."""
+        household = people_services.household_create(actor=self.p.clearing, person=head, name=name)
+        for person in others:
+            people_services.household_member_add(
+                actor=self.p.clearing, household=household, person=person, relationship=relationship
+            )
+        for member in (head, *others):
             member.refresh_from_db()
         return household
 

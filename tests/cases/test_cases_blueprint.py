@@ -8,6 +8,7 @@ import pytest
 from lotse.cases.models import ReferralRoute
 from lotse.cases.services.referrals import legal_basis_problem
 from lotse.core.blueprints import blueprint_load
+from lotse.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,12 @@ def test_routes_carry_due_days_check_weeks_and_only_real_provisions():
     count = ReferralRoute.objects.count()
     blueprint_load("weissenfels")
     assert ReferralRoute.objects.count() == count
+
+
+def test_routes_from_the_blueprint_are_written_audited_by_the_system():
+    blueprint_load("weissenfels")
+    events = AuditEvent.objects.filter(object_type="cases.referralroute", action="create")
+    assert {event.actor for event in events} == {None}
+    assert set(events.values_list("object_id", flat=True)) == {
+        str(pk) for pk in ReferralRoute.objects.values_list("pk", flat=True)
+    }

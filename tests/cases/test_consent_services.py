@@ -82,6 +82,10 @@ def test_iso_639_codes_are_stored_in_lower_case(sharing, code):
     assert create(sharing, information_language=code).information_language == code.lower()
 
 
+def test_a_three_letter_code_is_stored_as_the_two_letter_one_like_in_the_contact_log(sharing):
+    assert create(sharing, information_language="ron").information_language == "ro"
+
+
 def test_recipients_are_other_organisations(sharing):
     with pytest.raises(ValidationError, match="mindestens eine"):
         create(sharing, recipients=[])

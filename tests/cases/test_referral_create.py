@@ -11,6 +11,7 @@ from lotse.accounts.models import Unit
 from lotse.cases.models import Disclosure, Referral, ReferralRoute
 from lotse.cases.services import consents
 from lotse.cases.services.referrals import legal_basis_problem, referral_create
+from lotse.cases.services.routes import referral_route_upsert
 from lotse.core.models import AuditEvent
 from tests.cases.sharing import PROVISION
 from tests.clearing.interviews import make_person
@@ -197,7 +198,8 @@ def test_due_date_comes_from_the_route_unless_given(sharing):
 
 
 def test_any_unit_route_applies_when_there_is_no_direct_one(sharing):
-    route = ReferralRoute.objects.create(
+    route = referral_route_upsert(
+        actor=None,
         from_unit=None,
         to_unit=sharing.unit("caritas-mbe"),
         label="jede → MBE",
@@ -209,7 +211,7 @@ def test_any_unit_route_applies_when_there_is_no_direct_one(sharing):
 
 
 def test_without_a_route_there_is_no_due_date_and_the_default_check(sharing):
-    ReferralRoute.objects.filter(to_unit__slug="caritas-mbe").delete()
+    assert not ReferralRoute.objects.filter(to_unit__slug="caritas-mbe").exists()  # demo only
     referral = sharing.refer(to="caritas-mbe")
     assert referral.due_date is None and referral.route == "" and referral.check_after_weeks == 8
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from lotse.cases.models import FollowUp, Referral, ReferralRoute
 from lotse.cases.services import referrals as services
+from lotse.cases.services.routes import referral_route_delete, referral_route_upsert
 from lotse.core.models import AuditEvent
 from lotse.core.services import StaleVersion
 
@@ -156,13 +157,13 @@ def test_completion_schedules_the_check_for_the_sending_unit(sharing):
 
 
 def test_check_weeks_come_from_the_any_unit_route_else_the_default(sharing):
-    ReferralRoute.objects.filter(to_unit__slug="caritas-mbe").delete()
-    ReferralRoute.objects.create(
-        from_unit=None, to_unit=sharing.unit("caritas-mbe"), label="x", check_after_weeks=3
+    assert not ReferralRoute.objects.filter(to_unit__slug="caritas-mbe").exists()  # demo only
+    route = referral_route_upsert(
+        actor=None, from_unit=None, to_unit=sharing.unit("caritas-mbe"), label="x", check_after_weeks=3
     )
     referral = sharing.complete(sharing.refer(to="caritas-mbe"))
     assert referral.check_due == sharing.today + dt.timedelta(weeks=3)
-    ReferralRoute.objects.filter(to_unit__slug="caritas-mbe").delete()
+    referral_route_delete(actor=None, route=route)
     referral = sharing.complete(sharing.refer(to="caritas-mbe"))
     assert referral.check_due == sharing.today + dt.timedelta(weeks=8)
 

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from lotse.cases.models import Disclosure, Referral, ReferralRoute
+from lotse.cases.models import Disclosure, Referral
 from lotse.cases.services import referrals as services
 from lotse.cases.services.case_files import case_file_open
+from lotse.cases.services.routes import referral_route_upsert
 from tests.cases.sharing import PROVISION
 from tests.queries import AUDIT_LOCK
 
@@ -334,7 +335,8 @@ def test_the_clerk_finds_the_person_and_refers_on_a_consent(sharing, client_for)
     person = sharing.person("Ana Maria", "Popescu")
     consent = sharing.consent(person, sharing.p.charity)
     # The partner's way is configured in the demo blueprint only; the form offers configured ways.
-    ReferralRoute.objects.create(
+    referral_route_upsert(
+        actor=None,
         from_unit=sharing.unit("clearingstelle"),
         to_unit=sharing.unit("caritas-mbe"),
         label="Clearingstelle → MBE",

@@ -69,10 +69,12 @@ def make_interview(
     **changes: Any,
 ) -> ArrivalInterview:
     further_adults = changes.pop("further_adults", [])
+    materials = changes.pop("materials", [])
     return services.interview_create(
         actor=personas.clearing,
         person=person or make_person(personas),
         data=interview_data(**changes),
         children=children or [],
         further_adults=further_adults,
+        materials=materials,
     )

@@ -63,8 +63,12 @@ def edit_post(interview: ArrivalInterview, *, version: int = 1, **changes: str) 
 
 
 def test_the_edit_page_shows_the_interview_as_saved(personas, client_for):
-    interview = make_interview(personas, children=[ANDREI], notes="vertraulich")
-    interview.materials.set(InformationMaterial.objects.filter(slug="schule", language__in=["ro", "de"]))
+    interview = make_interview(
+        personas,
+        children=[ANDREI],
+        notes="vertraulich",
+        materials=InformationMaterial.objects.filter(slug="schule", language__in=["ro", "de"]),
+    )
     client = client_for(personas.clearing)
     detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
     assert f'href="{url(interview)}"' in detail

@@ -195,8 +195,13 @@ def test_list_query_count_is_constant(personas, client_for, django_assert_num_qu
 
 def test_detail_query_count_is_constant(personas, client_for, django_assert_num_queries):
     children = [{"name": n, "age": 8, "school_status": "no_place"} for n in ("A", "B")]
-    interview = make_interview(personas, children=children, needs=["family", "counselling"], housing="sublet")
-    interview.materials.set(InformationMaterial.objects.filter(language="ro")[:2])
+    interview = make_interview(
+        personas,
+        children=children,
+        needs=["family", "counselling"],
+        housing="sublet",
+        materials=InformationMaterial.objects.filter(language="ro")[:2],
+    )
     for _ in range(2):
         consent_create(
             actor=personas.clearing,

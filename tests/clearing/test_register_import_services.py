@@ -17,6 +17,7 @@ from lotse.core.models import AuditEvent
 from lotse.people import services as people_services
 from lotse.people.matching import parse_birth_date
 from lotse.people.models import Person
+from tests.clock import earlier
 
 from .conftest import HEADER, ROWS, csv_bytes, upload, xlsx_bytes
 
@@ -121,20 +122,17 @@ def test_interrupted_import_resumes_and_ends_without_duplicates(
         return create(**kwargs)
 
     monkeypatch.setattr(people_services, "person_create", dies_on_the_fifth)
-    services.register_import_start(actor=personas.clearing, register_import=register_import)
-    with pytest.raises(WorkerKilled):
-        services.register_import_process(import_id=register_import.pk, attempt=1)
-    register_import.refresh_from_db()
-    # Two chunks are in, with their counters; the third was rolled back as a whole.
-    assert register_import.status == RegisterImport.Status.RUNNING
-    assert (register_import.processed_rows, register_import.created_count) == (4, 4)
-    assert Person.objects.count() == 4
-    assert not register_import.can_start  # the worker might still be alive
+    with earlier(dt.timedelta(minutes=10)):  # the worker died ten minutes ago
+        services.register_import_start(actor=personas.clearing, register_import=register_import)
+        with pytest.raises(WorkerKilled):
+            services.register_import_process(import_id=register_import.pk, attempt=1)
+        register_import.refresh_from_db()
+        # Two chunks are in, with their counters; the third was rolled back as a whole.
+        assert register_import.status == RegisterImport.Status.RUNNING
+        assert (register_import.processed_rows, register_import.created_count) == (4, 4)
+        assert Person.objects.count() == 4
+        assert not register_import.can_start  # the worker might still be alive
 
-    RegisterImport.objects.filter(pk=register_import.pk).update(
-        updated_at=timezone.now() - dt.timedelta(minutes=10)
-    )
-    register_import.refresh_from_db()
     assert register_import.is_stalled and register_import.can_start
     with django_capture_on_commit_callbacks(execute=True):
         services.register_import_start(actor=personas.clearing, register_import=register_import)
@@ -283,9 +281,9 @@ def test_header_only_columns_are_kept_in_order(personas, import_file):
 
 
 def test_clean_up_discards_imports_left_lying_and_orphaned_files(personas, import_file, settings):
-    lying = import_file(csv_bytes(ROWS))
+    with earlier(dt.timedelta(days=8)):
+        lying = import_file(csv_bytes(ROWS))
     fresh = import_file(csv_bytes(ROWS))
-    RegisterImport.objects.filter(pk=lying.pk).update(updated_at=timezone.now() - dt.timedelta(days=8))
     orphan = settings.LOTSE_IMPORT_DIR / ("0" * 32)
     orphan.write_bytes(b"half an upload")
     old = (timezone.now() - dt.timedelta(days=8)).timestamp()

@@ -8,6 +8,7 @@ from lotse.clearing import services
 from lotse.clearing.models import RegisterImport
 from lotse.core.services import audited_create
 from lotse.people.models import Person
+from tests.clock import earlier
 
 from .conftest import HEADER, ROWS, csv_bytes, upload, xlsx_bytes
 
@@ -256,10 +257,8 @@ def test_stalled_import_offers_to_resume(personas, client_for, import_file):
     from django.utils import timezone
 
     register_import = import_file(csv_bytes(ROWS))
-    services.register_import_start(actor=personas.clearing, register_import=register_import)
-    RegisterImport.objects.filter(pk=register_import.pk).update(
-        updated_at=timezone.now() - dt.timedelta(minutes=5)
-    )
+    with earlier(dt.timedelta(minutes=5)):  # queued five minutes ago, no worker took it
+        services.register_import_start(actor=personas.clearing, register_import=register_import)
     page = client_for(personas.clearing).get(detail(register_import)).content.decode()
     assert "Der Import hat noch nicht begonnen" in page and "Import fortsetzen" in page
     assert "sonst läuft der Hintergrunddienst nicht" in page

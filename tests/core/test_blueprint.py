@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.core.audit import audit_verify
 from lotse.core.models import AuditEvent
+from lotse.core.services import audited_update
 
 # Each test loads into a new installation.
 pytestmark = pytest.mark.usefixtures("empty_database")
@@ -58,7 +59,7 @@ def test_demo_needs_demo_mode(settings):
 
 def test_if_empty_leaves_an_installed_database_alone(capsys):
     call_command("load_blueprint", "weissenfels")
-    Unit.objects.filter(slug="clearingstelle").update(name="Umbenannt")
+    audited_update(actor=None, instance=Unit.objects.get(slug="clearingstelle"), data={"name": "Umbenannt"})
     call_command("load_blueprint", "weissenfels", "--if-empty")
     assert Unit.objects.get(slug="clearingstelle").name == "Umbenannt"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from lotse.accounts.models import Unit
@@ -9,7 +11,9 @@ from lotse.cases.models import Referral
 from lotse.cases.services.referrals import referral_create
 from lotse.core.models import AuditEvent
 from lotse.core.services import StaleVersion, audited_update
+from lotse.people.models import Person
 from tests.clearing.interviews import make_person
+from tests.clock import earlier
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +68,14 @@ def test_auto_now_fields_move_with_a_versioned_update(personas, referral):
     before = Referral.objects.get(pk=referral.pk).updated_at
     audited_update(actor=personas.clearing, instance=referral, data={"reason": "neu"})
     assert Referral.objects.get(pk=referral.pk).updated_at > before
+
+
+def test_auto_now_fields_move_with_an_unversioned_update_too(personas):
+    # A person is no versioned record; the duplicate work list after an import and the API's
+    # ``updated_at`` still need to know when it changed.
+    with earlier(dt.timedelta(days=1)) as yesterday:
+        person = make_person(personas)
+    audited_update(actor=personas.clearing, instance=person, data={"family_name": person.family_name})
+    assert Person.objects.get(pk=person.pk).updated_at == yesterday  # nothing changed, nothing written
+    audited_update(actor=personas.clearing, instance=person, data={"family_name": "Popa"})
+    assert Person.objects.get(pk=person.pk).updated_at > yesterday + dt.timedelta(hours=23)

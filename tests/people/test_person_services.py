@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -114,6 +116,29 @@ def test_merge_keeps_both_histories_and_fills_gaps(register, personas):
     assert not selectors.persons_visible_to(personas.clearing).filter(pk=other.pk).exists()
     assert AuditEvent.objects.filter(object_id=str(kept.pk), changes__merged_from=[None, other.pk]).exists()
     assert audit_verify().intact
+
+
+def test_the_merge_note_is_audited_without_a_copy_of_the_record(register, personas):
+    kept = register("Ana", "Pop", "1990")
+    other = register("Ana", "Pop", "1990", phone="0151 123", email="ana@example.org", address=NEUSTADT)
+    services.person_merge(actor=personas.clearing, kept=kept, merged=other)
+    note = kept.history.get()
+    event = AuditEvent.objects.get(object_type="people.personnote", object_id=str(note.pk), action="create")
+    assert event.actor == personas.clearing
+    assert event.changes["person_id"] == [None, kept.pk] and event.changes["kind"] == [None, "merged"]
+    assert event.changes["data"] == [None, "***"]
+    written = json.dumps(event.changes, ensure_ascii=False)
+    assert "0151 123" not in written and "ana@example.org" not in written
+    assert audit_verify().intact
+
+
+def test_the_system_merges_too(register):
+    kept = register("Ana", "Pop", "1990")
+    other = register("Ana", "Pop", "1990")
+    services.person_merge(actor=None, kept=kept, merged=other)
+    note = kept.history.get()
+    assert note.created_by is None
+    assert AuditEvent.objects.get(object_type="people.personnote", object_id=str(note.pk)).actor is None
 
 
 def test_merge_is_refused_for_the_same_or_an_already_merged_record(register, personas):

@@ -27,26 +27,7 @@ from lotse.core import access
 from lotse.core.audit import audit_record
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
-from lotse.people.countries import parse_language_codes
-
-
-def normalise_language(code: str) -> str:
-    """An ISO 639 code (``ro``, ``rom``) checked against pycountry, lower-cased."""
-    try:
-        codes = parse_language_codes(code)
-    except ValueError:
-        codes = []
-    if len(codes) != 1:
-        raise ValidationError(
-            {
-                "information_language": _(
-                    "„%(code)s“ ist kein Sprachcode nach ISO 639. Bitte z. B. „ro“ für Rumänisch oder "
-                    "„bg“ für Bulgarisch angeben."
-                )
-                % {"code": code}
-            }
-        )
-    return codes[0]
+from lotse.people.countries import normalise_language
 
 
 @transaction.atomic
@@ -109,7 +90,9 @@ def consent_create(
             form=form,
             witness=witness.strip() if form == Consent.Form.VERBAL_WITNESS else "",
             document=document,
-            information_language=normalise_language(information_language),
+            information_language=normalise_language(
+                information_language, field="information_language", required=True
+            ),
             given_on=given_on,
             valid_until=valid_until,
             recorded_by=actor,

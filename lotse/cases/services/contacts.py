@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,32 +14,12 @@ from django.utils.translation import gettext as _
 from lotse.cases.models import CaseFile, Contact
 from lotse.cases.services.case_files import require_edit, require_not_closed
 from lotse.core.services import audited_create, audited_update
+from lotse.people.countries import normalise_language
 
 UPDATABLE_FIELDS = frozenset(
     {"kind", "occurred_on", "duration_minutes", "place", "participants", "language", "interpreter", "summary"}
 )
 MAX_MINUTES = 24 * 60
-
-
-def normalise_language(code: str) -> str:
-    """``"RO"`` → ``"ro"``; ISO 639-1, or 639-3 where a language has no two-letter code."""
-    code = (code or "").strip().lower()
-    if not code:
-        return ""
-    language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
-    if language is None and len(code) == 3:
-        language = pycountry.languages.get(alpha_3=code)
-    if language is None:
-        raise ValidationError(
-            {
-                "language": _(
-                    "„%(code)s“ ist kein Sprachcode nach ISO 639 (z. B. ro für Rumänisch, bg für "
-                    "Bulgarisch, rom für Romani)."
-                )
-                % {"code": code}
-            }
-        )
-    return getattr(language, "alpha_2", None) or language.alpha_3
 
 
 def _check(data: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +28,7 @@ def _check(data: dict[str, Any]) -> dict[str, Any]:
         if name in cleaned:
             cleaned[name] = (cleaned[name] or "").strip()
     if "language" in cleaned:
-        cleaned["language"] = normalise_language(cleaned["language"])
+        cleaned["language"] = normalise_language(cleaned["language"], field="language")
     if "interpreter" in cleaned:
         cleaned["interpreter"] = cleaned["interpreter"] or ""
     occurred_on = cleaned.get("occurred_on")
