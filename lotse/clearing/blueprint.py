@@ -10,7 +10,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 from lotse.accounts.models import Organisation
 from lotse.clearing import services
-from lotse.clearing.models import RoutingRules
 
 
 def load(data: dict[str, Any], *, demo: bool) -> list[str]:
@@ -22,9 +21,11 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         raise ImproperlyConfigured(
             f"Clearingstelle: unbekannte Organisation {data['organisation']}"
         ) from None
-    RoutingRules.objects.update_or_create(
+    services.routing_rules_set(
+        actor=None,
         organisation=organisation,
-        defaults={"state_rules": data.get("state_rules", {}), "routes": data.get("routes", [])},
+        state_rules=data.get("state_rules", {}),
+        routes=data.get("routes", []),
     )
     count = services.materials_upsert(
         actor=None,

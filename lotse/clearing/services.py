@@ -38,7 +38,13 @@ from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.cases.selectors.referrals import referral_route_for
 from lotse.cases.services.referrals import referral_create
 from lotse.clearing import register_files
-from lotse.clearing.models import ArrivalInterview, InformationMaterial, InterviewChild, RegisterImport
+from lotse.clearing.models import (
+    ArrivalInterview,
+    InformationMaterial,
+    InterviewChild,
+    RegisterImport,
+    RoutingRules,
+)
 from lotse.clearing.register_files import FileFormat, FileProblem, Record
 from lotse.clearing.register_import import (
     ImportRow,
@@ -805,6 +811,27 @@ def materials_upsert(
                 audited_update(actor=actor, instance=material, data=data)
             count += 1
     return count
+
+
+@transaction.atomic
+def routing_rules_set(
+    *, actor: Any, organisation: Organisation, state_rules: dict[str, Any], routes: list[Any]
+) -> RoutingRules:
+    """The state rules and routing rules of an organisation's Clearingstelle (from the
+    blueprint): validated before they are written, audited; ``actor=None`` is the loader."""
+    if actor is not None:
+        access.require(actor, "configure", organisation)
+    if not isinstance(state_rules, dict):
+        raise ValidationError({"state_rules": _("Die Landesregeln sind eine Zuordnung (Name: Wert).")})
+    if not isinstance(routes, list) or not all(isinstance(route, dict) for route in routes):
+        raise ValidationError({"routes": _("Die Verweisungsregeln sind eine Liste von Regeln.")})
+    rules = RoutingRules.objects.select_for_update().filter(organisation=organisation).first()
+    if rules is None:
+        return audited_create(
+            actor=actor,
+            instance=RoutingRules(organisation=organisation, state_rules=state_rules, routes=routes),
+        )
+    return audited_update(actor=actor, instance=rules, data={"state_rules": state_rules, "routes": routes})[0]
 
 
 @transaction.atomic

@@ -232,8 +232,8 @@ class RoutingRules(models.Model):
     """State rules and routes of an organisation's Clearingstelle, loaded from the blueprint."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="routing_rules")
-    state_rules = models.JSONField(default=dict)
-    routes = models.JSONField(default=list)
+    state_rules = models.JSONField(default=dict, blank=True)
+    routes = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("Verweisungsregeln")
