@@ -5,6 +5,9 @@
 - An administrator (``MANAGE_USERS``) manages the accounts and roles of their own employer;
   ``MANAGE_CONFIGURATION`` sets up its organisation and units. The system itself (blueprints,
   ``actor=None`` in the services) needs no right.
+- A role that opens personal data, granted by a person, is approved by a second one: another
+  administrator of the grantee's employer or the lead of the unit — never by whoever granted
+  it, never by the grantee.
 - The audit trail of an organisation is read by its data protection officer (``VIEW_AUDIT``).
 
 Registered with ``lotse.core.access`` by ``AccountsConfig.ready``; nobody imports this module.
@@ -50,6 +53,29 @@ def administered_staff(user: Any) -> Q | None:
 @access.reason(Membership, "administer", "roles_of_own_staff")
 def administered_memberships(user: Any) -> Q | None:
     return Q(user__organisation_id=user.organisation_id) if _administers(user) else None
+
+
+def _leads(user: Any) -> set[int]:
+    return policy.unit_ids(user, C.MANAGE_UNIT)
+
+
+@access.reason(Membership, "approve", "second_person")
+def roles_to_approve(user: Any) -> Q | None:
+    """Roles waiting for approval that the user may approve: as an administrator of the
+    grantee's employer, or as the lead of the unit — never their own grant, never their own role."""
+    condition = Q(unit_id__in=_leads(user))
+    if _administers(user):
+        condition |= Q(user__organisation_id=user.organisation_id)
+    return Q(approved_at__isnull=True) & condition & ~Q(granted_by=user) & ~Q(user=user)
+
+
+@access.check(Membership, "approve")
+def may_approve(user: Any, membership: Membership) -> bool:
+    if membership.approved_at is not None or user.pk in (membership.granted_by_id, membership.user_id):
+        return False
+    if membership.unit_id in _leads(user):
+        return True
+    return _administers(user) and membership.user.organisation_id == user.organisation_id
 
 
 @access.check(Organisation, "administer")

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from lotse.accounts import policy, selectors
+from lotse.accounts import policy, selectors, services
 
 # Reachable before the second factor: the factor pages themselves, logout, language, health.
 _OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
@@ -39,3 +39,19 @@ class SecondFactorMiddleware:
             reverse("accounts:second_factor_setup"),
             reverse("accounts:logout"),
         }
+
+
+class RoleFirstUseMiddleware:
+    """Records the first request a role in force is used for (after an approval: when did the
+    new access begin?), once per role, for the data protection officer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and (user.is_verified() or not policy.requires_second_factor(user)):  # type: ignore[union-attr]
+            for membership in policy.memberships_of(user):
+                if membership.first_used_at is None:
+                    services.membership_first_use(actor=user, membership=membership)
+        return self.get_response(request)

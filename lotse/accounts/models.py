@@ -153,11 +153,31 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A user's role in a unit."""
+    """A user's role in a unit. A role that opens personal data, granted by a person, takes
+    effect only when a second person has approved it (``approved_at``); nobody grants one to
+    themselves (``lotse.accounts.services.membership_create``)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField("Rolle", max_length=32, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vergeben von"),
+    )
+    approved_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("freigegeben von"),
+    )
+    approved_at = models.DateTimeField(_("wirksam seit"), null=True, blank=True)
+    first_used_at = models.DateTimeField(_("zuerst genutzt am"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit__name", "role"]
@@ -169,3 +189,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.approved_at is not None

@@ -26,13 +26,14 @@ from lotse.accounts.roles import (
 
 
 def memberships_of(user: Any) -> list[Membership]:
-    """The user's memberships with their units, loaded once per user object (two queries)."""
+    """The user's roles in force (a granted role waiting for its second approval does not
+    count yet), with their units, loaded once per user object (two queries)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached: list[Membership] | None = getattr(user, "_lotse_memberships", None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user=user)
+            Membership.objects.filter(user=user, approved_at__isnull=False)
             .select_related("unit")
             .prefetch_related("unit__organisations")
             .order_by("unit__name", "role")

@@ -118,3 +118,9 @@ def capabilities_for(role: str) -> frozenset[Capability]:
 
 def scope_for(role: str) -> Scope:
     return CAPABILITIES[Role(role)][1]
+
+
+def opens_personal_data(role: str) -> bool:
+    """Whether the role shows names of people: it then needs a second factor to log in, and
+    a second person to approve it when granted."""
+    return bool(capabilities_for(role) & PERSONAL_DATA_CAPABILITIES)

@@ -66,3 +66,18 @@ def confirmed_device_of(user: Any) -> TOTPDevice | None:
 def pending_device_of(user: Any) -> TOTPDevice | None:
     """The authenticator being set up (not yet confirmed), if any."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def roles_to_approve(user: Any) -> QuerySet[Membership]:
+    """Granted roles waiting for the user's approval (as a second administrator or unit lead)."""
+    return (
+        access.visible(user, Membership, "approve")
+        .select_related("user", "unit", "granted_by")
+        .order_by("pk")
+    )
+
+
+def get_role_to_approve(user: Any, membership_id: int) -> Membership:
+    return access.get(
+        user, Membership.objects.select_related("user", "unit", "granted_by"), membership_id, "approve"
+    )

@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.accounts.models import Membership, Organisation, Unit, UnitOrganisation, User
-from lotse.accounts.roles import Role
+from lotse.accounts.roles import Role, opens_personal_data
 from lotse.core import access
 from lotse.core.audit import audit_record
 from lotse.core.models import AuditEvent
@@ -137,9 +138,24 @@ def user_create(
 
 @transaction.atomic
 def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membership:
-    """Give ``user`` a role in ``unit``. Staff work only in units their employer runs."""
+    """Give ``user`` a role in ``unit``. Staff work only in units their employer runs.
+
+    Separation of duties: nobody grants a role to themselves, and a role that opens personal
+    data (``roles.opens_personal_data``), granted by a person, takes effect only when a second
+    person approves it (``membership_approve``). The system (``actor=None``: blueprints, the
+    ``create_staff`` command run by the IT) grants in force at once.
+    """
     _require(actor, "administer", user.organisation or Organisation)
     role = Role(role)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(
+            {
+                "user": _(
+                    "Niemand vergibt sich selbst eine Rolle. Bitten Sie eine zweite Person aus der "
+                    "Administration darum."
+                )
+            }
+        )
     if user.organisation_id is None or not unit.organisations.filter(pk=user.organisation_id).exists():
         raise ValidationError(
             {
@@ -153,8 +169,32 @@ def membership_create(*, actor: Any, user: User, unit: Unit, role: str) -> Membe
     existing = Membership.objects.filter(user=user, unit=unit, role=role).first()
     if existing is not None:
         return existing
-    membership = audited_create(actor=actor, instance=Membership(user=user, unit=unit, role=role))
-    return membership
+    needs_approval = actor is not None and opens_personal_data(role)
+    membership = Membership(
+        user=user,
+        unit=unit,
+        role=role,
+        granted_by=actor if actor is not None else None,
+        approved_at=None if needs_approval else timezone.now(),
+    )
+    return audited_create(actor=actor, instance=membership)
+
+
+@transaction.atomic
+def membership_approve(*, actor: Any, membership: Membership) -> Membership:
+    """The second person's approval: a role waiting for it takes effect now (audited)."""
+    membership = Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
+    if membership.approved_at is not None:
+        raise ValidationError(_("Diese Rolle ist schon wirksam."))
+    access.require(actor, "approve", membership)
+    return audited_update(
+        actor=actor, instance=membership, data={"approved_by": actor, "approved_at": timezone.now()}
+    )[0]
+
+
+def membership_first_use(*, actor: Any, membership: Membership) -> None:
+    """The first request a role in force is used for: recorded once, for the DPO."""
+    audited_update(actor=actor, instance=membership, data={"first_used_at": timezone.now()})
 
 
 @transaction.atomic

@@ -67,6 +67,7 @@ urlpatterns = [
         views.administration_membership_create,
         name="administration_membership_create",
     ),
+    path("rollen/<int:membership_id>/freigeben/", views.membership_approve, name="membership_approve"),
     path(
         "verwaltung/rollen/<int:membership_id>/entfernen/",
         views.administration_membership_delete,

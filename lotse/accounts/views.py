@@ -141,10 +141,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
     unit = selectors.get_unit_for(request.user, slug)
+    waiting = [m for m in selectors.roles_to_approve(request.user) if m.unit_id == unit.pk]
     return render(
         request,
         "accounts/unit_detail.html",
-        {"unit": unit, "members": list(selectors.unit_members(unit))},
+        {"unit": unit, "members": list(selectors.unit_members(unit)), "to_approve": waiting},
     )
 
 
@@ -173,12 +174,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def _administration_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     staff = selectors.staff_of(request.user)
     units = selectors.units_visible_to(request.user)
+    others = staff.exclude(pk=request.user.pk)  # nobody grants a role to themselves
     return {
         "organisations": list(selectors.organisations_administered_by(request.user)),
         "staff": list(staff),
         "units": list(units),
+        "to_approve": list(selectors.roles_to_approve(request.user)),
         "user_form": forms.get("user_form") or UserCreateForm(),
-        "membership_form": forms.get("membership_form") or MembershipForm(users=staff, units=units),
+        "membership_form": forms.get("membership_form") or MembershipForm(users=others, units=units),
     }
 
 
@@ -232,11 +235,18 @@ def administration_membership_create(request: HttpRequest) -> HttpResponse:
     form = MembershipForm(request.POST, users=staff, units=units)
 
     def done(membership: Any) -> HttpResponse:
-        messages.success(
-            request,
-            _("%(user)s arbeitet jetzt als %(role)s in „%(unit)s“.")
-            % {"user": membership.user, "role": Role(membership.role).label, "unit": membership.unit},
-        )
+        names = {"user": membership.user, "role": Role(membership.role).label, "unit": membership.unit}
+        if membership.in_force:
+            messages.success(request, _("%(user)s arbeitet jetzt als %(role)s in „%(unit)s“.") % names)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Die Rolle %(role)s für %(user)s in „%(unit)s“ ist vergeben. Sie wirkt, sobald eine "
+                    "zweite Person sie freigibt: eine andere Administration oder die Teamleitung der Einheit."
+                )
+                % names,
+            )
         return redirect("accounts:administration")
 
     show = _administration_page(request)
@@ -245,6 +255,32 @@ def administration_membership_create(request: HttpRequest) -> HttpResponse:
         form,
         show=lambda form, **extra: show(membership_form=form),
         save=lambda: services.membership_create(actor=request.user, **form.cleaned_data),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def membership_approve(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """The second person's approval of a granted role (administration or unit lead)."""
+    membership = selectors.get_role_to_approve(request.user, membership_id)
+    back = request.POST.get("zurueck") == "einheit"
+
+    def done(approved: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Freigegeben: %(user)s arbeitet jetzt als %(role)s in „%(unit)s“.")
+            % {"user": approved.user, "role": Role(approved.role).label, "unit": approved.unit},
+        )
+        if back:
+            return redirect("accounts:unit_detail", approved.unit.slug)
+        return redirect("accounts:administration")
+
+    return form_page(
+        request,
+        Form(request.POST),
+        show=lambda form, **extra: redirect("accounts:administration"),
+        save=lambda: services.membership_approve(actor=request.user, membership=membership),
         done=done,
     )
 
