@@ -50,7 +50,7 @@ class RoleFirstUseMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and (user.is_verified() or not policy.requires_second_factor(user)):  # type: ignore[union-attr]
+        if user.is_authenticated and (user.is_verified() or not policy.requires_second_factor(user)):  # type: ignore[union-attr,attr-defined]
             for membership in policy.memberships_of(user):
                 if membership.first_used_at is None:
                     services.membership_first_use(actor=user, membership=membership)

@@ -174,7 +174,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def _administration_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     staff = selectors.staff_of(request.user)
     units = selectors.units_visible_to(request.user)
-    others = staff.exclude(pk=request.user.pk)  # nobody grants a role to themselves
+    others = staff.exclude(pk=_user(request).pk)  # nobody grants a role to themselves
     return {
         "organisations": list(selectors.organisations_administered_by(request.user)),
         "staff": list(staff),
