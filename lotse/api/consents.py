@@ -16,7 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lotse.api.common import ApiViewSet, IdField, OrganisationRefSerializer, query, resolve
+from lotse.api.common import (
+    ApiViewSet,
+    IdField,
+    OrganisationRefSerializer,
+    UnitRefSerializer,
+    not_visible,
+    query,
+    resolve,
+)
 from lotse.api.errors import service_errors
 from lotse.api.etags import audited_detail, expected_version, version_response
 from lotse.cases.models import Consent
@@ -28,6 +36,7 @@ from lotse.cases.services import consents as services
 
 class ConsentSerializer(serializers.ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True, help_text="die Einheit, die sie eingeholt hat")
     recipients = serializers.SerializerMethodField()
     valid_today = serializers.SerializerMethodField()
 
@@ -37,6 +46,7 @@ class ConsentSerializer(serializers.ModelSerializer):
             "id",
             "person",
             "organisation",
+            "unit",
             "purpose",
             "recipients",
             "form",
@@ -84,11 +94,23 @@ class ConsentCreateSerializer(serializers.Serializer):
         default=None,
         help_text="hochgeladenes, unterschriebenes Formular",
     )
+    unit = IdField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Einheit, die sie einholt (nötig, wenn Sie für mehrere erfassen)",
+    )
 
 
 class ConsentWithdrawSerializer(serializers.Serializer):
     withdrawn_on = serializers.DateField(required=False, help_text="Standard: heute")
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    on_request = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Die Person hat den Widerruf bei Ihnen erklärt (nicht die einholende Einheit); "
+        "dann bitte in note festhalten, wann und wie",
+    )
 
 
 class ConsentFilter(serializers.Serializer):
@@ -96,7 +118,7 @@ class ConsentFilter(serializers.Serializer):
 
 
 def _with_recipients(consents: Any) -> Any:
-    return consents.select_related("organisation").prefetch_related("recipients")
+    return consents.select_related("organisation", "unit").prefetch_related("recipients")
 
 
 def consent_response(consent: Consent, *, created: bool = False) -> Response:
@@ -105,7 +127,8 @@ def consent_response(consent: Consent, *, created: bool = False) -> Response:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Einwilligungen, die Ihre Organisation eingeholt hat", parameters=[ConsentFilter]
+        summary="Einwilligungen Ihrer Einheit und die, auf die sich eine Verweisung an Sie stützt",
+        parameters=[ConsentFilter],
     ),
     retrieve=extend_schema(summary="Eine Einwilligung (der Zugriff wird protokolliert)"),
     create=extend_schema(
@@ -150,6 +173,11 @@ class ConsentViewSet(ApiViewSet):
             document = resolve(
                 "document", lambda: document_selectors.get_document_for(user, values["document"])
             )
+        unit = None
+        if values["unit"]:
+            unit = next((u for u in selectors.units_obtaining_consents(user) if u.pk == values["unit"]), None)
+            if unit is None:
+                raise not_visible("unit")
         with service_errors():
             consent = services.consent_create(
                 actor=user,
@@ -162,6 +190,7 @@ class ConsentViewSet(ApiViewSet):
                 valid_until=values["valid_until"],
                 witness=values["witness"],
                 document=document,
+                unit=unit,
             )
         # Read again with the recipients (set after the row was written).
         return consent_response(selectors.get_consent_for(user, consent.pk), created=True)
@@ -184,5 +213,6 @@ class ConsentViewSet(ApiViewSet):
                 withdrawn_on=data.validated_data.get("withdrawn_on") or timezone.localdate(),
                 note=data.validated_data["note"],
                 expected_version=version,
+                on_request=data.validated_data["on_request"],
             )
         return consent_response(consent)

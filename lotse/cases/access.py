@@ -12,10 +12,12 @@ disclosures, documents and follow-ups — and the reasons case work gives to see
 - A referral is seen by the sending unit always, by the receiving unit until a withdrawn
   consent ends its access. Receivers answer it (accept, decline, start, report an outcome);
   the sender withdraws it and records the later check.
-- Consents: those the user's own organisation obtained, for persons the user sees.
+- Consents belong to the unit that obtained them: its staff see and withdraw them; a receiving
+  unit of the same organisation sees the consent its referral rests on (need to know), and may
+  record a withdrawal the person declared to it. Signed consent forms follow their consent.
   Disclosures: from or to the user's organisation, of persons the user sees (all of them for
   its data protection officer) — never another controller's transfers.
-- Documents: those of visible case files; consent forms (no case) of the own organisation.
+- Documents: those of visible case files; consent forms with their consent.
 - Follow-ups: those of the user's units and those assigned to the user; on a case file only
   its writers change them.
 - Organisation-wide roles (head of office, data protection, administration, statistics) see
@@ -291,25 +293,57 @@ def _visible_persons(user: Any) -> Any:
     return access.visible(user, Person).values("pk")
 
 
-@access.reason(Consent, "view", "own_organisation")
-def consents_obtained(user: Any) -> Q | None:
-    if not user.organisation_id:
+def _obtaining(user: Any) -> set[int]:
+    """Units for which the user records consents: where they do case work or keep the register."""
+    return _writing(user) | policy.unit_ids(user, C.KEEP_REGISTER)
+
+
+access.reason(Unit, "consents", "member")(lambda user: _units(_obtaining(user)))
+
+
+@access.reason(Consent, "view", "obtaining_unit")
+def consents_of_own_units(user: Any) -> Q | None:
+    """A consent belongs to the unit that obtained it (not to its whole organisation)."""
+    reading = _reading(user) | _obtaining(user)
+    return Q(unit_id__in=reading, person_id__in=_visible_persons(user)) if reading else None
+
+
+@access.reason(Consent, "view", "basis_of_a_received_referral")
+def consents_behind_referrals(user: Any) -> Q | None:
+    """A receiving unit of the same organisation sees the consent its referral rests on, while
+    it sees the referral. Another controller (a charity) sees only that there is one: the
+    consent is the sending organisation's record."""
+    receiving = _receiving(user)
+    if not receiving or not user.organisation_id:
         return None
-    return Q(organisation_id=user.organisation_id, person_id__in=_visible_persons(user))
-
-
-def _records_consents(user: Any) -> bool:
-    return bool(_writing(user)) or bool(policy.register_organisation_ids(user, C.KEEP_REGISTER))
+    based = Referral.objects.filter(
+        to_unit_id__in=receiving, access_ended_at__isnull=True, consent__isnull=False
+    )
+    return Q(
+        pk__in=based.values("consent_id"),
+        organisation_id=user.organisation_id,
+        person_id__in=_visible_persons(user),
+    )
 
 
 @access.check(Consent, "create")
 def may_record_consent(user: Any, target: Any) -> bool:
-    return _records_consents(user)
+    return bool(_obtaining(user))
 
 
 @access.check(Consent, "manage")
 def may_manage_consent(user: Any, consent: Consent) -> bool:
-    return consent.organisation_id == user.organisation_id and _records_consents(user)
+    """Withdraw it: the unit that obtained it."""
+    return consent.unit_id in _obtaining(user)
+
+
+@access.check(Consent, "withdraw_on_request")
+def may_record_withdrawal_on_request(user: Any, consent: Consent) -> bool:
+    """Record a withdrawal the person declared to someone else who sees the consent (the
+    receiver of a referral that rests on it)."""
+    if not (_obtaining(user) or _answering(user)):
+        return False
+    return Consent.objects.filter(access.rows(user, Consent), pk=consent.pk).exists()
 
 
 @access.reason(Disclosure, "view", "own_organisation")
@@ -331,10 +365,10 @@ def documents_of_visible_cases(user: Any) -> Q:
 
 
 @access.reason(Document, "view", "consent_form")
-def consent_forms_of_organisation(user: Any) -> Q | None:
-    if not user.organisation_id:
-        return None
-    return Q(case__isnull=True, organisation_id=user.organisation_id, person_id__in=_visible_persons(user))
+def consent_forms_of_visible_consents(user: Any) -> Q:
+    """A signed consent form is seen by whoever sees the consent."""
+    forms = access.visible(user, Consent).filter(document__isnull=False).values("document_id")
+    return Q(case__isnull=True, pk__in=forms)
 
 
 @access.check(Document, "delete")

@@ -59,10 +59,23 @@ class ConsentForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisations: list[Any], person_languages: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        organisations: list[Any],
+        person_languages: list[str],
+        units: list[Any] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organisations = {o.pk: o for o in organisations}
+        self.units = {u.pk: u for u in units or []}
+        if len(self.units) > 1:  # only asked where the user records for several units
+            self.fields["unit"] = forms.TypedChoiceField(
+                label=_("Eingeholt für die Einheit"),
+                coerce=int,
+                choices=[(u.pk, u.name) for u in units or []],
+                help_text=_("Nur diese Einheit sieht die Einwilligung und kann sie widerrufen."),
+            )
         cast(forms.ChoiceField, self.fields["recipients"]).choices = [(o.pk, o.name) for o in organisations]
         codes = list(dict.fromkeys([*person_languages, *COMMON_LANGUAGES]))
         cast(forms.ChoiceField, self.fields["information_language"]).choices = [
@@ -93,6 +106,7 @@ class ConsentForm(forms.Form):
             "information_language": data["information_language"],
             "given_on": data["given_on"],
             "valid_until": data.get("valid_until"),
+            "unit": self.units.get(data["unit"]) if "unit" in data else None,
         }
 
 
@@ -107,6 +121,14 @@ class WithdrawConsentForm(forms.Form):
         help_text=_("z. B. „mündlich in der Sprechstunde, Sprachmittlung Rumänisch“"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, on_request: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["withdrawn_on"].initial = timezone.localdate()
+        self.on_request = on_request
+        if on_request:  # someone other than the obtaining unit records what the person declared
+            note = self.fields["note"]
+            note.required = True
+            note.label = _("Wann und wie hat die Person den Widerruf bei Ihnen erklärt?")
+            note.error_messages["required"] = _(
+                "Bitte notieren Sie, wann und wie die Person den Widerruf bei Ihnen erklärt hat."
+            )

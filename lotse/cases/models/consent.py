@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lotse.accounts.models import Organisation
+from lotse.accounts.models import Organisation, Unit
 from lotse.core.models import Versioned
 
 
@@ -34,6 +34,14 @@ class Consent(Versioned):
         on_delete=models.PROTECT,
         related_name="consents_obtained",
         verbose_name=_("eingeholt von"),
+    )
+    # The unit that obtained it: only its staff see and withdraw it; others of the same
+    # organisation see it only as the basis of a referral they receive (need to know).
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="consents_obtained",
+        verbose_name=_("eingeholt von (Einheit)"),
     )
     purpose = models.CharField(
         _("Zweck"), max_length=300, help_text=_("z. B. „Vermittlung in die Migrationsberatung“")

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from lotse.accounts.models import Organisation
+from lotse.accounts.models import Organisation, Unit
 from lotse.cases.models import Consent, Disclosure, Referral, ReferralRoute
 from lotse.core import access
 from lotse.core.audit import audit_view
@@ -89,6 +89,11 @@ def get_person_for_disclosures(user: Any, person_id: int) -> Person:
     person = access.get(user, Person.objects.filter(merged_into__isnull=True), person_id, "disclosures")
     audit_view(actor=user, obj=person)
     return person
+
+
+def units_obtaining_consents(user: Any) -> QuerySet[Unit]:
+    """Units for which the user records consents (asked on the form if more than one)."""
+    return access.visible(user, Unit, "consents").order_by("name")
 
 
 def recipient_choices(user: Any) -> QuerySet[Organisation]:

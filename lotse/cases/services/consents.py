@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lotse.accounts.models import Organisation
+from lotse.accounts.models import Organisation, Unit
 from lotse.cases import mails
 from lotse.cases.models import Consent, Document
 from lotse.cases.services.documents import document_upload
@@ -44,11 +44,14 @@ def consent_create(
     witness: str = "",
     document: Document | None = None,
     upload: File | None = None,
+    unit: Unit | None = None,
 ) -> Consent:
-    """Record a consent. A signed one needs ``document`` (the uploaded form) or ``upload``
-    (the file, stored here in the same transaction: nothing half-saved)."""
+    """Record a consent for the ``unit`` that obtained it (the actor's, if they record for
+    one only). A signed one needs ``document`` (the uploaded form) or ``upload`` (the file,
+    stored here in the same transaction: nothing half-saved)."""
     if not (access.can(actor, "create", Consent) and access.can(actor, "view", person)):
         raise PermissionDenied
+    unit = _obtaining_unit(actor, unit)
     organisation_id = actor.organisation_id
     recipients = list(dict.fromkeys(recipients))
     if not recipients:
@@ -86,6 +89,7 @@ def consent_create(
         instance=Consent(
             person=person,
             organisation_id=organisation_id,
+            unit=unit,
             purpose=purpose.strip(),
             form=form,
             witness=witness.strip() if form == Consent.Form.VERBAL_WITNESS else "",
@@ -108,6 +112,19 @@ def consent_create(
     return consent
 
 
+def _obtaining_unit(actor: Any, unit: Unit | None) -> Unit:
+    units = list(access.visible(actor, Unit, "consents").order_by("name"))
+    if unit is not None:
+        if unit.pk not in {u.pk for u in units}:
+            raise ValidationError({"unit": _("Für diese Einheit erfassen Sie keine Einwilligungen.")})
+        return unit
+    if len(units) != 1:
+        raise ValidationError(
+            {"unit": _("Bitte wählen Sie die Einheit, für die Sie die Einwilligung erfassen.")}
+        )
+    return units[0]
+
+
 @transaction.atomic
 def consent_withdraw(
     *,
@@ -116,9 +133,20 @@ def consent_withdraw(
     withdrawn_on: dt.date,
     note: str = "",
     expected_version: int | None = None,
+    on_request: bool = False,
 ) -> Consent:
-    """Record the withdrawal; receivers of referrals based on it lose access at once."""
-    access.require(actor, "manage", consent)
+    """Record the withdrawal; receivers of referrals based on it lose access at once.
+
+    The unit that obtained the consent withdraws it. Someone else who sees it (a receiving
+    unit, for which it is the basis of a referral) records a withdrawal only as the person's
+    own request made to them (``on_request``), saying so in the note."""
+    if not access.can(actor, "manage", consent):
+        if not (on_request and access.can(actor, "withdraw_on_request", consent)):
+            raise PermissionDenied
+        if not note.strip():
+            raise ValidationError(
+                {"note": _("Bitte notieren Sie, wann und wie die Person den Widerruf bei Ihnen erklärt hat.")}
+            )
     if consent.withdrawn_on is not None:
         raise ValidationError(_("Diese Einwilligung ist bereits widerrufen."))
     if withdrawn_on > timezone.localdate():

@@ -61,6 +61,7 @@ def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
         request.FILES or None,
         organisations=list(selectors.recipient_choices(request.user)),
         person_languages=list(person.languages or []),
+        units=list(selectors.units_obtaining_consents(request.user)),
     )
 
     def done(consent: Consent) -> HttpResponse:
@@ -79,17 +80,27 @@ def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
 def _detail(
     request: HttpRequest, consent: Consent, form: WithdrawConsentForm | None = None, **extra: Any
 ) -> HttpResponse:
-    can_manage = access.can(request.user, "manage", consent) and consent.withdrawn_on is None
+    on_request = _on_request(request, consent)
+    may_withdraw = consent.withdrawn_on is None and (
+        on_request or access.can(request.user, "manage", consent)
+    )
+    if may_withdraw and form is None:
+        form = WithdrawConsentForm(initial={"version": consent.version}, on_request=on_request)
     context = {
         "consent": consent,
         "person": consent.person,
         "state": consent_state(consent, timezone.localdate()),
         "referrals": list(selectors.referrals_based_on(request.user, consent)),
-        "withdraw_form": (form or WithdrawConsentForm(initial={"version": consent.version}))
-        if can_manage
-        else None,
+        "withdraw_form": form if may_withdraw else None,
+        "on_request": on_request,
     }
     return render(request, "cases/consent_detail.html", context)
+
+
+def _on_request(request: HttpRequest, consent: Consent) -> bool:
+    """Not the obtaining unit, but may record a withdrawal the person declared to it."""
+    user = request.user
+    return not access.can(user, "manage", consent) and access.can(user, "withdraw_on_request", consent)
 
 
 @login_required
@@ -101,7 +112,8 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent = selectors.get_consent_for(request.user, consent_id)
-    form = WithdrawConsentForm(request.POST)
+    on_request = _on_request(request, consent)
+    form = WithdrawConsentForm(request.POST, on_request=on_request)
 
     def done(_result: Any) -> HttpResponse:
         messages.success(
@@ -123,6 +135,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
             withdrawn_on=form.cleaned_data["withdrawn_on"],
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data["version"],
+            on_request=on_request,
         ),
         done=done,
         current=lambda: selectors.get_consent_for(request.user, consent_id),
