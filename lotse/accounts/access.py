@@ -8,7 +8,11 @@
 - A role that opens personal data, granted by a person, is approved by a second one: another
   administrator of the grantee's employer or the lead of the unit — never by whoever granted
   it, never by the grantee.
-- The audit trail of an organisation is read by its data protection officer (``VIEW_AUDIT``).
+- A joint-controller arrangement of a unit staffed by several organisations is recorded and
+  confirmed by those who set up each of them (``MANAGE_CONFIGURATION``), each for their own
+  organisation; any of them may end it.
+- The audit trail of an organisation is read by its data protection officer (``VIEW_AUDIT``):
+  what its staff did, and every access to a record it holds, by whomever.
 
 Registered with ``lotse.core.access`` by ``AccountsConfig.ready``; nobody imports this module.
 """
@@ -20,7 +24,7 @@ from typing import Any
 from django.db.models import Q
 
 from lotse.accounts import policy
-from lotse.accounts.models import Membership, Organisation, Unit, User
+from lotse.accounts.models import JointArrangement, Membership, Organisation, Unit, User
 from lotse.accounts.roles import Capability as C
 from lotse.core import access
 from lotse.core.models import AuditEvent
@@ -97,10 +101,36 @@ def may_configure(user: Any, organisation: Organisation | type[Organisation]) ->
 def audit_events_of_organisation(user: Any) -> Q | None:
     organisation_id = user.organisation_id
     if organisation_id and policy.has_capability(user, C.VIEW_AUDIT, organisation_id=organisation_id):
-        return Q(organisation_id=organisation_id)
+        return Q(organisation_id=organisation_id) | Q(holder_id=organisation_id)
     return None
 
 
 @access.check(AuditEvent, "list")
 def may_read_audit_trail(user: Any, target: Any) -> bool:
     return audit_events_of_organisation(user) is not None
+
+
+def _configures_own(user: Any) -> bool:
+    return bool(user.organisation_id) and policy.has_capability(
+        user, C.MANAGE_CONFIGURATION, organisation_id=user.organisation_id
+    )
+
+
+@access.reason(JointArrangement, "view", "party")
+def arrangements_of_own_organisation(user: Any) -> Q | None:
+    """Who works for a party sees the arrangement (it names no person)."""
+    return Q(confirmations__organisation_id=user.organisation_id) if user.organisation_id else None
+
+
+@access.check(Unit, "arrange")
+def may_record_arrangement(user: Any, unit: Unit) -> bool:
+    """Record a joint-controller arrangement: who sets up one of the unit's organisations."""
+    organisations = {organisation.pk for organisation in unit.organisations.all()}
+    return len(organisations) > 1 and user.organisation_id in organisations and _configures_own(user)
+
+
+@access.check(JointArrangement, "confirm")
+def may_confirm_arrangement(user: Any, arrangement: JointArrangement) -> bool:
+    """Confirm (or end) it for one's own organisation, which must be a party to it."""
+    parties = {confirmation.organisation_id for confirmation in arrangement.confirmations.all()}
+    return user.organisation_id in parties and _configures_own(user)

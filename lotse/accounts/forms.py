@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from lotse.accounts.models import Unit, User
+from lotse.accounts.models import Organisation, Unit, User
 from lotse.accounts.roles import Role
 
 
@@ -72,3 +72,48 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class JointArrangementForm(forms.Form):
+    """A joint-controller arrangement (Art. 26 DSGVO) of a unit staffed by several organisations."""
+
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Beteiligte Organisationen"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Bitte die beteiligten Organisationen wählen.")},
+    )
+    purposes = forms.CharField(
+        label=_("Zwecke der gemeinsamen Verarbeitung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wie in der Vereinbarung, z. B. „Schulpflicht und Schulanmeldung zugewanderter Kinder“."),
+        error_messages={"required": _("Bitte die Zwecke der gemeinsamen Verarbeitung nennen.")},
+    )
+    valid_from = forms.DateField(
+        label=_("Gilt ab"),
+        widget=_date_widget(),
+        error_messages={"required": _("Bitte angeben, ab wann die Vereinbarung gilt.")},
+    )
+    valid_until = forms.DateField(label=_("Gilt bis"), required=False, widget=_date_widget())
+    document = forms.CharField(
+        label=_("Unterzeichnete Vereinbarung"),
+        max_length=300,
+        help_text=_("Datum, Aktenzeichen und Ablageort, z. B. „vom 20.06.2022, Az. 10.2-SchT-01, DMS“."),
+        error_messages={"required": _("Bitte angeben, wo die unterzeichnete Vereinbarung abgelegt ist.")},
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = unit.organisations.order_by("name")  # type: ignore[attr-defined]
+
+
+class ArrangementEndForm(forms.Form):
+    valid_until = forms.DateField(
+        label=_("Letzter Tag der Geltung"),
+        widget=_date_widget(),
+        error_messages={"required": _("Bitte den letzten Tag angeben, an dem die Vereinbarung gilt.")},
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -193,3 +195,92 @@ class Membership(models.Model):
     @property
     def in_force(self) -> bool:
         return self.approved_at is not None
+
+
+class JointArrangement(models.Model):
+    """The arrangement under which the organisations that staff one unit are joint controllers
+    (Art. 26 DSGVO): which organisations, for which purposes, since when and until when, and
+    where the signed agreement is filed. It is in force once each organisation has confirmed
+    it (``JointArrangementConfirmation``): one organisation's administrator alone never opens
+    another's files.
+
+    Members of a unit read the case files their own organisation holds; the files of another
+    organisation of the unit only while an arrangement naming both is in force, and every such
+    read names it in the audit trail (``lotse/cases/access.py``).
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="joint_arrangements", verbose_name=_("Einheit")
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="JointArrangementConfirmation",
+        related_name="joint_arrangements",
+        verbose_name=_("Beteiligte Organisationen"),
+    )
+    purposes = models.TextField(
+        _("Zwecke"), help_text=_("Wofür die Beteiligten die Daten gemeinsam verarbeiten.")
+    )
+    valid_from = models.DateField(_("gilt ab"))
+    valid_until = models.DateField(_("gilt bis einschließlich"), null=True, blank=True)
+    document = models.CharField(
+        _("Vereinbarung"),
+        max_length=300,
+        help_text=_("Aktenzeichen oder Ablageort der unterzeichneten Vereinbarung."),
+    )
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("erfasst von")
+    )
+    recorded_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__name", "-valid_from"]
+        verbose_name = _("Vereinbarung über gemeinsame Verantwortung")
+        verbose_name_plural = _("Vereinbarungen über gemeinsame Verantwortung")
+
+    def __str__(self) -> str:
+        return f"{self.unit} – Vereinbarung nach Art. 26 DSGVO ({self.document})"
+
+    def runs_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    STATES = {
+        "waiting": _("wartet auf Bestätigung"),
+        "ended": _("beendet"),
+        "future": _("gilt noch nicht"),
+        "in_force": _("in Kraft"),
+    }
+
+    def state_on(self, day: dt.date) -> str:
+        """One of ``STATES`` (uses the prefetched confirmations)."""
+        if any(confirmation.confirmed_at is None for confirmation in self.confirmations.all()):
+            return "waiting"
+        if self.valid_until is not None and self.valid_until < day:
+            return "ended"
+        return "future" if day < self.valid_from else "in_force"
+
+
+class JointArrangementConfirmation(models.Model):
+    """One organisation's part in an arrangement, and when (and by whom) it confirmed it."""
+
+    arrangement = models.ForeignKey(JointArrangement, on_delete=models.CASCADE, related_name="confirmations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bestätigt von"),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "organisation"], name="arrangement_org_unique"),
+        ]
+        verbose_name = _("Bestätigung der Vereinbarung")
+        verbose_name_plural = _("Bestätigungen der Vereinbarung")
+
+    def __str__(self) -> str:
+        return f"{self.arrangement} – {self.organisation}"

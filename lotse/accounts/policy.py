@@ -13,8 +13,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
-from lotse.accounts.models import Membership, RegisterAccess, Unit
+from lotse.accounts.models import JointArrangement, Membership, RegisterAccess, Unit
 from lotse.accounts.roles import (
     PERSONAL_DATA_CAPABILITIES,
     Capability,
@@ -39,6 +40,39 @@ def memberships_of(user: Any) -> list[Membership]:
             .order_by("unit__name", "role")
         )
         user._lotse_memberships = cached
+    return cached
+
+
+def joint_arrangements(user: Any) -> dict[int, list[tuple[int, frozenset[int]]]]:
+    """For each unit the user is a member of: the joint-controller arrangements in force today
+    that include the user's employer, as (arrangement id, organisation ids). Loaded once per
+    user object (one query)."""
+    cached: dict[int, list[tuple[int, frozenset[int]]]] | None = getattr(user, "_lotse_arrangements", None)
+    if cached is not None:
+        return cached
+    cached = {}
+    # Only units staffed by several organisations have arrangements (their organisations come
+    # with the memberships: no query for anyone else).
+    units = {
+        membership.unit_id
+        for membership in memberships_of(user)
+        if len(membership.unit.organisations.all()) > 1
+    }
+    if units and user.organisation_id:
+        today = timezone.localdate()
+        arrangements = (
+            JointArrangement.objects.filter(
+                unit_id__in=units, confirmations__organisation_id=user.organisation_id, valid_from__lte=today
+            )
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .prefetch_related("confirmations")
+        )
+        for arrangement in arrangements:
+            confirmations = arrangement.confirmations.all()
+            if all(confirmation.confirmed_at is not None for confirmation in confirmations):
+                parties = frozenset(confirmation.organisation_id for confirmation in confirmations)
+                cached.setdefault(arrangement.unit_id, []).append((arrangement.pk, parties))
+    user._lotse_arrangements = cached
     return cached
 
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.accounts import policy
-from lotse.accounts.models import Membership, Organisation, Unit, User
+from lotse.accounts.models import JointArrangement, Membership, Organisation, Unit, User
 from lotse.core import access
 
 
@@ -29,6 +29,16 @@ def get_unit_for(user: Any, slug: str) -> Unit:
     if unit is None:
         raise Http404
     return unit
+
+
+def arrangements_of(user: Any, unit: Unit) -> list[JointArrangement]:
+    """The unit's joint-controller arrangements the user's organisation is a party to."""
+    rows = access.visible(user, JointArrangement).filter(unit=unit)
+    return list(rows.prefetch_related("confirmations__organisation", "confirmations__confirmed_by"))
+
+
+def get_arrangement_for(user: Any, unit: Unit, arrangement_id: int) -> JointArrangement:
+    return access.get(user, JointArrangement.objects.filter(unit=unit), arrangement_id)
 
 
 def unit_members(unit: Unit) -> QuerySet[Membership]:

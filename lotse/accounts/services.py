@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,7 +17,15 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lotse.accounts.models import Membership, Organisation, Unit, UnitOrganisation, User
+from lotse.accounts.models import (
+    JointArrangement,
+    JointArrangementConfirmation,
+    Membership,
+    Organisation,
+    Unit,
+    UnitOrganisation,
+    User,
+)
 from lotse.accounts.roles import Role, opens_personal_data
 from lotse.core import access
 from lotse.core.audit import audit_record
@@ -201,6 +209,103 @@ def membership_first_use(*, actor: Any, membership: Membership) -> None:
 def membership_delete(*, actor: Any, membership: Membership) -> None:
     _require(actor, "administer", membership.user.organisation or Organisation)
     audited_delete(actor=actor, instance=membership)
+
+
+@transaction.atomic
+def joint_arrangement_record(
+    *,
+    actor: Any,
+    unit: Unit,
+    organisations: Sequence[Organisation],
+    purposes: str,
+    valid_from: dt.date,
+    document: str,
+    valid_until: dt.date | None = None,
+) -> JointArrangement:
+    """Record the joint-controller arrangement (Art. 26 DSGVO) of organisations staffing
+    ``unit``. The recorder confirms it for their own organisation; it takes effect when each
+    of the others has confirmed it too (``joint_arrangement_confirm``). The system (blueprint
+    of the operator) records it confirmed by all."""
+    chosen = {organisation.pk: organisation for organisation in organisations}
+    if actor is not None:
+        access.require(actor, "arrange", unit)
+    problems: dict[str, str] = {}
+    taking_part = set(unit.organisations.values_list("pk", flat=True))
+    if len(chosen) < 2:
+        problems["organisations"] = _("Eine gemeinsame Verantwortung haben mindestens zwei Organisationen.")
+    elif not set(chosen) <= taking_part:
+        problems["organisations"] = _("Nur Organisationen, die in der Einheit „%(unit)s“ mitarbeiten.") % {
+            "unit": unit.name
+        }
+    elif actor is not None and actor.organisation_id not in chosen:
+        problems["organisations"] = _("Ihre eigene Organisation muss beteiligt sein.")
+    if not purposes.strip():
+        problems["purposes"] = _("Bitte die Zwecke der gemeinsamen Verarbeitung nennen.")
+    if not document.strip():
+        problems["document"] = _("Bitte angeben, wo die unterzeichnete Vereinbarung abgelegt ist.")
+    if valid_until is not None and valid_until < valid_from:
+        problems["valid_until"] = _("Das Ende liegt vor dem Beginn.")
+    if problems:
+        raise ValidationError(problems)
+    recorder = actor if getattr(actor, "is_authenticated", False) else None
+    arrangement = audited_create(
+        actor=actor,
+        instance=JointArrangement(
+            unit=unit,
+            purposes=purposes.strip(),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            document=document.strip(),
+            recorded_by=recorder,
+        ),
+    )
+    now = timezone.now()
+    for organisation_id in sorted(chosen):
+        confirmed = actor is None or organisation_id == actor.organisation_id
+        audited_create(
+            actor=actor,
+            instance=JointArrangementConfirmation(
+                arrangement=arrangement,
+                organisation_id=organisation_id,
+                confirmed_at=now if confirmed else None,
+                confirmed_by=recorder if confirmed else None,
+            ),
+        )
+    return arrangement
+
+
+@transaction.atomic
+def joint_arrangement_confirm(*, actor: Any, arrangement: JointArrangement) -> JointArrangement:
+    """The actor's organisation confirms its part (audited); the last confirmation puts the
+    arrangement in force."""
+    confirmation = (
+        JointArrangementConfirmation.objects.select_for_update()
+        .filter(arrangement=arrangement, organisation_id=actor.organisation_id)
+        .first()
+    )
+    if confirmation is None or not access.can(actor, "confirm", arrangement):
+        raise PermissionDenied
+    if confirmation.confirmed_at is not None:
+        raise ValidationError(_("Ihre Organisation hat diese Vereinbarung schon bestätigt."))
+    audited_update(
+        actor=actor, instance=confirmation, data={"confirmed_at": timezone.now(), "confirmed_by": actor}
+    )
+    return arrangement
+
+
+@transaction.atomic
+def joint_arrangement_end(
+    *, actor: Any, arrangement: JointArrangement, valid_until: dt.date
+) -> JointArrangement:
+    """The arrangement ends (terminated, or replaced by a new one): from the day after, members
+    read their own organisation's case files only. Each participant may end it alone."""
+    if actor is not None:
+        access.require(actor, "confirm", arrangement)
+    if valid_until < arrangement.valid_from:
+        raise ValidationError({"valid_until": _("Das Ende liegt vor dem Beginn.")})
+    if arrangement.valid_until is not None and arrangement.valid_until <= valid_until:
+        raise ValidationError({"valid_until": _("Die Vereinbarung endet schon früher.")})
+    return audited_update(actor=actor, instance=arrangement, data={"valid_until": valid_until})[0]
 
 
 def account_invitation_send(*, user: User, domain: str, use_https: bool) -> None:

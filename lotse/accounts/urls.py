@@ -23,6 +23,17 @@ urlpatterns = [
     path("anmelden/zweiter-faktor/", views.second_factor, name="second_factor"),
     path("anmelden/zweiter-faktor/einrichten/", views.second_factor_setup, name="second_factor_setup"),
     path("einheiten/<slug:slug>/", views.unit_detail, name="unit_detail"),
+    path("einheiten/<slug:slug>/vereinbarungen/", views.arrangement_create, name="arrangement_create"),
+    path(
+        "einheiten/<slug:slug>/vereinbarungen/<int:arrangement_id>/bestaetigen/",
+        views.arrangement_confirm,
+        name="arrangement_confirm",
+    ),
+    path(
+        "einheiten/<slug:slug>/vereinbarungen/<int:arrangement_id>/beenden/",
+        views.arrangement_end,
+        name="arrangement_end",
+    ),
     path("konto/", views.account, name="account"),
     path(
         "konto/passwort/",

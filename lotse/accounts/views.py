@@ -11,6 +11,8 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,8 +20,15 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from lotse.accounts import policy, selectors, services
-from lotse.accounts.forms import LoginForm, MembershipForm, TokenForm, UserCreateForm
-from lotse.accounts.models import Organisation, User
+from lotse.accounts.forms import (
+    ArrangementEndForm,
+    JointArrangementForm,
+    LoginForm,
+    MembershipForm,
+    TokenForm,
+    UserCreateForm,
+)
+from lotse.accounts.models import JointArrangement, Organisation, Unit, User
 from lotse.accounts.roles import Role
 from lotse.core import access
 from lotse.core import selectors as audit_selectors
@@ -138,14 +147,125 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _unit_context(request: HttpRequest, unit: Unit, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    joint = len(unit.organisations.all()) > 1  # only such a unit has arrangements
+    arrangements = selectors.arrangements_of(user, unit) if joint else []
+    today = timezone.localdate()
+    rows = []
+    for arrangement in arrangements:
+        state = arrangement.state_on(today)
+        own = [c for c in arrangement.confirmations.all() if c.organisation_id == user.organisation_id]
+        bound = forms.get("end_form") if forms.get("end_of") == arrangement.pk else None
+        rows.append(
+            {
+                "arrangement": arrangement,
+                "state": state,
+                "state_label": JointArrangement.STATES[state],
+                "to_confirm": bool(own and own[0].confirmed_at is None),
+                "may_change": access.can(user, "confirm", arrangement),
+                "end_form": bound or ArrangementEndForm(prefix=f"ende-{arrangement.pk}"),
+            }
+        )
+    may_arrange = joint and access.can(user, "arrange", unit)
+    new_form = forms.get("arrangement_form") or (
+        JointArrangementForm(unit=unit, prefix="neu") if may_arrange else None
+    )
+    return {
+        "unit": unit,
+        "members": list(selectors.unit_members(unit)),
+        "to_approve": [m for m in selectors.roles_to_approve(user) if m.unit_id == unit.pk],
+        "arrangements": rows,
+        "joint": joint,
+        "arrangement_form": new_form,
+    }
+
+
 @login_required
 def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
     unit = selectors.get_unit_for(request.user, slug)
-    waiting = [m for m in selectors.roles_to_approve(request.user) if m.unit_id == unit.pk]
-    return render(
+    return render(request, "accounts/unit_detail.html", _unit_context(request, unit))
+
+
+def _unit_page(request: HttpRequest, unit: Unit, name: str, **more: Any) -> Any:
+    def show(form: Any = None, **extra: Any) -> HttpResponse:
+        return render(
+            request, "accounts/unit_detail.html", _unit_context(request, unit, **{name: form}, **more)
+        )
+
+    return show
+
+
+@login_required
+@require_POST
+def arrangement_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record the unit's joint-controller arrangement, confirmed for one's own organisation."""
+    unit = selectors.get_unit_for(request.user, slug)
+    access.require(request.user, "arrange", unit)
+    form = JointArrangementForm(request.POST, unit=unit, prefix="neu")
+
+    def done(arrangement: JointArrangement) -> HttpResponse:
+        messages.success(
+            request,
+            _(
+                "Die Vereinbarung ist erfasst und für Ihre Organisation bestätigt. Sie gilt, sobald "
+                "jede beteiligte Organisation sie bestätigt hat."
+            ),
+        )
+        return redirect("accounts:unit_detail", unit.slug)
+
+    return form_page(
         request,
-        "accounts/unit_detail.html",
-        {"unit": unit, "members": list(selectors.unit_members(unit)), "to_approve": waiting},
+        form,
+        show=_unit_page(request, unit, "arrangement_form"),
+        save=lambda: services.joint_arrangement_record(actor=request.user, unit=unit, **form.cleaned_data),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def arrangement_confirm(request: HttpRequest, slug: str, arrangement_id: int) -> HttpResponse:
+    unit = selectors.get_unit_for(request.user, slug)
+    arrangement = selectors.get_arrangement_for(request.user, unit, arrangement_id)
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Ihre Organisation hat die Vereinbarung bestätigt."))
+        return redirect("accounts:unit_detail", unit.slug)
+
+    return form_page(
+        request,
+        Form(request.POST),
+        show=_unit_page(request, unit, "confirm_form"),
+        save=lambda: services.joint_arrangement_confirm(actor=request.user, arrangement=arrangement),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def arrangement_end(request: HttpRequest, slug: str, arrangement_id: int) -> HttpResponse:
+    unit = selectors.get_unit_for(request.user, slug)
+    arrangement = selectors.get_arrangement_for(request.user, unit, arrangement_id)
+    access.require(request.user, "confirm", arrangement)
+    form = ArrangementEndForm(request.POST, prefix=f"ende-{arrangement.pk}")
+
+    def done(ended: JointArrangement) -> HttpResponse:
+        messages.success(
+            request,
+            _("Die Vereinbarung gilt bis einschließlich %(day)s.")
+            % {"day": date_format(form.cleaned_data["valid_until"], "d.m.Y")},
+        )
+        return redirect("accounts:unit_detail", unit.slug)
+
+    return form_page(
+        request,
+        form,
+        show=_unit_page(request, unit, "end_form", end_of=arrangement.pk),
+        save=lambda: services.joint_arrangement_end(
+            actor=request.user, arrangement=arrangement, valid_until=form.cleaned_data["valid_until"]
+        ),
+        done=done,
     )
 
 

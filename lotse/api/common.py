@@ -13,6 +13,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lotse.core.audit import audit_list
+
 T = TypeVar("T")
 
 
@@ -59,6 +61,7 @@ class ApiViewSet(viewsets.GenericViewSet):
         assert paginator is not None
         paginator.ordering = self.ordering  # type: ignore[attr-defined]
         page = paginator.paginate_queryset(queryset, request, view=self)
+        audit_list(actor=request.user, rows=page or [])
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:

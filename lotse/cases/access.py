@@ -5,6 +5,9 @@ disclosures, documents and follow-ups — and the reasons case work gives to see
   receiving unit of an *open* referral that names it (proposed, accepted, in progress, and
   not cut off by a withdrawn consent). Only the owning unit writes in it. Contacts,
   assessments, the support plan and assignments follow their case file.
+- In a unit staffed by several organisations, members reach the case files their own
+  organisation holds; those of another organisation only while a joint-controller arrangement
+  (Art. 26 GDPR) of the unit, confirmed by both, is in force — and every such read names it.
 - A person (or household) is seen, besides the register's own reason, by the units whose
   case files name them or their household, and by receivers of open referrals about them.
   Their disclosures are read also by the data protection officer of an organisation that
@@ -28,12 +31,13 @@ Registered with ``lotse.core.access`` by ``CasesConfig.ready``; nobody imports t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
 
 from lotse.accounts import policy
-from lotse.accounts.models import Unit
+from lotse.accounts.models import JointArrangement, Unit
 from lotse.accounts.roles import Capability as C
 from lotse.cases.models import (
     Assessment,
@@ -85,6 +89,35 @@ def _units(ids: set[int]) -> Q | None:
     return Q(pk__in=ids) if ids else None
 
 
+def _holders(user: Any, unit_id: int) -> frozenset[int]:
+    """The organisations whose case files in this unit the user reaches: their employer's, and
+    those of the joint-controller arrangements in force that include it."""
+    own = frozenset({user.organisation_id} if user.organisation_id else ())
+    return own.union(*(parties for _, parties in policy.joint_arrangements(user).get(unit_id, [])))
+
+
+def _held_cases(user: Any, units: set[int], path: str = "") -> Q | None:
+    """Case files (at ``path``) owned by one of ``units`` and held by an organisation the user
+    reaches there."""
+    if not units:
+        return None
+    by_holders: dict[frozenset[int], set[int]] = {}
+    for unit_id in units:
+        by_holders.setdefault(_holders(user, unit_id), set()).add(unit_id)
+    result = access.NOTHING
+    for holders, unit_ids in by_holders.items():
+        result |= Q(**{f"{path}owner_unit_id__in": unit_ids, f"{path}organisation_id__in": holders})
+    return result
+
+
+def _arrangement(user: Any, case: CaseFile) -> int | None:
+    """The arrangement through which the user reaches another organisation's case file."""
+    for arrangement_id, parties in policy.joint_arrangements(user).get(case.owner_unit_id, []):
+        if case.organisation_id in parties:
+            return arrangement_id
+    return None
+
+
 access.reason(Unit, "casework", "member")(lambda user: _units(_writing(user)))
 access.reason(Unit, "inbox", "member")(lambda user: _units(_receiving(user)))
 access.reason(Unit, "outbox", "member")(lambda user: _units(_reading(user)))
@@ -103,7 +136,7 @@ def works_cases_in(user: Any, unit: Unit | type[Unit]) -> bool:
 
 @access.reason(CaseFile, "view", "owning_unit")
 def cases_of_own_units(user: Any) -> Q | None:
-    return _units_q("owner_unit_id", _reading(user))
+    return _held_cases(user, _reading(user))
 
 
 @access.reason(CaseFile, "view", "open_referral")
@@ -117,13 +150,25 @@ def cases_shared_by_referral(user: Any) -> Q | None:
 
 @access.reason(CaseFile, "edit", "owning_unit")
 def cases_written(user: Any) -> Q | None:
-    return _units_q("owner_unit_id", _writing(user))
+    return _held_cases(user, _writing(user))
 
 
 @access.check(CaseFile, "edit")
 def may_edit_case(user: Any, case: CaseFile) -> bool:
     """Write in the case file (contacts, assessments, plan, documents, assignments)."""
-    return case.owner_unit_id in _writing(user)
+    return case.owner_unit_id in _writing(user) and case.organisation_id in _holders(user, case.owner_unit_id)
+
+
+@access.basis(CaseFile)
+def basis_of_case_read(user: Any, case: CaseFile) -> dict[str, Any] | None:
+    """Reading another organisation's case file in a joint unit names the arrangement."""
+    if case.organisation_id == user.organisation_id:
+        return None
+    arrangement_id = _arrangement(user, case)
+    if arrangement_id is None:
+        return None  # reached through an open referral, which has its own disclosure
+    arrangement = JointArrangement.objects.get(pk=arrangement_id)
+    return {"joint_arrangement": arrangement_id, "document": arrangement.document}
 
 
 @access.check(CaseFile, "list")
@@ -144,8 +189,18 @@ def _in_visible_cases(field: str) -> Any:
     return lambda user: Q(**{f"{field}__in": access.visible(user, CaseFile).values("pk")})
 
 
-def _in_written_cases(field: str) -> Any:
-    return lambda user: _units_q(f"{field}__owner_unit_id", _writing(user))
+def _in_written_cases(path: str) -> Any:
+    return lambda user: _held_cases(user, _writing(user), f"{path}__")
+
+
+def _basis_through_case(path: str) -> Callable[[Any, Any], dict[str, Any] | None]:
+    def basis(user: Any, record: Any) -> dict[str, Any] | None:
+        case = record
+        for name in path.split("__"):
+            case = getattr(case, name)
+        return basis_of_case_read(user, case)
+
+    return basis
 
 
 # What is recorded in a case file is seen and written with it.
@@ -158,6 +213,7 @@ for model, path in [
 ]:
     access.reason(model, "view", "case_file")(_in_visible_cases(f"{path}_id"))
     access.reason(model, "edit", "case_file")(_in_written_cases(path))
+    access.basis(model)(_basis_through_case(path))
 
 
 # --- persons and households seen through case work -------------------------------------------
@@ -165,10 +221,10 @@ for model, path in [
 
 @access.reason(Person, "view", "case_file")
 def persons_of_own_cases(user: Any) -> Q | None:
-    reading = _reading(user)
-    if not reading:
+    held = _held_cases(user, _reading(user))
+    if held is None:
         return None
-    cases = CaseFile.objects.filter(owner_unit_id__in=reading)
+    cases = CaseFile.objects.filter(held)
     return Q(pk__in=cases.filter(person__isnull=False).values("person_id")) | Q(
         household_id__in=cases.filter(household__isnull=False).values("household_id")
     )
@@ -201,10 +257,10 @@ def persons_disclosed(user: Any) -> Q | None:
 
 @access.reason(Household, "view", "case_file")
 def households_of_own_cases(user: Any) -> Q | None:
-    reading = _reading(user)
-    if not reading:
+    held = _held_cases(user, _reading(user))
+    if held is None:
         return None
-    cases = CaseFile.objects.filter(owner_unit_id__in=reading)
+    cases = CaseFile.objects.filter(held)
     return Q(pk__in=cases.filter(household__isnull=False).values("household_id")) | Q(
         pk__in=cases.filter(person__household__isnull=False).values("person__household_id")
     )
@@ -381,7 +437,13 @@ def may_delete_document(user: Any, document: Document) -> bool:
 
 @access.reason(FollowUp, "view", "unit")
 def followups_of_units(user: Any) -> Q | None:
-    return _units_q("unit_id", _receiving(user))
+    """The unit's reminders; one about a case file only for those who see the case file."""
+    receiving = _receiving(user)
+    if not receiving:
+        return None
+    return Q(unit_id__in=receiving) & (
+        Q(case__isnull=True) | Q(case_id__in=access.visible(user, CaseFile).values("pk"))
+    )
 
 
 @access.reason(FollowUp, "view", "assignee")
@@ -400,3 +462,30 @@ def may_edit_followup(user: Any, followup: FollowUp) -> bool:
 @access.check(FollowUp, "list")
 def has_task_list(user: Any, target: Any) -> bool:
     return bool(_receiving(user))
+
+
+# --- the recorded basis of a read across organisations in a joint unit -----------------------
+
+
+@access.basis(Document)
+def basis_of_document_read(user: Any, document: Document) -> dict[str, Any] | None:
+    return basis_of_case_read(user, document.case) if document.case_id else None
+
+
+@access.basis(Person)
+def basis_of_person_read(user: Any, person: Person) -> dict[str, Any] | None:
+    """Another organisation's person, reached through its case file in a joint unit."""
+    if person.organisation_id == user.organisation_id:
+        return None
+    named = Q(person_id=person.pk)
+    if person.household_id:
+        named |= Q(household_id=person.household_id)
+    for unit_id, arrangements in policy.joint_arrangements(user).items():
+        for arrangement_id, parties in arrangements:
+            held = CaseFile.objects.filter(
+                named, owner_unit_id=unit_id, organisation_id=person.organisation_id
+            )
+            if person.organisation_id in parties and held.exists():
+                document = JointArrangement.objects.values_list("document", flat=True).get(pk=arrangement_id)
+                return {"joint_arrangement": arrangement_id, "document": document}
+    return None

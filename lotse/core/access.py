@@ -44,6 +44,7 @@ NOTHING = Q(pk__in=[])
 _reasons: dict[tuple[type[models.Model], str], dict[str, Reason]] = {}
 _checks: dict[tuple[type[models.Model], str], Check] = {}
 _audiences: dict[tuple[type[models.Model], str], Audience] = {}
+_bases: dict[type[models.Model], Callable[[Any, Any], dict[str, Any] | None]] = {}
 
 
 def reason(model: type[models.Model], action: str, name: str) -> Callable[[Reason], Reason]:
@@ -83,6 +84,25 @@ def audience(model: type[models.Model], action: str) -> Callable[[Audience], Aud
         return fn
 
     return register
+
+
+def basis(model: type[models.Model]) -> Callable[[Callable[[Any, Any], dict[str, Any] | None]], Any]:
+    """Register ``fn(user, obj) -> dict | None``: the recorded basis on which ``user`` reaches
+    ``obj`` when it is not their own organisation's record (a joint-controller arrangement),
+    written into the audit event of the read. None: no such basis is needed."""
+
+    def register(fn: Callable[[Any, Any], dict[str, Any] | None]) -> Any:
+        if _bases.get(model, fn) is not fn:
+            raise ImproperlyConfigured(f"{model.__name__}: Grundlage doppelt")
+        _bases[model] = fn
+        return fn
+
+    return register
+
+
+def basis_of(user: Any, obj: models.Model) -> dict[str, Any] | None:
+    fn = _bases.get(type(obj))
+    return fn(user, obj) if fn is not None and active(user) else None
 
 
 def active(user: Any) -> bool:

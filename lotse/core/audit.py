@@ -14,12 +14,13 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from lotse.core import access
 from lotse.core.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -93,8 +94,22 @@ def _event_hash(event: AuditEvent) -> str:
         "request_id": event.request_id,
         "prev_hash": event.prev_hash,
     }
+    if event.holder_id is not None:  # events written before holders were recorded hash without
+        payload["holder"] = event.holder_id
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def holder_of(obj: models.Model) -> int | None:
+    """The organisation that holds ``obj``: the model's ``AUDIT_HOLDER`` names the path to it
+    (``"organisation_id"``, ``"case.organisation_id"``); None for records nobody holds."""
+    path = getattr(obj, "AUDIT_HOLDER", "")
+    value: Any = obj
+    for name in path.split(".") if path else ():
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value if path else None
 
 
 def audit_record(
@@ -107,11 +122,13 @@ def audit_record(
     changes: Mapping[str, Any] | None = None,
     organisation_id: int | None = None,
     actor_name: str = "",
+    holder_id: int | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. ``actor`` may be None (the system) or anonymous."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
+        holder_id = holder_id if holder_id is not None else holder_of(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -125,6 +142,7 @@ def audit_record(
             organisation_id=(
                 organisation_id if organisation_id is not None else getattr(user, "organisation_id", None)
             ),
+            holder_id=holder_id,
             action=action,
             object_type=object_type,
             object_id=str(object_id),
@@ -137,11 +155,20 @@ def audit_record(
     return event
 
 
-# The records read while answering the current request, by (type, id): written by
-# ``ReadAuditMiddleware`` once the answer is known to show them. None outside a request.
-_reads: contextvars.ContextVar[dict[tuple[str, str], tuple[Any, models.Model]] | None] = (
-    contextvars.ContextVar("lotse_reads", default=None)
-)
+@dataclass
+class Reads:
+    """The personal records read while answering one request: single records by (type, id),
+    lists by (type, holder) with the ids they showed, in order."""
+
+    records: dict[tuple[str, str], tuple[Any, models.Model]] = field(default_factory=dict)
+    lists: dict[tuple[str, int | None], tuple[Any, list[str]]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.lists)
+
+
+# Written by ``ReadAuditMiddleware`` once the answer is known to show them. None outside a request.
+_reads: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("lotse_reads", default=None)
 
 
 def audit_view(*, actor: Any, obj: models.Model) -> AuditEvent | None:
@@ -150,19 +177,63 @@ def audit_view(*, actor: Any, obj: models.Model) -> AuditEvent | None:
     Outside a request (commands, jobs, tests of services) the event is written at once. In a
     request it is written once per record, after the view, if the answer shows the record
     (a page, a fragment, a form with errors, an API answer): not for a redirect after a
-    write, which has its own event, nor for a 404 or an unchanged ``304``.
+    write, which has its own event, nor for a 404 or an unchanged ``304``. An access that
+    rests on a recorded basis other than the reader's own organisation names it
+    (``lotse.core.access.basis``).
     """
     pending = _reads.get()
     if pending is None:
-        return audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj)
-    pending.setdefault((obj._meta.label_lower, str(obj.pk)), (actor, obj))
+        return _write_view(actor, obj)
+    pending.records.setdefault((obj._meta.label_lower, str(obj.pk)), (actor, obj))
     return None
 
 
+def audit_list(*, actor: Any, rows: Iterable[models.Model]) -> None:
+    """Record which personal records a list or search showed ``actor``: one event per kind of
+    record and holding organisation, naming the ids (so each holder's data protection officer
+    sees the reads of their records). Rows of models without ``AUDIT_HOLDER`` are not personal
+    records and are skipped."""
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for row in rows:
+        if getattr(row, "AUDIT_HOLDER", ""):
+            by_model.setdefault(type(row), []).append(row)
+    shown: dict[tuple[str, int | None], list[str]] = {}
+    for model, records in by_model.items():
+        holders = _holders_of(model, records)
+        for record in records:
+            shown.setdefault((model._meta.label_lower, holders.get(record.pk)), []).append(str(record.pk))
+    pending = _reads.get()
+    for key, ids in shown.items():
+        if pending is None:
+            _write_list(actor, key, ids)
+        else:
+            earlier = pending.lists.setdefault(key, (actor, []))[1]
+            earlier.extend(pk for pk in ids if pk not in earlier)
+
+
+def _holders_of(model: type[models.Model], records: list[models.Model]) -> dict[Any, int | None]:
+    """The holder of each record: along relations already loaded with the rows, else in one
+    query along the path (never a query per row)."""
+    path: str = model.AUDIT_HOLDER  # type: ignore[attr-defined]
+    *relations, column = path.split(".")
+    holders: dict[Any, int | None] = {}
+    for record in records:
+        value: Any = record
+        for name in relations:
+            if value is None:
+                break
+            if not value._meta.get_field(name).is_cached(value):
+                rows = model._default_manager.filter(pk__in=[record.pk for record in records])
+                return dict(rows.values_list("pk", path.replace(".", "__")))
+            value = getattr(value, name)
+        holders[record.pk] = getattr(value, column) if value is not None else None
+    return holders
+
+
 @contextlib.contextmanager
-def reads_of_request() -> Iterator[dict[tuple[str, str], tuple[Any, models.Model]]]:
+def reads_of_request() -> Iterator[Reads]:
     """Collect the reads of one request (see ``audit_view``); the caller writes them."""
-    pending: dict[tuple[str, str], tuple[Any, models.Model]] = {}
+    pending = Reads()
     token = _reads.set(pending)
     try:
         yield pending
@@ -170,9 +241,28 @@ def reads_of_request() -> Iterator[dict[tuple[str, str], tuple[Any, models.Model
         _reads.reset(token)
 
 
-def audit_reads(pending: dict[tuple[str, str], tuple[Any, models.Model]]) -> None:
-    for actor, obj in pending.values():
-        audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj)
+def audit_reads(pending: Reads) -> None:
+    for actor, obj in pending.records.values():
+        _write_view(actor, obj)
+    for key, (actor, ids) in pending.lists.items():
+        _write_list(actor, key, ids)
+
+
+def _write_view(actor: Any, obj: models.Model) -> AuditEvent:
+    basis = access.basis_of(actor, obj)
+    changes = {"basis": basis} if basis else None
+    return audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj, changes=changes)
+
+
+def _write_list(actor: Any, key: tuple[str, int | None], ids: list[str]) -> AuditEvent:
+    object_type, holder_id = key
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        object_type=object_type,
+        changes={"ids": ids},
+        holder_id=holder_id,
+    )
 
 
 @dataclass(frozen=True)

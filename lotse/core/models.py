@@ -26,6 +26,10 @@ class AuditEvent(models.Model):
 
     Actor and organisation are kept as ids without database constraints, plus a name
     snapshot: an event must outlive what it names, and the table never changes a row.
+
+    ``organisation`` is the actor's employer, ``holder`` the organisation that holds the record
+    (its controller, declared by the model's ``AUDIT_HOLDER``): the data protection officers of
+    both see the event, also when staff of another authority read the record.
     """
 
     class Action(models.TextChoices):
@@ -33,6 +37,7 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("geändert")
         DELETE = "delete", _("gelöscht")
         VIEW = "view", _("angesehen")
+        LIST = "list", _("in einer Liste angezeigt")
         DISCLOSE = "disclose", _("übermittelt")
         LOGIN = "login", _("angemeldet")
         LOGIN_FAILED = "login_failed", _("Anmeldung fehlgeschlagen")
@@ -57,6 +62,14 @@ class AuditEvent(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    holder = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     action = models.CharField(max_length=32, choices=Action.choices)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -70,6 +83,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
+            models.Index(fields=["organisation", "id"], name="audit_organisation_idx"),
+            models.Index(fields=["holder", "id"], name="audit_holder_idx"),
         ]
         verbose_name = _("Protokollereignis")
         verbose_name_plural = _("Protokollereignisse")

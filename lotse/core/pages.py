@@ -38,6 +38,7 @@ from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from lotse.core.audit import audit_list
 from lotse.core.services import StaleVersion
 
 T = TypeVar("T")
@@ -184,8 +185,10 @@ def paginate(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], size: in
     person's consents): one count query and one for the rows."""
     current = Paginator(rows, size).get_page(request.GET.get(PAGE_PARAM))
     number, total = current.number, current.paginator.num_pages
+    shown = list(current.object_list)
+    audit_list(actor=request.user, rows=shown)
     return Pages(
-        object_list=list(current.object_list),
+        object_list=shown,
         label=_("Seite %(number)s von %(total)s") % {"number": number, "total": total},
         count=current.paginator.count,
         next_query=_query(request, **{PAGE_PARAM: str(number + 1)}) if number < total else None,
@@ -206,6 +209,7 @@ def keyset_page(
         ordered = ordered.filter(_after(ordering, after))
     found = list(ordered[: size + 1])
     shown = found[:size]
+    audit_list(actor=request.user, rows=shown)
     next_query = None
     if len(found) > size:
         next_query = _query(request, **{AFTER_PARAM: _encode([_value(shown[-1], name) for name in ordering])})

@@ -26,7 +26,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from lotse.accounts.blueprint import load_structure
+from lotse.accounts.blueprint import load_arrangements, load_structure
 from lotse.accounts.models import User
 from lotse.cases.blueprint import routes_upsert
 from lotse.demo import casework, interviews, referrals, register, staff
@@ -50,6 +50,7 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         )
     texts = data["texts"]
     lines = load_structure({"organisations": data.get("organisations", []), "units": data.get("units", [])})
+    lines += load_arrangements(data.get("joint_arrangements") or [])
     lines += staff.staff_load(data.get("staff") or {})
     if "register" in data:
         lines += register.register_load(data["register"])

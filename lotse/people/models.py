@@ -59,6 +59,8 @@ class Dwelling(models.Model):
 class Household(models.Model):
     """The people who live and keep house together."""
 
+    AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
     name = models.CharField(_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
     dwelling = models.ForeignKey(
@@ -84,6 +86,8 @@ class Person(models.Model):
     kept as written in the original script and in Latin letters; the birth date may be
     partial: year only, year and month, or the register's 01.01. placeholder.
     """
+
+    AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
 
     class Sex(models.TextChoices):
         FEMALE = "f", _("weiblich")
@@ -242,6 +246,8 @@ class PersonMatchKey(models.Model):
 
 class PersonNote(models.Model):
     """History kept when records are merged: what the other record said."""
+
+    AUDIT_HOLDER = "person.organisation_id"  # whose data protection officer sees every access
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="history")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,6 +7,7 @@ import pytest
 from lotse.cases.models import Consent
 from lotse.cases.services import consents
 from lotse.core.models import AuditEvent
+from tests.queries import LISTED
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +34,14 @@ def test_consent_list_in_constant_queries(casework, api_for, django_assert_num_q
     client.get(CONSENTS)
     # token, memberships, their units' organisations, the page of consents with the
     # organisation that obtained them, their recipients.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + LISTED):
         response = client.get(CONSENTS)
     assert [row["id"] for row in response.json()["results"]] == [second.pk, first.pk]
     row = response.json()["results"][0]
     assert row["recipients"] == [{"id": casework.p.charity.pk, "name": "Caritas Migrationsberatung"}]
     assert row["valid_today"] is True and row["organisation"]["id"] == casework.p.county.pk
     consent_of(casework, casework.open_case(casework.person("Jan", "Kowalski")).person)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + LISTED):
         assert len(client.get(CONSENTS).json()["results"]) == 3
     assert [r["id"] for r in client.get(CONSENTS, {"person": first.person_id}).json()["results"]] == [
         first.pk

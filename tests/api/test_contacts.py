@@ -8,7 +8,7 @@ import pytest
 from lotse.cases.models import Contact
 from lotse.cases.services import contacts
 from lotse.core.models import AuditEvent
-from tests.queries import AUDIT_LOCK
+from tests.queries import AUDIT_LOCK, LISTED
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,12 @@ def test_contacts_of_a_case_in_constant_queries_and_audited_as_opening_it(
     # person, household and creator; reading the case is an audit event (savepoint,
     # advisory lock on PostgreSQL only, last hash, insert, release); the page of contacts
     # with who recorded them.
-    with django_assert_num_queries(9 + AUDIT_LOCK):
+    with django_assert_num_queries(9 + AUDIT_LOCK + LISTED):
         response = client.get(url)
     assert [row["id"] for row in response.json()["results"]] == [second.pk, first.pk]
     assert response.json()["results"][0]["summary"] == "Telefonat"
     visit(casework, case, "Begleitung")
-    with django_assert_num_queries(9 + AUDIT_LOCK):
+    with django_assert_num_queries(9 + AUDIT_LOCK + LISTED):
         assert len(client.get(url).json()["results"]) == 3
     reads = AuditEvent.objects.filter(action="view", object_type="cases.casefile", object_id=str(case.pk))
     assert reads.count() == 3

@@ -20,18 +20,19 @@ id nobody has. Then, per persona:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from lotse.accounts.models import Membership, Unit, User
+from lotse.accounts.models import JointArrangement, Membership, Unit, User
 from lotse.api.services import api_token_issue
 from lotse.cases.models import (
     CaseAssignment,
@@ -46,6 +47,7 @@ from lotse.cases.models import (
 )
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
+from lotse.core.models import AuditEvent
 from lotse.people.models import Building, Household, Person
 from tests.site.conftest import DEMO_USERS, DemoSite
 
@@ -67,6 +69,7 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "interview_id": ArrivalInterview,
     "building_id": Building,
     "membership_id": Membership,
+    "arrangement_id": JointArrangement,
     "slug": Unit,  # by its slug
 }
 # Other path parameters: fixed words to try.
@@ -303,3 +306,67 @@ def test_every_route_answers_as_the_rules_say(username: str, kinds: Kinds) -> No
     assert not problems, f"{username or 'ohne Anmeldung'}: {len(problems)} Probleme\n" + "\n".join(
         problems[:40]
     )
+
+
+# --- the security probe's findings 1–3, as the personas met them on the demo -----------------
+
+
+def test_findings_of_the_security_probe_stay_fixed(demo_site: DemoSite) -> None:
+    """The permission matrix of the security issue's points 1–3 on the demo data."""
+    clearing_person = (
+        Person.objects.filter(referrals__from_unit__slug="clearingstelle").order_by("pk").first()
+    )
+    signed = (
+        Consent.objects.filter(unit__slug="clearingstelle", document__isnull=False).order_by("pk").first()
+    )
+    county_school_case = CaseFile.objects.filter(
+        owner_unit__slug="schulteam", organisation__slug="burgenlandkreis"
+    ).first()
+    assert clearing_person and signed and county_school_case
+    admin = User.objects.get(username="demo-admin")
+    page, _api = _client("demo-admin")
+    with transaction.atomic():
+        # 1. The administrator grants himself the Clearingstelle: refused; a grant to a colleague
+        #    that opens personal data waits for a second person.
+        clearing = Unit.objects.get(slug="clearingstelle")
+        response = page.post(
+            "/verwaltung/rollen/neu/", {"user": admin.pk, "unit": clearing.pk, "role": "caseworker"}
+        )
+        assert response.status_code == 400
+        assert not Membership.objects.filter(user=admin, unit=clearing).exists()
+        for path in (
+            f"/personen/{clearing_person.pk}/",
+            f"/dokumente/{signed.document_id}/",
+            f"/fallakten/{county_school_case.pk}/",
+        ):
+            assert page.get(path).status_code == 404, path
+        transaction.set_rollback(True)
+
+    # 2. The joint school team: the city's member reads the county's files only under the
+    #    arrangement in force, and the read names it; once it ends, 404.
+    city_member, _api = _client("s.becker")
+    case_url = f"/fallakten/{county_school_case.pk}/"
+    assert city_member.get(case_url).status_code == 200
+    read = AuditEvent.objects.filter(
+        object_type="cases.casefile", object_id=str(county_school_case.pk)
+    ).latest("id")
+    assert (
+        read.changes["basis"]["joint_arrangement"] == JointArrangement.objects.get(unit__slug="schulteam").pk
+    )
+    with transaction.atomic():
+        JointArrangement.objects.filter(unit__slug="schulteam").update(valid_until=dt.date(2023, 1, 1))
+        assert city_member.get(case_url).status_code == 404
+        assert _client("demo-school")[0].get(case_url).status_code == 200  # the county's own member
+        transaction.set_rollback(True)
+
+    # 3. Housing inspection (same organisation as the Clearingstelle) neither reads nor
+    #    withdraws the Clearingstelle's consents.
+    housing_page, housing_api = _client("demo-housing")
+    assert housing_page.get(f"/einwilligungen/{signed.pk}/").status_code == 404
+    assert housing_page.get(f"/dokumente/{signed.document_id}/").status_code == 404
+    with transaction.atomic():
+        response = housing_api.post(f"/api/v1/consents/{signed.pk}/withdraw/", {}, HTTP_IF_MATCH='W/"1"')
+        assert response.status_code == 404
+        transaction.set_rollback(True)
+    signed.refresh_from_db()
+    assert signed.withdrawn_on is None

@@ -20,6 +20,8 @@ class CaseFile(Versioned):
     explicit transfer service, never by a referral.
     """
 
+    AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+
     class Status(models.TextChoices):
         OPEN = "open", _("offen")
         PAUSED = "paused", _("ruht")
@@ -104,6 +106,8 @@ class CaseFile(Versioned):
 class CaseAssignment(models.Model):
     """A worker of the owning unit assigned to the case; one of them leads."""
 
+    AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
@@ -129,6 +133,8 @@ class CaseAssignment(models.Model):
 class CaseStatusChange(models.Model):
     """One change of the case's status with its reason: opened, paused, closed, reopened."""
 
+    AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+
     AUDIT_REDACTED: frozenset[str] = frozenset({"reason"})
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="status_changes")
@@ -151,6 +157,8 @@ class CaseStatusChange(models.Model):
 
 class Contact(Versioned):
     """One contact with the family: a visit, a call, an accompaniment to an office."""
+
+    AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
 
     class Kind(models.TextChoices):
         HOME_VISIT = "home_visit", _("Hausbesuch")
@@ -213,6 +221,8 @@ class AssessmentDomain(models.TextChoices):
 class Assessment(models.Model):
     """One family assessment on a day; repeated later to show what changed."""
 
+    AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+
     AUDIT_REDACTED: frozenset[str] = frozenset({"note"})
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="assessments")
@@ -234,6 +244,8 @@ class Assessment(models.Model):
 
 class AssessmentRating(models.Model):
     """How one domain stands on the day of the assessment, from 1 (acute need) to 4 (stable)."""
+
+    AUDIT_HOLDER = "assessment.case.organisation_id"  # whose data protection officer sees every access
 
     class Level(models.IntegerChoices):
         ACUTE = 1, _("akuter Handlungsbedarf")
@@ -266,6 +278,8 @@ class AssessmentRating(models.Model):
 class Goal(Versioned):
     """A goal of the support plan (Hilfeplan), agreed with the family."""
 
+    AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+
     class Status(models.TextChoices):
         OPEN = "open", _("offen")
         REACHED = "reached", _("erreicht")
@@ -290,6 +304,8 @@ class Goal(Versioned):
 
 class Measure(Versioned):
     """A step towards a goal: who does what by when."""
+
+    AUDIT_HOLDER = "goal.case.organisation_id"  # whose data protection officer sees every access
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("geplant")

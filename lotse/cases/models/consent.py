@@ -22,6 +22,8 @@ from lotse.core.models import Versioned
 class Consent(Versioned):
     """A person's permission, for named purposes, to share with named recipients."""
 
+    AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+
     class Form(models.TextChoices):
         SIGNED = "signed", _("schriftlich unterschrieben (Formular hochgeladen)")
         VERBAL_WITNESS = "verbal_witness", _("mündlich, mit Zeugin oder Zeuge")
@@ -110,6 +112,8 @@ class Disclosure(models.Model):
 
     Written by the services that share (a referral across organisations), never edited.
     """
+
+    AUDIT_HOLDER = "from_organisation_id"  # whose data protection officer sees every access
 
     class Basis(models.TextChoices):
         CONSENT = "consent", _("Einwilligung")

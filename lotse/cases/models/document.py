@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Document(models.Model):
+    AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+
     AUDIT_REDACTED: frozenset[str] = frozenset({"title", "original_name"})
 
     # The controller: the organisation whose staff uploaded it.

@@ -19,6 +19,8 @@ from lotse.core.models import Versioned
 
 
 class Referral(Versioned):
+    AUDIT_HOLDER = "person.organisation_id"  # whose data protection officer sees every access
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("vorgeschlagen")
         ACCEPTED = "accepted", _("angenommen")

@@ -75,7 +75,7 @@ def get_case_for(user: Any, case_id: int, *, edit: bool = False) -> CaseFile:
 
 def contacts_of(user: Any, case: CaseFile) -> QuerySet[Contact]:
     """The case's contacts, newest first (the case itself was checked by ``get_case_for``)."""
-    return access.visible(user, Contact).filter(case=case).select_related("recorded_by")
+    return access.visible(user, Contact).filter(case=case).select_related("recorded_by", "case")
 
 
 def get_contact_for(user: Any, contact_id: int, *, edit: bool = False) -> Contact:

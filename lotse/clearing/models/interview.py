@@ -48,6 +48,8 @@ class ArrivalInterview(Versioned):
     Versioned: an edit made over a newer version is refused instead of overwriting it.
     """
 
+    AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+
     class Reason(models.TextChoices):
         WORK = "work", _("Arbeit")
         FAMILY = "family", _("Familie / Familiennachzug")
@@ -174,6 +176,8 @@ class ArrivalInterview(Versioned):
 
 class InterviewChild(models.Model):
     """A child of the household as told in the interview: a person of the register or a free entry."""
+
+    AUDIT_HOLDER = "interview.organisation_id"  # whose data protection officer sees every access
 
     class School(models.TextChoices):
         ATTENDS = "attends", _("besucht eine Schule")
