@@ -27,7 +27,7 @@ from lotse.api.common import (
 )
 from lotse.api.errors import service_errors
 from lotse.api.etags import audited_detail, expected_version, version_response
-from lotse.cases.models import Consent
+from lotse.cases.models import Consent, SharedPart
 from lotse.cases.selectors import consents as selectors
 from lotse.cases.selectors import documents as document_selectors
 from lotse.cases.selectors import persons as person_selectors
@@ -49,6 +49,7 @@ class ConsentSerializer(serializers.ModelSerializer):
             "unit",
             "purpose",
             "recipients",
+            "data_parts",
             "form",
             "witness",
             "document",
@@ -82,6 +83,12 @@ class ConsentCreateSerializer(serializers.Serializer):
         min_length=1,
         max_length=50,
         help_text="Ids der Organisationen, an die übermittelt werden darf",
+    )
+    data_parts = serializers.ListField(
+        child=serializers.ChoiceField(choices=SharedPart.choices),
+        required=False,
+        default=list,
+        help_text="Was über Name, Geburtsdatum, Sprachen und Anlass hinaus weitergegeben werden darf",
     )
     form = serializers.ChoiceField(choices=Consent.Form.choices)
     information_language = serializers.CharField(max_length=3, help_text="ISO 639, z. B. ro")
@@ -191,6 +198,7 @@ class ConsentViewSet(ApiViewSet):
                 witness=values["witness"],
                 document=document,
                 unit=unit,
+                data_parts=values["data_parts"],
             )
         # Read again with the recipients (set after the row was written).
         return consent_response(selectors.get_consent_for(user, consent.pk), created=True)

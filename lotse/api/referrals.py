@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSerializer, query, resolve
 from lotse.api.errors import service_errors
 from lotse.api.etags import audited_detail, expected_version, version_response
-from lotse.cases.models import Referral
+from lotse.cases.models import Referral, SharedPart
+from lotse.cases.models.case import AssessmentDomain
 from lotse.cases.selectors import case_files as case_selectors
 from lotse.cases.selectors import consents as consent_selectors
 from lotse.cases.selectors import persons as person_selectors
@@ -34,6 +35,9 @@ class ReferralSerializer(serializers.ModelSerializer):
     to_unit = UnitRefSerializer(read_only=True)
     created_by = UserRefSerializer(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
+    shared = serializers.ListField(
+        source="shared_parts", child=serializers.ChoiceField(choices=SharedPart.choices), read_only=True
+    )
 
     class Meta:
         model = Referral
@@ -53,6 +57,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "overdue",
             "legal_basis",
             "consent",
+            "shared",
+            "assessment_domains",
             "responded_at",
             "started_at",
             "done_at",
@@ -87,6 +93,18 @@ class ReferralCreateSerializer(serializers.Serializer):
     consent = IdField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     case = IdField(required=False, allow_null=True, default=None, help_text="Fallakte, die mitgegeben wird")
+    shared = serializers.ListField(
+        child=serializers.ChoiceField(choices=SharedPart.choices),
+        required=False,
+        default=list,
+        help_text="Was über Name, Geburtsdatum, Sprachen und Anlass hinaus mitgeht (Standard: nichts)",
+    )
+    assessment_domains = serializers.ListField(
+        child=serializers.ChoiceField(choices=AssessmentDomain.choices),
+        required=False,
+        default=list,
+        help_text="Bereiche der Einschätzung, die mitgehen (mit „assessment“ in shared)",
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -204,6 +222,8 @@ class ReferralViewSet(ApiViewSet):
                 consent=consent,
                 due_date=values["due_date"],
                 case=case,
+                shared=values["shared"],
+                assessment_domains=values["assessment_domains"],
             )
         return referral_response(referral, created=True)
 

@@ -171,6 +171,13 @@ def basis_of_case_read(user: Any, case: CaseFile) -> dict[str, Any] | None:
     return {"joint_arrangement": arrangement_id, "document": arrangement.document}
 
 
+@access.check(CaseFile, "read_whole")
+def reads_whole_case(user: Any, case: CaseFile) -> bool:
+    """Everything in it: its own unit (its organisation's member, or under an arrangement).
+    A receiver of a referral reads only what the referral passes on."""
+    return case.owner_unit_id in _reading(user) and case.organisation_id in _holders(user, case.owner_unit_id)
+
+
 @access.check(CaseFile, "list")
 def may_list_cases(user: Any, target: Any) -> bool:
     return bool(_reading(user) or _receiving(user))
@@ -203,15 +210,33 @@ def _basis_through_case(path: str) -> Callable[[Any, Any], dict[str, Any] | None
     return basis
 
 
-# What is recorded in a case file is seen and written with it.
-for model, path in [
-    (Contact, "case"),
-    (Assessment, "case"),
-    (Goal, "case"),
-    (Measure, "goal__case"),
-    (CaseAssignment, "case"),
+def _in_cases_sharing(path: str, flag: str) -> Any:
+    """In a case file the user's unit holds, or one an open referral to the user's unit passes
+    on with this part (``Referral.share_…``): a receiver sees what the sender chose to send."""
+
+    def reason(user: Any) -> Q | None:
+        held = _held_cases(user, _reading(user), f"{path}__")
+        receiving = _receiving(user)
+        if not receiving:
+            return held
+        sharing = Referral.objects.filter(_open_referrals_to(receiving), case__isnull=False, **{flag: True})
+        shared = Q(**{f"{path}_id__in": sharing.values("case_id")})
+        return shared if held is None else held | shared
+
+    return reason
+
+
+# What is recorded in a case file is seen with it — by receivers only the parts a referral
+# passes on — and written by its owning unit.
+for model, path, flag in [
+    (Contact, "case", "share_contacts"),
+    (Assessment, "case", "share_assessment"),
+    (Goal, "case", "share_support_plan"),
+    (Measure, "goal__case", "share_support_plan"),
+    (CaseAssignment, "case", ""),
 ]:
-    access.reason(model, "view", "case_file")(_in_visible_cases(f"{path}_id"))
+    seen = _in_cases_sharing(path, flag) if flag else _in_visible_cases(f"{path}_id")
+    access.reason(model, "view", "case_file")(seen)
     access.reason(model, "edit", "case_file")(_in_written_cases(path))
     access.basis(model)(_basis_through_case(path))
 
@@ -415,9 +440,7 @@ def disclosures_of_organisation(user: Any) -> Q | None:
     return own & Q(person_id__in=_visible_persons(user))
 
 
-@access.reason(Document, "view", "case_file")
-def documents_of_visible_cases(user: Any) -> Q:
-    return Q(case_id__in=access.visible(user, CaseFile).values("pk"))
+access.reason(Document, "view", "case_file")(_in_cases_sharing("case", "share_documents"))
 
 
 @access.reason(Document, "view", "consent_form")

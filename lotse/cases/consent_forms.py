@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lotse.cases.models import Consent
+from lotse.cases.models import Consent, SharedPart
 from lotse.people.countries import language_name
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,6 +33,16 @@ class ConsentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Jede Organisation, an die Daten gehen dürfen. Innerhalb der eigenen Behörde braucht es keine."
+        ),
+    )
+    data_parts = forms.MultipleChoiceField(
+        label=_("Welche Daten dürfen mitgehen?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=SharedPart.choices,
+        help_text=_(
+            "Name, Geburtsdatum, Sprachen und der Anlass gehen mit jeder Verweisung. Kreuzen Sie nur an, "
+            "wozu die Person darüber hinaus eingewilligt hat."
         ),
     )
     form = forms.ChoiceField(label=_("Form"), choices=Consent.Form.choices, widget=forms.RadioSelect)
@@ -107,6 +117,7 @@ class ConsentForm(forms.Form):
             "given_on": data["given_on"],
             "valid_until": data.get("valid_until"),
             "unit": self.units.get(data["unit"]) if "unit" in data else None,
+            "data_parts": data.get("data_parts") or [],
         }
 
 

@@ -13,7 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Unit
-from lotse.cases.models import Consent, Referral
+from lotse.cases.models import Consent, Referral, SharedPart
+from lotse.cases.models.case import AssessmentDomain
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,6 +98,22 @@ class ReferralForm(forms.Form):
         help_text=_("Leer lassen: die übliche Frist des Verweisungswegs."),
     )
     case = forms.TypedChoiceField(label=_("Fallakte mitgeben"), coerce=int, required=False, empty_value=None)
+    shared = forms.MultipleChoiceField(
+        label=_("Was geht mit?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=SharedPart.choices,
+        help_text=_(
+            "Name, Geburtsdatum, Sprachen und der Anlass gehen immer mit. Wählen Sie nur, was die "
+            "empfangende Stelle für ihre Aufgabe braucht; mit einer Einwilligung nur, was sie umfasst."
+        ),
+    )
+    assessment_domains = forms.MultipleChoiceField(
+        label=_("Bereiche der Einschätzung, die mitgehen"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=AssessmentDomain.choices,
+    )
     consent = forms.TypedChoiceField(
         label=_("Einwilligung der Person"), coerce=int, required=False, empty_value=None
     )
@@ -142,8 +159,12 @@ class ReferralForm(forms.Form):
             cast(forms.ChoiceField, self.fields["case"]).choices = [("", _("keine – nur die Person"))] + [
                 (c.pk, c.title) for c in cases
             ]
-        else:
+        else:  # without a case file only the contact data can go beyond the minimum
             del self.fields["case"]
+            del self.fields["assessment_domains"]
+            cast(forms.ChoiceField, self.fields["shared"]).choices = [
+                (SharedPart.CONTACT_DATA.value, SharedPart.CONTACT_DATA.label)
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -161,4 +182,6 @@ class ReferralForm(forms.Form):
             "legal_basis": data["legal_basis"],
             "consent": self.consents.get(data["consent"]) if data.get("consent") else None,
             "case": self.cases.get(data["case"]) if data.get("case") else None,
+            "shared": data.get("shared") or [],
+            "assessment_domains": data.get("assessment_domains") or [],
         }

@@ -268,7 +268,8 @@ def _followups(case: CaseFile, worker: User, today: dt.date, entries: list[Any])
 
 def _refer_onward(case: CaseFile, worker: User, today: dt.date, settings: _Settings) -> None:
     """The outreach worker refers the family to the Caritas migration counselling, naming the
-    case on a witnessed consent: the partner then reads this case file (and only this one)."""
+    case on a witnessed consent: the partner then reads what it passes on of this case file (the
+    address, the contacts, the assessment's areas the counselling needs) and nothing else."""
     partner = Unit.objects.filter(slug=settings.partner_unit).prefetch_related("organisations").first()
     if partner is None or case.person is None:
         return
@@ -282,6 +283,7 @@ def _refer_onward(case: CaseFile, worker: User, today: dt.date, settings: _Setti
         information_language=_language(case.person) or "de",
         given_on=today - dt.timedelta(days=6),
         valid_until=today + dt.timedelta(days=180),
+        data_parts=["contact_data", "contacts", "assessment"],
     )
     referrals.referral_create(
         actor=worker,
@@ -291,6 +293,8 @@ def _refer_onward(case: CaseFile, worker: User, today: dt.date, settings: _Setti
         reason="Beratung zum Aufenthaltsrecht und zum Kindergeld; Unterlagen liegen in der Fallakte.",
         consent=consent,
         case=case,
+        shared=["contact_data", "contacts", "assessment"],
+        assessment_domains=["registration", "work_income"],
     )
 
 

@@ -164,6 +164,7 @@ def _consent(clerk: User, person: Person, held_on: dt.date, recipient_lists: lis
         witness=f"{clerk.get_full_name() or clerk.username}, mit Sprachmittlung",
         information_language=(person.languages or ["de"])[0],
         given_on=held_on,
+        data_parts=["contact_data"],
     )
 
 

@@ -211,6 +211,7 @@ class DemoReferrals:
                     information_language=(person.languages or ["de"])[0],
                     given_on=sent.date(),
                     valid_until=sent.date() + dt.timedelta(days=365),
+                    data_parts=["contact_data"],
                 )
                 referral = referrals.referral_create(
                     actor=self.sender,
@@ -219,6 +220,7 @@ class DemoReferrals:
                     to_unit=to_unit,
                     reason=entry["reason"],
                     consent=consent,
+                    shared=["contact_data"],  # so that the counselling can reach the person
                 )
             state = entry["state"]
             if state == "declined":

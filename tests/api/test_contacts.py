@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lotse.cases.models import Contact
-from lotse.cases.services import contacts
+from lotse.cases.services import contacts, referrals
 from lotse.core.models import AuditEvent
 from tests.queries import AUDIT_LOCK, LISTED
 
@@ -65,8 +65,11 @@ def test_outsider_gets_404_for_contacts(casework, api_for):
 def test_partner_reads_contacts_of_the_referred_case_but_does_not_write(casework, api_for):
     case = casework.open_case()
     contact = visit(casework, case)
-    casework.refer_case(case)
+    minimal = casework.refer_case(case)
     client = api_for(casework.p.partner)
+    assert client.get(f"{CONTACTS}{contact.pk}/").status_code == 404  # the contacts did not go
+    referrals.referral_withdraw(actor=casework.p.outreach, referral=minimal, reason="neu mit Kontakten")
+    casework.refer_case(case, shared=["contacts"])
     assert client.get(f"{CONTACTS}{contact.pk}/").status_code == 200
     response = client.patch(f"{CONTACTS}{contact.pk}/", {"summary": "x"}, format="json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 403

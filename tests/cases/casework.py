@@ -61,8 +61,11 @@ class Casework:
             legal_basis=LEGAL_BASIS,
         )
 
-    def refer_case(self, case: CaseFile, to: str = "caritas-mbe", actor: User | None = None) -> Referral:
-        """The owning unit refers the case's person onward, naming the case: the receiver reads it."""
+    def refer_case(
+        self, case: CaseFile, to: str = "caritas-mbe", actor: User | None = None, **shared: Any
+    ) -> Referral:
+        """The owning unit refers the case's person onward, naming the case: the receiver reads
+        what ``shared`` passes on (``shared=[...]``, ``assessment_domains=[...]``)."""
         return referrals.referral_create(
             actor=actor or self.p.outreach,
             person=case.person,
@@ -71,6 +74,7 @@ class Casework:
             reason="Migrationsberatung zu Aufenthalt und Leistungen",
             legal_basis=LEGAL_BASIS,
             case=case,
+            **shared,
         )
 
     def open_case(

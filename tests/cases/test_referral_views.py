@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from lotse.cases.models import Disclosure, Referral
+from lotse.cases.models import Consent, Disclosure, Referral
 from lotse.cases.services import referrals as services
 from lotse.cases.services.case_files import case_file_open
 from lotse.cases.services.routes import referral_route_upsert
@@ -376,7 +376,9 @@ def test_the_form_offers_only_consents_that_cover_the_receiver(sharing, client_f
         .content.decode()
     )
     assert f'value="{for_county.pk}"' in basis and f'value="{for_charity.pk}"' not in basis
-    assert '<option value="§ 34 Abs. 1 BMG" selected>' in basis  # the route's suggestion
+    # The route's provision is offered, but a person chooses it: nothing is preselected.
+    assert '<option value="§ 34 Abs. 1 BMG">' in basis and "selected>§" not in basis
+    assert '<option value="" selected>keine</option>' in basis
 
 
 def test_the_form_offers_only_provisions_of_the_senders_own_way(sharing, client_for, casework):
@@ -490,3 +492,49 @@ def test_the_partner_sees_only_referrals_to_its_own_unit(sharing, client_for):
         assert partner.get(detail(referral)).status_code == 404
     assert partner.get(f"/einwilligungen/person/{person.pk}/").status_code == 404
     assert rows(partner.get(INBOX).content.decode()) == []
+
+
+def test_recording_a_consent_midway_returns_to_the_referral_with_what_was_typed(sharing, client_for):
+    person = sharing.person("Ana Maria", "Popescu")
+    referral_route_upsert(
+        actor=None,
+        from_unit=sharing.unit("clearingstelle"),
+        to_unit=sharing.unit("caritas-mbe"),
+        label="Clearingstelle → MBE",
+    )
+    caritas = sharing.unit("caritas-mbe")
+    client = client_for(sharing.p.clearing)
+    typed = {
+        "to_unit": caritas.pk,
+        "from_unit": sharing.unit("clearingstelle").pk,
+        "reason": "Schuldnerberatung und Anmeldung zum Integrationskurs",
+        "due_date": sharing.days(10).isoformat(),
+        "consent": "",
+        "einwilligung_erfassen": "1",
+    }
+    response = client.post(f"{NEW}?person={person.pk}", typed)
+    assert response.status_code == 302 and not Referral.objects.exists()
+    consent_page = response["Location"]
+    assert consent_page.startswith(f"/einwilligungen/person/{person.pk}/neu/?verweisung=1")
+    form = client.get(consent_page).content.decode()
+    assert "kehren Sie zur Verweisung zurück" in form
+    assert f'value="{sharing.p.charity.pk}" id="id_recipients_0" checked' in form  # the receiver
+    response = client.post(
+        consent_page,
+        {
+            "purpose": "Schuldnerberatung und Integrationskurs",
+            "recipients": [str(sharing.p.charity.pk)],
+            "form": "verbal_witness",
+            "witness": "D. Ionescu, Sprachmittlerin",
+            "information_language": "ro",
+            "given_on": sharing.today.isoformat(),
+        },
+    )
+    consent = Consent.objects.get()
+    assert response["Location"] == f"{NEW}?person={person.pk}&entwurf=1&einwilligung={consent.pk}"
+    form = client.get(response["Location"]).content.decode()
+    assert "Schuldnerberatung und Anmeldung zum Integrationskurs" in form
+    assert sharing.days(10).isoformat() in form
+    assert f'<option value="{consent.pk}" selected>' in form
+    # The draft is used once: the plain form is empty again.
+    assert "Schuldnerberatung" not in client.get(f"{NEW}?person={person.pk}&entwurf=1").content.decode()

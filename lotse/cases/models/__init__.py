@@ -14,9 +14,10 @@ from lotse.cases.models.case import (
 from lotse.cases.models.consent import Consent, Disclosure
 from lotse.cases.models.document import Document
 from lotse.cases.models.followup import FollowUp, FollowUpDigest
-from lotse.cases.models.referral import Referral, ReferralRoute
+from lotse.cases.models.referral import CASE_PARTS, Referral, ReferralRoute, SharedPart
 
 __all__ = [
+    "CASE_PARTS",
     "Assessment",
     "AssessmentRating",
     "CaseAssignment",
@@ -32,4 +33,5 @@ __all__ = [
     "Measure",
     "Referral",
     "ReferralRoute",
+    "SharedPart",
 ]

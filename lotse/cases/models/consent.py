@@ -64,6 +64,8 @@ class Consent(Versioned):
     information_language = models.CharField(
         _("Sprache des Informationsblatts"), max_length=3, help_text=_("ISO 639, z. B. ro")
     )
+    # What the person agreed may be passed on beyond the minimum (``SharedPart`` values).
+    data_parts = models.JSONField(_("weitergegebene Daten"), default=list, blank=True)
     given_on = models.DateField(_("erteilt am"))
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
     withdrawn_on = models.DateField(_("widerrufen am"), null=True, blank=True)
@@ -85,6 +87,12 @@ class Consent(Versioned):
         ]
         verbose_name = _("Einwilligung")
         verbose_name_plural = _("Einwilligungen")
+
+    @property
+    def data_part_labels(self) -> list[str]:
+        from lotse.cases.models.referral import SharedPart  # the parts are the referral's
+
+        return [str(SharedPart(part).label) for part in SharedPart.values if part in self.data_parts]
 
     def __str__(self) -> str:
         return f"{self.purpose} ({self.given_on:%d.%m.%Y})"

@@ -15,7 +15,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Unit
+from lotse.cases.models.case import AssessmentDomain
 from lotse.core.models import Versioned
+
+
+class SharedPart(models.TextChoices):
+    """What a referral may pass on beyond the minimum (name, birth date, languages and the
+    reason, which every referral carries): chosen by the sender, part by part."""
+
+    CONTACT_DATA = "contact_data", _("Anschrift und Erreichbarkeit (Telefon, E-Mail)")
+    CONTACTS = "contacts", _("Kontakte aus der Fallakte")
+    ASSESSMENT = "assessment", _("Einschätzung der Lebenslage (gewählte Bereiche)")
+    SUPPORT_PLAN = "support_plan", _("Hilfeplan (Ziele und Schritte)")
+    DOCUMENTS = "documents", _("Dokumente der Fallakte")
+
+
+# The parts that come from a case file (they need one named on the referral).
+CASE_PARTS = frozenset(
+    {SharedPart.CONTACTS, SharedPart.ASSESSMENT, SharedPart.SUPPORT_PLAN, SharedPart.DOCUMENTS}
+)
 
 
 class Referral(Versioned):
@@ -53,8 +71,18 @@ class Referral(Versioned):
         blank=True,
         related_name="referrals",
         verbose_name=_("Fallakte"),
-        help_text=_("Die empfangende Stelle darf diese Fallakte lesen, solange die Verweisung offen ist."),
+        help_text=_(
+            "Die empfangende Stelle sieht von dieser Fallakte, was die Verweisung mitgibt, solange sie "
+            "offen ist."
+        ),
     )
+    # What goes with it beyond the minimum (``SharedPart``); the disclosure names exactly this.
+    share_contact_data = models.BooleanField(_("Anschrift und Erreichbarkeit"), default=False)
+    share_contacts = models.BooleanField(_("Kontakte aus der Fallakte"), default=False)
+    share_assessment = models.BooleanField(_("Einschätzung"), default=False)
+    assessment_domains = models.JSONField(_("Bereiche der Einschätzung"), default=list, blank=True)
+    share_support_plan = models.BooleanField(_("Hilfeplan"), default=False)
+    share_documents = models.BooleanField(_("Dokumente"), default=False)
     from_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("von")
     )
@@ -128,6 +156,25 @@ class Referral(Versioned):
         ]
         verbose_name = _("Verweisung")
         verbose_name_plural = _("Verweisungen")
+
+    @property
+    def shared_parts(self) -> list[str]:
+        """The ``SharedPart`` values this referral passes on, in their order."""
+        return [part for part in SharedPart.values if getattr(self, f"share_{part}")]
+
+    @property
+    def shared_labels(self) -> list[str]:
+        """What goes beyond the minimum, in words (the assessment with its areas)."""
+        labels = []
+        for part in self.shared_parts:
+            if part == SharedPart.ASSESSMENT:
+                areas = ", ".join(str(AssessmentDomain(code).label) for code in self.assessment_domains)
+                labels.append(str(_("Einschätzung: %(areas)s")) % {"areas": areas})
+            else:
+                labels.append(str(SharedPart(part).label))
+        if self.case_id and not any(part in CASE_PARTS for part in self.shared_parts):
+            labels.append(str(_("Titel und Stand der Fallakte")))
+        return labels
 
     def __str__(self) -> str:
         return f"{self.from_unit} → {self.to_unit}"

@@ -89,15 +89,36 @@ def get_contact_for(user: Any, contact_id: int, *, edit: bool = False) -> Contac
 # --- assessments -----------------------------------------------------------------------
 
 
+def shared_domains(user: Any, case: CaseFile) -> set[str] | None:
+    """The assessment's areas the user may read: all (None) in the case's own unit, else those
+    the open referrals to the user's units pass on."""
+    if access.can(user, "read_whole", case):
+        return None
+    referrals = access.visible(user, Referral).filter(
+        case=case, status__in=Referral.OPEN_STATES, access_ended_at__isnull=True, share_assessment=True
+    )
+    return {
+        domain for domains in referrals.values_list("assessment_domains", flat=True) for domain in domains
+    }
+
+
 def assessments_of(user: Any, case: CaseFile) -> list[Assessment]:
-    """Assessments oldest first, each with its ratings (two queries)."""
-    return list(
+    """Assessments oldest first, each with its ratings (two queries; for a receiver only the
+    areas passed on, without the overall note, which may speak of any area)."""
+    domains = shared_domains(user, case)
+    ratings = AssessmentRating.objects.order_by("domain")
+    if domains is not None:
+        ratings = ratings.filter(domain__in=domains)
+    assessments = list(
         access.visible(user, Assessment)
         .filter(case=case)
         .select_related("assessed_by")
-        .prefetch_related(Prefetch("ratings", queryset=AssessmentRating.objects.order_by("domain")))
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
         .order_by("assessed_on", "pk")
     )
+    for assessment in assessments:
+        assessment.shown_domains = domains  # type: ignore[attr-defined]
+    return assessments
 
 
 @dataclass
@@ -126,7 +147,10 @@ def assessment_table(assessments: list[Assessment]) -> list[DomainRow]:
     """Domains × assessment dates (oldest left), for the change-over-time table."""
     rows = []
     labels = dict(AssessmentRating.Level.choices)
+    shown = getattr(assessments[0], "shown_domains", None) if assessments else None
     for domain in AssessmentDomain:
+        if shown is not None and domain.value not in shown:
+            continue
         row = DomainRow(domain=domain.value, label=str(domain.label))
         previous: int | None = None
         for assessment in assessments:

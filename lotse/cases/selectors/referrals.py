@@ -87,7 +87,7 @@ def get_referral_for(user: Any, referral_id: int) -> Referral:
     referral = access.get(
         user,
         _with_overdue(Referral.objects.all()).select_related(
-            "person",
+            "person__dwelling__building",
             "household",
             "case",
             "from_unit",

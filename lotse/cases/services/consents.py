@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation, Unit
 from lotse.cases import mails
-from lotse.cases.models import Consent, Document
+from lotse.cases.models import Consent, Document, SharedPart
 from lotse.cases.services.documents import document_upload
 from lotse.cases.services.referrals import referrals_end_access
 from lotse.core import access
@@ -45,6 +45,7 @@ def consent_create(
     document: Document | None = None,
     upload: File | None = None,
     unit: Unit | None = None,
+    data_parts: Any = (),
 ) -> Consent:
     """Record a consent for the ``unit`` that obtained it (the actor's, if they record for
     one only). A signed one needs ``document`` (the uploaded form) or ``upload`` (the file,
@@ -64,6 +65,11 @@ def consent_create(
                     "keine Einwilligung."
                 )
             }
+        )
+    parts = [part for part in SharedPart.values if part in {str(p) for p in data_parts}]
+    if len(parts) != len(set(map(str, data_parts))):
+        raise ValidationError(
+            {"data_parts": _("Unbekannte Angaben zu den Daten, die weitergegeben werden dürfen.")}
         )
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("Eine Einwilligung kann nicht in der Zukunft erteilt sein.")})
@@ -99,6 +105,7 @@ def consent_create(
             ),
             given_on=given_on,
             valid_until=valid_until,
+            data_parts=parts,
             recorded_by=actor,
         ),
     )

@@ -31,7 +31,16 @@ from django.utils.translation import gettext_lazy
 
 from lotse.accounts.models import Organisation, Unit
 from lotse.cases import mails
-from lotse.cases.models import Consent, Disclosure, FollowUp, Referral, ReferralRoute
+from lotse.cases.models import (
+    CASE_PARTS,
+    Consent,
+    Disclosure,
+    FollowUp,
+    Referral,
+    ReferralRoute,
+    SharedPart,
+)
+from lotse.cases.models.case import AssessmentDomain
 from lotse.cases.selectors.referrals import referral_route_for
 from lotse.core import access
 from lotse.core.audit import audit_record
@@ -118,11 +127,45 @@ def consent_problem(
     return None
 
 
-def data_categories(*, case: Any) -> str:
-    categories = _("Name, Geburtsdatum, Anschrift und Sprachen der Person; Anlass der Verweisung")
-    if case is not None:
-        categories += _("; Fallakte (Kontakte, Einschätzungen, Hilfeplan)")
-    return categories
+def data_categories(referral: Referral) -> str:
+    """Exactly what went, in words, as the disclosure records it."""
+    minimum = _("Name, Geburtsdatum und Sprachen der Person; Anlass der Verweisung")
+    return "; ".join([str(minimum), *referral.shared_labels])
+
+
+def _shared(
+    *, parts: Any, domains: Any, case: Any, consent: Consent | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The share fields of a new referral from the sender's choice, and what is wrong with it."""
+    chosen = {str(part) for part in parts}
+    domains = [code for code in AssessmentDomain.values if code in {str(d) for d in domains}]
+    problems: dict[str, str] = {}
+    unknown = chosen - set(SharedPart.values)
+    if unknown:
+        problems["shared"] = _("Unbekannte Angaben zum Mitgeben: %(parts)s") % {
+            "parts": ", ".join(sorted(unknown))
+        }
+    if domains:
+        chosen.add(SharedPart.ASSESSMENT)
+    elif SharedPart.ASSESSMENT in chosen:
+        problems["assessment_domains"] = _("Bitte die Bereiche der Einschätzung wählen, die mitgehen sollen.")
+    if case is None and chosen & CASE_PARTS:
+        problems["shared"] = _(
+            "Kontakte, Einschätzung, Hilfeplan und Dokumente gehen nur mit einer Fallakte mit. "
+            "Bitte die Fallakte wählen oder diese Angaben abwählen."
+        )
+    if consent is not None:
+        beyond = [
+            SharedPart(part).label for part in SharedPart.values if part in chosen - set(consent.data_parts)
+        ]
+        if beyond:
+            problems["shared"] = _(
+                "Die gewählte Einwilligung erlaubt nicht, %(parts)s weiterzugeben. Wählen Sie diese "
+                "Angaben ab oder erfassen Sie eine Einwilligung, die sie umfasst."
+            ) % {"parts": ", ".join(str(label) for label in beyond)}
+    fields = {f"share_{part}": part in chosen for part in SharedPart.values}
+    fields["assessment_domains"] = domains
+    return fields, problems
 
 
 def _check_version(referral: Referral, expected_version: int | None) -> None:
@@ -151,11 +194,16 @@ def referral_create(
     interview: Any = None,
     case: Any = None,
     route: ReferralRoute | None = None,
+    shared: Any = (),
+    assessment_domains: Any = (),
 ) -> Referral:
     """A new referral („vorgeschlagen“), with its disclosures if it leaves the organisation.
 
     ``actor=None`` is the system (demo data). ``due_date`` defaults to the way's
     ``due_in_days``; ``route`` defaults to the configured way between the two units.
+    ``shared`` names the ``SharedPart`` values that go with it beyond the minimum (none by
+    default), ``assessment_domains`` the assessment's areas; with a consent as the basis,
+    both must lie within what the person agreed to.
     """
     if actor is not None and not (
         access.can(actor, "casework", from_unit) and access.can(actor, "view", person)
@@ -193,6 +241,11 @@ def referral_create(
         )
     ):
         raise ValidationError({"consent": problem})
+    share_fields, problems = _shared(
+        parts=shared, domains=assessment_domains, case=case, consent=consent if recipients else None
+    )
+    if problems:
+        raise ValidationError(problems)
     if recipients and consent is None and not legal_basis:
         raise ValidationError(
             {
@@ -223,6 +276,7 @@ def referral_create(
             due_date=due_date,
             interview=interview,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **share_fields,
         ),
     )
     if recipients:
@@ -239,7 +293,7 @@ def referral_create(
 def _disclose(
     *, actor: Any, referral: Referral, organisation_id: int, recipients: list[Organisation]
 ) -> None:
-    categories = data_categories(case=referral.case)
+    categories = data_categories(referral)
     for recipient in recipients:
         audited_create(
             actor=actor,
@@ -267,6 +321,8 @@ def _disclose(
             "basis": [None, "consent" if referral.consent_id else "legal"],
             "consent": [None, referral.consent_id],
             "legal_basis": [None, referral.legal_basis],
+            "shared": [None, referral.shared_parts],
+            "assessment_domains": [None, referral.assessment_domains],
         },
     )
 

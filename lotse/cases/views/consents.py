@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,22 +58,28 @@ def consent_list(request: HttpRequest, person_id: int) -> HttpResponse:
 def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
     access.require(request.user, "create", Consent)
     person = get_person_for_casework(request.user, person_id)
+    for_referral = request.GET.get("verweisung") == "1"  # back to the referral being typed
     form = ConsentForm(
         request.POST or None,
         request.FILES or None,
+        initial={"recipients": request.GET.getlist("an")},
         organisations=list(selectors.recipient_choices(request.user)),
         person_languages=list(person.languages or []),
         units=list(selectors.units_obtaining_consents(request.user)),
     )
 
     def done(consent: Consent) -> HttpResponse:
+        if for_referral:
+            messages.success(request, _("Die Einwilligung ist erfasst. Weiter mit der Verweisung."))
+            query = urlencode({"person": person.pk, "entwurf": 1, "einwilligung": consent.pk})
+            return redirect(f"{reverse('cases:referral_create')}?{query}")
         messages.success(request, _("Die Einwilligung ist erfasst."))
         return redirect("cases:consent_detail", consent.pk)
 
     return form_page(
         request,
         form,
-        show=page(request, "cases/consent_form.html", person=person),
+        show=page(request, "cases/consent_form.html", person=person, for_referral=for_referral),
         save=lambda: services.consent_create(actor=request.user, person=person, **form.service_kwargs()),
         done=done,
     )

@@ -11,8 +11,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -374,12 +375,47 @@ def _basis_context(
     }
 
 
-def _referral_form(request: HttpRequest, person: Any, data: Any = None) -> tuple[ReferralForm, Any, Any]:
+# A referral typed halfway while the clerk records the consent it needs (one per session).
+DRAFT = "lotse_referral_draft"
+
+
+def _keep_draft(request: HttpRequest, person: Any, to_unit: Any) -> HttpResponse:
+    """Keep what was typed, record the consent, come back (``?entwurf=1``)."""
+    typed = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key not in ("csrfmiddlewaretoken", "einwilligung_erfassen")
+    }
+    request.session[DRAFT] = {"person": person.pk, "data": typed}
+    query = QueryDict(mutable=True)
+    query["verweisung"] = "1"
+    if to_unit is not None:
+        organisation_id = services.sending_organisation_id(actor=request.user, person=person)
+        recipients = services.recipient_organisations(organisation_id=organisation_id, to_unit=to_unit)
+        query.setlist("an", [str(o.pk) for o in recipients])
+    return redirect(f"{reverse('cases:consent_create', args=[person.pk])}?{query.urlencode()}")
+
+
+def _restored_draft(request: HttpRequest, person: Any) -> dict[str, Any] | None:
+    """The typed referral back as the form's initial values, with the consent just recorded."""
+    draft = request.session.get(DRAFT)
+    if not request.GET.get("entwurf") or not draft or draft.get("person") != person.pk:
+        return None
+    del request.session[DRAFT]
+    initial = {key: values[0] if len(values) == 1 else values for key, values in draft["data"].items()}
+    if consent_id := _int(request.GET.get("einwilligung")):
+        initial["consent"] = consent_id
+    return initial
+
+
+def _referral_form(
+    request: HttpRequest, person: Any, data: Any = None, restored: dict[str, Any] | None = None
+) -> tuple[ReferralForm, Any, Any]:
     user = request.user
     from_units = selectors.sending_units(user)
     if not from_units:
         raise Http404
-    source = data if data is not None else request.GET
+    source = data if data is not None else (restored or request.GET)
     from_unit = next((u for u in from_units if u.pk == _int(source.get("from_unit"))), from_units[0])
     to_units = selectors.referral_targets(from_unit.pk)
     to_unit = next((u for u in to_units if u.pk == _int(source.get("to_unit") or source.get("an"))), None)
@@ -393,15 +429,16 @@ def _referral_form(request: HttpRequest, person: Any, data: Any = None) -> tuple
         }
         consents = [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}]
     provisions = selectors.provisions_for([from_unit.pk], [to_unit.pk]).get(to_unit.pk, []) if to_unit else []
-    route = selectors.referral_route_for(from_unit.pk, to_unit.pk) if to_unit else None
+    # The way's usual provision is offered in the list, never chosen for the sender: a basis is
+    # a person's decision (nor is a case file to share: sharing starts from the minimum).
     initial: dict[str, Any] = {"from_unit": from_unit.pk, "to_unit": to_unit.pk if to_unit else ""}
-    if route is not None and route.suggested_legal_basis:
-        initial["provision"] = route.suggested_legal_basis
     if len(consents) == 1 and to_unit is not None:
         initial["consent"] = consents[0].pk
     cases = selectors.cases_to_share(user, person, {u.pk for u in from_units})
     if _int(request.GET.get("fallakte")) in {c.pk for c in cases}:
         initial["case"] = _int(request.GET.get("fallakte"))
+    if restored:
+        initial.update(restored)
     form = ReferralForm(
         data,
         initial=initial,
@@ -427,9 +464,12 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         )
         return render(request, template, {"query": query, "persons": persons})
     person = get_person_for_casework(request.user, person_id)
+    posted = request.POST if request.method == "POST" else None
     form, from_unit, to_unit = _referral_form(
-        request, person, request.POST if request.method == "POST" else None
+        request, person, posted, restored=None if posted else _restored_draft(request, person)
     )
+    if posted is not None and "einwilligung_erfassen" in posted:
+        return _keep_draft(request, person, to_unit)
 
     def done(referral: Referral) -> HttpResponse:
         messages.success(
