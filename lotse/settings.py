@@ -167,7 +167,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["NAME"] = sqlite_uri(str(DATABASES["default"]["NAME"]))
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c lock_timeout={round(LOTSE_DB_LOCK_TIMEOUT * 1000)}"
+    _options["options"] = (
+        f"{_options.get('options', '')} -c lock_timeout={round(LOTSE_DB_LOCK_TIMEOUT * 1000)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, second factor, lockout ------------------------------

@@ -12,6 +12,7 @@ Each failure is a German reason for the operator; the view answers 503 with it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,18 +34,19 @@ class _RolledBack(Exception):
 
 
 @contextmanager
-def _transaction(seconds: float) -> Iterator[None]:
+def _transaction(seconds: float, *, write: bool) -> Iterator[None]:
     """A transaction that waits at most ``seconds`` for another process's lock.
 
     SQLite takes its write lock at BEGIN (IMMEDIATE), so its busy timeout is set before the
-    transaction and restored after; PostgreSQL's limits hold for the transaction only.
+    transaction and restored after; a read needs no transaction there (WAL: readers do not
+    wait for the writer). PostgreSQL's limits hold for the transaction only.
     """
     milliseconds = max(1, round(seconds * 1000))
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {milliseconds}")
         try:
-            with transaction.atomic():
+            with transaction.atomic() if write else contextlib.nullcontext():
                 yield
         finally:
             default = round(float(settings.LOTSE_DB_LOCK_TIMEOUT) * 1000)
@@ -77,11 +79,11 @@ def database_problem() -> str | None:
                 "fehlen (falsche Datenbank, oder »manage.py migrate« wurde nicht ausgeführt)."
             ) % {"count": missing}
         step = "read"
-        with _transaction(timeout):
+        with _transaction(timeout, write=False):
             AuditEvent.objects.order_by().values_list("pk", flat=True).first()
         step = "write"
         try:
-            with _transaction(timeout):
+            with _transaction(timeout, write=True):
                 HealthProbe.objects.create(checked_at=timezone.now())
                 raise _RolledBack
         except _RolledBack:
