@@ -300,7 +300,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Background tasks -------------------------------------------------------------
 # django-tasks (the Django 6 tasks API). "database" (default): tasks wait in the database
-# until the worker (`manage.py db_worker`, see docs/betrieb.md) runs them. "immediate": they
+# until the worker (`manage.py worker`, see docs/betrieb.md) runs them. "immediate": they
 # run at once inside the web request – only for very small installations without a worker.
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
