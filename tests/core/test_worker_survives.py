@@ -43,7 +43,8 @@ def _task(database: FaultDatabase, import_id: int) -> tuple[str, str]:
         for status, worker_ids, args_kwargs in database.query(
             "SELECT status, worker_ids, args_kwargs FROM django_tasks_database_dbtaskresult"
         )
-        if json.loads(args_kwargs)["args"][0] == import_id
+        # SQLite gives JSON as text, PostgreSQL (jsonb) as Python values.
+        if (json.loads(args_kwargs) if isinstance(args_kwargs, str) else args_kwargs)["args"][0] == import_id
     ]
     assert len(rows) == 1, rows  # one task, never a second copy of it
     return rows[0]
@@ -88,7 +89,8 @@ def test_a_task_of_a_killed_worker_is_finished_once_by_the_next(fault_database, 
     _status, worker_ids = _task(database, import_id)
     assert "erster" in worker_ids and "zweiter" in worker_ids
     persons = database.query(
-        "SELECT COUNT(*), COUNT(DISTINCT register_id) FROM people_person WHERE register_id LIKE 'MR-K%'"
+        "SELECT COUNT(*), COUNT(DISTINCT register_id) FROM people_person WHERE register_id LIKE ?",
+        ("MR-K%",),
     )[0]
     assert persons == (ROWS, ROWS)  # every row once, nobody twice
     assert second.poll() is None  # still there for the next task
