@@ -28,7 +28,7 @@ run: install
 	$(MANAGE) migrate --noinput -v 0 && \
 	$(MANAGE) load_blueprint weissenfels --demo --if-empty && \
 	$(MANAGE) demo_logins || exit 1; \
-	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	$(MANAGE) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	echo "Lotse läuft auf http://127.0.0.1:$(PORT)/ (Beenden mit Strg+C)" && \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

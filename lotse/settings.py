@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -27,6 +28,11 @@ def env_bool(name: str, default: bool) -> bool:
     if value.strip().lower() in {"0", "false", "no", "off", "nein"}:
         return False
     raise ImproperlyConfigured(f"{name}={value!r}: erwartet wird 1 oder 0 (expected 1 or 0).")
+
+
+def sqlite_uri(path: str) -> str:
+    """The SQLite file as a URI that opens it read-write and fails if it does not exist."""
+    return f"file:{quote(path)}?mode=rw"
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -95,7 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lotse.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, answering 503 when the session cannot be saved to a locked database.
+    "lotse.core.middleware.SessionMiddleware",
     "lotse.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "lotse.core.middleware.DatabaseUnavailableMiddleware",
     # Last, so that it sees the outcome of authentication on every request.
     "axes.middleware.AxesMiddleware",
 ]
@@ -139,6 +147,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# How long a request waits for a lock another process holds before it gives up; the page then
+# says "503, try again shortly" (lotse.core.unavailable). Short on purpose: a person waits.
+LOTSE_DB_LOCK_TIMEOUT = float(os.environ.get("LOTSE_DB_LOCK_TIMEOUT", "5"))
+# The health check's own, shorter limit for reading and writing (/healthz, docs/betrieb.md).
+LOTSE_HEALTH_TIMEOUT = float(os.environ.get("LOTSE_HEALTH_TIMEOUT", "2"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
     # start of a transaction so that two writers queue instead of failing half-way.
@@ -146,8 +159,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": LOTSE_DB_LOCK_TIMEOUT,
     }
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # Opened read-write, never created: a missing file is an error, not a new empty
+        # database. Only `manage.py migrate` creates it (lotse/core/management/commands/migrate.py).
+        DATABASES["default"]["NAME"] = sqlite_uri(str(DATABASES["default"]["NAME"]))
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c lock_timeout={round(LOTSE_DB_LOCK_TIMEOUT * 1000)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, second factor, lockout ------------------------------
@@ -278,7 +300,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Background tasks -------------------------------------------------------------
 # django-tasks (the Django 6 tasks API). "database" (default): tasks wait in the database
-# until the worker (`manage.py db_worker`, see docs/betrieb.md) runs them. "immediate": they
+# until the worker (`manage.py worker`, see docs/betrieb.md) runs them. "immediate": they
 # run at once inside the web request – only for very small installations without a worker.
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -291,6 +313,14 @@ if LOTSE_TASKS_BACKEND not in _TASK_BACKENDS:
         "(expected database or immediate)."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[LOTSE_TASKS_BACKEND]}}
+# The worker (`manage.py worker`, lotse/core/worker.py) renews its heartbeat this often; a
+# task whose worker has not beaten for LOTSE_WORKER_STALE_SECONDS is taken up by another.
+LOTSE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("LOTSE_WORKER_HEARTBEAT_SECONDS", "5"))
+LOTSE_WORKER_STALE_SECONDS = float(os.environ.get("LOTSE_WORKER_STALE_SECONDS", "60"))
+# A task that was claimed this often (its worker died, or the database stayed busy) fails.
+LOTSE_WORKER_MAX_ATTEMPTS = int(os.environ.get("LOTSE_WORKER_MAX_ATTEMPTS", "5"))
+# Longest pause between two tries while the database is locked or unreachable.
+LOTSE_WORKER_RETRY_MAX_SECONDS = float(os.environ.get("LOTSE_WORKER_RETRY_MAX_SECONDS", "30"))
 
 # --- Documents of case files -------------------------------------------------------
 # Uploaded documents live outside the web root under random names; only the access-checked

@@ -1,4 +1,4 @@
-"""Background tasks of case work (django-tasks; run by ``manage.py db_worker``)."""
+"""Background tasks of case work (django-tasks; run by ``manage.py worker``)."""
 
 from __future__ import annotations
 

@@ -57,6 +57,7 @@ from lotse.core import access
 from lotse.core.audit import audit_record, current_request_id
 from lotse.core.models import AuditEvent
 from lotse.core.services import StaleVersion, audited_create, audited_delete, audited_update
+from lotse.core.unavailable import is_transient
 from lotse.people import services as people_services
 from lotse.people.matching import PartialDate
 from lotse.people.models import Person
@@ -486,6 +487,11 @@ def register_import_process(*, import_id: int, attempt: int) -> dict[str, int]:
     except Superseded:
         return {"superseded": 1}
     except Exception as error:
+        if is_transient(error):
+            # Locked or lost database: the import stays running; the worker queues the task
+            # again and it resumes after the last committed chunk (lotse.core.worker).
+            logger.warning("register import %s (attempt %s) paused: %s", import_id, attempt, error)
+            raise
         logger.exception("register import %s (attempt %s) failed", import_id, attempt)
         message = str(error) if isinstance(error, RowFailed | FileProblem | PermissionDenied) else ""
         if isinstance(error, PermissionDenied):

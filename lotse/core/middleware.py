@@ -1,17 +1,23 @@
-"""Request id, recorded reads and security headers for every response."""
+"""Request id, recorded reads, security headers and the 503 of a busy database for every response."""
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from lotse.core.audit import audit_reads, current_request_id, reads_of_request
+from lotse.core.unavailable import is_transient, unavailable_response
+
+logger = logging.getLogger(__name__)
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -51,8 +57,47 @@ class ReadAuditMiddleware:
         with reads_of_request() as pending:
             response = self.get_response(request)
         if pending and (200 <= response.status_code < 300 or response.status_code in _SHOWS_RECORDS):
-            audit_reads(pending)
+            try:
+                audit_reads(pending)
+            except DatabaseError as error:
+                if not is_transient(error):
+                    raise
+                # A read that cannot be recorded is not shown.
+                logger.warning("read audit not written, answering 503: %s", error)
+                return unavailable_response(request)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (page or API) that met a locked or unreachable database answers 503 in German
+    with Retry-After (lotse.core.unavailable) instead of a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_transient(exception):
+            return None
+        logger.warning("database unavailable, answering 503: %s", exception)
+        return unavailable_response(request)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session that cannot be saved because the database is locked
+    or unreachable answers 503, not 400 "SessionInterrupted" (every request renews the
+    session, so even a page that only reads writes it)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            logger.warning("session not saved, answering 503: %s", error)
+            return unavailable_response(request)
 
 
 class SecurityHeadersMiddleware:

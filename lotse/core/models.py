@@ -91,3 +91,30 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class HealthProbe(models.Model):
+    """Never holds a row: ``/healthz`` inserts one inside a transaction it rolls back, to prove
+    the database takes writes (lotse.core.health)."""
+
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running background worker (``manage.py worker``), renewed every few seconds.
+
+    A task whose worker has not beaten for ``LOTSE_WORKER_STALE_SECONDS`` is taken up again by
+    another worker (lotse.core.worker).
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

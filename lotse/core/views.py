@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from lotse.core.health import database_problem
+from lotse.core.unavailable import RETRY_AFTER, is_transient, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -14,14 +17,13 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and monitoring: is the database reachable?"""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as error:
-        logger.error("health check: database unreachable: %s", error)
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    """For load balancers and monitoring: can Lotse work? See lotse.core.health for what the
+    answer proves; 503 names the reason in German."""
+    problem = database_problem()
+    if problem is not None:
+        response = JsonResponse({"status": "error", "database": "error", "reason": problem}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -35,4 +37,7 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A busy or unreachable database raised outside a view (in a middleware): 503, not 500.
+    if is_transient(sys.exc_info()[1]):
+        return unavailable_response(request)
     return render(request, "500.html", status=500)
