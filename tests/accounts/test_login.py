@@ -261,3 +261,12 @@ def test_create_staff_refuses_a_unit_of_another_organisation(personas):
             "x@example.org",
         )
     assert not User.objects.filter(username="x.y").exists()
+
+
+def test_a_failed_csrf_check_answers_with_a_german_page(settings):
+    settings.DEBUG = False
+    response = Client(enforce_csrf_checks=True).post("/anmelden/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Das Formular ist abgelaufen" in html and "Bitte laden Sie die Seite neu" in html
+    assert "CSRF verification failed" not in html and "Forbidden" not in html
