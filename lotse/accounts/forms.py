@@ -63,6 +63,21 @@ class UserCreateForm(forms.Form):
         return username
 
 
+class TechnicalAccountForm(forms.Form):
+    username = forms.CharField(label=_("Benutzername"), max_length=150)
+    purpose = forms.CharField(
+        label=_("Fachverfahren"),
+        max_length=150,
+        help_text=_("Für welche Schnittstelle das Konto ist, z. B. „Fachverfahren Schule“."),
+    )
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Diesen Benutzernamen gibt es schon."))
+        return username
+
+
 class MembershipForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
     unit = forms.ModelChoiceField(label=_("Einheit"), queryset=Unit.objects.none())
