@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Unit, User
 from lotse.accounts.roles import Role
+from lotse.core.characters import NameFormField
 
 
 class LoginForm(AuthenticationForm):
@@ -49,8 +50,8 @@ class TokenForm(forms.Form):
 
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Benutzername"), max_length=150)
-    first_name = forms.CharField(label=_("Vorname"), max_length=150)
-    last_name = forms.CharField(label=_("Nachname"), max_length=150)
+    first_name = NameFormField(label=_("Vorname"), max_length=150)
+    last_name = NameFormField(label=_("Nachname"), max_length=150)
     email = forms.EmailField(
         label=_("Dienstliche E-Mail-Adresse"),
         help_text=_("An diese Adresse geht der Link, mit dem die Person ihr Passwort festlegt."),
@@ -65,7 +66,7 @@ class UserCreateForm(forms.Form):
 
 class TechnicalAccountForm(forms.Form):
     username = forms.CharField(label=_("Benutzername"), max_length=150)
-    purpose = forms.CharField(
+    purpose = NameFormField(
         label=_("Fachverfahren"),
         max_length=150,
         help_text=_("Für welche Schnittstelle das Konto ist, z. B. „Fachverfahren Schule“."),
