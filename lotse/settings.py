@@ -202,6 +202,9 @@ OTP_TOTP_ISSUER = os.environ.get("LOTSE_OTP_ISSUER", "Lotse")
 AXES_FAILURE_LIMIT = int(os.environ.get("LOTSE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOTSE_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And failures from one address across all accounts (password spraying): lotse.accounts.lockout.
+AXES_HANDLER = "lotse.accounts.lockout.LockoutHandler"
+LOTSE_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOTSE_LOGIN_IP_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -223,6 +226,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "lotse_session"
 CSRF_COOKIE_NAME = "lotse_csrftoken"
+CSRF_FAILURE_VIEW = "lotse.core.views.csrf_failure"
 
 # --- Security headers -------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -339,6 +343,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "lotse.api.pagination.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "lotse.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "lotse.api.metadata.Metadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATE_INPUT_FORMATS": ["iso-8601"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -390,6 +395,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in notices sent without a request (referrals, consents, follow-ups) start with this.
 LOTSE_BASE_URL = os.environ.get("LOTSE_BASE_URL", "http://localhost:8000").strip()
 PASSWORD_RESET_TIMEOUT = 2 * 3600
+# Reset mails per hour: per entered address, and per client address (any addresses).
+LOTSE_PASSWORD_RESET_PER_ACCOUNT = int(os.environ.get("LOTSE_PASSWORD_RESET_PER_ACCOUNT", "3"))
+LOTSE_PASSWORD_RESET_PER_IP = int(os.environ.get("LOTSE_PASSWORD_RESET_PER_IP", "10"))
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {

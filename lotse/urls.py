@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("lotse.accounts.urls")),
 ]
 
-handler404 = "lotse.core.views.not_found"
-handler403 = "lotse.core.views.forbidden"
-handler500 = "lotse.core.views.server_error"
+# Under /api/ errors answer in the API's JSON shape, elsewhere with Lotse's pages
+# (lotse.api.errors hands non-API paths on to lotse.core.views).
+handler400 = "lotse.api.errors.bad_request"
+handler403 = "lotse.api.errors.permission_denied"
+handler404 = "lotse.api.errors.page_not_found"
+handler500 = "lotse.api.errors.server_error"

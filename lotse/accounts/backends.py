@@ -9,9 +9,12 @@ from lotse.accounts.models import User
 
 
 class LotseModelBackend(ModelBackend):
-    """Username and password; demo accounts work only while LOTSE_DEMO=1."""
+    """Username and password; demo accounts work only while LOTSE_DEMO=1; technical accounts
+    (interfaces) never log in, they act only through API tokens."""
 
     def user_can_authenticate(self, user: Any) -> bool:
+        if getattr(user, "is_technical", False):
+            return False
         if getattr(user, "is_demo", False) and not settings.LOTSE_DEMO:
             return False
         return super().user_can_authenticate(user)

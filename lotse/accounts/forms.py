@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.accounts.roles import Role
+from lotse.core.characters import NameFormField
 
 
 class LoginForm(AuthenticationForm):
@@ -49,11 +50,26 @@ class TokenForm(forms.Form):
 
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Benutzername"), max_length=150)
-    first_name = forms.CharField(label=_("Vorname"), max_length=150)
-    last_name = forms.CharField(label=_("Nachname"), max_length=150)
+    first_name = NameFormField(label=_("Vorname"), max_length=150)
+    last_name = NameFormField(label=_("Nachname"), max_length=150)
     email = forms.EmailField(
         label=_("Dienstliche E-Mail-Adresse"),
         help_text=_("An diese Adresse geht der Link, mit dem die Person ihr Passwort festlegt."),
+    )
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Diesen Benutzernamen gibt es schon."))
+        return username
+
+
+class TechnicalAccountForm(forms.Form):
+    username = forms.CharField(label=_("Benutzername"), max_length=150)
+    purpose = NameFormField(
+        label=_("Fachverfahren"),
+        max_length=150,
+        help_text=_("Für welche Schnittstelle das Konto ist, z. B. „Fachverfahren Schule“."),
     )
 
     def clean_username(self) -> str:

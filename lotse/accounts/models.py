@@ -145,6 +145,14 @@ class User(AbstractUser):
         default=False,
         help_text="Kann sich nur anmelden, wenn LOTSE_DEMO=1 gesetzt ist.",
     )
+    # An interface (a specialist procedure), not a person: it has no password and no second
+    # factor, never logs in, and acts only through API tokens. Set only by
+    # ``technical_account_create`` (audited), shown in the administration and the audit log.
+    is_technical = models.BooleanField(
+        _("Technisches Konto (Schnittstelle)"),
+        default=False,
+        help_text=_("Für ein Fachverfahren, das über die API arbeitet; meldet sich nie an."),
+    )
 
     class Meta:
         verbose_name = _("Benutzer")
@@ -284,3 +292,20 @@ class JointArrangementConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.arrangement} – {self.organisation}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset mail, kept for an hour to limit how often mails go
+    out (``lotse.accounts.services.password_reset_request``). Holds no address in clear:
+    ``address_key`` is a keyed hash of the entered e-mail address."""
+
+    requested_at = models.DateTimeField(db_index=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    address_key = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("Anfrage zum Zurücksetzen des Passworts")
+        verbose_name_plural = _("Anfragen zum Zurücksetzen des Passworts")
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.ip_address or ''}"

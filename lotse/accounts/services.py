@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from lotse.accounts.models import (
     JointArrangementConfirmation,
     Membership,
     Organisation,
+    PasswordResetRequest,
     Unit,
     UnitOrganisation,
     User,
@@ -141,6 +144,29 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
+    return audited_create(actor=actor, instance=user)
+
+
+@transaction.atomic
+def technical_account_create(*, actor: Any, username: str, organisation: Organisation, purpose: str) -> User:
+    """An account for an interface (a specialist procedure): it may hold API tokens without a
+    second factor, because no person logs in with it. It has no password, never logs in
+    (``LotseModelBackend``) and gets its roles like anyone else (with the second person's
+    approval). Only an administrator of the organisation creates one; the creation is audited
+    with the flag, so the data protection officer sees every such account in the log."""
+    if actor is None:
+        raise PermissionDenied
+    _require(actor, "administer", organisation)
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationError({"purpose": _("Bitte angeben, für welches Fachverfahren das Konto ist.")})
+    user = User(
+        username=username,
+        organisation=organisation,
+        last_name=purpose[:150],
+        is_technical=True,
+    )
+    user.set_unusable_password()
     return audited_create(actor=actor, instance=user)
 
 
@@ -377,3 +403,28 @@ def password_changed_record(*, actor: Any, user: User) -> None:
         organisation_id=user.organisation_id,
         actor_name="" if actor is not None else user.get_username(),
     )
+
+
+RESET_WINDOW = dt.timedelta(hours=1)
+
+
+def _address_key(email: str) -> str:
+    return salted_hmac("lotse.password-reset", email.strip().lower()).hexdigest()
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, ip_address: str | None) -> str:
+    """Note a request for a reset mail and say whether it may go out: ``""`` (send),
+    ``"address"`` (enough mails to this address this hour: send nothing, answer as if sent, so
+    that nobody learns whether an account exists) or ``"ip"`` (too many requests from this
+    client for any addresses: say so; the answer does not depend on the address)."""
+    now = timezone.now()
+    PasswordResetRequest.objects.filter(requested_at__lt=now - RESET_WINDOW).delete()
+    recent = PasswordResetRequest.objects.filter(requested_at__gte=now - RESET_WINDOW)
+    key = _address_key(email)
+    if ip_address and recent.filter(ip_address=ip_address).count() >= settings.LOTSE_PASSWORD_RESET_PER_IP:
+        return "ip"
+    PasswordResetRequest.objects.create(requested_at=now, ip_address=ip_address, address_key=key)
+    if recent.filter(address_key=key).count() > settings.LOTSE_PASSWORD_RESET_PER_ACCOUNT:
+        return "address"
+    return ""

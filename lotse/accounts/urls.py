@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts import views
@@ -47,12 +47,7 @@ urlpatterns = [
     ),
     path(
         "passwort-vergessen/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -73,6 +68,11 @@ urlpatterns = [
     path("datenschutz/protokoll/", views.audit_log, name="audit_log"),
     path("verwaltung/", views.administration, name="administration"),
     path("verwaltung/konten/neu/", views.administration_user_create, name="administration_user_create"),
+    path(
+        "verwaltung/konten/schnittstelle/",
+        views.administration_technical_account_create,
+        name="administration_technical_account_create",
+    ),
     path(
         "verwaltung/rollen/neu/",
         views.administration_membership_create,

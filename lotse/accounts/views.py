@@ -4,6 +4,7 @@ from typing import Any, cast
 
 import qrcode
 import qrcode.image.svg
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from lotse.accounts.forms import (
     JointArrangementForm,
     LoginForm,
     MembershipForm,
+    TechnicalAccountForm,
     TokenForm,
     UserCreateForm,
 )
@@ -49,6 +51,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.password_changed_record(actor=form.user, user=form.user)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the reset link, at most a few times an hour per address and per client."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        limit = services.password_reset_request(
+            email=form.cleaned_data["email"], ip_address=get_client_ip_address(self.request)
+        )
+        if limit == "ip":
+            form.add_error(
+                None,
+                _(
+                    "Von Ihrem Gerät oder Netz wurden in der letzten Stunde zu viele Links zum "
+                    "Zurücksetzen angefordert. Bitte versuchen Sie es in einer Stunde erneut oder "
+                    "wenden Sie sich an Ihre Administration."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if limit == "address":
+            return redirect(self.get_success_url())  # the same answer as a sent mail
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -301,6 +330,7 @@ def _administration_context(request: HttpRequest, **forms: Any) -> dict[str, Any
         "units": list(units),
         "to_approve": list(selectors.roles_to_approve(request.user)),
         "user_form": forms.get("user_form") or UserCreateForm(),
+        "technical_form": forms.get("technical_form") or TechnicalAccountForm(),
         "membership_form": forms.get("membership_form") or MembershipForm(users=others, units=units),
     }
 
@@ -344,6 +374,36 @@ def administration_user_create(request: HttpRequest) -> HttpResponse:
 
     show = _administration_page(request)
     return form_page(request, form, show=lambda form, **extra: show(user_form=form), save=save, done=done)
+
+
+@login_required
+@require_POST
+def administration_technical_account_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "administer", Organisation)
+    form = TechnicalAccountForm(request.POST)
+
+    def save() -> User:
+        return services.technical_account_create(
+            actor=request.user,
+            organisation=_user(request).organisation,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        )
+
+    def done(user: User) -> HttpResponse:
+        messages.success(
+            request,
+            _(
+                "Technisches Konto „%(username)s“ angelegt. Es braucht noch eine Rolle; das Token "
+                "gibt die Administration auf dem Server aus (manage.py issue_token)."
+            )
+            % {"username": user.username},
+        )
+        return redirect("accounts:administration")
+
+    show = _administration_page(request)
+    return form_page(
+        request, form, show=lambda form, **extra: show(technical_form=form), save=save, done=done
+    )
 
 
 @login_required

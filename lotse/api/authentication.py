@@ -1,7 +1,8 @@
 """Bearer tokens for the REST API (``Authorization: Bearer lotse_…``).
 
-Tokens are issued by an administrator on the command line (``manage.py issue_token``): the
-command needs access to the server, which stands in for the second factor of a login.
+Tokens are issued by an administrator on the command line (``manage.py issue_token``), only
+to an account with a confirmed second factor or to a technical account for an interface
+(``lotse.api.services.can_hold_token``); the rule holds on every request, not only at issue.
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ class BearerTokenAuthentication(BaseAuthentication):
             raw = ""
         token = selectors.token_by_key(raw) if raw.startswith(TOKEN_START) else None
         # One answer for unknown, revoked, expired tokens and locked accounts: no hints.
-        if token is None or not token.is_usable() or not services.can_hold_token(token.user):
+        # The account's standing is checked on every request: a token issued before the rule
+        # of the second factor stops working until the account has one.
+        if (
+            token is None
+            or not token.is_usable()
+            or not services.can_hold_token(token.user, second_factor=token.second_factor)  # type: ignore[attr-defined]
+        ):
             raise exceptions.AuthenticationFailed(_("Das Token ist ungültig, abgelaufen oder gesperrt."))
         services.api_token_touch(token)
         return token.user, token

@@ -4,7 +4,15 @@
     {"detail": "…", "code": "invalid", "fields": {…}}  400: messages per field
 
 Service errors map onto HTTP: Django's ValidationError → 400 (StaleVersion → 412),
-PermissionDenied → 403 (the record is visible, the action is not allowed), Http404 → 404.
+PermissionDenied → 403 (the record is visible, the action is not allowed), Http404 → 404, a
+body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` → 413. Unreadable bodies are 400 from the parser
+(``lotse.api.parsers``), other media types 415.
+
+This module is the one place that shapes API errors: DRF hands it what a view raises
+(``exception_handler``); what fails outside a view (in a middleware, an unexpected error in
+production) reaches Django's error handlers, which answer under /api/ with the same shape
+(``bad_request``, ``permission_denied``, ``page_not_found``, ``server_error``, set in
+``lotse/urls.py``) and elsewhere with the pages of ``lotse.core.views``.
 """
 
 from __future__ import annotations
@@ -13,15 +21,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lotse.core import views as pages
 from lotse.core.services import StaleVersion
 
 INVALID = _("Die Angaben sind unvollständig oder fehlerhaft; Einzelheiten stehen bei den Feldern.")
@@ -43,6 +53,21 @@ class PreconditionFailed(exceptions.APIException):
         "laden Sie den aktuellen Stand (neues ETag) und tragen Sie sie erneut ein."
     )
     default_code = "precondition_failed"
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Die Anfrage ist zu groß (höchstens %(mb)s MB). Bitte kleinere Teile senden.")
+            % {"mb": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+        )
+
+
+def _megabytes(size: int | None) -> str:
+    return f"{(size or 0) / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
 
 
 class ServiceValidationError(exceptions.ValidationError):
@@ -96,6 +121,8 @@ def _reshape_validation(data: Any) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = from_django(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handling (logged, no details out)
@@ -109,9 +136,55 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def json_error(detail: Any, code: str, status: int) -> JsonResponse:
+    """An API error outside a DRF view, in the same shape and with the same caching rule."""
+    response = JsonResponse({"detail": str(detail), "code": code}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+NOT_FOUND = _("Diese Adresse gibt es in der API nicht.")
+
+
 @csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/v1/ (any method): JSON, like the rest of the API."""
-    return JsonResponse(
-        {"detail": str(_("Diese Adresse gibt es in der API nicht.")), "code": "not_found"}, status=404
+    return json_error(NOT_FOUND, "not_found", 404)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not _is_api(request):
+        return pages.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        too_large = RequestTooLarge()
+        return json_error(too_large.detail, "request_too_large", too_large.status_code)
+    return json_error(_("Die Anfrage ist fehlerhaft und wurde nicht bearbeitet."), "bad_request", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not _is_api(request):
+        return pages.forbidden(request, exception)
+    return json_error(_("Das dürfen Sie nicht."), "permission_denied", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not _is_api(request):
+        return pages.not_found(request, exception)
+    return json_error(NOT_FOUND, "not_found", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not _is_api(request):
+        return pages.server_error(request)
+    return json_error(
+        _(
+            "Lotse konnte die Anfrage nicht bearbeiten. Bitte versuchen Sie es in einigen Minuten "
+            "erneut; wenn der Fehler bleibt, wenden Sie sich an die IT."
+        ),
+        "server_error",
+        500,
     )

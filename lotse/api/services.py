@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lotse.api.models import ApiToken
 from lotse.api.tokens import hash_token, new_token
@@ -20,10 +21,22 @@ from lotse.core.services import audited_create, audited_update
 LAST_USED_PRECISION = dt.timedelta(hours=1)
 
 
-def can_hold_token(user: Any) -> bool:
+def has_second_factor(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def can_hold_token(user: Any, *, second_factor: bool | None = None) -> bool:
+    """Whether ``user`` may hold (and use) an API token: an active account that either has a
+    confirmed second factor, like at every login, or is a technical account for an interface
+    (``technical_account_create``, audited). A token stands in for a login; it must not be a
+    way around the second factor. ``second_factor`` saves the query when it is known."""
     if not getattr(user, "is_active", False):
         return False
-    return not (getattr(user, "is_demo", False) and not settings.LOTSE_DEMO)
+    if getattr(user, "is_demo", False) and not settings.LOTSE_DEMO:
+        return False
+    if getattr(user, "is_technical", False):
+        return True
+    return has_second_factor(user) if second_factor is None else second_factor
 
 
 @transaction.atomic
@@ -33,7 +46,11 @@ def api_token_issue(
     """A new token for ``user``; the token itself is returned once and never stored."""
     if not can_hold_token(user):
         raise ValidationError(
-            _("Das Konto „%(user)s“ ist gesperrt oder ein Demo-Zugang: es erhält kein API-Token.")
+            _(
+                "Das Konto „%(user)s“ erhält kein API-Token: Es ist gesperrt oder ein Demo-Zugang, "
+                "oder es hat keinen bestätigten zweiten Faktor und ist kein technisches Konto für "
+                "eine Schnittstelle."
+            )
             % {"user": user.get_username()}
         )
     if valid_days is not None and valid_days < 1:

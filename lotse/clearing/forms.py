@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.clearing.models import ArrivalInterview, InterviewChild
 from lotse.clearing.register_files import FileProblem, kind_for_name
 from lotse.clearing.register_import import FIELD_BY_KEY, field_choices
+from lotse.core.characters import NameFormField
 from lotse.people.countries import language_name, parse_language_codes
 from lotse.people.models import Person
 
@@ -242,7 +243,7 @@ class ChildForm(forms.Form):
         required=False,
         empty_label=_("– freie Angabe –"),
     )
-    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    name = NameFormField(label=_("Name"), required=False, max_length=200)
     age = forms.IntegerField(label=_("Alter"), required=False, min_value=0, max_value=25)
     birth_year = forms.IntegerField(label=_("Geburtsjahr"), required=False, min_value=1990, max_value=2100)
     # No preselection: whether a child has a school place decides the proposals, so it is asked.

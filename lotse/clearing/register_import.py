@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lotse.clearing.register_files import Record, column_name
+from lotse.core.characters import name_problem
 from lotse.people.matching import PartialDate, parse_birth_date
 from lotse.people.models import Person
 from lotse.people.services import Address
@@ -531,6 +532,9 @@ class RowValidator:
         for key in ("family_name", "given_names"):
             if not raw(key):
                 fail(key, _("der Eintrag fehlt."))
+        for key in ("family_name", "given_names", "birth_name"):
+            if key in self.mapping and (problem := name_problem(raw(key), FIELD_BY_KEY[key].label)):
+                fail(key, problem)
 
         row = ImportRow(record.row, register_id, "", "", mapped=frozenset(self.mapping))
         row.family_name, family_original = latin_and_original(raw("family_name"))

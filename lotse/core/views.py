@@ -31,6 +31,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a German page that says what to do (Django's own is English and
+    speaks of tokens); the reason goes to the log, not to the page."""
+    logger.warning("CSRF check failed: %s", reason)
+    return render(request, "403_csrf.html", status=403)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Outsiders get the same answer as for a record that does not exist.
     return render(request, "404.html", status=404)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lotse.core.characters import NameFormField
 from lotse.people.countries import parse_country_codes, parse_language_codes
 from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
 from lotse.people.models import Person
@@ -28,16 +29,16 @@ MATCH_FIELDS = (
 
 
 class PersonForm(forms.Form):
-    given_names = forms.CharField(label=_("Vornamen"), max_length=200)
-    family_name = forms.CharField(label=_("Familienname"), max_length=200)
-    birth_name = forms.CharField(label=_("Geburtsname"), max_length=200, required=False)
-    given_names_original = forms.CharField(
+    given_names = NameFormField(label=_("Vornamen"), max_length=200)
+    family_name = NameFormField(label=_("Familienname"), max_length=200)
+    birth_name = NameFormField(label=_("Geburtsname"), max_length=200, required=False)
+    given_names_original = NameFormField(
         label=_("Vornamen in Originalschrift"),
         max_length=200,
         required=False,
         help_text=_("So, wie sie im Pass stehen, z. B. in kyrillischer oder arabischer Schrift."),
     )
-    family_name_original = forms.CharField(
+    family_name_original = NameFormField(
         label=_("Familienname in Originalschrift"), max_length=200, required=False
     )
     birth_date = forms.CharField(
@@ -213,7 +214,7 @@ def records_from_partial(data: Any) -> list[PersonRecord]:
 class HouseholdForm(forms.Form):
     """Name and dwelling of a household; on creation also the founding person's place in it."""
 
-    name = forms.CharField(label=_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
+    name = NameFormField(label=_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
     street = forms.CharField(label=_("Straße"), max_length=200, required=False)
     house_number = forms.CharField(label=_("Hausnummer"), max_length=20, required=False)
     postcode = forms.CharField(label=_("Postleitzahl"), max_length=10, required=False)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation
+from lotse.core.characters import name_field
 
 
 class Building(models.Model):
@@ -62,7 +63,7 @@ class Household(models.Model):
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
-    name = models.CharField(_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
+    name = name_field(_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
     dwelling = models.ForeignKey(
         Dwelling, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
     )
@@ -110,11 +111,11 @@ class Person(models.Model):
     AUDIT_REDACTED: frozenset[str] = frozenset()
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
-    given_names = models.CharField(_("Vornamen"), max_length=200)
-    family_name = models.CharField(_("Familienname"), max_length=200)
-    birth_name = models.CharField(_("Geburtsname"), max_length=200, blank=True)
-    given_names_original = models.CharField(_("Vornamen in Originalschrift"), max_length=200, blank=True)
-    family_name_original = models.CharField(_("Familienname in Originalschrift"), max_length=200, blank=True)
+    given_names = name_field(_("Vornamen"), max_length=200)
+    family_name = name_field(_("Familienname"), max_length=200)
+    birth_name = name_field(_("Geburtsname"), max_length=200, blank=True)
+    given_names_original = name_field(_("Vornamen in Originalschrift"), max_length=200, blank=True)
+    family_name_original = name_field(_("Familienname in Originalschrift"), max_length=200, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("Geburtsjahr"), null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(_("Geburtsmonat"), null=True, blank=True)
     birth_day = models.PositiveSmallIntegerField(_("Geburtstag"), null=True, blank=True)

@@ -261,3 +261,56 @@ def test_create_staff_refuses_a_unit_of_another_organisation(personas):
             "x@example.org",
         )
     assert not User.objects.filter(username="x.y").exists()
+
+
+def test_a_failed_csrf_check_answers_with_a_german_page(settings):
+    settings.DEBUG = False
+    response = Client(enforce_csrf_checks=True).post("/anmelden/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Das Formular ist abgelaufen" in html and "Bitte laden Sie die Seite neu" in html
+    assert "CSRF verification failed" not in html and "Forbidden" not in html
+
+
+def test_password_spraying_from_one_address_locks_that_address(personas, settings):
+    # One wrong password on each of many accounts never reaches the limit per account.
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.LOTSE_LOGIN_IP_FAILURE_LIMIT = 5
+    sprayer = Client(REMOTE_ADDR="203.0.113.7")
+    for name in ("clearing-clerk", "outreach-worker", "school-county", "school-city", "housing-inspector"):
+        login(sprayer, name, "Sommer2026!")
+    locked = login(sprayer, "clearing-lead")  # the right password, the same address
+    assert locked.status_code == 429 and "vorübergehend gesperrt" in locked.content.decode()
+    assert login(Client(REMOTE_ADDR="198.51.100.2"), "clearing-lead").status_code == 302
+
+
+def test_password_reset_mails_are_limited_per_address_without_revealing_accounts(
+    personas, mailoutbox, settings
+):
+    settings.LOTSE_PASSWORD_RESET_PER_ACCOUNT = 3
+    for _ in range(6):
+        known = Client(REMOTE_ADDR=f"198.51.100.{_}").post(
+            "/passwort-vergessen/", {"email": "clearing-clerk@example.org"}
+        )
+        unknown = Client(REMOTE_ADDR=f"198.51.100.{_}").post(
+            "/passwort-vergessen/", {"email": "niemand@example.org"}
+        )
+        assert known.status_code == unknown.status_code == 302
+        assert known["Location"] == unknown["Location"]
+    assert len(mailoutbox) == 3
+
+
+def test_password_reset_requests_are_limited_per_client(personas, mailoutbox, settings):
+    settings.LOTSE_PASSWORD_RESET_PER_IP = 4
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for number in range(4):
+        client.post("/passwort-vergessen/", {"email": f"person{number}@example.org"})
+    for email in ("clearing-clerk@example.org", "niemand@example.org"):
+        refused = client.post("/passwort-vergessen/", {"email": email})
+        assert refused.status_code == 429
+        assert "zu viele Links zum Zurücksetzen angefordert" in refused.content.decode()
+    assert mailoutbox == []
+    other = Client(REMOTE_ADDR="198.51.100.20").post(
+        "/passwort-vergessen/", {"email": "clearing-clerk@example.org"}
+    )
+    assert other.status_code == 302 and len(mailoutbox) == 1

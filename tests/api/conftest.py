@@ -1,4 +1,5 @@
-"""API clients that carry a bearer token of a persona (issued through the service)."""
+"""API clients that carry a bearer token of a persona (issued through the service, after the
+persona has confirmed a second factor: the API issues tokens only then)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 from rest_framework.test import APIClient
 
-from lotse.api.services import api_token_issue
 from tests.cases.casework import casework  # noqa: F401
+from tests.second_factor import issue_token
 
 # Hypothesis (under schemathesis) keeps caches in .hypothesis/ of the working tree; keep the
 # tree clean (the examples database is off in the fuzz test anyway).
@@ -20,7 +21,7 @@ set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lotse-hypothesis")
 @pytest.fixture
 def api_for(personas):
     def make(user) -> APIClient:
-        _token, raw = api_token_issue(actor=None, user=user)
+        raw = issue_token(user)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         return client

@@ -6,6 +6,8 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
+from tests.api import data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -97,3 +99,83 @@ def test_drf_does_not_change_djangos_german_wording_in_the_forms_of_lotse():
         assert str(EmailValidator.message) == "Bitte gültige E-Mail-Adresse eingeben."
         assert str(URLValidator.message) == "Bitte eine gültige Adresse eingeben."
         assert str(Field.default_error_messages["required"]) == "Dieses Feld ist zwingend erforderlich."
+
+
+def test_options_on_every_route_describes_it_without_failing(casework, api_for):
+    # DRF's default OPTIONS answer loads the record through get_queryset(), which the
+    # selector-based view sets do not have: a 500 on every detail path.
+    world = data.build(casework)
+    client = api_for(casework.p.outreach)
+    paths = [
+        f"/api/v1/cases/{world.case.pk}/",
+        f"/api/v1/contacts/{world.contact.pk}/",
+        f"/api/v1/followups/{world.followup.pk}/",
+        f"/api/v1/persons/{world.person.pk}/",
+        f"/api/v1/referrals/{world.referral_in.pk}/",
+        f"/api/v1/consents/{world.consent.pk}/",
+        "/api/v1/cases/",
+        "/api/v1/cases/999999/",
+    ]
+    for path in paths:
+        response = client.options(path)
+        assert response.status_code == 200, path
+        assert response.json()["schema"].endswith("/api/v1/schema/")
+        assert "actions" not in response.json()
+
+
+def german_error(response, status: int, code: str) -> str:
+    assert response.status_code == status, response.content[:200]
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"detail", "code"} and body["code"] == code
+    assert "JSON parse error" not in body["detail"] and "No data" not in body["detail"]
+    return body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[" * 5000 + "]" * 5000, "zu tief verschachtelt"),
+        ('{"a":' * 50 + "1" + "}" * 50, "zu tief verschachtelt"),
+        ("{kein json", "kein gültiges JSON (Zeile 1, Spalte 2)"),
+        ('{"title": NaN}', "„NaN“"),
+        ('{"title": -Infinity}', "„-Infinity“"),
+        (b'{"title": "\xff\xfe"}', "nicht in UTF-8"),
+        ("null", "JSON-Objekt"),
+        ("[]", "JSON-Objekt"),
+        ('"Titel"', "JSON-Objekt"),
+    ],
+)
+def test_unreadable_bodies_are_german_400s_in_production(casework, api_for, settings, body, message):
+    settings.DEBUG = False
+    client = api_for(casework.p.outreach)
+    client.raise_request_exception = False
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert message in german_error(response, 400, "parse_error")
+
+
+def test_a_body_over_the_limit_is_a_json_413(casework, api_for, settings):
+    settings.DEBUG = False
+    client = api_for(casework.p.outreach)
+    client.raise_request_exception = False
+    body = '{"title": "' + "x" * (15 * 1024 * 1024) + '"}'
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert "zu groß (höchstens 2,5 MB)" in german_error(response, 413, "request_too_large")
+
+
+def test_an_unexpected_error_is_a_json_500_in_production(casework, api_for, settings, monkeypatch):
+    from lotse.api import cases
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(cases.selectors, "case_list", broken)
+    settings.DEBUG = False
+    client = api_for(casework.p.outreach)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/cases/")
+    assert "kaputt" not in german_error(response, 500, "server_error")
+    assert client.get("/api/gibt-es-nicht/").json()["code"] == "not_found"
+    # Pages stay pages.
+    page = client.get("/gibt-es-nicht/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -150,3 +150,47 @@ def test_household_list_and_detail_show_only_the_visible_members(
     )
     assert api_for(casework.p.outsider).get(f"{HOUSEHOLDS}{popescu.pk}/").status_code == 404
     assert ids(api_for(casework.p.outsider).get(HOUSEHOLDS)) == []
+
+
+def test_the_next_page_cursor_is_opaque_stable_and_signed(casework, api_for):
+    import base64
+    from urllib.parse import parse_qs, urlparse
+
+    names = ["Zeller", "Popescu", "Ivanov", "Ivanov", "Kowalski", "Abramov", "Novak"]
+    for number, family in enumerate(names):
+        casework.person(f"Vorname{number}", family)
+    client = api_for(casework.p.clearing)
+
+    def cursor(link: str) -> str:
+        return parse_qs(urlparse(link).query)["cursor"][0]
+
+    def readable(token: str) -> str:
+        padded = token.split(":")[0] + "=" * (-len(token.split(":")[0]) % 4)
+        return base64.urlsafe_b64decode(padded).decode("latin-1")
+
+    seen: list[int] = []
+    families: list[str] = []
+    url = f"{PERSONS}?page_size=2"
+    pages = []
+    while url:
+        body = client.get(url).json()
+        pages.append(body)
+        seen += [row["id"] for row in body["results"]]
+        families += [row["family_name"] for row in body["results"]]
+        if body["next"]:
+            token = cursor(body["next"])
+            for family in names:  # no name in the link, not even base64-encoded
+                assert family not in body["next"] and family not in readable(token)
+            if len(pages) == 1:
+                # Stable: a person sorting before the boundary, added now, does not move the rest.
+                casework.person("Neu", "Aaron")
+        url = body["next"]
+    assert families == sorted(names) and len(seen) == len(set(seen)) == len(names)
+    # Back from the last page: the previous one again.
+    previous = client.get(pages[-1]["previous"]).json()
+    assert [row["id"] for row in previous["results"]] == [row["id"] for row in pages[-2]["results"]]
+
+    token = cursor(pages[0]["next"])
+    assert client.get(PERSONS, {"cursor": token[:-1] + ("A" if token[-1] != "A" else "B")}).status_code == 404
+    assert client.get("/api/v1/households/", {"cursor": token}).status_code == 404  # another list
+    assert client.get(PERSONS, {"cursor": "cD1Qb3Blc2N1"}).status_code == 404  # DRF's old kind

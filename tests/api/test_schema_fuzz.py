@@ -19,8 +19,8 @@ from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from lotse.api.services import api_token_issue
 from tests.api import data
+from tests.second_factor import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def wsgi_app(settings):
 
 def test_no_input_makes_the_api_fail(casework, wsgi_app):
     world = data.build(casework)
-    _token, raw = api_token_issue(actor=None, user=casework.p.outreach)
+    raw = issue_token(casework.p.outreach)
     auth = {"Authorization": f"Bearer {raw}"}
     reader = APIClient()
     reader.credentials(HTTP_AUTHORIZATION=auth["Authorization"])

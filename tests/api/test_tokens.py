@@ -1,5 +1,6 @@
 """API tokens: issued on the command line, stored hashed, refused when revoked, expired or
-when the account is locked."""
+when the account is locked; held only by accounts with a confirmed second factor or by
+technical accounts for an interface."""
 
 from __future__ import annotations
 
@@ -7,20 +8,29 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from lotse.accounts.services import second_factor_device_start, technical_account_create
 from lotse.api.models import ApiToken
 from lotse.api.services import api_token_issue, api_token_revoke
-from lotse.api.tokens import hash_token
+from lotse.api.tokens import hash_token, new_token
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_update
 from tests.clock import earlier
+from tests.second_factor import confirm_second_factor
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/persons/"
+
+
+@pytest.fixture(autouse=True)
+def outreach_has_a_second_factor(personas):
+    confirm_second_factor(personas.outreach)
 
 
 def client_with(raw: str) -> APIClient:
@@ -147,3 +157,58 @@ def test_revoke_token_by_prefix_and_all_of_a_user(personas):
     assert client_with(raw_two).get(URL).status_code == 401
     with pytest.raises(CommandError, match="gibt es nicht"):
         call_command("revoke_token", "ffffffff", stdout=StringIO())
+
+
+def test_no_token_for_an_account_without_a_confirmed_second_factor(personas):
+    second_factor_device_start(actor=personas.clearing)  # set up, never confirmed: not enough
+    with pytest.raises(ValidationError, match="keinen bestätigten zweiten Faktor"):
+        api_token_issue(actor=None, user=personas.clearing)
+    with pytest.raises(CommandError, match="keinen bestätigten zweiten Faktor"):
+        call_command("issue_token", personas.clearing.username, stdout=StringIO(), stderr=StringIO())
+    assert not ApiToken.objects.filter(user=personas.clearing).exists()
+
+
+def test_a_token_issued_before_the_rule_stops_working_without_a_second_factor(personas):
+    # As the old service stored it, for an account that never set up a second factor.
+    raw, prefix = new_token()
+    ApiToken.objects.create(user=personas.clearing, prefix=prefix, key_hash=hash_token(raw))
+    assert client_with(raw).get(URL).status_code == 401
+    confirm_second_factor(personas.clearing)
+    assert client_with(raw).get(URL).status_code == 200
+
+
+def test_the_token_check_costs_no_extra_query(personas, django_assert_num_queries):
+    _token, raw = api_token_issue(actor=None, user=personas.outreach)
+    client = client_with(raw)
+    client.get(URL)  # the last use is noted once
+    with django_assert_num_queries(4):
+        # 1. the token with its user, organisation and second factor (an EXISTS, not a query)
+        # 2. the user's memberships, 3. their units' organisations, 4. the page of persons
+        client.get(URL)
+
+
+def test_a_technical_account_holds_a_token_without_second_factor_and_never_logs_in(personas):
+    account = technical_account_create(
+        actor=personas.admin,
+        username="fachverfahren-schule",
+        organisation=personas.city,
+        purpose="Fachverfahren Schule",
+    )
+    assert account.is_technical and not account.has_usable_password()
+    event = AuditEvent.objects.get(object_type="accounts.user", object_id=str(account.pk), action="create")
+    assert event.actor == personas.admin and event.changes["is_technical"] == [None, True]
+    _token, raw = api_token_issue(actor=None, user=account)
+    assert client_with(raw).get(URL).status_code == 200
+    login = Client().post("/anmelden/", {"username": "fachverfahren-schule", "password": ""})
+    assert login.status_code == 200  # the form again: no session for an interface
+
+
+def test_only_an_administrator_creates_a_technical_account(personas):
+    with pytest.raises(PermissionDenied):
+        technical_account_create(
+            actor=personas.clearing, username="x", organisation=personas.city, purpose="Schule"
+        )
+    with pytest.raises(PermissionDenied):
+        technical_account_create(actor=None, username="x", organisation=personas.city, purpose="Schule")
+    with pytest.raises(ValidationError, match="Fachverfahren"):
+        technical_account_create(actor=personas.admin, username="x", organisation=personas.city, purpose=" ")

@@ -127,7 +127,7 @@ def test_open_a_case_from_a_referred_person(casework, personas, client_for):
     choose = client.get("/fallakten/neu/?q=dumitru").content.decode()
     assert f"/fallakten/neu/?person={person.pk}" in choose
     form = client.get(f"/fallakten/neu/?person={person.pk}")
-    assert form.status_code == 200 and "Elena Dumitru" in form.content.decode()
+    assert form.status_code == 200 and "<bdi>Elena</bdi> <bdi>Dumitru</bdi>" in form.content.decode()
     unit = casework.unit("aufsuchende-sozialarbeit")
     response = client.post(
         "/fallakten/neu/",

@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 
 from lotse.accounts import services
 from lotse.accounts.models import Unit
-from lotse.api.services import api_token_issue
 from lotse.cases.services import consents
 from lotse.core import access
+from tests.second_factor import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_the_housing_inspection_reads_no_consent_of_the_clearingstelle(sharing, 
     inspector = client_for(sharing.p.housing)
     assert inspector.get(f"/einwilligungen/{consent.pk}/").status_code == 404
     assert inspector.get(f"/dokumente/{consent.document_id}/").status_code == 404
-    _token, raw = api_token_issue(actor=None, user=sharing.p.housing)
+    raw = issue_token(sharing.p.housing)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert api.get("/api/v1/consents/").json()["results"] == []

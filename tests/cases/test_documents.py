@@ -178,3 +178,54 @@ def test_delete_removes_row_and_file(
     assert not Document.objects.exists()
     assert not (document_dir / document.storage_name).exists()
     assert AuditEvent.objects.filter(object_type="cases.document", action="delete").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "download"),
+    [
+        ("ok.html", "ok.pdf"),
+        ("bericht.PDF", "bericht.PDF"),
+        ("scan.pdf.svg", "scan.pdf.pdf"),
+        (".htaccess", "htaccess.pdf"),
+    ],
+)
+def test_the_download_name_takes_the_extension_of_the_sniffed_type(
+    personas, case, client_for, django_capture_on_commit_callbacks, name, download
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.document_upload(actor=personas.clearing, upload=upload(name), title="", case=case)
+    response = client_for(personas.clearing).get(reverse("cases:document_download", args=[document.pk]))
+    assert f'attachment; filename="{download}"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PDF[:9] + b"<html><body><script>alert(1)</script></body></html>\n" + PDF[9:],
+        PDF[:9] + b"%<SCRIPT src=x>\n" + PDF[9:],
+        PDF[:9] + b"<svg onload=alert(1)>" + PDF[9:],
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"<!DOCTYPE html><p>",
+    ],
+)
+def test_a_pdf_or_image_with_active_web_content_is_refused(personas, case, document_dir, data):
+    with pytest.raises(ValidationError) as error:
+        services.document_upload(actor=personas.clearing, upload=upload("ok.pdf", data), title="", case=case)
+    assert "enthält aber zugleich Teile einer Webseite" in error.value.message_dict["file"][0]
+    assert not Document.objects.exists()
+    assert [p for p in document_dir.rglob("*") if p.is_file()] == []
+
+
+def test_an_image_that_is_also_a_zip_archive_is_refused(personas, case):
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("META-INF/MANIFEST.MF", "Main-Class: Boese\n")
+    image = b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9" + archive.getvalue()
+    with pytest.raises(ValidationError, match="JPEG, enthält aber zugleich"):
+        services.document_upload(
+            actor=personas.clearing, upload=upload("foto.jpg", image), title="", case=case
+        )
+    assert not Document.objects.exists()

@@ -12,12 +12,12 @@ from rest_framework.test import APIClient
 
 from lotse.accounts import services
 from lotse.accounts.models import JointArrangement, User
-from lotse.api.services import api_token_issue
 from lotse.cases.models import CaseFile, Contact
 from lotse.cases.services import contacts
 from lotse.core import access
 from lotse.core.audit import audit_verify
 from lotse.core.models import AuditEvent
+from tests.second_factor import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_an_arrangement_needs_parties_of_the_unit_a_purpose_and_the_document(cas
 def test_the_holders_dpo_sees_another_authoritys_api_read(casework):
     """A county worker reads a city person over the API: the city's DPO sees it."""
     person = casework.open_case(casework.person("Ionut", "Caldararu")).person
-    _token, raw = api_token_issue(actor=None, user=casework.p.outreach)
+    raw = issue_token(casework.p.outreach)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     response = client.get(f"/api/v1/persons/{person.pk}/")

@@ -47,7 +47,7 @@ def house(personas):
 
 def test_plan_shows_register_interview_difference_and_overcrowding(personas, client_for, house):
     html = client_for(personas.clearing).get(f"/clearingstelle/gebaeude/{house.pk}/").content.decode()
-    assert "Fănică, Marius" in html and "Fănică, Ionela" in html
+    assert "<bdi>Fănică</bdi>, <bdi>Marius</bdi>" in html and "<bdi>Fănică</bdi>, <bdi>Ionela</bdi>" in html
     assert "8 laut Gespräch, 2 gemeldet" in html
     assert "überbelegt: mindestens 72 m² nötig" in html  # 8 adults × 9 m² (WoAufG LSA)
     assert "stimmt überein" in html  # the ground floor: one person, one registered

@@ -228,3 +228,13 @@ def test_xlsx_cells_become_register_text(tmp_path):
 def test_file_names_with_other_formats_get_a_hint(name, message):
     with pytest.raises(FileProblem, match=message):
         register_files.kind_for_name(name)
+
+
+def test_a_name_with_an_invisible_direction_change_is_a_row_problem():
+    validator = RowValidator(HEADER, guess_mapping(HEADER), today=TODAY)
+    bad = list(ROWS[0])
+    bad[1] = "Pope\u202escu"
+    row, errors = validator.validate(Record(7, bad))
+    assert row is None
+    assert [(e.row, e.column) for e in errors] == [(7, "Familienname")]
+    assert "„Familienname“ enthält U+202E" in errors[0].message

@@ -73,7 +73,7 @@ def test_reimport_lists_changed_persons_with_links(personas, client_for, run_imp
     ion = Person.objects.get(register_id="MR-1002")
     page = client_for(personas.clearing).get(detail(second)).content.decode()
     assert f'href="/personen/{ion.pk}/"' in page
-    assert "Popescu, Ion" in page and "Geburtsdatum" in page
+    assert "<bdi>Popescu</bdi>, <bdi>Ion</bdi>" in page and "Geburtsdatum" in page
     assert "Lotse zeigt die ersten" not in page
 
 

@@ -187,13 +187,44 @@ def test_list_pages_keep_the_search(personas, client_for, register):
     row of page 1, newest first, and keeps the search."""
     for i in range(27):
         register(f"Ana{i}", "Pop", "1990")
+
+    def row(number: int) -> str:
+        return f"<bdi>Pop</bdi>, <bdi>Ana{number}</bdi></a>"
+
     client = client_for(personas.clearing)
     html = client.get("/personen/?q=pop").content.decode()
-    assert "Einträge 1–25" in html and "Pop, Ana26</a>" in html and "Pop, Ana1</a>" not in html
+    assert "Einträge 1–25" in html and row(26) in html and row(1) not in html
     after = re.search(r'href="\?q=pop&amp;nach=([\w-]+)"', html)
     assert after is not None
     second = client.get(f"/personen/?q=pop&nach={after[1]}").content.decode()
-    assert "Pop, Ana1</a>" in second and "Pop, Ana0</a>" in second and "Pop, Ana26</a>" not in second
+    assert row(1) in second and row(0) in second and row(26) not in second
     assert 'href="?q=pop"' in second  # back to the first page
     # A damaged position starts at the beginning instead of failing.
-    assert "Pop, Ana26</a>" in client.get("/personen/?q=pop&nach=kaputt").content.decode()
+    assert row(26) in client.get("/personen/?q=pop&nach=kaputt").content.decode()
+
+
+def test_intake_refuses_a_right_to_left_override_in_a_name_naming_field_and_character(personas, client_for):
+    client = client_for(personas.clearing)
+    response = client.post("/personen/neu/", {**INTAKE, "family_name": "gnp\u202eexe"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "„Familienname“ enthält U+202E" in html and "Schreibrichtung" in html
+    assert not Person.objects.exists()
+
+
+def test_the_service_refuses_zero_width_characters_in_every_name_field(personas, register):
+    from django.core.exceptions import ValidationError
+
+    for field in ("birth_name", "family_name_original", "given_names_original"):
+        with pytest.raises(ValidationError) as error:
+            register("Ana", "Pop", "1990", **{field: "Po\u200bp"})
+        assert "U+200B" in " ".join(error.value.message_dict[field])
+    assert not Person.objects.exists()
+
+
+def test_names_are_isolated_in_the_list_and_on_the_detail_page(personas, client_for, register):
+    person = register("محمد", "Pop", "1990")
+    client = client_for(personas.clearing)
+    assert "<bdi>Pop</bdi>, <bdi>محمد</bdi>" in client.get("/personen/").content.decode()
+    detail = client.get(f"/personen/{person.pk}/").content.decode()
+    assert '<h1 class="kern-heading-large"><bdi>محمد</bdi> <bdi>Pop</bdi>' in detail

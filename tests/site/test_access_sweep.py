@@ -33,7 +33,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from lotse.accounts.models import JointArrangement, Membership, Unit, User
-from lotse.api.services import api_token_issue
 from lotse.cases.models import (
     CaseAssignment,
     CaseFile,
@@ -49,6 +48,7 @@ from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
 from lotse.core.models import AuditEvent
 from lotse.people.models import Building, Household, Person
+from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
 
 # Path parameters and what they name. A new kind of parameter needs a line here.
@@ -204,7 +204,7 @@ def _client(username: str) -> Any:
     page = Client(raise_request_exception=False)
     page.force_login(user, backend="lotse.accounts.backends.LotseModelBackend")
     api = APIClient(raise_request_exception=False)
-    _token, raw = api_token_issue(actor=None, user=user)
+    raw = issue_token(user)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return page, api
 

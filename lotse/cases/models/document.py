@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lotse.cases import file_kinds
+
 
 class Document(models.Model):
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
@@ -49,6 +51,11 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def download_name(self) -> str:
+        """The file name of a download: the uploaded name with the extension of its type."""
+        return file_kinds.download_name(self.original_name, self.content_type)
 
     def clean(self) -> None:
         if self.case_id is None and self.person_id is None:

@@ -90,6 +90,18 @@ def document_upload(
                 % {"kinds": file_kinds.allowed_labels()}
             }
         )
+    if file_kinds.polyglot(data, kind) is not None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Die Datei ist dem Inhalt nach ein %(kind)s, enthält aber zugleich Teile einer "
+                    "Webseite oder eines Archivs. Solche Mischdateien können beim Öffnen Schaden "
+                    "anrichten und werden nicht angenommen. Bitte speichern Sie das Dokument neu "
+                    "(z. B. mit „Drucken als PDF“) und laden Sie es dann hoch."
+                )
+                % {"kind": kind.label}
+            }
+        )
     original_name = os.path.basename(upload.name or "") or "dokument"
     storage_name = secrets.token_hex(20)
     document = audited_create(

@@ -58,7 +58,7 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponseBas
     except services.FileUnavailable as problem:
         return render(request, "cases/document_missing.html", {"message": str(problem)}, status=410)
     response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+        handle, as_attachment=True, filename=document.download_name, content_type=document.content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response

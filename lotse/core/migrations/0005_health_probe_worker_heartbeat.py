@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_alter_auditevent_action'),
+        ('core', '0004_audit_holder'),
     ]
 
     operations = [

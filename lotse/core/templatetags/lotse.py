@@ -1,4 +1,4 @@
-"""Template helpers: KERN markup for form fields and tables."""
+"""Template helpers: KERN markup for form fields and tables, isolation of names (``|bdi``)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,17 @@ def kern_widget(field: BoundField) -> SafeString:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def bdi(value: Any) -> str:
+    """User text (a name) isolated from what surrounds it: ``<bdi>`` gives it its own writing
+    direction, so that an Arabic name, or one ending in a neutral character, cannot reorder the
+    rest of a table row or heading. Escaped like any value. Not for ``<title>``, which holds
+    no markup."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
 
 
 @register.filter
