@@ -69,6 +69,7 @@ function addListFilter(select) {
   input.className = "kern-form-input__input list-filter";
   input.autocomplete = "off";
   input.setAttribute("aria-label", select.dataset.filter);
+  input.placeholder = select.dataset.filter;
   input.setAttribute("aria-controls", select.id);
   (select.closest(".kern-form-input__select-wrapper") || select).before(input);
   input.addEventListener("input", () => {
