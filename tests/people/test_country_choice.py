@@ -108,3 +108,20 @@ def test_contact_form_chooses_its_language_from_the_list_and_keeps_a_rare_one():
         assert '<option value="pl">Polnisch</option>' in html
         kept = str(ContactForm(initial={"language": "rmc"})["language"])
         assert re.search(r'<option value="rmc" selected>', kept)
+
+
+def test_import_preview_shows_countries_by_name(personas, client_for):
+    """The register file may say „BG“ or „rumänisch“; the preview says how Lotse understood it."""
+    from lotse.clearing.models import RegisterImport
+    from tests.clearing.conftest import ROWS, csv_bytes, upload
+
+    client = client_for(personas.clearing)
+    client.post("/clearingstelle/melderegister/neu/", {"file": upload("register.csv", csv_bytes(ROWS))})
+    register_import = RegisterImport.objects.get()
+    url = f"/clearingstelle/melderegister/{register_import.pk}/"
+    mapping = {f"spalte_{index}": "" for index in range(len(register_import.columns))}
+    mapping |= {f"spalte_{index}": key for key, index in register_import.mapping.items()}
+    client.post(f"{url}zuordnung/", mapping)
+    cells = re.findall(r'<td class="kern-table__cell">([^<]*)</td>', client.get(url).content.decode())
+    assert cells.count("Rumänien") == 4 and cells.count("Bulgarien") == 2  # nationality, moved from
+    assert "BG" not in cells and "RO" not in cells
