@@ -21,10 +21,13 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.installed
 
+# The demo runs like production (no debug: German error pages, static files collected and
+# served by WhiteNoise); `make run LOTSE_DEBUG=1` shows Django's debug pages instead.
 # The task worker (register imports) runs in the background beside the dev server; the trap
 # stops it when runserver ends, also on Ctrl+C.
 run: install
-	export LOTSE_DEBUG=1 LOTSE_DEMO=1; \
+	export LOTSE_DEBUG=$(or $(LOTSE_DEBUG),0) LOTSE_DEMO=1; \
+	$(MANAGE) collectstatic --noinput -v 0 && \
 	$(MANAGE) migrate --noinput -v 0 && \
 	$(MANAGE) load_blueprint weissenfels --demo --if-empty && \
 	$(MANAGE) demo_logins || exit 1; \

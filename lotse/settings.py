@@ -45,20 +45,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("LOTSE_DEBUG", False)
 # Demo mode: demo accounts may log in and the second factor is not enforced.
 LOTSE_DEMO = env_bool("LOTSE_DEMO", False)
+# Plain http on this computer: the development server (LOTSE_DEBUG=1) or the demo (`make run`,
+# which runs without debug like production). Only these relax the secret key, the allowed
+# hosts and the https-only cookies and redirects; nothing else differs.
+LOCAL_HTTP = DEBUG or LOTSE_DEMO
 
 
 def _secret_key() -> str:
     key = os.environ.get("LOTSE_SECRET_KEY", "").strip()
     if key:
         return key
-    if not DEBUG:
+    if not LOCAL_HTTP:
         raise ImproperlyConfigured(
             "LOTSE_SECRET_KEY ist nicht gesetzt. Im Produktivbetrieb (LOTSE_DEBUG=0) startet Lotse "
             'nur mit einem geheimen Schlüssel, z. B.: export LOTSE_SECRET_KEY="$(python3 -c '
             "'import secrets; print(secrets.token_urlsafe(50))')\" "
             "/ LOTSE_SECRET_KEY is not set; production mode refuses to start without it."
         )
-    # Development only: a random key kept in var/ so that sessions survive a restart.
+    # Development and demo only: a random key kept in var/ so that sessions survive a restart.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "dev-secret-key"
     if not key_file.exists():
@@ -68,7 +72,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("LOTSE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("LOTSE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if LOCAL_HTTP else [])
 CSRF_TRUSTED_ORIGINS = env_list("LOTSE_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -247,7 +251,7 @@ LOTSE_CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-if not DEBUG:
+if not LOCAL_HTTP:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("LOTSE_SSL_REDIRECT", True)
@@ -262,7 +266,7 @@ SILENCED_SYSTEM_CHECKS = [
     # is theirs to set (LOTSE_HSTS_PRELOAD=1), not a default of ours.
     "security.W021",
 ]
-if not DEBUG and not SECURE_SSL_REDIRECT:
+if not LOCAL_HTTP and not SECURE_SSL_REDIRECT:
     # The operator chose LOTSE_SSL_REDIRECT=0 because the reverse proxy redirects to HTTPS.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
 
@@ -275,7 +279,7 @@ TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "lotse_language"
-LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not LOCAL_HTTP
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

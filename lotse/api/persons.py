@@ -35,6 +35,15 @@ class PersonSerializer(serializers.ModelSerializer):
         help_text="Nur das Bekannte: 14.03.1988, 03.1988 oder 1988; null, wenn unbekannt"
     )
     address = AddressSerializer(source="dwelling", read_only=True, allow_null=True)
+    # Declared, not derived: for a read-only field ModelSerializer drops ``allow_blank``, and
+    # the schema then offered the blank value (a person outside a household) outside the enum.
+    relationship = serializers.ChoiceField(
+        choices=Person.Relationship.choices,
+        allow_blank=True,
+        read_only=True,
+        label=Person._meta.get_field("relationship").verbose_name,
+        help_text="Leer, wenn die Person keinem Haushalt angehört",
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_birth_date(self, person: Person) -> str | None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.cases.models import AssessmentRating, CaseFile, Contact, Goal, Measure
 from lotse.cases.models.case import AssessmentDomain
+from lotse.people.country_fields import keep_languages, language_field
 
 
 class DocumentForm(forms.Form):
@@ -154,12 +155,7 @@ class ContactForm(VersionedForm):
         help_text=_("z. B. „Jobcenter Weißenfels“"),
     )
     participants = forms.CharField(label=_("Beteiligte"), max_length=300, required=False)
-    language = forms.CharField(
-        label=_("Sprache des Gesprächs"),
-        max_length=3,
-        required=False,
-        help_text=_("ISO 639, z. B. ro, bg, pl"),
-    )
+    language = language_field(label=_("Sprache des Gesprächs"))
     interpreter = forms.ChoiceField(
         label=_("Sprachmittlung"), choices=Contact.Interpreter.choices, required=False
     )
@@ -173,6 +169,7 @@ class ContactForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("occurred_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        keep_languages(self.fields["language"], [self.initial.get("language") or ""], blank=True)
 
     def to_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

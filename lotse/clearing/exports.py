@@ -1,30 +1,62 @@
-"""The Clearingstelle figures as a spreadsheet (openpyxl): the same cells as the page."""
+"""The Clearingstelle figures as a spreadsheet (openpyxl): the same cells as the page.
+
+Counts and shares are numeric cells with a number format, so that they can be summed and
+charted; only a suppressed count stays the text „<5“ (it must not be computed with).
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
-from lotse.clearing.selectors import Figures, PeriodFigures
+from lotse.clearing.selectors import Cell, Figures, PeriodFigures
 from lotse.people.countries import country_name
 
+COUNT_FORMAT = "0"
+# "%" multiplies by 100 in a number format: 0.714 shows as „71 %“, as on the page.
+SHARE_FORMAT = "0 %"
 
-def _row(label: str, row: PeriodFigures) -> list[str]:
+# A value with its number format (None: text, written as it is).
+Value = tuple[Any, str | None]
+
+
+def _count(cell: Cell) -> Value:
+    return (cell.display, None) if cell.suppressed else (cell.count, COUNT_FORMAT)
+
+
+def _share(cell: Cell) -> Value:
+    if cell.suppressed or not cell.base:
+        return cell.share, None
+    return cell.count / cell.base, SHARE_FORMAT
+
+
+def _row(label: str, row: PeriodFigures) -> list[Value]:
     return [
-        label,
-        row.interviews.display,
-        row.adults.display,
-        row.children.display,
-        row.men.share,
-        *(cell.share for cell in row.nationalities.values()),
-        row.other_nationality.share,
-        *(cell.share for cell in row.sectors.values()),
-        row.no_job.share,
-        row.no_training.share,
+        (label, None),
+        _count(row.interviews),
+        _count(row.adults),
+        _count(row.children),
+        _share(row.men),
+        *(_share(cell) for cell in row.nationalities.values()),
+        _share(row.other_nationality),
+        *(_share(cell) for cell in row.sectors.values()),
+        _share(row.no_job),
+        _share(row.no_training),
     ]
+
+
+def _append(sheet: Worksheet, values: Iterable[Value]) -> None:
+    values = list(values)
+    sheet.append([value for value, _format in values])
+    for cell, (_value, number_format) in zip(sheet[sheet.max_row], values, strict=False):
+        if number_format:
+            cell.number_format = number_format
 
 
 def figures_xlsx(figures: Figures) -> bytes:
@@ -48,8 +80,8 @@ def figures_xlsx(figures: Figures) -> bytes:
     ]
     sheet.append(header)
     for row in figures.quarters:
-        sheet.append(_row(row.label, row))
-    sheet.append(_row(_("Insgesamt"), figures.total))
+        _append(sheet, _row(row.label, row))
+    _append(sheet, _row(_("Insgesamt"), figures.total))
     sheet.append([])
     sheet.append([_("Zahlen unter 5 sind als „<5“ ausgewiesen.")])
     for cell in sheet[1]:
@@ -57,7 +89,7 @@ def figures_xlsx(figures: Figures) -> bytes:
     months = workbook.create_sheet(_("Monate"))
     months.append([_("Monat"), _("Gespräche")])
     for label, cell in figures.months:
-        months.append([label, cell.display])
+        _append(months, [(label, None), _count(cell)])
     months["A1"].font = months["B1"].font = Font(bold=True)
     buffer = io.BytesIO()
     workbook.save(buffer)

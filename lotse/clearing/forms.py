@@ -11,7 +11,8 @@ from lotse.clearing.models import ArrivalInterview, InterviewChild
 from lotse.clearing.register_files import FileProblem, kind_for_name
 from lotse.clearing.register_import import FIELD_BY_KEY, field_choices
 from lotse.core.characters import NameFormField
-from lotse.people.countries import language_name, parse_language_codes
+from lotse.people.countries import language_name
+from lotse.people.country_fields import in_order_of, keep_languages, language_field, languages_field
 from lotse.people.models import Person
 
 
@@ -110,15 +111,8 @@ class InterviewForm(forms.Form):
         label=_("Datum des Gesprächs"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     interpreter_used = forms.BooleanField(label=_("Mit Sprachmittlung"), required=False)
-    interpreter_language = forms.CharField(
-        label=_("Sprache der Sprachmittlung"),
-        required=False,
-        max_length=3,
-        help_text=_("ISO-639-Code, z. B. ro"),
-    )
-    languages = forms.CharField(
-        label=_("Gesprochene Sprachen"), required=False, help_text=_("ISO-639-Codes mit Komma, z. B. ro, de")
-    )
+    interpreter_language = language_field(label=_("Sprache der Sprachmittlung"))
+    languages = languages_field(label=_("Gesprochene Sprachen"))
     reason = forms.ChoiceField(label=_("Grund des Zuzugs"), choices=ArrivalInterview.Reason.choices)
     further_adults = forms.ModelMultipleChoiceField(
         label=_("Weitere Erwachsene des Haushalts im Gespräch"),
@@ -183,25 +177,13 @@ class InterviewForm(forms.Form):
         self.fields["material_languages"].choices = [  # type: ignore[attr-defined]
             (code, f"{language_name(code)} ({code})") for code in languages
         ]
+        keep_languages(self.fields["languages"], self.initial.get("languages") or [])
+        keep_languages(
+            self.fields["interpreter_language"], [self.initial.get("interpreter_language") or ""], blank=True
+        )
 
     def clean_languages(self) -> list[str]:
-        try:
-            return parse_language_codes(self.cleaned_data["languages"])
-        except ValueError as error:
-            raise forms.ValidationError(
-                gettext("Unbekannter Sprachcode: %(codes)s") % {"codes": error}
-            ) from None
-
-    def clean_interpreter_language(self) -> str:
-        value = self.cleaned_data["interpreter_language"].strip().lower()
-        if value:
-            try:
-                return parse_language_codes(value)[0]
-            except ValueError as error:
-                raise forms.ValidationError(
-                    gettext("Unbekannter Sprachcode: %(codes)s") % {"codes": error}
-                ) from None
-        return value
+        return in_order_of(self.cleaned_data["languages"], self.initial.get("languages") or [])
 
     def chosen_materials(self) -> list[Any]:
         topics = set(self.cleaned_data["material_topics"])
@@ -226,7 +208,7 @@ class InterviewForm(forms.Form):
         materials = list(interview.materials.all())
         return {
             **{name: getattr(interview, name) for name in INTERVIEW_FIELDS},
-            "languages": ", ".join(interview.languages),
+            "languages": list(interview.languages),
             "further_adults": [adult.pk for adult in interview.further_adults.all()],
             "material_topics": list(dict.fromkeys(m.topic for m in materials)),
             "material_languages": list(dict.fromkeys(m.language for m in materials)),

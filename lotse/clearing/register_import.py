@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from lotse.clearing.register_files import Record, column_name
 from lotse.core.characters import name_problem
+from lotse.people.countries import country_name, language_name
 from lotse.people.matching import PartialDate, parse_birth_date
 from lotse.people.models import Person
 from lotse.people.services import Address
@@ -433,6 +434,13 @@ class ImportRow:
         value = self.values.get(key)
         if key == "sex":
             return str(Person.Sex(value).label) if value else ""
+        # Countries and languages by name: the clerk sees how Lotse understood the codes.
+        if key == "nationalities":
+            return ", ".join(country_name(code) for code in value or [])
+        if key == "languages":
+            return ", ".join(language_name(code) for code in value or [])
+        if key == "previous_country":
+            return country_name(value) if value else ""
         if isinstance(value, list):
             return ", ".join(value)
         if isinstance(value, dt.date):

@@ -183,7 +183,7 @@ def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
     materials = selectors.materials_of(person.organisation_id)
     initial = {
         "held_on": today,
-        "languages": ", ".join(person.languages),
+        "languages": list(person.languages),
         "material_languages": list(dict.fromkeys(["de", *person.languages])),
         "material_topics": list(dict.fromkeys(m.topic for m in materials)),
     }

@@ -5,6 +5,7 @@ import sys
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -51,4 +52,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # A busy or unreachable database raised outside a view (in a middleware): 503, not 500.
     if is_transient(sys.exc_info()[1]):
         return unavailable_response(request)
-    return render(request, "500.html", status=500)
+    # Without the request: its context processors (navigation, user) may fail again.
+    return HttpResponse(render_to_string("500.html"), status=500)

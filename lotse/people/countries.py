@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gettext
+import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -30,7 +32,52 @@ def language_name(code: str) -> str:
         language = pycountry.languages.get(alpha_3=code.lower())
     if language is None:
         return code
-    return _catalogue("iso639-3", translation.get_language() or "de").gettext(language.name)
+    name = _catalogue("iso639-3", translation.get_language() or "de").gettext(language.name)
+    # The catalogue lists other names after a semicolon, some of them outdated or slurs
+    # ("Romani; Zigeunersprache"): the first name is the one in use.
+    return name.split(";")[0].strip()
+
+
+# --- Choices for forms: German names, sorted as in a German dictionary --------------------
+
+# ISO 639-3 languages without a two-letter code that people arriving here speak; the lists
+# offer them beside all languages of ISO 639-1.
+FURTHER_LANGUAGES = ("rom", "rmn", "rmy", "prs", "ckb", "kmr")
+
+
+def collation_key(text: str) -> str:
+    """Sort key after DIN 5007-1 (dictionaries): „Ägypten“ beside „Agypten“, ß as ss, case and
+    accents ignored."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    return "".join(char for char in folded if not unicodedata.combining(char))
+
+
+def _sorted(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(choices, key=lambda choice: (collation_key(choice[1]), choice[1]))
+
+
+@cache
+def _country_choices(language: str) -> list[tuple[str, str]]:
+    return _sorted((country.alpha_2, country_name(country.alpha_2)) for country in pycountry.countries)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country as (code, name in the interface language), sorted by name."""
+    return _country_choices(translation.get_language() or "de")
+
+
+@cache
+def _language_choices(language: str, also: tuple[str, ...]) -> list[tuple[str, str]]:
+    codes = [item.alpha_2 for item in pycountry.languages if hasattr(item, "alpha_2")]
+    codes = list(dict.fromkeys([*codes, *FURTHER_LANGUAGES, *also]))
+    return _sorted((code, language_name(code)) for code in codes)
+
+
+def language_choices(also: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """ISO 639-1 languages and ``FURTHER_LANGUAGES`` as (code, name), sorted by name; ``also``
+    adds stored codes outside these (any of ISO 639-3), so that editing keeps them."""
+    extra = tuple(sorted(code for code in also if code and _language(code) is not None))
+    return _language_choices(translation.get_language() or "de", extra)
 
 
 def parse_country_codes(text: str) -> list[str]:

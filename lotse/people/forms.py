@@ -6,7 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.characters import NameFormField
-from lotse.people.countries import parse_country_codes, parse_language_codes
+from lotse.people.countries import parse_country_codes
+from lotse.people.country_fields import (
+    countries_field,
+    country_field,
+    in_order_of,
+    keep_languages,
+    languages_field,
+)
 from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
 from lotse.people.models import Person
 from lotse.people.services import Address, PersonInput
@@ -48,14 +55,8 @@ class PersonForm(forms.Form):
         help_text=_("TT.MM.JJJJ. Unbekannte Teile mit 00, z. B. 00.00.1988, oder nur das Jahr."),
     )
     sex = forms.ChoiceField(label=_("Geschlecht"), choices=Person.Sex.choices, initial=Person.Sex.UNKNOWN)
-    nationalities = forms.CharField(
-        label=_("Staatsangehörigkeiten"),
-        required=False,
-        help_text=_("Ländercodes nach ISO 3166, z. B. RO oder BG, UA"),
-    )
-    languages = forms.CharField(
-        label=_("Sprachen"), required=False, help_text=_("Sprachcodes nach ISO 639, z. B. ro, de")
-    )
+    nationalities = countries_field(label=_("Staatsangehörigkeiten"))
+    languages = languages_field(label=_("Sprachen"))
     phone = forms.CharField(label=_("Telefon"), max_length=50, required=False)
     email = forms.EmailField(label=_("E-Mail"), required=False)
     street = forms.CharField(label=_("Straße"), max_length=200, required=False)
@@ -70,14 +71,16 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    previous_country = forms.CharField(
-        label=_("Zuzug aus (Staat)"), max_length=2, required=False, help_text=_("Ländercode, z. B. RO")
-    )
+    previous_country = country_field(label=_("Zuzug aus (Staat)"))
     register_id = forms.CharField(label=_("Kennung im Melderegister"), max_length=64, required=False)
     duplicates_checked = forms.BooleanField(
         label=_("Ich habe die möglichen Dubletten geprüft: Es ist eine andere Person."),
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep_languages(self.fields["languages"], self.initial.get("languages") or [])
 
     def clean_birth_date(self) -> PartialDate | None:
         try:
@@ -86,32 +89,10 @@ class PersonForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
     def clean_nationalities(self) -> list[str]:
-        try:
-            return parse_country_codes(self.cleaned_data["nationalities"])
-        except ValueError as error:
-            raise forms.ValidationError(
-                _("Unbekannter Ländercode: %(codes)s. Bitte zweistellige ISO-Codes wie RO oder BG.")
-                % {"codes": error}
-            ) from None
-
-    def clean_previous_country(self) -> str:
-        value = self.cleaned_data["previous_country"].strip().upper()
-        if value:
-            try:
-                parse_country_codes(value)
-            except ValueError:
-                raise forms.ValidationError(
-                    _("Unbekannter Ländercode: %(codes)s.") % {"codes": value}
-                ) from None
-        return value
+        return in_order_of(self.cleaned_data["nationalities"], self.initial.get("nationalities") or [])
 
     def clean_languages(self) -> list[str]:
-        try:
-            return parse_language_codes(self.cleaned_data["languages"])
-        except ValueError as error:
-            raise forms.ValidationError(
-                _("Unbekannter Sprachcode: %(codes)s. Bitte Codes wie ro, bg, de.") % {"codes": error}
-            ) from None
+        return in_order_of(self.cleaned_data["languages"], self.initial.get("languages") or [])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -160,8 +141,8 @@ class PersonForm(forms.Form):
         return {
             **{name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)},
             "birth_date": person.birth_date_display if person.birth_year else "",
-            "nationalities": ", ".join(person.nationalities),
-            "languages": ", ".join(person.languages),
+            "nationalities": list(person.nationalities),
+            "languages": list(person.languages),
             "street": building.street if building else "",
             "house_number": building.house_number if building else "",
             "postcode": building.postcode if building else "",
@@ -181,8 +162,10 @@ def records_from_partial(data: Any) -> list[PersonRecord]:
         birth_date = parse_birth_date(data.get("birth_date", "").strip())
     except ValueError:
         birth_date = None
+    # The list sends one value per chosen country; the first counts, as in the register.
+    chosen = data.getlist("nationalities") if hasattr(data, "getlist") else [data.get("nationalities", "")]
     try:
-        nationality = (parse_country_codes(data.get("nationalities", "")) or [""])[0]
+        nationality = (parse_country_codes(", ".join(chosen)) or [""])[0]
     except ValueError:
         nationality = ""
     common: dict[str, Any] = {

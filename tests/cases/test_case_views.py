@@ -280,7 +280,7 @@ def test_bad_contact_names_the_field_and_saves_nothing(casework, personas, clien
     case = casework.open_case()
     client = client_for(personas.outreach)
     response = client.post(f"/fallakten/{case.pk}/kontakte/neu/", _contact_post(casework, language="xx"))
-    assert response.status_code == 400 and "ISO 639" in response.content.decode()
+    assert response.status_code == 400 and "Unbekannter Sprachcode: xx" in response.content.decode()
     response = client.post(
         f"/fallakten/{case.pk}/kontakte/neu/", _contact_post(casework, occurred_on="2099-01-01"), **HX
     )

@@ -30,7 +30,7 @@ def edit_post(interview: ArrivalInterview, *, version: int = 1, **changes: str) 
         "held_on": interview.held_on.isoformat(),
         "interpreter_used": "on",
         "interpreter_language": "ro",
-        "languages": "ro",
+        "languages": ["ro"],
         "reason": "work",
         "employed": "on",
         "employer": interview.employer,

@@ -93,6 +93,28 @@ def test_spreadsheet_holds_the_same_cells(personas, client_for, quarter):
     assert response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.content))["Quartale"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[1][:5] == ["2022 Q4", "6", "7", "<5", "71 %"]
+    assert rows[1][:4] == ["2022 Q4", 6, 7, "<5"]
+    assert rows[1][4] == pytest.approx(5 / 7)
     assert "Popescu" not in str(rows)
     assert client_for(personas.outreach).get("/clearingstelle/kennzahlen/tabelle.xlsx").status_code == 404
+
+
+def test_spreadsheet_numbers_are_numeric_cells_with_a_number_format(personas, client_for, quarter):
+    """Counts and shares can be summed and charted; a suppressed count stays the text „<5“."""
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(personas.head).get("/clearingstelle/kennzahlen/tabelle.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    interviews, adults, children, men = workbook["Quartale"][2][1:5]
+    assert (interviews.data_type, interviews.value, interviews.number_format) == ("n", 6, "0")
+    assert (adults.data_type, adults.value, adults.number_format) == ("n", 7, "0")
+    assert (children.data_type, children.value) == ("s", "<5")
+    assert men.data_type == "n" and men.value == pytest.approx(5 / 7)
+    assert men.number_format == "0 %"
+    total = workbook["Quartale"][4]
+    assert total[0].value == "Insgesamt"
+    assert (total[1].data_type, total[1].value) == ("n", 7)
+    month = workbook["Monate"][2]
+    assert month[0].value == "11.2022" and month[1].value == "<5"

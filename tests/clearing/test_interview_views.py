@@ -26,7 +26,7 @@ def form_post(**changes: str) -> dict[str, str]:
         "held_on": "2022-11-03",
         "interpreter_used": "on",
         "interpreter_language": "ro",
-        "languages": "ro, de",
+        "languages": ["ro", "de"],
         "reason": "work",
         "employed": "on",
         "employer": "Fleischwerk",

@@ -19,8 +19,8 @@ INTAKE = {
     "family_name": "Popescu",
     "birth_date": "14.03.1988",
     "sex": "m",
-    "nationalities": "RO",
-    "languages": "ro, de",
+    "nationalities": ["RO"],
+    "languages": ["ro", "de"],
     "street": "Naumburger Straße",
     "house_number": "12",
     "postcode": "06667",
@@ -57,8 +57,8 @@ def test_intake_bad_input_names_each_problem_in_german_and_saves_nothing(persona
     bad = {
         **INTAKE,
         "birth_date": "31.02.1988",
-        "nationalities": "RO, XX",
-        "languages": "klingonisch",
+        "nationalities": ["RO", "XX"],
+        "languages": ["klingonisch"],
         "house_number": "",
     }
     response = client_for(personas.clearing).post("/personen/neu/", bad)

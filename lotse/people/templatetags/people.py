@@ -20,5 +20,16 @@ def language(code: str) -> str:
 
 
 @register.filter
+def countries(codes: list[str]) -> str:
+    """``["RO", "BG"]`` → „Rumänien, Bulgarien“ (empty list: empty, for ``|default``)."""
+    return ", ".join(country_name(code) for code in codes or [])
+
+
+@register.filter
+def languages(codes: list[str]) -> str:
+    return ", ".join(language_name(code) for code in codes or [])
+
+
+@register.filter
 def pair(first: Any, second: Any) -> list[Any]:
     return [first, second]

@@ -54,3 +54,37 @@ document.addEventListener("keydown", (event) => {
     next.focus();
   }
 });
+
+// Long lists (countries, languages: select[data-filter]) get a search box in front: typing
+// hides the options whose name does not contain the text (case and accents ignored; the ISO
+// code matches too). Chosen options stay chosen while hidden. Without JavaScript the list
+// works as it is, and typing on it jumps to a name.
+const fold = (text) =>
+  text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/ß/g, "ss");
+function addListFilter(select) {
+  if (select.dataset.filterReady) return;
+  select.dataset.filterReady = "1";
+  const input = document.createElement("input");
+  input.type = "search";
+  input.className = "kern-form-input__input list-filter";
+  input.autocomplete = "off";
+  input.setAttribute("aria-label", select.dataset.filter);
+  input.placeholder = select.dataset.filter;
+  input.setAttribute("aria-controls", select.id);
+  (select.closest(".kern-form-input__select-wrapper") || select).before(input);
+  input.addEventListener("input", () => {
+    const query = fold(input.value.trim());
+    for (const option of select.options) {
+      option.hidden = query !== "" && option.value !== "" && !fold(option.text).includes(query)
+        && fold(option.value) !== query;
+    }
+  });
+  // Enter in the search box must not send the form.
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") event.preventDefault();
+  });
+}
+document.querySelectorAll("select[data-filter]").forEach(addListFilter);
+document.addEventListener("htmx:afterSwap", (event) => {
+  event.detail.target.querySelectorAll("select[data-filter]").forEach(addListFilter);
+});
