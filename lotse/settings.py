@@ -373,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "lotse.cases.models.Referral.Status",
         "ReferralStatusFilterEnum": "lotse.api.referrals.STATUS_FILTER",
         "CheckResultEnum": "lotse.cases.models.Referral.CheckResult",
+        "SharedPartEnum": "lotse.cases.models.SharedPart",
+        "AssessmentDomainEnum": "lotse.cases.models.case.AssessmentDomain",
     },
 }
 

@@ -18,8 +18,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
-from lotse.api.services import api_token_issue
 from lotse.people import services as people_services
+from tests.second_factor import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_generated_client_reads_persons_from_the_api(client_package, casework):
     person = casework.open_case(casework.person("Ana", "Popescu")).person
     people_services.household_create(actor=casework.p.clearing, person=person)  # as its head
     lonely = casework.open_case(casework.person("Georgi", "Ivanov")).person
-    _token, raw = api_token_issue(actor=None, user=casework.p.outreach)
+    raw = issue_token(casework.p.outreach)
     client_module = importlib.import_module(f"{PACKAGE}.client")
     persons_list = importlib.import_module(f"{PACKAGE}.api.persons.persons_list")
     client = client_module.AuthenticatedClient(

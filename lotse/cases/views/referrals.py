@@ -438,7 +438,7 @@ def _referral_form(
     if _int(request.GET.get("fallakte")) in {c.pk for c in cases}:
         initial["case"] = _int(request.GET.get("fallakte"))
     if restored:
-        initial.update(restored)
+        initial |= restored
     form = ReferralForm(
         data,
         initial=initial,
