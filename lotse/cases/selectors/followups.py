@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,18 @@ def unit_followups(user: Any, *, unit_id: int | None = None, unassigned: bool = 
     followups = followups_visible_to(user).filter(unit_id__in=units.values("pk"), done_at__isnull=True)
     if unassigned:
         followups = followups.filter(assigned_to__isnull=True)
+    return _for_lists(followups).order_by("due_on", "pk")
+
+
+def agenda_followups(user: Any, *, until: dt.date) -> QuerySet[FollowUp]:
+    """The start page's follow-ups, open and due by ``until``: the user's own and those of
+    their units that nobody has taken (a colleague's are the colleague's)."""
+    units = access.visible(user, Unit, "tasks").values("pk")
+    followups = followups_visible_to(user).filter(
+        Q(assigned_to_id=user.pk) | Q(assigned_to__isnull=True, unit_id__in=units),
+        done_at__isnull=True,
+        due_on__lte=until,
+    )
     return _for_lists(followups).order_by("due_on", "pk")
 
 

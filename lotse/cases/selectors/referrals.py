@@ -23,6 +23,7 @@ from lotse.core.models import AuditEvent
 from lotse.people.models import Person
 
 OPEN = sorted(Referral.OPEN_STATES)
+S = Referral.Status
 
 
 def _overdue_q(today: dt.date) -> Q:
@@ -80,6 +81,24 @@ def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None
         .select_related("person", "from_unit", "to_unit", "created_by")
         .order_by(*OUTBOX_ORDER)
     )
+
+
+def referrals_to_answer(user: Any) -> QuerySet[Referral]:
+    """New referrals to the user's units, waiting for them to accept or decline: overdue
+    first, then by due date (as the inbox orders them)."""
+    return referral_inbox(user, status=S.PROPOSED)
+
+
+def referrals_to_report(user: Any, *, until: dt.date) -> QuerySet[Referral]:
+    """Accepted referrals to the user's units whose outcome is due by ``until``."""
+    working = referral_inbox(user, status="open").exclude(status=S.PROPOSED)
+    return working.filter(due_date__lte=until).order_by("due_date", "pk")
+
+
+def referrals_unanswered(user: Any, *, today: dt.date) -> QuerySet[Referral]:
+    """Open referrals sent by the user's units whose receiver let the deadline pass."""
+    late = referral_outbox(user, status="open").filter(due_date__lt=today)
+    return late.order_by("due_date", "pk")
 
 
 def get_referral_for(user: Any, referral_id: int) -> Referral:
