@@ -24,11 +24,11 @@ from lotse.core.agenda import DAYS_AHEAD, OVERDUE, UPCOMING, WAITING, Item, Link
 from lotse.core.audit import audit_list
 
 SHOWN = 10
-HOME = "/"
 
 
 def _detail(name: str, pk: int) -> str:
-    return f"{reverse(name, args=[pk])}?{urlencode({'next': HOME})}"
+    """A follow-up's page, which returns to the start page after it is saved."""
+    return f"{reverse(name, args=[pk])}?{urlencode({'next': reverse('accounts:home')})}"
 
 
 def followups(user: Any, today: dt.date) -> Iterator[Item | More]:

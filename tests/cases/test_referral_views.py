@@ -284,6 +284,17 @@ def test_every_step_of_the_history_names_who_took_it(sharing, client_for):
     withdrawn = sharing.withdraw(sharing.refer())
     page = client_for(sharing.p.clearing).get(detail(withdrawn)).content.decode()
     assert 'Zurückgezogen <span class="muted">– Clearing Clerk Test</span>' in page
+    # A step Lotse took itself says so.
+    by_lotse = services.referral_create(
+        actor=None,
+        person=sharing.person(),
+        from_unit=sharing.unit("clearingstelle"),
+        to_unit=sharing.unit("schulteam"),
+        reason="Schulpflichtiges Kind",
+        legal_basis=PROVISION,
+    )
+    page = client_for(sharing.p.clearing).get(detail(by_lotse)).content.decode()
+    assert 'Verwiesen von Clearingstelle <span class="muted">– Lotse (automatisch)</span>' in page
 
 
 def test_unknown_actions_are_404(sharing, client_for):
