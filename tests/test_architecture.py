@@ -250,3 +250,25 @@ def test_app_blueprints_hold_configuration_only():
     ]
     assert with_demo == []
     assert settings.INSTALLED_APPS[-1] == "lotse.demo"
+
+
+# --- layers --------------------------------------------------------------------------------------
+
+# Each app may import the apps below it, never one above: core knows no app, accounts knows
+# only core. What a lower app shows of a higher one (the navigation, the start page's agenda)
+# the higher one contributes through a registry that core reads from the app registry.
+BELOW = {"core": set(), "accounts": {"core"}}
+
+
+def test_lower_apps_import_no_higher_app():
+    offenders = []
+    for app, allowed in BELOW.items():
+        for path in sorted((LOTSE / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for module in _imported_modules(path):
+                parts = module.split(".")
+                if len(parts) > 1 and parts[0] == "lotse" and parts[1] not in {app, *allowed}:
+                    offenders.append(f"{path.relative_to(LOTSE.parent)}: {module}")
+    assert offenders == []
+    assert "lotse.core.agenda" in _imported_modules(LOTSE / "accounts" / "views.py")  # the check sees imports

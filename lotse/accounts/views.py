@@ -32,7 +32,7 @@ from lotse.accounts.forms import (
 )
 from lotse.accounts.models import JointArrangement, Organisation, Unit, User
 from lotse.accounts.roles import Role
-from lotse.core import access
+from lotse.core import access, agenda
 from lotse.core import selectors as audit_selectors
 from lotse.core.models import AuditEvent
 from lotse.core.pages import form_page, keyset_page
@@ -159,14 +159,18 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """„Meine Arbeit“: the person's units, roles and open tasks."""
+    """„Meine Arbeit“: what is overdue, waits for an answer or is due this week (each app
+    contributes its part through ``lotse.core.agenda``), then the person's units and roles."""
     memberships = selectors.memberships_of(request.user)
     units = list(selectors.units_visible_to(request.user))
     own_unit_ids = {m.unit_id for m in memberships}
+    today = timezone.localdate()
     return render(
         request,
         "accounts/home.html",
         {
+            "agenda": agenda.agenda_for(request.user, today),
+            "today": today,
             "memberships": memberships,
             "own_units": [u for u in units if u.pk in own_unit_ids],
             "other_units": [u for u in units if u.pk not in own_unit_ids],

@@ -269,6 +269,34 @@ def test_the_sender_records_the_check_on_the_page(sharing, client_for):
     assert "Nachkontrolle: Ergebnis hat Bestand" in client.get(detail(referral)).content.decode()
 
 
+def test_every_step_of_the_history_names_who_took_it(sharing, client_for):
+    referral = sharing.complete(sharing.refer())
+    services.referral_check_record(actor=sharing.p.clearing, referral=referral, result="held")
+    page = client_for(sharing.p.clearing).get(detail(referral)).content.decode()
+    steps = dict(re.findall(r'timeline__what">([^<]+?) <span class="muted">– ([^<]+)</span>', page))
+    assert steps == {
+        "Verwiesen von Clearingstelle": "Clearing Clerk Test",
+        "Angenommen": "Partner Counsellor Test",
+        "Arbeit begonnen": "Partner Counsellor Test",
+        "Erledigt": "Partner Counsellor Test",
+        "Nachkontrolle: Ergebnis hat Bestand": "Clearing Clerk Test",
+    }
+    withdrawn = sharing.withdraw(sharing.refer())
+    page = client_for(sharing.p.clearing).get(detail(withdrawn)).content.decode()
+    assert 'Zurückgezogen <span class="muted">– Clearing Clerk Test</span>' in page
+    # A step Lotse took itself says so.
+    by_lotse = services.referral_create(
+        actor=None,
+        person=sharing.person(),
+        from_unit=sharing.unit("clearingstelle"),
+        to_unit=sharing.unit("schulteam"),
+        reason="Schulpflichtiges Kind",
+        legal_basis=PROVISION,
+    )
+    page = client_for(sharing.p.clearing).get(detail(by_lotse)).content.decode()
+    assert 'Verwiesen von Clearingstelle <span class="muted">– Lotse (automatisch)</span>' in page
+
+
 def test_unknown_actions_are_404(sharing, client_for):
     referral = sharing.refer()
     assert client_for(sharing.p.partner).post(f"{detail(referral)}loeschen/").status_code == 404
@@ -317,13 +345,14 @@ def test_detail_query_count_is_constant(sharing, client_for, django_assert_num_q
     client = client_for(sharing.p.clearing)
     client.get(detail(referral))
     # session, user, memberships, their organisations; the referral with person, household,
-    # case, units, consent, sender, responder and interview; the read in the audit trail
+    # case, units, consent, sender, responder and interview; who took each step (the
+    # referral's events in the audit trail with their actors); the read in the audit trail
     # (savepoint, advisory lock on PostgreSQL only, last hash, insert, release); session
     # renewal (savepoint, update, release).
-    with django_assert_num_queries(12 + AUDIT_LOCK):
+    with django_assert_num_queries(13 + AUDIT_LOCK):
         client.get(detail(referral))
     withdrawn = sharing.withdraw(sharing.refer())
-    # … plus the withdrawal event from the audit trail.
+    # … the same for a withdrawn one: its withdrawal is one of those events.
     with django_assert_num_queries(13 + AUDIT_LOCK):
         client.get(detail(withdrawn))
 

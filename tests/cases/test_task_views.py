@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from lotse.accounts.models import Unit
 from lotse.cases.models import FollowUp
 from lotse.cases.services import followups
+from tests.queries import LISTED
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -58,6 +60,60 @@ def test_task_lists_query_count_is_constant(tasks, personas, client_for, django_
     # … and for the unit list also the user's units for the filter.
     with django_assert_num_queries(11):
         assert client.get("/aufgaben/einheit/").status_code == 200
+
+
+def _checks(sharing, names):
+    """Completed referrals of the Clearingstelle to the partner: each leaves a check in its list."""
+    done = []
+    for given, family in names:
+        done.append(sharing.complete(sharing.refer(sharing.person(given, family))))
+    return done
+
+
+def test_a_referral_check_names_the_receiving_unit_and_the_person(sharing, client_for):
+    first, second = _checks(sharing, [("Ana", "Popescu"), ("Ion", "Ionescu")])
+    page = client_for(sharing.p.clearing).get("/aufgaben/einheit/").content.decode()
+    assert page.count(">Nachkontrolle: hat das Ergebnis gehalten?</a>") == 2
+    for referral, name in ((first, "Ana Popescu"), (second, "Ion Ionescu")):
+        link = f'href="/verweisungen/{referral.pk}/">Verweisung an Migrationsberatung: {name}</a>'
+        assert link in page
+    assert client_for(sharing.p.clearing).get(f"/verweisungen/{first.pk}/").status_code == 200
+    # The follow-up's own page says the same.
+    followup = FollowUp.objects.get(target_type="cases.referral", target_id=str(first.pk))
+    page = client_for(sharing.p.clearing).get(f"/aufgaben/{followup.pk}/").content.decode()
+    assert "Verweisung an Migrationsberatung: Ana Popescu" in page
+
+
+def test_a_task_names_a_person_only_to_whom_may_see_them(sharing, personas, client_for):
+    # Lotse reminds the outreach team of a person of the city's register it has no reason to see.
+    stranger = sharing.person("Radu", "Verborgen")
+    followups.followup_create(
+        actor=None,
+        unit=Unit.objects.get(slug="aufsuchende-sozialarbeit"),
+        title="Rückmeldung abwarten",
+        due_on=sharing.days(1),
+        target=stranger,
+    )
+    page = client_for(personas.outreach).get("/aufgaben/einheit/").content.decode()
+    assert "Rückmeldung abwarten" in page and "Verborgen" not in page
+    assert '<td class="kern-table__cell">Person<br>' in page  # only what kind of record it is about
+
+
+def test_naming_what_tasks_are_about_costs_the_same_for_any_number(
+    sharing, client_for, django_assert_num_queries
+):
+    _checks(sharing, [("Ana", "Popescu"), ("Ion", "Ionescu")])
+    client = client_for(sharing.p.clearing)
+    client.get("/aufgaben/einheit/")
+    # As above (11), plus the referrals the checks are about with their receiving units, the
+    # persons the user sees among theirs, and the record of the persons listed (LISTED).
+    expected = 11 + 2 + LISTED
+    with django_assert_num_queries(expected):
+        assert client.get("/aufgaben/einheit/").status_code == 200
+    _checks(sharing, [("Mihai", "Lungu"), ("Elena", "Radu")])
+    with django_assert_num_queries(expected):
+        page = client.get("/aufgaben/einheit/").content.decode()
+    assert "Verweisung an Migrationsberatung: Elena Radu" in page
 
 
 def test_complete_in_place_and_undo(tasks, personas, client_for):

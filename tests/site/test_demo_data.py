@@ -5,9 +5,11 @@ unit and the school team; loaded without a single mail, and loaded once."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
 
 from lotse.accounts.models import Membership, User
@@ -133,3 +135,36 @@ def test_the_wish_is_respected_in_the_demo(demo_site: DemoSite):
         assert all(c.recorded_by.gender == case.worker_preference for c in case.contacts.all())
     for followup in FollowUp.objects.filter(case__isnull=False, assigned_to__isnull=False):
         assert followup.case.assignments.filter(user=followup.assigned_to).exists()
+
+
+def _start_page(username: str) -> tuple[Client, str]:
+    client = Client()
+    client.force_login(
+        User.objects.get(username=username), backend="lotse.accounts.backends.LotseModelBackend"
+    )
+    page = client.get("/").content.decode()
+    return client, page.split('id="tasks-heading"', 1)[1].split('id="units-heading"', 1)[0]
+
+
+def test_each_working_persona_starts_the_day_with_an_agenda(demo_site: DemoSite):
+    """The start page is where the day begins: the demo's workers find their work there."""
+    expected = {
+        "demo-outreach": ["Überfällig"],
+        "demo-clearing": ["Überfällig", "Nachkontrolle: hat das Ergebnis gehalten?", "Verweisung an "],
+        "demo-school": ["Wartet auf Antwort", "Neue Verweisung: annehmen oder ablehnen"],
+        "demo-partner": ["Wartet auf Antwort", "Neue Verweisung: annehmen oder ablehnen"],
+    }
+    for username, texts in expected.items():
+        client, agenda = _start_page(username)
+        assert "Für Sie steht nichts an" not in agenda, username
+        for text in texts:
+            assert text in agenda, (username, text)
+        urls = re.findall(r'href="([^"]+)"', agenda)
+        assert urls, username
+        for url in urls:
+            assert client.get(url.replace("&amp;", "&")).status_code == 200, (username, url)
+
+
+def test_organisation_wide_roles_get_a_clear_empty_agenda(demo_site: DemoSite):
+    for username in ("demo-head", "demo-dpo", "demo-outsider"):
+        assert "Für Sie steht nichts an" in _start_page(username)[1], username

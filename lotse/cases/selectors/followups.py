@@ -6,14 +6,21 @@ Visibility follows the unit (and the assignee), never the record the reminder po
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Unit
-from lotse.cases.models import CaseFile, FollowUp
+from lotse.cases.models import CaseFile, FollowUp, Referral
 from lotse.core import access
+from lotse.core.audit import audit_list
+from lotse.people.models import Person
 
 
 def followups_visible_to(user: Any) -> QuerySet[FollowUp]:
@@ -49,11 +56,91 @@ def unit_followups(user: Any, *, unit_id: int | None = None, unassigned: bool = 
     return _for_lists(followups).order_by("due_on", "pk")
 
 
+def agenda_followups(user: Any, *, until: dt.date) -> QuerySet[FollowUp]:
+    """The start page's follow-ups, open and due by ``until``: the user's own and those of
+    their units that nobody has taken (a colleague's are the colleague's)."""
+    units = access.visible(user, Unit, "tasks").values("pk")
+    followups = followups_visible_to(user).filter(
+        Q(assigned_to_id=user.pk) | Q(assigned_to__isnull=True, unit_id__in=units),
+        done_at__isnull=True,
+        due_on__lte=until,
+    )
+    return _for_lists(followups).order_by("due_on", "pk")
+
+
 def followups_of_case(user: Any, case: CaseFile, *, include_done: bool = False) -> QuerySet[FollowUp]:
     followups = followups_visible_to(user).filter(case=case)
     if not include_done:
         followups = followups.filter(done_at__isnull=True)
     return _for_lists(followups).order_by("done_at", "due_on", "pk")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One thing a follow-up is about, as a list names it: a text and, if it has a page, its link."""
+
+    text: str
+    url: str = ""
+
+
+REFERRAL = Referral._meta.label_lower
+PERSON = Person._meta.label_lower
+
+
+def name_subjects(user: Any, followups: Iterable[FollowUp]) -> list[FollowUp]:
+    """Set ``followup.subjects``: what each reminder is about, in words the user may read.
+
+    A reminder says what it is about by type and id only (its visibility follows the unit, not
+    the record). Here each target is read through the access layer: a referral as „Verweisung
+    an <receiving unit>“, with the person's name if the user may see the person; a person by
+    name; the case file by its title. Two queries for any number of rows (referrals, persons),
+    none if no row points at one; the persons named are recorded as listed.
+    """
+    rows: list[Any] = list(followups)  # ``subjects`` is set on each row for the templates
+    referral_ids = {int(f.target_id) for f in rows if f.target_type == REFERRAL and f.target_id.isdigit()}
+    referrals = (
+        access.visible(user, Referral).select_related("to_unit").in_bulk(referral_ids) if referral_ids else {}
+    )
+    person_ids = {r.person_id for r in referrals.values()} | {
+        int(f.target_id) for f in rows if f.target_type == PERSON and f.target_id.isdigit()
+    }
+    persons = access.visible(user, Person).in_bulk(person_ids) if person_ids else {}
+    audit_list(actor=user, rows=persons.values())
+    for followup in rows:
+        followup.subjects = _subjects(followup, referrals, persons)
+    return rows
+
+
+def _subjects(
+    followup: FollowUp, referrals: dict[int, Referral], persons: dict[int, Person]
+) -> list[Subject]:
+    found: list[Subject] = []
+    target = int(followup.target_id) if followup.target_id.isdigit() else None
+    if followup.target_type == REFERRAL and target in referrals:
+        referral = referrals[target]
+        person = persons.get(referral.person_id)
+        text = (
+            _("Verweisung an %(unit)s: %(person)s") % {"unit": referral.to_unit.name, "person": person}
+            if person is not None
+            else _("Verweisung an %(unit)s") % {"unit": referral.to_unit.name}
+        )
+        found.append(Subject(text, reverse("cases:referral_detail", args=[referral.pk])))
+    elif followup.target_type == PERSON and target in persons:
+        found.append(Subject(str(persons[target]), reverse("people:person_detail", args=[target])))
+    if followup.case is not None:
+        url = reverse("cases:case_detail", args=[followup.case_id]) + "?tab=wiedervorlagen"
+        found.append(Subject(_("Fallakte „%(title)s“") % {"title": followup.case.title}, url))
+    if not found:
+        # A record the user may not see (or of a kind without a page): only what kind it is.
+        found.append(Subject(_type_label(followup.target_type)))
+    return found
+
+
+def _type_label(target_type: str) -> str:
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type or _("keine Angabe")
 
 
 def task_units(user: Any) -> QuerySet[Unit]:

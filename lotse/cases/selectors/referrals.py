@@ -23,6 +23,7 @@ from lotse.core.models import AuditEvent
 from lotse.people.models import Person
 
 OPEN = sorted(Referral.OPEN_STATES)
+S = Referral.Status
 
 
 def _overdue_q(today: dt.date) -> Q:
@@ -82,6 +83,24 @@ def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None
     )
 
 
+def referrals_to_answer(user: Any) -> QuerySet[Referral]:
+    """New referrals to the user's units, waiting for them to accept or decline: overdue
+    first, then by due date (as the inbox orders them)."""
+    return referral_inbox(user, status=S.PROPOSED)
+
+
+def referrals_to_report(user: Any, *, until: dt.date) -> QuerySet[Referral]:
+    """Accepted referrals to the user's units whose outcome is due by ``until``."""
+    working = referral_inbox(user, status="open").exclude(status=S.PROPOSED)
+    return working.filter(due_date__lte=until).order_by("due_date", "pk")
+
+
+def referrals_unanswered(user: Any, *, today: dt.date) -> QuerySet[Referral]:
+    """Open referrals sent by the user's units whose receiver let the deadline pass."""
+    late = referral_outbox(user, status="open").filter(due_date__lt=today)
+    return late.order_by("due_date", "pk")
+
+
 def get_referral_for(user: Any, referral_id: int) -> Referral:
     """One referral the user may see, or 404 (also when the receiver's access has ended)."""
     referral = access.get(
@@ -103,20 +122,28 @@ def get_referral_for(user: Any, referral_id: int) -> Referral:
     return referral
 
 
-def referral_withdrawal(referral: Referral) -> AuditEvent | None:
-    """When and by whom a withdrawn referral was withdrawn (from the audit trail)."""
-    if referral.status != Referral.Status.WITHDRAWN:
-        return None
-    return (
-        AuditEvent.objects.filter(
-            object_type="cases.referral",
-            object_id=str(referral.pk),
-            action=AuditEvent.Action.UPDATE,
-            changes__status__1=Referral.Status.WITHDRAWN,
-        )
-        .order_by("-id")
-        .first()
-    )
+def referral_steps(referral: Referral) -> dict[str, AuditEvent]:
+    """Who took each step of the referral, from the audit trail, in one query: by the state it
+    moved to (``accepted``, ``in_progress``, ``done``, ``withdrawn``, …), ``checked`` for the
+    check and ``access_ended`` for the end of the receivers' access. The trail holds the
+    actor of every write, also of steps the referral has no column of its own for."""
+    steps: dict[str, AuditEvent] = {}
+    events = AuditEvent.objects.filter(
+        object_type=Referral._meta.label_lower,
+        object_id=str(referral.pk),
+        action__in=[AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE],
+    ).select_related("actor")
+    for event in events.order_by("id"):
+        changes = event.changes or {}
+        if event.action == AuditEvent.Action.CREATE:
+            steps["created"] = event
+        if "status" in changes:
+            steps[str(changes["status"][1])] = event
+        if changes.get("check_result", [None, ""])[1]:
+            steps["checked"] = event
+        if changes.get("access_ended_at", [None, None])[1]:
+            steps["access_ended"] = event
+    return steps
 
 
 def referral_route_for(from_unit_id: int, to_unit_id: int) -> ReferralRoute | None:

@@ -48,6 +48,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     done = request.GET.get("erledigt") == "1"
     tasks = paginate(request, selectors.my_followups(request.user, done=done), PAGE_SIZE)
     _mark_rows(request, tasks)
+    selectors.name_subjects(request.user, tasks)
     return render(
         request,
         "cases/task_list.html",
@@ -75,6 +76,7 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
     followups = selectors.unit_followups(request.user, unit_id=unit_id, unassigned=unassigned)
     tasks = paginate(request, followups, PAGE_SIZE)
     _mark_rows(request, tasks)
+    selectors.name_subjects(request.user, tasks)
     return render(
         request,
         "cases/task_list.html",
@@ -95,6 +97,7 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
 def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
     """One follow-up: what it is about, and (for those who may) the form to change it."""
     followup = selectors.get_followup_for(request.user, followup_id)
+    selectors.name_subjects(request.user, [followup])
     can_edit = access.can(request.user, "edit", followup)
     show = page(
         request,
@@ -143,6 +146,7 @@ def _toggle(request: HttpRequest, followup_id: int, *, done: bool) -> HttpRespon
 
     def answer(followup: FollowUp) -> HttpResponse:
         if is_htmx(request):
+            selectors.name_subjects(request.user, [followup])
             return render(
                 request,
                 "cases/partials/followup_row.html",

@@ -209,13 +209,31 @@ def allowed_actions(user: Any, referral: Referral) -> list[Action]:
     ]
 
 
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def timeline(referral: Referral) -> list[dict[str, Any]]:
-    """What happened, oldest first: created, answered, started, done, checked, withdrawn."""
+    """What happened, oldest first: created, answered, started, done, checked, withdrawn; each
+    step names who took it (from the audit trail, which records the actor of every write)."""
+    steps = selectors.referral_steps(referral)
+
+    def who(step: str, user: Any = None) -> str:
+        if user is not None:
+            return _name(user)
+        event = steps.get(step)
+        if event is None:
+            return ""
+        if event.actor is not None:
+            return _name(event.actor)
+        # Lotse itself wrote it (demo data, a scheduled job), or an account since removed.
+        return _("Lotse (automatisch)") if event.actor_id is None else event.actor_name
+
     entries: list[dict[str, Any]] = [
         {
             "when": referral.created_at,
             "what": _("Verwiesen von %(unit)s") % {"unit": referral.from_unit.name},
-            "who": referral.created_by,
+            "who": who("created", referral.created_by),
         }
     ]
     if referral.responded_at:
@@ -224,29 +242,30 @@ def timeline(referral: Referral) -> list[dict[str, Any]]:
             {
                 "when": referral.responded_at,
                 "what": _("Abgelehnt") if declined else _("Angenommen"),
-                "who": referral.responded_by,
+                "who": who(S.DECLINED if declined else S.ACCEPTED, referral.responded_by),
                 "text": referral.decline_reason if declined else "",
                 "text_label": _("Grund") if declined else "",
             }
         )
     if referral.started_at:
-        entries.append({"when": referral.started_at, "what": _("Arbeit begonnen")})
+        entries.append({"when": referral.started_at, "what": _("Arbeit begonnen"), "who": who(S.IN_PROGRESS)})
     if referral.done_at:
         entries.append(
             {
                 "when": referral.done_at,
                 "what": _("Erledigt"),
+                "who": who(S.DONE),
                 "text": referral.outcome,
                 "text_label": _("Ergebnis"),
             }
         )
-    withdrawal = selectors.referral_withdrawal(referral)
     if referral.status == S.WITHDRAWN:
+        withdrawal = steps.get(S.WITHDRAWN)
         entries.append(
             {
                 "when": withdrawal.occurred_at if withdrawal else None,
                 "what": _("Zurückgezogen"),
-                "who_name": withdrawal.actor_name if withdrawal else "",
+                "who": who(S.WITHDRAWN),
                 "text": referral.decline_reason,
                 "text_label": _("Grund der Rücknahme"),
             }
@@ -256,6 +275,7 @@ def timeline(referral: Referral) -> list[dict[str, Any]]:
             {
                 "when": referral.checked_at,
                 "what": _("Nachkontrolle: %(result)s") % {"result": referral.get_check_result_display()},
+                "who": who("checked"),
                 "text": referral.check_note,
                 "text_label": _("Anmerkung"),
             }
@@ -265,6 +285,7 @@ def timeline(referral: Referral) -> list[dict[str, Any]]:
             {
                 "when": referral.access_ended_at,
                 "what": _("Einwilligung widerrufen – Zugriff der Empfänger beendet"),
+                "who": who("access_ended"),
             }
         )
     return sorted(entries, key=lambda entry: (entry["when"] is None, entry["when"] or timezone.now()))
