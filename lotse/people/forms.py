@@ -121,6 +121,11 @@ class PersonForm(forms.Form):
             )
         return data
 
+    def __init__(self, *args: Any, own_records: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if own_records:  # a unit's own records are not the registration office's
+            del self.fields["register_id"]
+
     def to_input(self) -> PersonInput:
         data = self.cleaned_data
         address = Address(
@@ -150,6 +155,7 @@ class PersonForm(forms.Form):
                     "previous_country",
                     "register_id",
                 )
+                if name in data
             },
         )
 
