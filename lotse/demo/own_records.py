@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from lotse.accounts.models import Unit, User
 from lotse.cases.services import case_files
 from lotse.people import services
@@ -21,12 +23,15 @@ def own_records_load(entries: list[dict[str, Any]]) -> list[str]:
         unit = Unit.objects.get(slug=entry["unit"])
         if Person.objects.filter(kept_by=unit).exists():
             continue
-        worker = User.objects.get(username=entry["worker"])
+        worker = User.objects.select_related("organisation").get(username=entry["worker"])
+        organisation = worker.organisation
+        if organisation is None:
+            raise ImproperlyConfigured(f"Eigene Akten: {worker.username} gehört zu keiner Organisation")
         cases = 0
         for record in entry["persons"]:
             person = services.person_create(
                 actor=worker,
-                organisation=worker.organisation,
+                organisation=organisation,
                 kept_by=unit,
                 data=PersonInput(
                     given_names=record["given_names"],
