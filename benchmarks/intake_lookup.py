@@ -44,6 +44,8 @@ def _child(db: str, persons: int, lookups: int) -> None:
     organisation, _ = Organisation.objects.get_or_create(
         slug="bench-register", defaults={"name": "Benchmark", "kind": "authority", "legal_regime": "-"}
     )
+    # The register as the intake page asks for it (``access.visible(user, Person, "register")``).
+    register = Person.objects.filter(organisation=organisation, kept_by__isnull=True)
     have = Person.objects.filter(organisation=organisation).count()
     records, _pairs = generate(persons, duplicate_rate=0.1, seed=7)
     if have < len(records):
@@ -96,13 +98,13 @@ def _child(db: str, persons: int, lookups: int) -> None:
     # other records warms the database cache, as a running server's would be.
     step = max(1, len(records) // lookups)
     for record in records[step // 2 :: step][:lookups]:
-        find_candidates([record], organisation_ids={organisation.pk})
+        find_candidates([record], among=register)
     queries = [records[i] for i in range(0, len(records), step)][:lookups]
     timings = []
     found = 0
     for record in queries:
         started = time.perf_counter()
-        candidates = find_candidates([record], organisation_ids={organisation.pk})
+        candidates = find_candidates([record], among=register)
         timings.append((time.perf_counter() - started) * 1000)
         found += any(c.person.register_id == record.id for c in candidates)
     timings.sort()

@@ -129,6 +129,7 @@ def prepare_personas() -> None:
         name="Integration Wietze",
         kind="office",
         organisations=[other_town],
+        register_access="own",  # a small municipality keeps its own records, as in the demo
     )
     for username, organisation_slug, roles in PERSONAS.values():
         _person(username, Organisation.objects.get(slug=organisation_slug), *roles)

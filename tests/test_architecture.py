@@ -57,6 +57,7 @@ def test_views_never_save_or_delete_models():
 DECIDING = {
     "has_capability",
     "register_organisation_ids",
+    "own_records_unit_ids",
     "unit_ids",
     "capabilities",
     "organisation_scoped",

@@ -43,6 +43,10 @@ class RegisterAccess(models.TextChoices):
     NONE = "", _("kein Zugriff")
     READ = "read", _("lesen (z. B. Abgleich der Bewohner)")
     WRITE = "write", _("lesen und pflegen")
+    # A unit without the register that still meets people first (a small municipality, the
+    # county's outreach): it records them itself, for its own organisation (the controller),
+    # and sees only them (docs/decisions/0018).
+    OWN = "own", _("eigene Akten (nur selbst erfasste Personen)")
 
 
 class Unit(models.Model):
@@ -78,8 +82,9 @@ class Unit(models.Model):
         blank=True,
         help_text=_(
             "Fachkräfte dieser Einheit sehen die Personen, die ihre Organisation im Register führt "
-            "(z. B. die Clearingstelle im Einwohnermeldeamt). Andere sehen Personen nur über "
-            "Verweisungen."
+            "(z. B. die Clearingstelle im Einwohnermeldeamt). Mit „eigene Akten“ erfassen sie "
+            "Personen selbst und sehen nur diese (z. B. eine kleine Gemeinde ohne Register). "
+            "Andere sehen Personen nur über Fallakten und Verweisungen."
         ),
     )
 

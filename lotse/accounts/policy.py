@@ -169,3 +169,22 @@ def register_organisation_ids(user: Any, capability: Capability) -> set[int]:
         ):
             return {user.organisation_id}
     return set()
+
+
+def own_records_unit_ids(user: Any, capability: Capability) -> set[int]:
+    """Units whose own records the user works with: ``VIEW_REGISTER`` reads them,
+    ``KEEP_REGISTER`` enters and changes persons in them.
+
+    Only units that keep their own records (``RegisterAccess.OWN``, a small municipality, the
+    county's outreach) and of which the user's employer is part; the records are that
+    organisation's, seen by the unit that entered them (need to know).
+    """
+    if not getattr(user, "organisation_id", None):
+        return set()
+    return {
+        membership.unit_id
+        for membership in memberships_of(user)
+        if membership.unit.register_access == RegisterAccess.OWN
+        and capability in capabilities_for(membership.role)
+        and user.organisation_id in _organisation_ids(membership.unit)
+    }

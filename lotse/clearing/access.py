@@ -52,7 +52,7 @@ def holds_interviews(user: Any, target: Any) -> bool:
 @access.reason(Person, "interview", "register_keeper")
 def persons_to_interview(user: Any) -> Q | None:
     keeps = _keeps(user)
-    return Q(organisation_id__in=keeps, merged_into__isnull=True) if keeps else None
+    return Q(organisation_id__in=keeps, kept_by__isnull=True, merged_into__isnull=True) if keeps else None
 
 
 @access.reason(Building, "occupancy", "register_keeper")
@@ -64,6 +64,7 @@ def buildings_of_register(user: Any) -> Q | None:
     return Q(
         pk__in=Building.objects.filter(
             dwellings__registered_persons__organisation_id__in=keeps,
+            dwellings__registered_persons__kept_by__isnull=True,
             dwellings__registered_persons__merged_into__isnull=True,
         ).values("pk")
     )

@@ -48,6 +48,7 @@ def _registers(user: Any) -> Any:
 def _current(organisation_ids: Any) -> Q:
     return Q(
         dwellings__registered_persons__organisation_id__in=organisation_ids,
+        dwellings__registered_persons__kept_by__isnull=True,  # a unit's own records are not the register
         dwellings__registered_persons__merged_into__isnull=True,
     )
 
@@ -72,9 +73,9 @@ def occupancy_plan(user: Any, building_id: int) -> tuple[Building, list[Dwelling
     """
     ids = _registers(user)
     building = access.get(user, Building, building_id, "occupancy")
-    persons = Person.objects.filter(organisation_id__in=ids, merged_into__isnull=True).order_by(
-        "family_name", "given_names"
-    )
+    persons = Person.objects.filter(
+        organisation_id__in=ids, kept_by__isnull=True, merged_into__isnull=True
+    ).order_by("family_name", "given_names")
     dwellings = list(
         building.dwellings.prefetch_related(Prefetch("registered_persons", queryset=persons)).order_by(
             "label"

@@ -4,9 +4,14 @@
   (``Unit.register_access``, ``VIEW_REGISTER``) and kept — persons entered, changed, merged,
   households formed, imports and interviews — by those that keep it (``write``,
   ``KEEP_REGISTER``); only for their own employer's register.
-- A person or household is *seen* for this reason by the register's readers; other apps add
-  their own reasons (a case file, a referral, ...) in their ``access.py``. The register's
-  pages (search, duplicates, history, merge) need the register itself: action ``register``.
+- A unit that keeps its own records (``own``: a small municipality without the register, the
+  county's outreach for a first contact) enters persons itself, held by its staff's employer
+  as controller and marked as its own (``Person.kept_by``). Its staff see and change those
+  persons and households only, with the same capabilities; never the register, and the
+  register's readers never see them (docs/decisions/0018).
+- A person or household is *seen* for these reasons; other apps add their own reasons (a case
+  file, a referral, ...) in their ``access.py``. The register's pages (search, duplicates,
+  history, merge) work on these reasons alone: action ``register``.
 
 Registered with ``lotse.core.access`` by ``PeopleConfig.ready``; nobody imports this module.
 """
@@ -32,24 +37,43 @@ def _keeps(user: Any) -> set[int]:
     return policy.register_organisation_ids(user, C.KEEP_REGISTER)
 
 
+def _reads_own(user: Any) -> set[int]:
+    return policy.own_records_unit_ids(user, C.VIEW_REGISTER)
+
+
+def _keeps_own(user: Any) -> set[int]:
+    return policy.own_records_unit_ids(user, C.KEEP_REGISTER)
+
+
 def _organisations(organisation_ids: set[int]) -> Q | None:
     return Q(pk__in=organisation_ids) if organisation_ids else None
 
 
 def _of_register(organisation_ids: set[int]) -> Q | None:
-    return Q(organisation_id__in=organisation_ids) if organisation_ids else None
+    # A unit's own records share the organisation, never the register.
+    return Q(organisation_id__in=organisation_ids, kept_by__isnull=True) if organisation_ids else None
+
+
+def _own_records(user: Any, unit_ids: set[int]) -> Q | None:
+    return Q(kept_by_id__in=unit_ids, organisation_id=user.organisation_id) if unit_ids else None
+
+
+def _keeps_record(user: Any, record: Person | Household) -> bool:
+    if record.kept_by_id is None:
+        return record.organisation_id in _keeps(user)
+    return record.kept_by_id in _keeps_own(user) and record.organisation_id == user.organisation_id
 
 
 # Seeing a person or a household, and working with the register's own pages.
-access.reason(Person, "view", "register")(lambda user: _of_register(_reads(user)))
-access.reason(Person, "register", "register")(lambda user: _of_register(_reads(user)))
-access.reason(Household, "view", "register")(lambda user: _of_register(_reads(user)))
-access.reason(Household, "register", "register")(lambda user: _of_register(_reads(user)))
+for model in (Person, Household):
+    for action in ("view", "register"):
+        access.reason(model, action, "register")(lambda user: _of_register(_reads(user)))
+        access.reason(model, action, "own_records")(lambda user: _own_records(user, _reads_own(user)))
+    # Changing them: the keepers.
+    access.reason(model, "edit", "register")(lambda user: _of_register(_keeps(user)))
+    access.reason(model, "edit", "own_records")(lambda user: _own_records(user, _keeps_own(user)))
 access.reason(Organisation, "register", "reader")(lambda user: _organisations(_reads(user)))
 access.reason(Organisation, "keep_register", "keeper")(lambda user: _organisations(_keeps(user)))
-# Changing them: the register's keepers.
-access.reason(Person, "edit", "register")(lambda user: _of_register(_keeps(user)))
-access.reason(Household, "edit", "register")(lambda user: _of_register(_keeps(user)))
 
 
 @access.reason(Unit, "keep_register", "member")
@@ -64,24 +88,36 @@ def units_keeping_register(user: Any) -> Q | None:
     )
 
 
+@access.reason(Unit, "keep_own_records", "member")
+def units_keeping_own_records(user: Any) -> Q | None:
+    """The user's units in which they enter persons into the unit's own records."""
+    units = _keeps_own(user)
+    return Q(pk__in=units) if units else None
+
+
+@access.check(Unit, "keep_own_records")
+def keeps_own_records_of(user: Any, unit: Unit) -> bool:
+    return unit.pk in _keeps_own(user)
+
+
 @access.check(Person, "edit")
 def may_change_person(user: Any, person: Person) -> bool:
-    return person.organisation_id in _keeps(user)
+    return _keeps_record(user, person)
 
 
 @access.check(Household, "edit")
 def may_change_household(user: Any, household: Household) -> bool:
-    return household.organisation_id in _keeps(user)
+    return _keeps_record(user, household)
 
 
 @access.check(Person, "list")
 def may_search_register(user: Any, target: Any) -> bool:
-    return bool(_reads(user))
+    return bool(_reads(user) or _reads_own(user))
 
 
 @access.check(Person, "create")
 def may_enter_persons(user: Any, target: Any) -> bool:
-    return bool(_keeps(user))
+    return bool(_keeps(user) or _keeps_own(user))
 
 
 @access.check(Organisation, "keep_register")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from lotse.people.matching import Comparison, PartialDate, PersonRecord, blocking_keys, compare
 from lotse.people.models import Person, PersonMatchKey
@@ -88,23 +88,24 @@ def best_comparison(records: list[PersonRecord], others: list[PersonRecord]) -> 
 def find_candidates(
     records: list[PersonRecord],
     *,
-    organisation_ids: set[int],
+    among: QuerySet[Person],
     exclude_id: int | None = None,
     limit: int = 5,
     show_from: float = SHOW_FROM,
 ) -> list[Candidate]:
-    """Persons of the given registers who may be the person described by ``records``.
+    """Persons ``among`` (the register or own records a user sees) who may be the person
+    described by ``records``.
 
-    Two queries: the key index (grouped by person), then the persons themselves.
+    Two queries: the key index (grouped by person, limited to ``among`` by a subquery), then
+    the persons themselves.
     """
     keys = keys_of(records)
-    if not keys or not organisation_ids:
+    if not keys:
         return []
     hits = (
         PersonMatchKey.objects.filter(
             key__in=keys,
-            person__organisation_id__in=organisation_ids,
-            person__merged_into__isnull=True,
+            person_id__in=among.filter(merged_into__isnull=True).values("pk"),
         )
         .exclude(person_id=exclude_id or 0)
         .values("person_id")
@@ -120,26 +121,17 @@ def find_candidates(
 
 
 def open_pairs(
-    *, organisation_ids: set[int], since: Any, limit: int = 50, show_from: float = SHOW_FROM
+    *, among: QuerySet[Person], since: Any, limit: int = 50, show_from: float = SHOW_FROM
 ) -> list[tuple[Person, Person, Comparison]]:
     """Likely duplicate pairs among persons entered or changed since ``since``.
 
     One query pairs the recent persons' keys with everyone's (sharing two keys or more), one
     loads the persons; the scoring happens here. The clerks' work list after an import.
     """
-    if not organisation_ids:
-        return []
-    recent = PersonMatchKey.objects.filter(
-        person__organisation_id__in=organisation_ids,
-        person__merged_into__isnull=True,
-        person__updated_at__gte=since,
-    )
+    current = among.filter(merged_into__isnull=True)
+    recent = PersonMatchKey.objects.filter(person_id__in=current.filter(updated_at__gte=since).values("pk"))
     rows = (
-        PersonMatchKey.objects.filter(
-            key__in=recent.values("key"),
-            person__organisation_id__in=organisation_ids,
-            person__merged_into__isnull=True,
-        )
+        PersonMatchKey.objects.filter(key__in=recent.values("key"), person_id__in=current.values("pk"))
         .values("key", "person_id")
         .order_by()
     )

@@ -78,9 +78,11 @@ class PersonForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, own_records: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         keep_languages(self.fields["languages"], self.initial.get("languages") or [])
+        if own_records:  # a unit's own records are not the registration office's
+            del self.fields["register_id"]
 
     def clean_birth_date(self) -> PartialDate | None:
         try:
@@ -132,6 +134,7 @@ class PersonForm(forms.Form):
                     "previous_country",
                     "register_id",
                 )
+                if name in data
             },
         )
 

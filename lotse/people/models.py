@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lotse.accounts.models import Organisation
+from lotse.accounts.models import Organisation, Unit
 from lotse.core.characters import name_field
 
 
@@ -63,6 +63,15 @@ class Household(models.Model):
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
+    # Set for the own records of a unit (``RegisterAccess.OWN``); empty: the register's.
+    kept_by = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_households",
+        verbose_name=_("in den eigenen Akten von"),
+    )
     name = name_field(_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
     dwelling = models.ForeignKey(
         Dwelling, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
@@ -83,9 +92,12 @@ class Household(models.Model):
 class Person(models.Model):
     """A person as the register knows them, plus what the Clearingstelle learns.
 
-    The organisation is the data controller (the registration office's authority). Names are
-    kept as written in the original script and in Latin letters; the birth date may be
-    partial: year only, year and month, or the register's 01.01. placeholder.
+    The organisation is the data controller (the registration office's authority). A person
+    with ``kept_by`` is not in the register: a unit that keeps its own records entered them,
+    for its organisation, and only that unit sees them through the register's pages
+    (docs/decisions/0018). Names are kept as written in the original script and in Latin
+    letters; the birth date may be partial: year only, year and month, or the register's
+    01.01. placeholder.
     """
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
@@ -111,6 +123,14 @@ class Person(models.Model):
     AUDIT_REDACTED: frozenset[str] = frozenset()
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
+    kept_by = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_persons",
+        verbose_name=_("in den eigenen Akten von"),
+    )
     given_names = name_field(_("Vornamen"), max_length=200)
     family_name = name_field(_("Familienname"), max_length=200)
     birth_name = name_field(_("Geburtsname"), max_length=200, blank=True)
@@ -176,6 +196,11 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=models.Q(birth_day__isnull=True) | models.Q(birth_day__gte=1, birth_day__lte=31),
                 name="person_birth_day_valid",
+            ),
+            # Own records are no registration office's: they carry no register id.
+            models.CheckConstraint(
+                condition=models.Q(kept_by__isnull=True) | models.Q(register_id__isnull=True),
+                name="person_own_records_no_register_id",
             ),
             models.UniqueConstraint(
                 fields=["household"],

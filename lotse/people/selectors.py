@@ -6,16 +6,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from lotse.accounts.models import Organisation
+from lotse.accounts.models import Organisation, Unit
 from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.people import duplicates
 from lotse.people.models import Household, Person, PersonNote
 
 
-def register_ids(user: Any) -> set[int]:
-    """Organisations whose register the user reads (one query)."""
-    return set(access.visible(user, Organisation, "register").values_list("pk", flat=True))
+def own_records_unit(user: Any) -> Unit | None:
+    """The unit into whose own records the user enters persons: only for those who keep no
+    register (the register comes first); no query for anyone else."""
+    if access.can(user, "keep_register", Organisation) or not access.can(user, "create", Person):
+        return None
+    return access.visible(user, Unit, "keep_own_records").order_by("name", "pk").first()
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
@@ -31,7 +34,9 @@ def get_person_for(user: Any, person_id: int) -> Person:
     """The person as the register shows them, or 404. Opening a record is an audit event."""
     person = access.get(
         user,
-        Person.objects.select_related("dwelling__building", "household", "merged_into", "organisation"),
+        Person.objects.select_related(
+            "dwelling__building", "household", "merged_into", "organisation", "kept_by"
+        ),
         person_id,
         "register",
     )
@@ -65,8 +70,10 @@ def merged_records(person: Person) -> list[Person]:
 def duplicate_candidates(
     user: Any, records: list[Any], *, exclude_id: int | None = None, limit: int = 5
 ) -> list[duplicates.Candidate]:
+    """Likely duplicates among the persons the user works with in the register (or in their
+    unit's own records): never another register's, nor another unit's own records."""
     return duplicates.find_candidates(
-        records, organisation_ids=register_ids(user), exclude_id=exclude_id, limit=limit
+        records, among=access.visible(user, Person, "register"), exclude_id=exclude_id, limit=limit
     )
 
 
@@ -77,7 +84,7 @@ def open_duplicate_pairs(user: Any, *, days: int = 90) -> list[Any]:
     from django.utils import timezone
 
     return duplicates.open_pairs(
-        organisation_ids=register_ids(user), since=timezone.now() - timedelta(days=days)
+        among=access.visible(user, Person, "register"), since=timezone.now() - timedelta(days=days)
     )
 
 
@@ -117,7 +124,7 @@ def household_candidates(user: Any, household: Household, query: str, *, limit: 
         return []
     return list(
         person_search(user, query)
-        .filter(organisation_id=household.organisation_id)
+        .filter(organisation_id=household.organisation_id, kept_by_id=household.kept_by_id)
         .exclude(household=household)
         .select_related("household")[:limit]
     )

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from lotse.accounts.models import Organisation
+from lotse.accounts.models import Organisation, Unit
 from lotse.core import access
 from lotse.core.audit import audit_record, snapshot
 from lotse.core.models import AuditEvent
@@ -86,16 +86,30 @@ class PersonInput:
         return data
 
 
-def _require_register_right(actor: Any, organisation: Organisation) -> None:
+def _require_entry_right(actor: Any, organisation: Organisation, kept_by: Unit | None) -> None:
+    """Enter a person into the register of ``organisation``, or into the own records of the
+    unit ``kept_by``, held by the actor's employer (docs/decisions/0018)."""
     # ``actor=None`` is the system (register import job, blueprint demo data).
-    if actor is not None:
+    if kept_by is not None and not kept_by.organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError(_("Eigene Akten führt eine Einheit nur für ihre eigene Organisation."))
+    if actor is None:
+        return
+    if kept_by is None:
         access.require(actor, "keep_register", organisation)
+    elif organisation.pk != actor.organisation_id or not access.can(actor, "keep_own_records", kept_by):
+        raise PermissionDenied
+
+
+def _require_change_right(actor: Any, record: Person | Household) -> None:
+    """Change a person or household: the keepers of its register or of its own records."""
+    if actor is not None:
+        access.require(actor, "edit", record)
 
 
 def _require_address_right(actor: Any) -> None:
-    # Buildings and dwellings belong to no one register: whoever keeps one may add an address.
+    # Buildings and dwellings belong to no one register: whoever enters persons may add an address.
     if actor is not None:
-        access.require(actor, "keep_register", Organisation)
+        access.require(actor, "create", Person)
 
 
 M = TypeVar("M", bound=models.Model)
@@ -233,10 +247,17 @@ def match_keys_refresh_many(persons: Iterable[Person]) -> KeyChanges:
 
 
 @transaction.atomic
-def person_create(*, actor: Any, organisation: Organisation, data: PersonInput) -> Person:
-    _require_register_right(actor, organisation)
+def person_create(
+    *, actor: Any, organisation: Organisation, data: PersonInput, kept_by: Unit | None = None
+) -> Person:
+    """A new person in the register of ``organisation``, or (``kept_by``) in that unit's own
+    records, held by ``organisation``."""
+    _require_entry_right(actor, organisation, kept_by)
+    values = data.model_values()
+    if kept_by is not None and values.get("register_id"):
+        raise ValidationError({"register_id": _("Eigene Akten haben keine Kennung im Melderegister.")})
     dwelling = dwelling_for(actor=actor, address=data.address)
-    person = Person(organisation=organisation, dwelling=dwelling, **data.model_values())
+    person = Person(organisation=organisation, kept_by=kept_by, dwelling=dwelling, **values)
     audited_create(actor=actor, instance=person)
     match_keys_refresh(person)
     return person
@@ -244,10 +265,12 @@ def person_create(*, actor: Any, organisation: Organisation, data: PersonInput) 
 
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, data: PersonInput) -> dict[str, list[Any]]:
-    _require_register_right(actor, person.organisation)
+    _require_change_right(actor, person)
     if person.merged_into_id is not None:
         raise ValidationError(_("Dieser Eintrag wurde mit einem anderen zusammengeführt."))
     values = data.model_values()
+    if person.kept_by_id is not None and values.get("register_id"):
+        raise ValidationError({"register_id": _("Eigene Akten haben keine Kennung im Melderegister.")})
     if data.address is not None:
         values["dwelling"] = dwelling_for(actor=actor, address=data.address)
     _person, changes = audited_update(actor=actor, instance=person, data=values)
@@ -269,11 +292,11 @@ def person_merge(*, actor: Any, kept: Person, merged: Person) -> Person:
     merged = Person.objects.select_for_update().get(pk=merged.pk)
     if kept.pk == merged.pk:
         raise ValidationError(_("Eine Person kann nicht mit sich selbst zusammengeführt werden."))
-    if kept.organisation_id != merged.organisation_id:
+    if (kept.organisation_id, kept.kept_by_id) != (merged.organisation_id, merged.kept_by_id):
         raise ValidationError(_("Nur Einträge desselben Registers lassen sich zusammenführen."))
     if kept.merged_into_id or merged.merged_into_id:
         raise ValidationError(_("Einer der Einträge ist schon zusammengeführt."))
-    _require_register_right(actor, kept.organisation)
+    _require_change_right(actor, kept)
 
     fill = {
         name: getattr(merged, name)
@@ -384,7 +407,7 @@ def _check_one_head(household: Household, person: Person, relationship: str) -> 
 def _locked_candidate(household: Household, person: Person) -> Person:
     """The person, locked and fresh, if they may join ``household``; else ValidationError."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.organisation_id != household.organisation_id:
+    if (person.organisation_id, person.kept_by_id) != (household.organisation_id, household.kept_by_id):
         raise ValidationError(_("Zu einem Haushalt gehören nur Personen desselben Registers."))
     if person.merged_into_id is not None:
         raise ValidationError(
@@ -430,8 +453,8 @@ def household_create(
     ``name`` defaults to „Familie <Familienname>“; ``address=None`` takes the person's
     dwelling, an empty ``Address`` leaves the household without one.
     """
-    _require_register_right(actor, person.organisation)
-    household = Household(organisation_id=person.organisation_id, name="")
+    _require_change_right(actor, person)
+    household = Household(organisation_id=person.organisation_id, kept_by_id=person.kept_by_id, name="")
     person = _locked_candidate(household, person)
     household.name = name.strip() or household_default_name(person)
     household.dwelling = person.dwelling if address is None else dwelling_for(actor=actor, address=address)
@@ -445,7 +468,7 @@ def household_update(
     *, actor: Any, household: Household, name: str, address: Address | None
 ) -> dict[str, list[Any]]:
     """Rename the household or change its dwelling (``address=None`` or empty: none)."""
-    _require_register_right(actor, household.organisation)
+    _require_change_right(actor, household)
     _household, changes = audited_update(
         actor=actor,
         instance=household,
@@ -457,7 +480,7 @@ def household_update(
 @transaction.atomic
 def household_member_add(*, actor: Any, household: Household, person: Person, relationship: str) -> Person:
     """``person`` joins ``household``: same register, not merged away, in no other household."""
-    _require_register_right(actor, household.organisation)
+    _require_change_right(actor, household)
     person = _locked_candidate(household, person)
     return _join(actor=actor, household=household, person=person, relationship=relationship)
 
@@ -472,7 +495,7 @@ def _locked_member(household: Household, person: Person) -> Person:
 @transaction.atomic
 def household_member_remove(*, actor: Any, household: Household, person: Person) -> Person:
     """``person`` leaves ``household`` (their place in it goes too); the household stays."""
-    _require_register_right(actor, household.organisation)
+    _require_change_right(actor, household)
     person = _locked_member(household, person)
     audited_update(actor=actor, instance=person, data={"household": None, "relationship": ""})
     audit_record(
@@ -486,7 +509,7 @@ def household_member_set_relationship(
     *, actor: Any, household: Household, person: Person, relationship: str
 ) -> dict[str, list[Any]]:
     """Set a member's place in the household; at most one head."""
-    _require_register_right(actor, household.organisation)
+    _require_change_right(actor, household)
     person = _locked_member(household, person)
     _check_one_head(household, person, _relationship_valid(relationship))
     _person, changes = audited_update(actor=actor, instance=person, data={"relationship": relationship})

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lotse.accounts.models import Organisation, User
+from lotse.accounts.models import Organisation, Unit, User
 from lotse.core import access
 from lotse.core.pages import error_text, form_page, is_htmx, keyset_page, page
 from lotse.people import selectors, services
@@ -39,14 +39,21 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request, selectors.person_search(request.user, query), ordering=("-created_at", "-pk")
     )
     template = "people/partials/person_rows.html" if is_htmx(request) else "people/person_list.html"
-    context = {"page": persons, "query": query, "can_edit": access.can(request.user, "create", Person)}
+    context = {
+        "page": persons,
+        "query": query,
+        "can_edit": access.can(request.user, "create", Person),
+        "own_records": selectors.own_records_unit(request.user),
+    }
     return render(request, template, context)
 
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "create", Person)
-    form = PersonForm(request.POST or None)
+    # Without a register, the person goes into the unit's own records (docs/decisions/0018).
+    own_records = selectors.own_records_unit(request.user)
+    form = PersonForm(request.POST or None, own_records=own_records is not None)
     candidates = (
         selectors.duplicate_candidates(request.user, records_from_partial(request.POST))
         if request.method == "POST"
@@ -65,15 +72,30 @@ def person_create(request: HttpRequest) -> HttpResponse:
                         "Dubletten“). Öffnen Sie den Eintrag, oder bestätigen Sie, dass es eine andere "
                         "Person ist."
                     )
+                    if own_records is None
+                    else _(
+                        "In Ihren eigenen Akten steht sehr wahrscheinlich schon dieselbe Person (siehe "
+                        "„Mögliche Dubletten“). Öffnen Sie den Eintrag, oder bestätigen Sie, dass es "
+                        "eine andere Person ist."
+                    )
                 }
             )
         organisation = cast(User, request.user).organisation
         if organisation is None:
             raise Http404
-        return services.person_create(actor=request.user, organisation=organisation, data=form.to_input())
+        return services.person_create(
+            actor=request.user, organisation=organisation, data=form.to_input(), kept_by=own_records
+        )
 
     def done(person: Person) -> HttpResponse:
-        messages.success(request, _("%(name)s ist im Register erfasst.") % {"name": person})
+        if own_records is None:
+            messages.success(request, _("%(name)s ist im Register erfasst.") % {"name": person})
+        else:
+            messages.success(
+                request,
+                _("%(name)s ist in den eigenen Akten von „%(unit)s“ erfasst.")
+                % {"name": person, "unit": own_records},
+            )
         return redirect("people:person_detail", person.pk)
 
     return form_page(
@@ -121,6 +143,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "candidates": candidates,
             "threshold": DEFAULT_THRESHOLD,
             "can_edit": access.can(request.user, "edit", person),
+            "can_open_case": access.can(request.user, "casework", Unit),
         },
     )
 
@@ -137,7 +160,8 @@ def _current_person(request: HttpRequest, person_id: int) -> Person:
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _current_person(request, person_id)
-    form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
+    own_records = person.kept_by_id is not None
+    form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person), own_records=own_records)
 
     def done(_changes: Any) -> HttpResponse:
         messages.success(request, _("Die Angaben zu %(name)s sind gespeichert.") % {"name": person})

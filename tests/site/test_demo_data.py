@@ -27,6 +27,7 @@ from lotse.core import access
 from lotse.core.audit import audit_verify
 from lotse.demo import casework
 from lotse.demo.blueprint import demo_settings
+from lotse.people.models import Person
 from tests.site.conftest import DEMO_PASSWORD, DEMO_USERS, DemoSite
 
 
@@ -43,6 +44,18 @@ def test_demo_creates_the_ten_demo_logins(demo_site: DemoSite, capsys):
     ).exists()
     call_command("demo_logins")
     assert "demo-clearing" in capsys.readouterr().out
+
+
+def test_wietze_keeps_own_records_and_sees_nothing_of_weissenfels(demo_site: DemoSite):
+    outsider = User.objects.get(username="demo-outsider")
+    persons = access.visible(outsider, Person)
+    assert set(persons.values_list("family_name", flat=True)) == {"Melnyk", "Bondarenko"}
+    assert {p.organisation.slug for p in persons} == {"gemeinde-wietze"}
+    assert access.visible(outsider, CaseFile).count() == 2
+    assert not access.visible(outsider, Person).filter(organisation__slug="stadt-weissenfels").exists()
+    # And nobody of Weißenfels sees Wietze's records.
+    for user in User.objects.filter(organisation__slug__in=["stadt-weissenfels", "burgenlandkreis"]):
+        assert not access.visible(user, Person).filter(organisation__slug="gemeinde-wietze").exists(), user
 
 
 def test_loading_the_demo_sends_no_mail(demo_site: DemoSite):

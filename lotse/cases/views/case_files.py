@@ -39,6 +39,7 @@ from lotse.cases.selectors.referrals import get_referral_for
 from lotse.cases.services import case_files as services
 from lotse.core import access
 from lotse.core.pages import form_page, is_htmx, page, paginate, version_of
+from lotse.people.models import Person
 
 CONTACTS_PAGE_SIZE = 30
 
@@ -139,7 +140,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def _choose_subject(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     persons = paginate(request, selectors.persons_to_open_for(request.user, query))
-    return render(request, "cases/case_choose_person.html", {"page": persons, "query": query})
+    context = {
+        "page": persons,
+        "query": query,
+        # A first contact without a referral: whoever enters persons records them first.
+        "can_enter_person": access.can(request.user, "create", Person),
+    }
+    return render(request, "cases/case_choose_person.html", context)
 
 
 # --- the case file page --------------------------------------------------------------------
