@@ -761,8 +761,8 @@ def interview_route(
         due = (
             interview.held_on + dt.timedelta(days=route.due_in_days) if route and route.due_in_days else None
         )
-        referrals.append(
-            referral_create(
+        try:
+            referral = referral_create(
                 actor=actor,
                 person=interview.person,
                 from_unit=from_unit,
@@ -774,7 +774,14 @@ def interview_route(
                 interview=interview,
                 route=route,
             )
-        )
+        except ValidationError as error:
+            # Several proposals go in one form: say which referral is refused (the
+            # transaction takes back those created before it).
+            raise ValidationError(
+                _("Verweisung an „%(unit)s“ (%(reason)s): %(errors)s")
+                % {"unit": to_unit.name, "reason": proposal.reason, "errors": " ".join(error.messages)}
+            ) from None
+        referrals.append(referral)
     return referrals
 
 

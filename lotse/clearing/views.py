@@ -309,16 +309,24 @@ def interview_child_row(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview = selectors.get_interview_for(request.user, interview_id)
-    referrals = referrals_of_interview(request.user, interview)
-    routed = {r.to_unit.slug for r in referrals}
-    proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
+def _proposal_rows(
+    request: HttpRequest, interview: ArrivalInterview, proposals: list[Proposal], posted: Any = None
+) -> list[dict[str, Any]]:
+    """One row per proposal with the bases the clerk may choose from, none of them chosen.
+
+    The provisions are those configured on the way from the unit that sends (the
+    Clearingstelle that holds the interview) to the receiving unit, plus the one the routing
+    rule names: a provision on another unit's way says nothing about this one. What was
+    posted (a refused form) is shown again as typed.
+    """
     units = selectors.units_by_slug([p.to_unit for p in proposals])
     consents = valid_consents_for(request.user, interview.person) if proposals else []
-    casework_units = access.visible(request.user, Unit, "casework").values("pk")
-    offered = provisions_for(casework_units, [u.pk for u in units.values()]) if proposals else {}
+    sending = access.visible(request.user, Unit, "keep_register").filter(
+        organisations=interview.organisation_id
+    )
+    offered = provisions_for(sending.values("pk"), [u.pk for u in units.values()]) if proposals else {}
+    posted = posted or {}
+    chosen = set(posted.getlist("vorschlag")) if posted else set()
     rows = []
     for p in proposals:
         unit = units.get(p.to_unit)
@@ -326,28 +334,51 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
             recipient_organisations(organisation_id=interview.organisation_id, to_unit=unit) if unit else []
         )
         wanted = {o.pk for o in recipients}
+        provisions = list(offered.get(unit.pk, [])) if unit else []
+        if p.legal_basis and p.legal_basis not in provisions:
+            provisions.append(p.legal_basis)
         rows.append(
             {
                 "proposal": p,
                 "unit": unit,
                 "shared": bool(recipients),
                 "recipients": recipients,
-                "provisions": offered.get(unit.pk, []) if unit else [],
-                "suggested": p.legal_basis or (offered.get(unit.pk, [""])[0] if unit else ""),
-                # Consents that name every recipient of this unit; a provision from the list.
+                "provisions": provisions,
+                # Consents that name every recipient of this unit.
                 "consents": [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}],
+                "checked": p.to_unit in chosen,
+                "consent_chosen": posted.get(f"einwilligung-{p.to_unit}", ""),
+                "provision_chosen": posted.get(f"vorschrift-{p.to_unit}", ""),
+                "basis_typed": posted.get(f"basis-{p.to_unit}", ""),
             }
         )
+    return rows
+
+
+def _interview_page(
+    request: HttpRequest, interview: ArrivalInterview, *, posted: Any = None, route_errors: Any = ()
+) -> HttpResponse:
+    referrals = referrals_of_interview(request.user, interview)
+    routed = {r.to_unit.slug for r in referrals}
+    proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
     return render(
         request,
         "clearing/interview_detail.html",
         {
             "interview": interview,
             "referrals": referrals,
-            "rows": rows,
+            "rows": _proposal_rows(request, interview, proposals, posted),
+            "route_errors": list(route_errors),
             "need_labels": [ArrivalInterview.Need(n).label for n in interview.needs],
         },
+        status=400 if route_errors else 200,
     )
+
+
+@login_required
+def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview = selectors.get_interview_for(request.user, interview_id)
+    return _interview_page(request, interview)
 
 
 @login_required
@@ -377,8 +408,9 @@ def interview_route(request: HttpRequest, interview_id: int) -> HttpResponse:
         return redirect("clearing:interview_detail", interview.pk)
 
     def show(form: Form, **extra: Any) -> HttpResponse:
-        messages.error(request, error_text(form))
-        return redirect("clearing:interview_detail", interview.pk)
+        # The page again with what was ticked and typed, and why nothing was created.
+        errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+        return _interview_page(request, interview, posted=request.POST, route_errors=errors)
 
     return form_page(request, Form(request.POST), show=show, save=save, done=done)
 
