@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.cases.selectors.referrals import referral_route_for
 from lotse.cases.services.referrals import referral_create
-from lotse.clearing import register_files
+from lotse.clearing import import_duplicates, register_files
 from lotse.clearing.models import (
     ArrivalInterview,
     InformationMaterial,
@@ -234,15 +234,27 @@ def register_import_map(
     validator = RowValidator(register_import.columns, mapping)
     errors: list[dict[str, Any]] = []
     error_count = total = 0
+    valid: list[ImportRow] = []
     try:
         for record in register_files.read_records(register_import.file_path, _format(register_import)):
             total += 1
-            _row, row_errors = validator.validate(record)
+            row, row_errors = validator.validate(record)
+            if row is not None:
+                valid.append(row)
             error_count += len(row_errors)
             errors.extend(error.as_dict() for error in row_errors[: max(0, MAX_STORED_ERRORS - len(errors))])
     except FileProblem as problem:
         raise ValidationError(str(problem)) from None
     existing = _existing_ids(register_import.organisation_id, list(validator.seen))
+    # A file with errors cannot start: the duplicate check waits for the corrected one.
+    flagged = (
+        []
+        if error_count
+        else import_duplicates.find_import_duplicates(
+            (row for row in valid if row.register_id not in existing),
+            organisation_id=register_import.organisation_id,
+        )
+    )
     audited_update(
         actor=actor,
         instance=register_import,
@@ -254,17 +266,57 @@ def register_import_map(
             "total_rows": total,
             "expected_existing": len(existing),
             "expected_new": len(validator.seen) - len(existing),
+            "duplicates": [flags.as_dict() for flags in flagged],
+            "duplicate_decisions": {},
         },
     )
     return register_import
+
+
+def _checked_decisions(register_import: RegisterImport, decisions: dict[str, str]) -> dict[str, str]:
+    """The clerk's decisions for the flagged rows, each one of the choices that row offers."""
+    flagged = {str(flags["row"]): flags for flags in register_import.duplicates}
+    checked: dict[str, str] = {}
+    linked: dict[int, str] = {}
+    for row, decision in decisions.items():
+        if row not in flagged or not decision:
+            continue
+        if decision not in import_duplicates.decision_choices(flagged[row]):
+            raise ValidationError(_("Zeile %(row)s: Diese Entscheidung gibt es nicht.") % {"row": row})
+        person_id = import_duplicates.linked_person_id(decision)
+        if person_id is not None:
+            if person_id in linked:
+                raise ValidationError(
+                    _("Zeilen %(first)s und %(row)s sollen dieselbe Person ergänzen. Bitte nur eine.")
+                    % {"first": linked[person_id], "row": row}
+                )
+            linked[person_id] = row
+        checked[row] = decision
+    return checked
+
+
+def _undecided_problem(rows: list[int]) -> str:
+    shown = ", ".join(str(row) for row in rows[:20])
+    more = _(" und %(n)s weitere") % {"n": len(rows) - 20} if len(rows) > 20 else ""
+    return _(
+        "Bitte entscheiden Sie für jede Zeile mit möglichen Doppelten, ob sie übersprungen, "
+        "mit der Person im Register verbunden oder neu angelegt wird. Noch offen: Zeile %(rows)s%(more)s."
+    ) % {"rows": shown, "more": more}
 
 
 # --- 3. start, restart, discard ------------------------------------------------------------------
 
 
 @transaction.atomic
-def register_import_start(*, actor: Any, register_import: RegisterImport) -> RegisterImport:
-    """Queue the import; after an interruption, queue it again (it resumes where it stopped)."""
+def register_import_start(
+    *, actor: Any, register_import: RegisterImport, decisions: dict[str, str] | None = None
+) -> RegisterImport:
+    """Queue the import; after an interruption, queue it again (it resumes where it stopped).
+
+    ``decisions`` holds the clerk's choice per flagged row (see ``import_duplicates``); every
+    flagged row needs one before the import starts. Given again after an interruption, only
+    rows not yet processed could change, so decisions are taken before the first start only.
+    """
     from lotse.clearing.tasks import run_register_import
 
     _require_register_right(actor, register_import.organisation)
@@ -274,11 +326,18 @@ def register_import_start(*, actor: Any, register_import: RegisterImport) -> Reg
             raise ValidationError(_("Der Import läuft bereits."))
         raise ValidationError(_("Dieser Import lässt sich nicht starten."))
     _verify_file(register_import)
+    chosen = dict(register_import.duplicate_decisions)
+    if decisions is not None and register_import.status == RegisterImport.Status.READY:
+        chosen = _checked_decisions(register_import, decisions)
+    undecided = [flags["row"] for flags in register_import.duplicates if str(flags["row"]) not in chosen]
+    if undecided:
+        raise ValidationError(_undecided_problem(undecided))
     attempt = register_import.attempt + 1
     audited_update(
         actor=actor,
         instance=register_import,
         data={
+            "duplicate_decisions": chosen,
             "status": RegisterImport.Status.QUEUED,
             "attempt": attempt,
             "started_by": actor,
@@ -383,11 +442,32 @@ def _process_chunk(
                 register_id__in=[row.register_id for row in rows],
             ).select_related("dwelling__building", "organisation")
         }
+        decisions = register_import.duplicate_decisions
+        linked = {
+            person.pk: person
+            for person in Person.objects.filter(
+                organisation_id=register_import.organisation_id,
+                merged_into__isnull=True,
+                pk__in=[
+                    import_duplicates.linked_person_id(decisions.get(str(row.row), ""))
+                    for row in rows
+                    if row.register_id not in existing
+                ],
+            ).select_related("dwelling__building", "organisation")
+        }
         created = updated = unchanged = skipped = 0
         changed = list(register_import.changed_persons)
         notes = list(register_import.notes)
         for row in rows:
             person = existing.get(row.register_id)
+            decision = decisions.get(str(row.row), "") if person is None else ""
+            if decision == import_duplicates.SKIP:  # the clerk found this row in the register already
+                skipped += 1
+                continue
+            if (link := import_duplicates.linked_person_id(decision)) is not None:
+                person = linked.get(link)
+                if person is None:
+                    raise RowFailed(row.row, _("Die gewählte Person steht nicht mehr im Register."))
             try:
                 if person is None:
                     people_services.person_create(

@@ -96,10 +96,18 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     register_import = selectors.get_import_for(request.user, import_id)
     if register_import.status == RegisterImport.Status.UPLOADED:
         return redirect("clearing:import_mapping", register_import.pk)
+    return _import_page(request, register_import)
+
+
+def _import_page(
+    request: HttpRequest, register_import: RegisterImport, *, posted: Any = None, start_errors: Any = ()
+) -> HttpResponse:
     context = _status_context(request, register_import)
     if register_import.status in (RegisterImport.Status.READY, RegisterImport.Status.INVALID):
         context["preview"] = selectors.preview_of(register_import)
-    return render(request, "clearing/import_detail.html", context)
+        context["duplicates"] = selectors.duplicates_of(request.user, register_import, posted)
+        context["start_errors"] = list(start_errors)
+    return render(request, "clearing/import_detail.html", context, status=400 if start_errors else 200)
 
 
 @login_required
@@ -123,11 +131,27 @@ def _back_to_import(request: HttpRequest, register_import: RegisterImport) -> An
 @require_POST
 def import_start(request: HttpRequest, import_id: int) -> HttpResponse:
     register_import = selectors.get_import_for(request.user, import_id)
+    # One choice per flagged row: „doppelt-<row>“ = skip, new or person:<id>.
+    decisions = {
+        name.removeprefix("doppelt-"): str(value)
+        for name, value in request.POST.items()
+        if name.startswith("doppelt-")
+    }
+
+    def show(form: Form, **extra: Any) -> HttpResponse:
+        if register_import.status != RegisterImport.Status.READY:
+            return _back_to_import(request, register_import)(form)
+        # The page again with the choices made, and why the import did not start.
+        errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+        return _import_page(request, register_import, posted=request.POST, start_errors=errors)
+
     return form_page(
         request,
         Form(request.POST),
-        show=_back_to_import(request, register_import),
-        save=lambda: services.register_import_start(actor=request.user, register_import=register_import),
+        show=show,
+        save=lambda: services.register_import_start(
+            actor=request.user, register_import=register_import, decisions=decisions
+        ),
         done=lambda _result: redirect("clearing:import_detail", register_import.pk),
     )
 
