@@ -134,10 +134,15 @@ def reason_text(reasons: list[str]) -> str:
     needs = [r for r in reasons if isinstance(r, NeedNamed)]
     sentences = [_sentence(r) for r in reasons if not isinstance(r, NeedNamed)]
     if needs:
-        listed = needs[0] if len(needs) == 1 else _("%(first)s und %(last)s") % {
-            "first": ", ".join(needs[:-1]),
-            "last": needs[-1],
-        }
+        listed = (
+            needs[0]
+            if len(needs) == 1
+            else _("%(first)s und %(last)s")
+            % {
+                "first": ", ".join(needs[:-1]),
+                "last": needs[-1],
+            }
+        )
         label = _("Bedarf genannt: %(needs)s") if len(needs) == 1 else _("Bedarfe genannt: %(needs)s")
         sentences.insert(0, _sentence(label % {"needs": listed}))
     return " ".join(sentences)

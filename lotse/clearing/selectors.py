@@ -26,7 +26,9 @@ from lotse.clearing.register_files import FileProblem
 from lotse.clearing.register_import import PREVIEW_GROUPS, ImportRow, RowValidator, change_label
 from lotse.core import access
 from lotse.core.audit import audit_view
+from lotse.people.matching import PartialDate, PersonRecord
 from lotse.people.models import Person
+from lotse.people.selectors import duplicate_candidates
 
 PREVIEW_ROWS = 20
 EXAMPLES_PER_COLUMN = 3
@@ -436,4 +438,48 @@ def duplicates_of(user: Any, register_import: RegisterImport, posted: Any = None
         ]
         decision = posted.get(f"doppelt-{number}", "") if posted is not None else chosen.get(str(number), "")
         result.append(FlaggedRow(number, _row_label(row), matches, decision))
+    return result
+
+
+# --- children of an interview not yet in the register --------------------------------------------
+
+
+@dataclass
+class OpenMember:
+    """A child named only as free text, with likely register entries and the names offered."""
+
+    child: InterviewChild
+    given_names: str
+    family_name: str
+    candidates: list[Any]
+    decision: str = ""
+
+    @property
+    def links(self) -> list[tuple[str, Any]]:
+        """(the decision's value, the candidate) for linking to a likely register entry."""
+        return [(f"person:{candidate.person.pk}", candidate) for candidate in self.candidates]
+
+
+def open_members(user: Any, interview: ArrivalInterview, posted: Any = None) -> list[OpenMember]:
+    """The interview's children without a register entry, each with the duplicate check's
+    likely persons (as the person form's live panel shows them)."""
+    result = []
+    for child in interview.children.filter(person__isnull=True).order_by("pk"):
+        words = child.name.split()
+        given = " ".join(words[:-1]) if len(words) > 1 else child.name
+        family = words[-1] if len(words) > 1 else interview.person.family_name
+        decision = ""
+        if posted is not None:
+            given = posted.get(f"kind-{child.pk}-vornamen", given)
+            family = posted.get(f"kind-{child.pk}-familienname", family)
+            decision = posted.get(f"kind-{child.pk}", "")
+        year = child.birth_year or (interview.held_on.year - child.age if child.age is not None else None)
+        record = PersonRecord(
+            id="",
+            given_names=given,
+            family_name=family,
+            birth_date=PartialDate(year=year) if year else None,
+        )
+        candidates = duplicate_candidates(user, [record], limit=3) if given.strip() or family.strip() else []
+        result.append(OpenMember(child, given, family, candidates, decision))
     return result

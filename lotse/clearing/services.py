@@ -21,6 +21,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -948,3 +949,82 @@ def interview_adults_follow_merge(actor: Any, kept: Person, merged: Person) -> i
         )
         ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
     return len(interviews)
+
+
+# --- The household's members from the interview -------------------------------------------------
+
+MEMBER_NEW = "new"
+MEMBER_SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class MemberDecision:
+    """The clerk's decision for one child named only as free text in the interview.
+
+    ``action``: ``MEMBER_NEW`` (create the person in the register with ``given_names``,
+    ``family_name``), ``MEMBER_SKIP``, or link to ``person`` (someone already in the register).
+    """
+
+    child: InterviewChild
+    action: str
+    person: Person | None = None
+    given_names: str = ""
+    family_name: str = ""
+
+
+@transaction.atomic
+def interview_members_add(
+    *, actor: Any, interview: ArrivalInterview, decisions: Iterable[MemberDecision]
+) -> list[Person]:
+    """Children of the interview into the register and the household, as the clerk decided.
+
+    A new child is created through the people services (audited, its blocking keys stored);
+    a linked one is the register's person. Each joins the interviewed person's household as a
+    child — a household is created around that person if they have none — and the interview's
+    row points to the person from then on. One bad row and nothing is written.
+    """
+    _require_register_right(actor, interview.organisation)
+    person = Person.objects.select_for_update().get(pk=interview.person_id)
+    household = person.household
+    added: list[Person] = []
+    for decision in decisions:
+        child = decision.child
+        if child.interview_id != interview.pk or child.person_id is not None:
+            raise ValidationError(_("Dieses Kind gehört nicht (mehr) zu den offenen Angaben des Gesprächs."))
+        if decision.action == MEMBER_SKIP:
+            continue
+        name = child.name or str(child)
+        try:
+            if decision.action == MEMBER_NEW:
+                if not decision.given_names.strip() or not decision.family_name.strip():
+                    raise ValidationError(_("Bitte Vornamen und Familiennamen angeben."))
+                member = people_services.person_create(
+                    actor=actor,
+                    organisation=interview.organisation,
+                    data=people_services.PersonInput(
+                        given_names=decision.given_names,
+                        family_name=decision.family_name,
+                        birth_date=PartialDate(year=child.birth_year) if child.birth_year else None,
+                    ),
+                )
+            elif decision.person is not None:
+                member = decision.person
+                if member.organisation_id != interview.organisation_id or member.merged_into_id is not None:
+                    raise ValidationError(_("Die gewählte Person steht nicht in diesem Register."))
+            else:
+                raise ValidationError(_("Bitte entscheiden Sie: neu anlegen, verbinden oder überspringen."))
+            if household is None:
+                household = people_services.household_create(actor=actor, person=person)
+            if member.household_id != household.pk:
+                people_services.household_member_add(
+                    actor=actor, household=household, person=member, relationship=Person.Relationship.CHILD
+                )
+            audited_update(actor=actor, instance=child, data={"person": member})
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(name)s: %(errors)s") % {"name": name, "errors": " ".join(error.messages)}
+            ) from None
+        added.append(member)
+    if household is not None and interview.household_id != household.pk:
+        audited_update(actor=actor, instance=interview, data={"household": household})
+    return added

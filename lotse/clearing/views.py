@@ -32,7 +32,8 @@ from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.clearing.routing import Proposal, facts_of, propose
 from lotse.core import access
 from lotse.core.pages import error_text, form_page, is_htmx, page, paginate
-from lotse.people.selectors import person_search
+from lotse.people.matching import DEFAULT_THRESHOLD
+from lotse.people.selectors import get_person_for, person_search
 
 
 def _status_context(request: HttpRequest, register_import: RegisterImport) -> dict[str, Any]:
@@ -238,6 +239,9 @@ def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
 
     def done(interview: ArrivalInterview) -> HttpResponse:
         messages.success(request, _("Das Ankunftsgespräch ist gespeichert. Bitte prüfen Sie die Vorschläge."))
+        if interview.children.filter(person__isnull=True).exists():
+            # Children named as free text: offer them to the register and the household first.
+            return redirect("clearing:interview_members", interview.pk)
         return redirect("clearing:interview_detail", interview.pk)
 
     return form_page(
@@ -393,6 +397,7 @@ def _interview_page(
             "referrals": referrals,
             "rows": _proposal_rows(request, interview, proposals, posted),
             "route_errors": list(route_errors),
+            "open_children": sum(1 for child in interview.children.all() if child.person_id is None),
             "need_labels": [ArrivalInterview.Need(n).label for n in interview.needs],
         },
         status=400 if route_errors else 200,
@@ -437,6 +442,58 @@ def interview_route(request: HttpRequest, interview_id: int) -> HttpResponse:
         return _interview_page(request, interview, posted=request.POST, route_errors=errors)
 
     return form_page(request, Form(request.POST), show=show, save=save, done=done)
+
+
+@login_required
+def interview_members(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The children named only as free text: into the register and the household, each as
+    the clerk decides (new person, a likely existing one, or not now)."""
+    interview = selectors.get_interview_for(request.user, interview_id)
+    access.require(request.user, "edit", interview)
+    posted = request.POST if request.method == "POST" else None
+    members = selectors.open_members(request.user, interview, posted)
+
+    def decision_for(member: selectors.OpenMember) -> services.MemberDecision:
+        choice = member.decision
+        person = None
+        if choice.startswith("person:"):
+            person = get_person_for(request.user, int(choice.removeprefix("person:") or 0))
+        elif choice not in (services.MEMBER_NEW, services.MEMBER_SKIP):
+            raise ValidationError(
+                _("%(name)s: Bitte entscheiden Sie: neu anlegen, verbinden oder überspringen.")
+                % {"name": member.child.name}
+            )
+        return services.MemberDecision(
+            child=member.child,
+            action=choice if person is None else "link",
+            person=person,
+            given_names=member.given_names,
+            family_name=member.family_name,
+        )
+
+    def save() -> list[Any]:
+        decisions = [decision_for(member) for member in members]
+        return services.interview_members_add(actor=request.user, interview=interview, decisions=decisions)
+
+    def done(added: list[Any]) -> HttpResponse:
+        messages.success(
+            request, _("%(count)s Kinder sind im Register und im Haushalt.") % {"count": len(added)}
+        )
+        return redirect("clearing:interview_detail", interview.pk)
+
+    return form_page(
+        request,
+        Form(request.POST or None),
+        show=page(
+            request,
+            "clearing/interview_members.html",
+            interview=interview,
+            members=members,
+            threshold=DEFAULT_THRESHOLD,
+        ),
+        save=save,
+        done=done,
+    )
 
 
 @login_required
