@@ -26,7 +26,7 @@ from lotse.clearing.register_files import FileProblem
 from lotse.clearing.register_import import PREVIEW_GROUPS, ImportRow, RowValidator, change_label
 from lotse.core import access
 from lotse.core.audit import audit_view
-from lotse.people.matching import PartialDate, PersonRecord
+from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
 from lotse.people.models import Person
 from lotse.people.selectors import duplicate_candidates
 
@@ -483,3 +483,61 @@ def open_members(user: Any, interview: ArrivalInterview, posted: Any = None) -> 
         candidates = duplicate_candidates(user, [record], limit=3) if given.strip() or family.strip() else []
         result.append(OpenMember(child, given, family, candidates, decision))
     return result
+
+
+ADULT_ROWS = 2
+ADULT_RELATIONSHIPS = [
+    Person.Relationship.PARTNER,
+    Person.Relationship.PARENT,
+    Person.Relationship.SIBLING,
+    Person.Relationship.RELATIVE,
+    Person.Relationship.OTHER,
+]
+
+
+@dataclass
+class NewAdult:
+    """A further adult of the household, typed in on the page (not in the register yet)."""
+
+    index: int
+    given_names: str = ""
+    family_name: str = ""
+    birth_date: str = ""
+    relationship: str = ""
+    candidates: list[Any] = field(default_factory=list)
+    decision: str = ""
+
+    @property
+    def given(self) -> bool:
+        return bool(self.given_names.strip() or self.family_name.strip())
+
+    @property
+    def links(self) -> list[tuple[str, Any]]:
+        return [(f"person:{candidate.person.pk}", candidate) for candidate in self.candidates]
+
+
+def new_adults(user: Any, posted: Any = None) -> list[NewAdult]:
+    """The rows for further adults: as typed (with the duplicate check), plus empty ones."""
+    rows = []
+    count = int(posted.get("erw-anzahl", ADULT_ROWS) or ADULT_ROWS) if posted is not None else ADULT_ROWS
+    for index in range(min(count, 10)):
+        adult = NewAdult(index)
+        if posted is not None:
+            adult.given_names = posted.get(f"erw-{index}-vornamen", "").strip()
+            adult.family_name = posted.get(f"erw-{index}-familienname", "").strip()
+            adult.birth_date = posted.get(f"erw-{index}-geburtsdatum", "").strip()
+            adult.relationship = posted.get(f"erw-{index}-stellung", "")
+            adult.decision = posted.get(f"erw-{index}", "")
+        if adult.given:
+            try:
+                born = parse_birth_date(adult.birth_date)
+            except ValueError:
+                born = None
+            record = PersonRecord(
+                id="", given_names=adult.given_names, family_name=adult.family_name, birth_date=born
+            )
+            adult.candidates = duplicate_candidates(user, [record], limit=3)
+        rows.append(adult)
+    if all(row.given for row in rows) and len(rows) < 10:
+        rows.append(NewAdult(len(rows)))
+    return rows

@@ -959,72 +959,99 @@ MEMBER_SKIP = "skip"
 
 @dataclass(frozen=True)
 class MemberDecision:
-    """The clerk's decision for one child named only as free text in the interview.
+    """The clerk's decision for one member named in the interview but not in the register:
+    a child of the interview (``child``), or a further adult (``child=None``).
 
     ``action``: ``MEMBER_NEW`` (create the person in the register with ``given_names``,
-    ``family_name``), ``MEMBER_SKIP``, or link to ``person`` (someone already in the register).
+    ``family_name``, ``birth_date``), ``MEMBER_SKIP``, or link to ``person`` (someone already in
+    the register). ``relationship``: their place in the household.
     """
 
-    child: InterviewChild
+    child: InterviewChild | None
     action: str
     person: Person | None = None
     given_names: str = ""
     family_name: str = ""
+    birth_date: PartialDate | None = None
+    relationship: str = Person.Relationship.CHILD
+    label: str = ""  # how the clerk's page names the member, for messages
 
 
 @transaction.atomic
 def interview_members_add(
     *, actor: Any, interview: ArrivalInterview, decisions: Iterable[MemberDecision]
 ) -> list[Person]:
-    """Children of the interview into the register and the household, as the clerk decided.
+    """The household's members from the interview into the register and the household.
 
-    A new child is created through the people services (audited, its blocking keys stored);
-    a linked one is the register's person. Each joins the interviewed person's household as a
-    child — a household is created around that person if they have none — and the interview's
-    row points to the person from then on. One bad row and nothing is written.
+    A new member is created through the people services (audited, its blocking keys stored);
+    a linked one is the register's person. Each joins the interviewed person's household — a
+    household is created around that person if they have none. A child's row of the interview
+    points to the person from then on; an adult becomes one of the interview's further
+    adults. One bad row and nothing is written.
     """
     _require_register_right(actor, interview.organisation)
     person = Person.objects.select_for_update().get(pk=interview.person_id)
     household = person.household
     added: list[Person] = []
+    adults: list[Person] = []
     for decision in decisions:
         child = decision.child
-        if child.interview_id != interview.pk or child.person_id is not None:
+        if child is not None and (child.interview_id != interview.pk or child.person_id is not None):
             raise ValidationError(_("Dieses Kind gehört nicht (mehr) zu den offenen Angaben des Gesprächs."))
         if decision.action == MEMBER_SKIP:
             continue
-        name = child.name or str(child)
+        name = decision.label or (str(child) if child else f"{decision.given_names} {decision.family_name}")
         try:
             if decision.action == MEMBER_NEW:
                 if not decision.given_names.strip() or not decision.family_name.strip():
                     raise ValidationError(_("Bitte Vornamen und Familiennamen angeben."))
+                birth_date = decision.birth_date
+                if birth_date is None and child is not None and child.birth_year:
+                    birth_date = PartialDate(year=child.birth_year)
                 member = people_services.person_create(
                     actor=actor,
                     organisation=interview.organisation,
                     data=people_services.PersonInput(
                         given_names=decision.given_names,
                         family_name=decision.family_name,
-                        birth_date=PartialDate(year=child.birth_year) if child.birth_year else None,
+                        birth_date=birth_date,
                     ),
                 )
             elif decision.person is not None:
                 member = decision.person
                 if member.organisation_id != interview.organisation_id or member.merged_into_id is not None:
                     raise ValidationError(_("Die gewählte Person steht nicht in diesem Register."))
+                if member.pk == person.pk:
+                    raise ValidationError(_("Das ist die Person des Gesprächs selbst."))
             else:
                 raise ValidationError(_("Bitte entscheiden Sie: neu anlegen, verbinden oder überspringen."))
             if household is None:
                 household = people_services.household_create(actor=actor, person=person)
             if member.household_id != household.pk:
                 people_services.household_member_add(
-                    actor=actor, household=household, person=member, relationship=Person.Relationship.CHILD
+                    actor=actor, household=household, person=member, relationship=decision.relationship
                 )
-            audited_update(actor=actor, instance=child, data={"person": member})
+            if child is not None:
+                audited_update(actor=actor, instance=child, data={"person": member})
+            else:
+                adults.append(member)
         except ValidationError as error:
             raise ValidationError(
                 _("%(name)s: %(errors)s") % {"name": name, "errors": " ".join(error.messages)}
             ) from None
         added.append(member)
+    if adults:
+        before = sorted(adult.pk for adult in interview.further_adults.all())
+        interview.further_adults.add(*adults)
+        after = sorted(adult.pk for adult in interview.further_adults.all())
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=interview,
+            changes={"further_adults": [before, after]},
+        )
     if household is not None and interview.household_id != household.pk:
         audited_update(actor=actor, instance=interview, data={"household": household})
+    elif adults:
+        ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
     return added

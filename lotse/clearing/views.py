@@ -32,7 +32,8 @@ from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.clearing.routing import Proposal, facts_of, propose
 from lotse.core import access
 from lotse.core.pages import error_text, form_page, is_htmx, page, paginate
-from lotse.people.matching import DEFAULT_THRESHOLD
+from lotse.people.matching import DEFAULT_THRESHOLD, parse_birth_date
+from lotse.people.models import Person
 from lotse.people.selectors import get_person_for, person_search
 
 
@@ -452,27 +453,53 @@ def interview_members(request: HttpRequest, interview_id: int) -> HttpResponse:
     access.require(request.user, "edit", interview)
     posted = request.POST if request.method == "POST" else None
     members = selectors.open_members(request.user, interview, posted)
+    adults = selectors.new_adults(request.user, posted)
 
-    def decision_for(member: selectors.OpenMember) -> services.MemberDecision:
-        choice = member.decision
-        person = None
+    def chosen(choice: str, name: str) -> tuple[str, Person | None]:
         if choice.startswith("person:"):
-            person = get_person_for(request.user, int(choice.removeprefix("person:") or 0))
-        elif choice not in (services.MEMBER_NEW, services.MEMBER_SKIP):
+            return "link", get_person_for(request.user, int(choice.removeprefix("person:") or 0))
+        if choice not in (services.MEMBER_NEW, services.MEMBER_SKIP):
             raise ValidationError(
                 _("%(name)s: Bitte entscheiden Sie: neu anlegen, verbinden oder überspringen.")
-                % {"name": member.child.name}
+                % {"name": name}
             )
+        return choice, None
+
+    def adult_decision(adult: selectors.NewAdult) -> services.MemberDecision:
+        name = f"{adult.given_names} {adult.family_name}".strip()
+        action, person = chosen(adult.decision, name)
+        if action != services.MEMBER_SKIP and adult.relationship not in selectors.ADULT_RELATIONSHIPS:
+            raise ValidationError(_("%(name)s: Bitte die Stellung im Haushalt wählen.") % {"name": name})
+        try:
+            born = parse_birth_date(adult.birth_date)
+        except ValueError as error:
+            raise ValidationError(_("%(name)s: %(error)s") % {"name": name, "error": error}) from None
         return services.MemberDecision(
-            child=member.child,
-            action=choice if person is None else "link",
+            child=None,
+            action=action,
             person=person,
-            given_names=member.given_names,
-            family_name=member.family_name,
+            given_names=adult.given_names,
+            family_name=adult.family_name,
+            birth_date=born,
+            relationship=adult.relationship,
+            label=name,
         )
 
     def save() -> list[Any]:
-        decisions = [decision_for(member) for member in members]
+        decisions = []
+        for member in members:
+            action, person = chosen(member.decision, member.child.name)
+            decisions.append(
+                services.MemberDecision(
+                    child=member.child,
+                    action=action,
+                    person=person,
+                    given_names=member.given_names,
+                    family_name=member.family_name,
+                    label=member.child.name,
+                )
+            )
+        decisions += [adult_decision(adult) for adult in adults if adult.given]
         return services.interview_members_add(actor=request.user, interview=interview, decisions=decisions)
 
     def done(added: list[Any]) -> HttpResponse:
@@ -481,16 +508,21 @@ def interview_members(request: HttpRequest, interview_id: int) -> HttpResponse:
         )
         return redirect("clearing:interview_detail", interview.pk)
 
+    show = page(
+        request,
+        "clearing/interview_members.html",
+        interview=interview,
+        members=members,
+        adults=adults,
+        relationships=[(r.value, r.label) for r in selectors.ADULT_RELATIONSHIPS],
+        threshold=DEFAULT_THRESHOLD,
+    )
+    if posted is not None and "pruefen" in posted:  # only the duplicate check for what was typed
+        return show(Form(posted))
     return form_page(
         request,
         Form(request.POST or None),
-        show=page(
-            request,
-            "clearing/interview_members.html",
-            interview=interview,
-            members=members,
-            threshold=DEFAULT_THRESHOLD,
-        ),
+        show=show,
         save=save,
         done=done,
     )

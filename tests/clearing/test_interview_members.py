@@ -127,3 +127,41 @@ def test_only_the_clearingstelle_gets_the_page(personas, client_for, persona):
         f"/clearingstelle/gespraeche/{interview.pk}/haushalt/"
     )
     assert response.status_code == 404
+
+
+def test_further_adults_are_checked_against_the_register_and_join_the_household(personas, client_for):
+    interview = make_interview(personas)
+    mihai = people_services.person_create(
+        actor=personas.clearing,
+        organisation=personas.city,
+        data=people_services.PersonInput(
+            given_names="Mihai", family_name="Popescu", birth_date=PartialDate(1979, 5, 2)
+        ),
+    )
+    client = client_for(personas.clearing)
+    url = f"/clearingstelle/gespraeche/{interview.pk}/haushalt/"
+    typed = {
+        "erw-anzahl": "2",
+        "erw-0-vornamen": "Mihail",
+        "erw-0-familienname": "Popesku",
+        "erw-0-geburtsdatum": "02.05.1979",
+        "erw-0-stellung": "partner",
+        "erw-1-vornamen": "Ioana",
+        "erw-1-familienname": "Dumitru",
+        "erw-1-geburtsdatum": "1961",
+        "erw-1-stellung": "parent",
+    }
+    page = client.post(url, {**typed, "pruefen": "1"}).content.decode()
+    assert f'value="person:{mihai.pk}"' in page and "Mihai Popescu" in page  # the live check's find
+    assert Person.objects.count() == 2  # checking writes nothing
+    response = client.post(url, {**typed, "erw-0": f"person:{mihai.pk}", "erw-1": "new"})
+    assert response["Location"] == f"/clearingstelle/gespraeche/{interview.pk}/"
+    mihai.refresh_from_db()
+    ioana = Person.objects.get(family_name="Dumitru")
+    assert (
+        mihai.household
+        == ioana.household
+        == interview.person.__class__.objects.get(pk=interview.person_id).household
+    )
+    assert (mihai.relationship, ioana.relationship, ioana.birth_year) == ("partner", "parent", 1961)
+    assert set(interview.further_adults.all()) == {mihai, ioana}
