@@ -860,7 +860,11 @@ def interview_route(
             # transaction takes back those created before it).
             raise ValidationError(
                 _("Verweisung an „%(unit)s“ (%(reason)s): %(errors)s")
-                % {"unit": to_unit.name, "reason": proposal.reason, "errors": " ".join(error.messages)}
+                % {
+                    "unit": to_unit.name,
+                    "reason": proposal.reason.rstrip("."),
+                    "errors": " ".join(error.messages),
+                }
             ) from None
         referrals.append(referral)
     return referrals

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lotse.accounts.models import Organisation, Unit, User
@@ -504,7 +505,13 @@ def interview_members(request: HttpRequest, interview_id: int) -> HttpResponse:
 
     def done(added: list[Any]) -> HttpResponse:
         messages.success(
-            request, _("%(count)s Kinder sind im Register und im Haushalt.") % {"count": len(added)}
+            request,
+            ngettext(
+                "Eine Person ist jetzt im Register und im Haushalt.",
+                "%(count)s Personen sind jetzt im Register und im Haushalt.",
+                len(added),
+            )
+            % {"count": len(added)},
         )
         return redirect("clearing:interview_detail", interview.pk)
 
