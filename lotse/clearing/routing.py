@@ -89,11 +89,8 @@ def _matches(condition: dict[str, Any], facts: InterviewFacts, state_rules: dict
     """The reasons (one per hit) for which ``condition`` applies; empty if it does not."""
     kind = condition["kind"]
     if kind == "need":
-        return (
-            [_("Bedarf genannt: %(need)s") % {"need": condition["label"]}]
-            if condition["need"] in facts.needs
-            else []
-        )
+        # A bare label: ``propose`` gathers the needs of one unit into one sentence.
+        return [NeedNamed(condition["label"])] if condition["need"] in facts.needs else []
     if kind == "child_without_school":
         return [
             _("%(name)s (%(age)s Jahre) ist im Schulalter und hat keinen Schulplatz.")
@@ -123,6 +120,34 @@ def _matches(condition: dict[str, Any], facts: InterviewFacts, state_rules: dict
     raise ValueError(f"unknown rule kind {kind!r}")
 
 
+class NeedNamed(str):
+    """A need named in the interview, as a reason (its label)."""
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def reason_text(reasons: list[str]) -> str:
+    """The reasons as readable sentences: the needs named in one („Bedarf genannt: Schulplatz
+    und Kita-Platz.“), each other reason as a sentence of its own."""
+    needs = [r for r in reasons if isinstance(r, NeedNamed)]
+    sentences = [_sentence(r) for r in reasons if not isinstance(r, NeedNamed)]
+    if needs:
+        listed = (
+            needs[0]
+            if len(needs) == 1
+            else _("%(first)s und %(last)s")
+            % {
+                "first": ", ".join(needs[:-1]),
+                "last": needs[-1],
+            }
+        )
+        label = _("Bedarf genannt: %(needs)s") if len(needs) == 1 else _("Bedarfe genannt: %(needs)s")
+        sentences.insert(0, _sentence(label % {"needs": listed}))
+    return " ".join(sentences)
+
+
 def propose(facts: InterviewFacts, rules: dict[str, Any]) -> list[Proposal]:
     """One proposal per receiving unit, with every reason that led there."""
     state_rules = rules.get("state_rules", {})
@@ -140,7 +165,7 @@ def propose(facts: InterviewFacts, rules: dict[str, Any]) -> list[Proposal]:
         Proposal(
             rule=", ".join(names[unit]),
             to_unit=unit,
-            reason=" ".join(reasons),
+            reason=reason_text(reasons),
             legal_basis=bases[unit],
             key=unit,
         )

@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 
 from lotse.accounts.models import Organisation, Unit
-from lotse.clearing import register_files
+from lotse.clearing import import_duplicates, register_files
+from lotse.clearing.import_duplicates import comparison_of
 from lotse.clearing.models import (
     ArrivalInterview,
     InformationMaterial,
@@ -22,10 +23,12 @@ from lotse.clearing.models import (
     RoutingRules,
 )
 from lotse.clearing.register_files import FileProblem
-from lotse.clearing.register_import import PREVIEW_GROUPS, RowValidator, change_label
+from lotse.clearing.register_import import PREVIEW_GROUPS, ImportRow, RowValidator, change_label
 from lotse.core import access
 from lotse.core.audit import audit_view
+from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
 from lotse.people.models import Person
+from lotse.people.selectors import duplicate_candidates
 
 PREVIEW_ROWS = 20
 EXAMPLES_PER_COLUMN = 3
@@ -363,3 +366,178 @@ def units_by_slug(slugs: list[str]) -> dict[str, Unit]:
     if not slugs:
         return {}
     return Unit.objects.prefetch_related("organisations").in_bulk(slugs, field_name="slug")
+
+
+# --- likely duplicates of an import's rows ------------------------------------------------------
+
+
+@dataclass
+class DuplicateMatch:
+    label: str  # the person's or the other row's name, birth date and register id
+    comparison: Any
+    person: Person | None = None  # a person in the register (else an earlier row of the file)
+    row: int | None = None
+
+    @property
+    def decision(self) -> str:
+        return f"{import_duplicates.LINK_PREFIX}{self.person.pk}" if self.person else ""
+
+
+@dataclass
+class FlaggedRow:
+    row: int
+    label: str
+    matches: list[DuplicateMatch]
+    decision: str  # what the clerk chose (or typed before a refused start), "" if nothing
+
+
+def _row_label(row: ImportRow) -> str:
+    born = str(row.birth_date) if row.birth_date else "–"
+    return f"{row.family_name}, {row.given_names} · {born} · {row.register_id}"
+
+
+def _person_label(person: Person) -> str:
+    register_id = f" · {person.register_id}" if person.register_id else ""
+    return f"{person.family_name}, {person.given_names} · {person.birth_date_display}{register_id}"
+
+
+def duplicates_of(user: Any, register_import: RegisterImport, posted: Any = None) -> list[FlaggedRow]:
+    """The flagged rows with their likely duplicates, names and reasons computed again from
+    the file and the register (the import keeps ids only); persons as the user may see them."""
+    if not register_import.duplicates or not register_import.file_path.exists():
+        return []
+    flagged = {flags["row"]: flags for flags in register_import.duplicates}
+    wanted = set(flagged) | {other for flags in flagged.values() for other in flags["rows"]}
+    fmt = register_files.FileFormat(register_import.kind, register_import.encoding, register_import.delimiter)
+    validator = RowValidator(register_import.columns, register_import.mapping)
+    rows: dict[int, ImportRow] = {}
+    try:
+        for record in register_files.read_records(register_import.file_path, fmt):
+            if record.row in wanted:
+                row, _errors = validator.validate(record)
+                if row is not None:
+                    rows[record.row] = row
+    except FileProblem:
+        return []
+    ids = {person_id for flags in flagged.values() for person_id in flags["persons"]}
+    persons = access.visible(user, Person).filter(pk__in=ids).select_related("dwelling__building").in_bulk()
+    chosen = register_import.duplicate_decisions
+    result = []
+    for number, flags in sorted(flagged.items()):
+        row = rows.get(number)
+        if row is None:
+            continue
+        matches = [
+            DuplicateMatch(_person_label(persons[i]), comparison_of(row, persons[i]), person=persons[i])
+            for i in flags["persons"]
+            if i in persons
+        ] + [
+            DuplicateMatch(_row_label(rows[other]), comparison_of(row, rows[other]), row=other)
+            for other in flags["rows"]
+            if other in rows
+        ]
+        decision = posted.get(f"doppelt-{number}", "") if posted is not None else chosen.get(str(number), "")
+        result.append(FlaggedRow(number, _row_label(row), matches, decision))
+    return result
+
+
+# --- children of an interview not yet in the register --------------------------------------------
+
+
+@dataclass
+class OpenMember:
+    """A child named only as free text, with likely register entries and the names offered."""
+
+    child: InterviewChild
+    given_names: str
+    family_name: str
+    candidates: list[Any]
+    decision: str = ""
+
+    @property
+    def links(self) -> list[tuple[str, Any]]:
+        """(the decision's value, the candidate) for linking to a likely register entry."""
+        return [(f"person:{candidate.person.pk}", candidate) for candidate in self.candidates]
+
+
+def open_members(user: Any, interview: ArrivalInterview, posted: Any = None) -> list[OpenMember]:
+    """The interview's children without a register entry, each with the duplicate check's
+    likely persons (as the person form's live panel shows them)."""
+    result = []
+    for child in interview.children.filter(person__isnull=True).order_by("pk"):
+        words = child.name.split()
+        given = " ".join(words[:-1]) if len(words) > 1 else child.name
+        family = words[-1] if len(words) > 1 else interview.person.family_name
+        decision = ""
+        if posted is not None:
+            given = posted.get(f"kind-{child.pk}-vornamen", given)
+            family = posted.get(f"kind-{child.pk}-familienname", family)
+            decision = posted.get(f"kind-{child.pk}", "")
+        year = child.birth_year or (interview.held_on.year - child.age if child.age is not None else None)
+        record = PersonRecord(
+            id="",
+            given_names=given,
+            family_name=family,
+            birth_date=PartialDate(year=year) if year else None,
+        )
+        candidates = duplicate_candidates(user, [record], limit=3) if given.strip() or family.strip() else []
+        result.append(OpenMember(child, given, family, candidates, decision))
+    return result
+
+
+ADULT_ROWS = 2
+ADULT_RELATIONSHIPS = [
+    Person.Relationship.PARTNER,
+    Person.Relationship.PARENT,
+    Person.Relationship.SIBLING,
+    Person.Relationship.RELATIVE,
+    Person.Relationship.OTHER,
+]
+
+
+@dataclass
+class NewAdult:
+    """A further adult of the household, typed in on the page (not in the register yet)."""
+
+    index: int
+    given_names: str = ""
+    family_name: str = ""
+    birth_date: str = ""
+    relationship: str = ""
+    candidates: list[Any] = field(default_factory=list)
+    decision: str = ""
+
+    @property
+    def given(self) -> bool:
+        return bool(self.given_names.strip() or self.family_name.strip())
+
+    @property
+    def links(self) -> list[tuple[str, Any]]:
+        return [(f"person:{candidate.person.pk}", candidate) for candidate in self.candidates]
+
+
+def new_adults(user: Any, posted: Any = None) -> list[NewAdult]:
+    """The rows for further adults: as typed (with the duplicate check), plus empty ones."""
+    rows = []
+    count = int(posted.get("erw-anzahl", ADULT_ROWS) or ADULT_ROWS) if posted is not None else ADULT_ROWS
+    for index in range(min(count, 10)):
+        adult = NewAdult(index)
+        if posted is not None:
+            adult.given_names = posted.get(f"erw-{index}-vornamen", "").strip()
+            adult.family_name = posted.get(f"erw-{index}-familienname", "").strip()
+            adult.birth_date = posted.get(f"erw-{index}-geburtsdatum", "").strip()
+            adult.relationship = posted.get(f"erw-{index}-stellung", "")
+            adult.decision = posted.get(f"erw-{index}", "")
+        if adult.given:
+            try:
+                born = parse_birth_date(adult.birth_date)
+            except ValueError:
+                born = None
+            record = PersonRecord(
+                id="", given_names=adult.given_names, family_name=adult.family_name, birth_date=born
+            )
+            adult.candidates = duplicate_candidates(user, [record], limit=3)
+        rows.append(adult)
+    if all(row.given for row in rows) and len(rows) < 10:
+        rows.append(NewAdult(len(rows)))
+    return rows

@@ -21,6 +21,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -37,7 +38,7 @@ from django.utils.translation import gettext as _
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.cases.selectors.referrals import referral_route_for
 from lotse.cases.services.referrals import referral_create
-from lotse.clearing import register_files
+from lotse.clearing import import_duplicates, register_files
 from lotse.clearing.models import (
     ArrivalInterview,
     InformationMaterial,
@@ -235,15 +236,27 @@ def register_import_map(
     validator = RowValidator(register_import.columns, mapping)
     errors: list[dict[str, Any]] = []
     error_count = total = 0
+    valid: list[ImportRow] = []
     try:
         for record in register_files.read_records(register_import.file_path, _format(register_import)):
             total += 1
-            _row, row_errors = validator.validate(record)
+            row, row_errors = validator.validate(record)
+            if row is not None:
+                valid.append(row)
             error_count += len(row_errors)
             errors.extend(error.as_dict() for error in row_errors[: max(0, MAX_STORED_ERRORS - len(errors))])
     except FileProblem as problem:
         raise ValidationError(str(problem)) from None
     existing = _existing_ids(register_import.organisation_id, list(validator.seen))
+    # A file with errors cannot start: the duplicate check waits for the corrected one.
+    flagged = (
+        []
+        if error_count
+        else import_duplicates.find_import_duplicates(
+            (row for row in valid if row.register_id not in existing),
+            organisation_id=register_import.organisation_id,
+        )
+    )
     audited_update(
         actor=actor,
         instance=register_import,
@@ -255,17 +268,57 @@ def register_import_map(
             "total_rows": total,
             "expected_existing": len(existing),
             "expected_new": len(validator.seen) - len(existing),
+            "duplicates": [flags.as_dict() for flags in flagged],
+            "duplicate_decisions": {},
         },
     )
     return register_import
+
+
+def _checked_decisions(register_import: RegisterImport, decisions: dict[str, str]) -> dict[str, str]:
+    """The clerk's decisions for the flagged rows, each one of the choices that row offers."""
+    flagged = {str(flags["row"]): flags for flags in register_import.duplicates}
+    checked: dict[str, str] = {}
+    linked: dict[int, str] = {}
+    for row, decision in decisions.items():
+        if row not in flagged or not decision:
+            continue
+        if decision not in import_duplicates.decision_choices(flagged[row]):
+            raise ValidationError(_("Zeile %(row)s: Diese Entscheidung gibt es nicht.") % {"row": row})
+        person_id = import_duplicates.linked_person_id(decision)
+        if person_id is not None:
+            if person_id in linked:
+                raise ValidationError(
+                    _("Zeilen %(first)s und %(row)s sollen dieselbe Person ergänzen. Bitte nur eine.")
+                    % {"first": linked[person_id], "row": row}
+                )
+            linked[person_id] = row
+        checked[row] = decision
+    return checked
+
+
+def _undecided_problem(rows: list[int]) -> str:
+    shown = ", ".join(str(row) for row in rows[:20])
+    more = _(" und %(n)s weitere") % {"n": len(rows) - 20} if len(rows) > 20 else ""
+    return _(
+        "Bitte entscheiden Sie für jede Zeile mit möglichen Doppelten, ob sie übersprungen, "
+        "mit der Person im Register verbunden oder neu angelegt wird. Noch offen: Zeile %(rows)s%(more)s."
+    ) % {"rows": shown, "more": more}
 
 
 # --- 3. start, restart, discard ------------------------------------------------------------------
 
 
 @transaction.atomic
-def register_import_start(*, actor: Any, register_import: RegisterImport) -> RegisterImport:
-    """Queue the import; after an interruption, queue it again (it resumes where it stopped)."""
+def register_import_start(
+    *, actor: Any, register_import: RegisterImport, decisions: dict[str, str] | None = None
+) -> RegisterImport:
+    """Queue the import; after an interruption, queue it again (it resumes where it stopped).
+
+    ``decisions`` holds the clerk's choice per flagged row (see ``import_duplicates``); every
+    flagged row needs one before the import starts. Given again after an interruption, only
+    rows not yet processed could change, so decisions are taken before the first start only.
+    """
     from lotse.clearing.tasks import run_register_import
 
     _require_register_right(actor, register_import.organisation)
@@ -275,11 +328,18 @@ def register_import_start(*, actor: Any, register_import: RegisterImport) -> Reg
             raise ValidationError(_("Der Import läuft bereits."))
         raise ValidationError(_("Dieser Import lässt sich nicht starten."))
     _verify_file(register_import)
+    chosen = dict(register_import.duplicate_decisions)
+    if decisions is not None and register_import.status == RegisterImport.Status.READY:
+        chosen = _checked_decisions(register_import, decisions)
+    undecided = [flags["row"] for flags in register_import.duplicates if str(flags["row"]) not in chosen]
+    if undecided:
+        raise ValidationError(_undecided_problem(undecided))
     attempt = register_import.attempt + 1
     audited_update(
         actor=actor,
         instance=register_import,
         data={
+            "duplicate_decisions": chosen,
             "status": RegisterImport.Status.QUEUED,
             "attempt": attempt,
             "started_by": actor,
@@ -384,11 +444,32 @@ def _process_chunk(
                 register_id__in=[row.register_id for row in rows],
             ).select_related("dwelling__building", "organisation")
         }
+        decisions = register_import.duplicate_decisions
+        linked = {
+            person.pk: person
+            for person in Person.objects.filter(
+                organisation_id=register_import.organisation_id,
+                merged_into__isnull=True,
+                pk__in=[
+                    import_duplicates.linked_person_id(decisions.get(str(row.row), ""))
+                    for row in rows
+                    if row.register_id not in existing
+                ],
+            ).select_related("dwelling__building", "organisation")
+        }
         created = updated = unchanged = skipped = 0
         changed = list(register_import.changed_persons)
         notes = list(register_import.notes)
         for row in rows:
             person = existing.get(row.register_id)
+            decision = decisions.get(str(row.row), "") if person is None else ""
+            if decision == import_duplicates.SKIP:  # the clerk found this row in the register already
+                skipped += 1
+                continue
+            if (link := import_duplicates.linked_person_id(decision)) is not None:
+                person = linked.get(link)
+                if person is None:
+                    raise RowFailed(row.row, _("Die gewählte Person steht nicht mehr im Register."))
             try:
                 if person is None:
                     people_services.person_create(
@@ -767,8 +848,8 @@ def interview_route(
         due = (
             interview.held_on + dt.timedelta(days=route.due_in_days) if route and route.due_in_days else None
         )
-        referrals.append(
-            referral_create(
+        try:
+            referral = referral_create(
                 actor=actor,
                 person=interview.person,
                 from_unit=from_unit,
@@ -780,7 +861,18 @@ def interview_route(
                 interview=interview,
                 route=route,
             )
-        )
+        except ValidationError as error:
+            # Several proposals go in one form: say which referral is refused (the
+            # transaction takes back those created before it).
+            raise ValidationError(
+                _("Verweisung an „%(unit)s“ (%(reason)s): %(errors)s")
+                % {
+                    "unit": to_unit.name,
+                    "reason": proposal.reason.rstrip("."),
+                    "errors": " ".join(error.messages),
+                }
+            ) from None
+        referrals.append(referral)
     return referrals
 
 
@@ -867,3 +959,109 @@ def interview_adults_follow_merge(actor: Any, kept: Person, merged: Person) -> i
         )
         ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
     return len(interviews)
+
+
+# --- The household's members from the interview -------------------------------------------------
+
+MEMBER_NEW = "new"
+MEMBER_SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class MemberDecision:
+    """The clerk's decision for one member named in the interview but not in the register:
+    a child of the interview (``child``), or a further adult (``child=None``).
+
+    ``action``: ``MEMBER_NEW`` (create the person in the register with ``given_names``,
+    ``family_name``, ``birth_date``), ``MEMBER_SKIP``, or link to ``person`` (someone already in
+    the register). ``relationship``: their place in the household.
+    """
+
+    child: InterviewChild | None
+    action: str
+    person: Person | None = None
+    given_names: str = ""
+    family_name: str = ""
+    birth_date: PartialDate | None = None
+    relationship: str = Person.Relationship.CHILD
+    label: str = ""  # how the clerk's page names the member, for messages
+
+
+@transaction.atomic
+def interview_members_add(
+    *, actor: Any, interview: ArrivalInterview, decisions: Iterable[MemberDecision]
+) -> list[Person]:
+    """The household's members from the interview into the register and the household.
+
+    A new member is created through the people services (audited, its blocking keys stored);
+    a linked one is the register's person. Each joins the interviewed person's household — a
+    household is created around that person if they have none. A child's row of the interview
+    points to the person from then on; an adult becomes one of the interview's further
+    adults. One bad row and nothing is written.
+    """
+    _require_register_right(actor, interview.organisation)
+    person = Person.objects.select_for_update().get(pk=interview.person_id)
+    household = person.household
+    added: list[Person] = []
+    adults: list[Person] = []
+    for decision in decisions:
+        child = decision.child
+        if child is not None and (child.interview_id != interview.pk or child.person_id is not None):
+            raise ValidationError(_("Dieses Kind gehört nicht (mehr) zu den offenen Angaben des Gesprächs."))
+        if decision.action == MEMBER_SKIP:
+            continue
+        name = decision.label or (str(child) if child else f"{decision.given_names} {decision.family_name}")
+        try:
+            if decision.action == MEMBER_NEW:
+                if not decision.given_names.strip() or not decision.family_name.strip():
+                    raise ValidationError(_("Bitte Vornamen und Familiennamen angeben."))
+                birth_date = decision.birth_date
+                if birth_date is None and child is not None and child.birth_year:
+                    birth_date = PartialDate(year=child.birth_year)
+                member = people_services.person_create(
+                    actor=actor,
+                    organisation=interview.organisation,
+                    data=people_services.PersonInput(
+                        given_names=decision.given_names,
+                        family_name=decision.family_name,
+                        birth_date=birth_date,
+                    ),
+                )
+            elif decision.person is not None:
+                member = decision.person
+                if member.organisation_id != interview.organisation_id or member.merged_into_id is not None:
+                    raise ValidationError(_("Die gewählte Person steht nicht in diesem Register."))
+                if member.pk == person.pk:
+                    raise ValidationError(_("Das ist die Person des Gesprächs selbst."))
+            else:
+                raise ValidationError(_("Bitte entscheiden Sie: neu anlegen, verbinden oder überspringen."))
+            if household is None:
+                household = people_services.household_create(actor=actor, person=person)
+            if member.household_id != household.pk:
+                people_services.household_member_add(
+                    actor=actor, household=household, person=member, relationship=decision.relationship
+                )
+            if child is not None:
+                audited_update(actor=actor, instance=child, data={"person": member})
+            else:
+                adults.append(member)
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(name)s: %(errors)s") % {"name": name, "errors": " ".join(error.messages)}
+            ) from None
+        added.append(member)
+    if adults:
+        before = sorted(adult.pk for adult in interview.further_adults.all())
+        interview.further_adults.add(*adults)
+        after = sorted(adult.pk for adult in interview.further_adults.all())
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=interview,
+            changes={"further_adults": [before, after]},
+        )
+    if household is not None and interview.household_id != household.pk:
+        audited_update(actor=actor, instance=interview, data={"household": household})
+    elif adults:
+        ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+    return added

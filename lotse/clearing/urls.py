@@ -29,6 +29,7 @@ urlpatterns = [
     path("gespraeche/<int:interview_id>/", views.interview_detail, name="interview_detail"),
     path("gespraeche/<int:interview_id>/bearbeiten/", views.interview_edit, name="interview_edit"),
     path("gespraeche/<int:interview_id>/verweisen/", views.interview_route, name="interview_route"),
+    path("gespraeche/<int:interview_id>/haushalt/", views.interview_members, name="interview_members"),
     path("gebaeude/", views.building_list, name="building_list"),
     path("gebaeude/<int:building_id>/", views.occupancy_plan, name="occupancy_plan"),
     path("kennzahlen/", views.figures, name="figures"),

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lotse.accounts.models import Organisation, Unit, User
@@ -32,7 +33,9 @@ from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.clearing.routing import Proposal, facts_of, propose
 from lotse.core import access
 from lotse.core.pages import error_text, form_page, is_htmx, page, paginate
-from lotse.people.selectors import person_search
+from lotse.people.matching import DEFAULT_THRESHOLD, parse_birth_date
+from lotse.people.models import Person
+from lotse.people.selectors import get_person_for, person_search
 
 
 def _status_context(request: HttpRequest, register_import: RegisterImport) -> dict[str, Any]:
@@ -96,10 +99,18 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     register_import = selectors.get_import_for(request.user, import_id)
     if register_import.status == RegisterImport.Status.UPLOADED:
         return redirect("clearing:import_mapping", register_import.pk)
+    return _import_page(request, register_import)
+
+
+def _import_page(
+    request: HttpRequest, register_import: RegisterImport, *, posted: Any = None, start_errors: Any = ()
+) -> HttpResponse:
     context = _status_context(request, register_import)
     if register_import.status in (RegisterImport.Status.READY, RegisterImport.Status.INVALID):
         context["preview"] = selectors.preview_of(register_import)
-    return render(request, "clearing/import_detail.html", context)
+        context["duplicates"] = selectors.duplicates_of(request.user, register_import, posted)
+        context["start_errors"] = list(start_errors)
+    return render(request, "clearing/import_detail.html", context, status=400 if start_errors else 200)
 
 
 @login_required
@@ -123,11 +134,27 @@ def _back_to_import(request: HttpRequest, register_import: RegisterImport) -> An
 @require_POST
 def import_start(request: HttpRequest, import_id: int) -> HttpResponse:
     register_import = selectors.get_import_for(request.user, import_id)
+    # One choice per flagged row: „doppelt-<row>“ = skip, new or person:<id>.
+    decisions = {
+        name.removeprefix("doppelt-"): str(value)
+        for name, value in request.POST.items()
+        if name.startswith("doppelt-")
+    }
+
+    def show(form: Form, **extra: Any) -> HttpResponse:
+        if register_import.status != RegisterImport.Status.READY:
+            return _back_to_import(request, register_import)(form)
+        # The page again with the choices made, and why the import did not start.
+        errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+        return _import_page(request, register_import, posted=request.POST, start_errors=errors)
+
     return form_page(
         request,
         Form(request.POST),
-        show=_back_to_import(request, register_import),
-        save=lambda: services.register_import_start(actor=request.user, register_import=register_import),
+        show=show,
+        save=lambda: services.register_import_start(
+            actor=request.user, register_import=register_import, decisions=decisions
+        ),
         done=lambda _result: redirect("clearing:import_detail", register_import.pk),
     )
 
@@ -214,6 +241,9 @@ def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
 
     def done(interview: ArrivalInterview) -> HttpResponse:
         messages.success(request, _("Das Ankunftsgespräch ist gespeichert. Bitte prüfen Sie die Vorschläge."))
+        if interview.children.filter(person__isnull=True).exists():
+            # Children named as free text: offer them to the register and the household first.
+            return redirect("clearing:interview_members", interview.pk)
         return redirect("clearing:interview_detail", interview.pk)
 
     return form_page(
@@ -309,16 +339,24 @@ def interview_child_row(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview = selectors.get_interview_for(request.user, interview_id)
-    referrals = referrals_of_interview(request.user, interview)
-    routed = {r.to_unit.slug for r in referrals}
-    proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
+def _proposal_rows(
+    request: HttpRequest, interview: ArrivalInterview, proposals: list[Proposal], posted: Any = None
+) -> list[dict[str, Any]]:
+    """One row per proposal with the bases the clerk may choose from, none of them chosen.
+
+    The provisions are those configured on the way from the unit that sends (the
+    Clearingstelle that holds the interview) to the receiving unit, plus the one the routing
+    rule names: a provision on another unit's way says nothing about this one. What was
+    posted (a refused form) is shown again as typed.
+    """
     units = selectors.units_by_slug([p.to_unit for p in proposals])
     consents = valid_consents_for(request.user, interview.person) if proposals else []
-    casework_units = access.visible(request.user, Unit, "casework").values("pk")
-    offered = provisions_for(casework_units, [u.pk for u in units.values()]) if proposals else {}
+    sending = access.visible(request.user, Unit, "keep_register").filter(
+        organisations=interview.organisation_id
+    )
+    offered = provisions_for(sending.values("pk"), [u.pk for u in units.values()]) if proposals else {}
+    posted = posted or {}
+    chosen = set(posted.getlist("vorschlag")) if posted else set()
     rows = []
     for p in proposals:
         unit = units.get(p.to_unit)
@@ -326,28 +364,52 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
             recipient_organisations(organisation_id=interview.organisation_id, to_unit=unit) if unit else []
         )
         wanted = {o.pk for o in recipients}
+        provisions = list(offered.get(unit.pk, [])) if unit else []
+        if p.legal_basis and p.legal_basis not in provisions:
+            provisions.append(p.legal_basis)
         rows.append(
             {
                 "proposal": p,
                 "unit": unit,
                 "shared": bool(recipients),
                 "recipients": recipients,
-                "provisions": offered.get(unit.pk, []) if unit else [],
-                "suggested": p.legal_basis or (offered.get(unit.pk, [""])[0] if unit else ""),
-                # Consents that name every recipient of this unit; a provision from the list.
+                "provisions": provisions,
+                # Consents that name every recipient of this unit.
                 "consents": [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}],
+                "checked": p.to_unit in chosen,
+                "consent_chosen": posted.get(f"einwilligung-{p.to_unit}", ""),
+                "provision_chosen": posted.get(f"vorschrift-{p.to_unit}", ""),
+                "basis_typed": posted.get(f"basis-{p.to_unit}", ""),
             }
         )
+    return rows
+
+
+def _interview_page(
+    request: HttpRequest, interview: ArrivalInterview, *, posted: Any = None, route_errors: Any = ()
+) -> HttpResponse:
+    referrals = referrals_of_interview(request.user, interview)
+    routed = {r.to_unit.slug for r in referrals}
+    proposals = [p for p in _proposals(interview) if p.to_unit not in routed]
     return render(
         request,
         "clearing/interview_detail.html",
         {
             "interview": interview,
             "referrals": referrals,
-            "rows": rows,
+            "rows": _proposal_rows(request, interview, proposals, posted),
+            "route_errors": list(route_errors),
+            "open_children": sum(1 for child in interview.children.all() if child.person_id is None),
             "need_labels": [ArrivalInterview.Need(n).label for n in interview.needs],
         },
+        status=400 if route_errors else 200,
     )
+
+
+@login_required
+def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview = selectors.get_interview_for(request.user, interview_id)
+    return _interview_page(request, interview)
 
 
 @login_required
@@ -377,10 +439,100 @@ def interview_route(request: HttpRequest, interview_id: int) -> HttpResponse:
         return redirect("clearing:interview_detail", interview.pk)
 
     def show(form: Form, **extra: Any) -> HttpResponse:
-        messages.error(request, error_text(form))
-        return redirect("clearing:interview_detail", interview.pk)
+        # The page again with what was ticked and typed, and why nothing was created.
+        errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+        return _interview_page(request, interview, posted=request.POST, route_errors=errors)
 
     return form_page(request, Form(request.POST), show=show, save=save, done=done)
+
+
+@login_required
+def interview_members(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The children named only as free text: into the register and the household, each as
+    the clerk decides (new person, a likely existing one, or not now)."""
+    interview = selectors.get_interview_for(request.user, interview_id)
+    access.require(request.user, "edit", interview)
+    posted = request.POST if request.method == "POST" else None
+    members = selectors.open_members(request.user, interview, posted)
+    adults = selectors.new_adults(request.user, posted)
+
+    def chosen(choice: str, name: str) -> tuple[str, Person | None]:
+        if choice.startswith("person:"):
+            return "link", get_person_for(request.user, int(choice.removeprefix("person:") or 0))
+        if choice not in (services.MEMBER_NEW, services.MEMBER_SKIP):
+            raise ValidationError(
+                _("%(name)s: Bitte entscheiden Sie: neu anlegen, verbinden oder überspringen.")
+                % {"name": name}
+            )
+        return choice, None
+
+    def adult_decision(adult: selectors.NewAdult) -> services.MemberDecision:
+        name = f"{adult.given_names} {adult.family_name}".strip()
+        action, person = chosen(adult.decision, name)
+        if action != services.MEMBER_SKIP and adult.relationship not in selectors.ADULT_RELATIONSHIPS:
+            raise ValidationError(_("%(name)s: Bitte die Stellung im Haushalt wählen.") % {"name": name})
+        try:
+            born = parse_birth_date(adult.birth_date)
+        except ValueError as error:
+            raise ValidationError(_("%(name)s: %(error)s") % {"name": name, "error": error}) from None
+        return services.MemberDecision(
+            child=None,
+            action=action,
+            person=person,
+            given_names=adult.given_names,
+            family_name=adult.family_name,
+            birth_date=born,
+            relationship=adult.relationship,
+            label=name,
+        )
+
+    def save() -> list[Any]:
+        decisions = []
+        for member in members:
+            action, person = chosen(member.decision, member.child.name)
+            decisions.append(
+                services.MemberDecision(
+                    child=member.child,
+                    action=action,
+                    person=person,
+                    given_names=member.given_names,
+                    family_name=member.family_name,
+                    label=member.child.name,
+                )
+            )
+        decisions += [adult_decision(adult) for adult in adults if adult.given]
+        return services.interview_members_add(actor=request.user, interview=interview, decisions=decisions)
+
+    def done(added: list[Any]) -> HttpResponse:
+        messages.success(
+            request,
+            ngettext(
+                "Eine Person ist jetzt im Register und im Haushalt.",
+                "%(count)s Personen sind jetzt im Register und im Haushalt.",
+                len(added),
+            )
+            % {"count": len(added)},
+        )
+        return redirect("clearing:interview_detail", interview.pk)
+
+    show = page(
+        request,
+        "clearing/interview_members.html",
+        interview=interview,
+        members=members,
+        adults=adults,
+        relationships=[(r.value, r.label) for r in selectors.ADULT_RELATIONSHIPS],
+        threshold=DEFAULT_THRESHOLD,
+    )
+    if posted is not None and "pruefen" in posted:  # only the duplicate check for what was typed
+        return show(Form(posted))
+    return form_page(
+        request,
+        Form(request.POST or None),
+        show=show,
+        save=save,
+        done=done,
+    )
 
 
 @login_required

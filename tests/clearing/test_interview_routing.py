@@ -111,3 +111,15 @@ def test_one_proposal_per_unit_with_every_reason():
     result = propose(facts(housing="sublet", dwelling_persons=8, dwelling_area_m2=Decimal(40)), RULES)
     assert len(result) == 1
     assert "Untermiete" in result[0].reason and "8 Personen" in result[0].reason
+
+
+def test_the_needs_of_one_unit_read_as_one_sentence():
+    child = ChildFacts("Andrei", 9, "no_place")
+    result = propose(facts(needs=frozenset({"school_place", "day_care"}), children=(child,)), RULES)
+    assert [p.to_unit for p in result] == ["schulteam"]
+    assert result[0].reason == (
+        "Bedarfe genannt: Schulplatz und Kita-Platz. "
+        "Andrei (9 Jahre) ist im Schulalter und hat keinen Schulplatz."
+    )
+    single = propose(facts(housing="sublet", needs=frozenset({"housing"})), RULES)
+    assert single[0].reason == "Bedarf genannt: Probleme mit der Wohnung. Wohnsituation: Untermiete."

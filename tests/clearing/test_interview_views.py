@@ -67,12 +67,13 @@ def test_the_clerk_finds_a_person_and_records_an_interview(personas, client_for)
     assert not re.search(r'name="material_languages" value="bg" id="[^"]+" checked', form)
     response = client.post(f"{START}{person.pk}/", form_post())
     interview = ArrivalInterview.objects.get()
-    assert response["Location"] == f"/clearingstelle/gespraeche/{interview.pk}/"
+    # Andrei is named as free text: first the offer to take him into the register and household.
+    assert response["Location"] == f"/clearingstelle/gespraeche/{interview.pk}/haushalt/"
     assert interview.children.get().name == "Andrei"
     assert {(m.slug, m.language) for m in interview.materials.all()} == {
         ("schule", "ro"), ("schule", "de"), ("wohnen", "ro"), ("wohnen", "de"),
     }  # fmt: skip
-    detail = client.get(response["Location"]).content.decode()
+    detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
     for unit in ("Schulteam", "Wohnraumkontrolle", "Aufsuchende Sozialarbeit", "Neustadtbüro"):
         assert unit in detail
     assert "Andrei (9 Jahre) ist im Schulalter und hat keinen Schulplatz." in detail
@@ -123,7 +124,9 @@ def test_confirmed_proposals_become_referrals_with_a_basis_where_needed(personas
         given_on=dt.date(2022, 11, 3),
     )
     detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
-    assert f'<option value="{consent.pk}" selected>' in detail  # offered for the county unit
+    # Offered for the county unit, but not chosen for the clerk: a basis is never defaulted.
+    assert f'<option value="{consent.pk}">' in detail
+    assert "selected>" not in detail.split('id="verweis-heading"')[1]
     client.post(
         url,
         {
@@ -145,7 +148,9 @@ def test_a_named_provision_from_the_list_carries_the_referral(personas, client_f
     interview = make_interview(personas, children=[{"name": "Andrei", "age": 9, "school_status": "no_place"}])
     client = client_for(personas.clearing)
     detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
-    assert '<option value="§ 34 Abs. 1 BMG" selected>' in detail  # the route's suggestion
+    # The way's provision is offered, not chosen.
+    assert '<option value="§ 34 Abs. 1 BMG">' in detail
+    assert '<option value="§ 34 Abs. 1 BMG" selected>' not in detail
     client.post(
         f"/clearingstelle/gespraeche/{interview.pk}/verweisen/",
         {"vorschlag": ["schulteam"], "vorschrift-schulteam": "§ 34 Abs. 1 BMG"},
@@ -154,6 +159,29 @@ def test_a_named_provision_from_the_list_carries_the_referral(personas, client_f
     assert referral.legal_basis == "§ 34 Abs. 1 BMG"
     # The way's usual time (10 days to the school team) counts from the interview.
     assert referral.due_date == interview.held_on + dt.timedelta(days=10)
+
+
+def test_a_referral_without_a_chosen_basis_is_refused_by_name_and_nothing_is_saved(personas, client_for):
+    interview = make_interview(
+        personas,
+        housing="sublet",
+        children=[{"name": "Andrei", "age": 9, "school_status": "no_place"}],
+    )
+    client = client_for(personas.clearing)
+    # Housing inspection (the city's own unit) needs no basis; the school team (county) does.
+    response = client.post(
+        f"/clearingstelle/gespraeche/{interview.pk}/verweisen/",
+        {"vorschlag": ["wohnraumkontrolle", "schulteam"], "basis-schulteam": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Es wurde nichts angelegt." in page
+    assert "Verweisung an „Schulteam“" in page
+    assert "Andrei (9 Jahre) ist im Schulalter und hat keinen Schulplatz." in page
+    # What was ticked stays ticked; the way's provision is still offered and still not chosen.
+    assert 'value="schulteam" id="vorschlag-schulteam" checked' in page
+    assert '<option value="§ 34 Abs. 1 BMG" selected>' not in page
+    assert not Referral.objects.exists()  # not even the housing referral
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,11 @@ class WorkerKilled(BaseException):
 def test_interrupted_import_resumes_and_ends_without_duplicates(
     personas, import_file, monkeypatch, django_capture_on_commit_callbacks
 ):
-    rows = [[f"MR-{i}", "Pop", f"Ana{i}", "1990", "w", "RO", "", "", "", "", "", "", ""] for i in range(7)]
+    # Seven different people (Ana1 … Ana7 of one family would be flagged as likely duplicates).
+    names = [("Pop", "Ana"), ("Lupu", "Elena"), ("Stan", "Ioana"), ("Dinu", "Maria"), ("Tudor", "Oana"),
+             ("Marin", "Sorina"), ("Barbu", "Adela")]  # fmt: skip
+    rows = [[f"MR-{i}", family, given, "1990", "w", "RO", "", "", "", "", "", "", ""]
+            for i, (family, given) in enumerate(names)]  # fmt: skip
     register_import = import_file(csv_bytes(rows))
     monkeypatch.setattr(services, "CHUNK_SIZE", 2)
     create = people_services.person_create

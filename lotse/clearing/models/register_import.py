@@ -41,7 +41,7 @@ class RegisterImport(models.Model):
         XLSX = "xlsx", "Excel (XLSX)"
 
     # Kept out of the audit trail's old/new values: long lists, recorded as "changed".
-    AUDIT_REDACTED = frozenset({"row_errors", "changed_persons", "notes"})
+    AUDIT_REDACTED = frozenset({"row_errors", "changed_persons", "notes", "duplicates"})
     ACTIVE = (Status.QUEUED, Status.RUNNING)
     MAPPABLE = (Status.UPLOADED, Status.INVALID, Status.READY)
 
@@ -84,6 +84,13 @@ class RegisterImport(models.Model):
     error_count = models.PositiveIntegerField(_("Anzahl Fehler"), default=0)
     expected_new = models.PositiveIntegerField(default=0)
     expected_existing = models.PositiveIntegerField(default=0)
+    # New rows that may be a person already in the register or an earlier row of the file:
+    # [{row, persons: [id], rows: [row]}] (ids and row numbers only), and the clerk's decision
+    # per row: {row: "skip" | "new" | "person:<id>"}. See ``lotse.clearing.import_duplicates``.
+    duplicates = models.JSONField(_("mögliche Doppelte"), default=list, blank=True)
+    duplicate_decisions = models.JSONField(
+        _("Entscheidungen zu möglichen Doppelten"), default=dict, blank=True
+    )
 
     attempt = models.PositiveSmallIntegerField(_("Durchlauf"), default=0)
     started_at = models.DateTimeField(_("gestartet am"), null=True, blank=True)
@@ -142,6 +149,13 @@ class RegisterImport(models.Model):
     @property
     def can_discard(self) -> bool:
         return self.status in (*self.MAPPABLE, self.Status.FAILED) or self.is_stalled
+
+    @property
+    def undecided_rows(self) -> list[int]:
+        """Flagged rows the clerk has not yet decided (the import waits for them)."""
+        return [
+            flags["row"] for flags in self.duplicates if str(flags["row"]) not in self.duplicate_decisions
+        ]
 
     @property
     def percent(self) -> int:

@@ -55,4 +55,38 @@ def test_clearing_register_import_pages_are_accessible(
     check()
     page.get_by_role("link", name="Alle Importe").click()
     check()
+
+    # A second export names a registered person under a new register id: the preview shows
+    # the likely duplicate with its reasons, and the import waits for the clerk's decision.
+    from lotse.people.models import Person
+
+    known = (
+        Person.objects.filter(register_id__isnull=False, birth_day__isnull=False, merged_into__isnull=True)
+        .exclude(birth_date_placeholder=True)
+        .order_by("pk")
+        .first()
+    )
+    assert known is not None
+    export = tmp_path / "nachmeldung.csv"
+    export.write_text(
+        "Ordnungsmerkmal;Familienname;Vornamen;Geburtsdatum\n"
+        f"NEU-1;{known.family_name};{known.given_names};{known.birth_date_display}\n",
+        encoding="utf-8",
+    )
+    page.get_by_role("link", name="Export hochladen").click()
+    page.set_input_files("#id_file", str(export))
+    page.get_by_role("button", name="Hochladen und weiter").click()
+    page.get_by_role("button", name="Alle Zeilen prüfen").click()
+    page.wait_for_selector("text=Mögliche Doppelte")
+    assert "Geburtsdatum stimmt überein" in page.content()
+    check()
+    page.get_by_role("button", name="Import starten (1 Zeile)").click()
+    page.wait_for_selector("text=Der Import ist nicht gestartet.")
+    assert all("400" in error for error in person.take_console_errors())  # the refused start
+    page.check(f"input[value='person:{known.pk}']")
+    page.get_by_role("button", name="Import starten (1 Zeile)").click()
+    page.wait_for_selector("text=Der Import ist abgeschlossen")
+    check()
+    known.refresh_from_db()
+    assert known.register_id == "NEU-1"  # updated from the row, no second person
     assert not problems, report("Melderegister-Import", problems, visited)

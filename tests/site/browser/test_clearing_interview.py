@@ -1,5 +1,6 @@
 """The arrival interview as the Clearingstelle holds it: find the person, fill the form with two
-children added by htmx, confirm the proposed referrals; axe on every step (also at 320 px)."""
+children added by htmx, take them into the register and household, confirm the proposed
+referrals with a basis the clerk chooses; axe on every step (also at 320 px)."""
 
 from __future__ import annotations
 
@@ -59,14 +60,30 @@ def test_arrival_interview_flow_is_accessible(visitor: Callable[..., Visitor], d
     page.select_option("#id_kinder-1-school_status", "not_school_age")
     check()
     page.get_by_role("button", name="Gespräch speichern").click()
+    # The children were named as free text: the clerk decides for each whether they go into
+    # the register (after the duplicate check) and the household.
+    page.wait_for_selector("h1:has-text('Haushalt ins Register aufnehmen')")
+    check()
+    page.check("input[name^=kind-][value=new] >> nth=0")
+    page.check("input[name^=kind-][value=skip] >> nth=1")
+    page.get_by_role("button", name="Entscheidungen speichern").click()
+    page.wait_for_selector("text=Eine Person ist jetzt im Register und im Haushalt.")
     page.wait_for_selector("text=Vorschläge aus den Verweisungsregeln")
     assert "Omar (8 Jahre) ist im Schulalter und hat keinen Schulplatz." in page.content()
     assert "7 Personen auf 40 m²; nötig sind mindestens 60 m²" in page.content()
     check()
     page.check("input[value=schulteam]")
-    # The Schulteam's route suggests § 34 Abs. 1 BMG (register data to another public body).
-    assert page.locator("#vorschrift-schulteam").input_value() == "§ 34 Abs. 1 BMG"
     page.check("input[value=wohnraumkontrolle]")
+    # No basis is preselected: the Schulteam (county) is refused by name, nothing is created.
+    assert page.locator("#vorschrift-schulteam").input_value() == ""
+    page.get_by_role("button", name="Verweisungen anlegen").click()
+    page.wait_for_selector("text=Es wurde nichts angelegt.")
+    assert "Verweisung an „Schulteam“" in page.content()
+    # The refused form answers 400, which Chromium logs as a console error: expected here.
+    assert all("400" in error for error in clerk.take_console_errors())
+    check()
+    # The clerk chooses the provision of the way (register data to another public body).
+    page.select_option("#vorschrift-schulteam", "§ 34 Abs. 1 BMG")
     page.get_by_role("button", name="Verweisungen anlegen").click()
     page.wait_for_selector("text=2 Verweisungen sind angelegt.")
     check()
