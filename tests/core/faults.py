@@ -278,7 +278,7 @@ def _step_queue_import(rows: str, prefix: str = "MR-") -> dict[str, Any]:
     from django.db import transaction
 
     from lotse.accounts.models import User
-    from lotse.clearing import services
+    from lotse.clearing import import_duplicates, services
 
     clerk = User.objects.get(username="clearing-clerk")
     header = "Ordnungsmerkmal;Familienname;Vornamen;Geburtsdatum;Geschlecht;Staatsangehörigkeit"
@@ -294,8 +294,10 @@ def _step_queue_import(rows: str, prefix: str = "MR-") -> dict[str, Any]:
         actor=clerk, register_import=register_import, mapping=register_import.mapping
     )
     assert register_import.error_count == 0, register_import.row_errors
+    # The made-up names differ only by their digits: every row is a new person, as decided.
+    decisions = {str(flags["row"]): import_duplicates.NEW for flags in register_import.duplicates}
     with transaction.atomic():
-        services.register_import_start(actor=clerk, register_import=register_import)
+        services.register_import_start(actor=clerk, register_import=register_import, decisions=decisions)
     return {"import": register_import.pk}
 
 
