@@ -103,7 +103,8 @@ def test_one_edit_away():
 def _plan(sql: str, params: tuple) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET enable_seqscan = off")  # a tiny table is read whole; ask for the index
+            # A tiny table is cheapest read whole; ask whether the index can serve the search.
+            cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("EXPLAIN " + sql, params)
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
