@@ -171,6 +171,8 @@ def test_dirty_values_are_compared_as_far_as_they_go(tmp_path, capsys):
     pairs = [r[:2] for r in rows[1:]]
     # The impossible date's digits still agree with the real one (two digits transposed).
     assert ["1", "2"] in pairs
+    # A row without names is compared on the rest: same birth date, sex and address.
+    assert ["3", "4"] in pairs
     # An unreadable date counts as missing; names and address still find the pair.
     assert ["5", "6"] in pairs
     err = capsys.readouterr().err
