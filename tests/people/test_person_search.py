@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lotse.people import selectors, services
 from lotse.people.models import PersonNameToken
@@ -100,7 +101,7 @@ def test_one_edit_away():
     assert {"an", "naa", "ina", "anna", "anaa"} <= edits and "ana" not in edits
 
 
-def _plan(sql: str, params: tuple) -> str:
+def _plan(sql: str, params: tuple | list | None) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A tiny table is cheapest read whole; ask whether the index can serve the search.
@@ -112,9 +113,19 @@ def _plan(sql: str, params: tuple) -> str:
 
 
 @pytest.mark.parametrize("query", ["Caldararu", "Caldaraur", "Stef"])
-def test_the_search_reads_the_token_index(personas, people, query):
-    sql, params = selectors.person_search(personas.clearing, query).query.sql_with_params()
+def test_the_search_reads_the_token_index_then_the_persons_by_id(personas, people, query):
+    with CaptureQueriesContext(connection) as context:
+        page = selectors.person_search(personas.clearing, query)
+        sql, params = page.query.sql_with_params()
+    # The ids of the persons found (for a typo: first as typed, then forgiving), from the index.
+    reads = [q["sql"] for q in context.captured_queries if "people_personnametoken" in q["sql"]]
+    assert reads
+    for read in reads:
+        plan = _plan(read, None)
+        assert "person_name_token_idx" in plan, plan
+        if connection.vendor == "sqlite":
+            assert "SCAN " not in plan, plan
+    # The page: the persons found, by primary key – not a walk through the register.
     plan = _plan(sql, params)
-    assert "person_name_token_idx" in plan, plan
-    if connection.vendor == "sqlite":
-        assert "SCAN people_personnametoken" not in plan, plan
+    assert "people_personnametoken" not in sql
+    assert ("PRIMARY KEY" if connection.vendor == "sqlite" else "people_person_pkey") in plan, plan
