@@ -86,8 +86,15 @@ def _starts_with(prefix: str) -> Q:
 def _word_matches(part: NameToken, *, typo: bool) -> Q:
     exact = {f"p:{alt}" for alt in part.alts if alt}
     if typo and len(part.norm) >= TYPO_FROM:
-        exact |= {f"w:{variant}" for variant in one_edit_away(part.norm)}
-        exact |= {f"p:{variant}" for variant in one_edit_away(part.phon) if len(variant) >= TYPO_FROM - 1}
+        variants = {f"w:{variant}" for variant in one_edit_away(part.norm)}
+        variants |= {f"p:{variant}" for variant in one_edit_away(part.phon) if len(variant) >= TYPO_FROM - 1}
+        # Only the few variants that are somebody's name, looked up in the index first: with
+        # a thousand values PostgreSQL expects half the register and walks all of it.
+        exact |= set(
+            PersonNameToken.objects.filter(token__in=sorted(variants))
+            .values_list("token", flat=True)
+            .distinct()
+        )
     return _starts_with(f"w:{part.norm[:_TOKEN_LENGTH]}") | Q(token__in=sorted(exact))
 
 
@@ -107,7 +114,8 @@ def search_by_name(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
     """``persons`` whose names meet every word of ``query`` (or whose register id is a word).
 
     One query reads the ids of the persons found, from the token index (at most ``MANY``);
-    when the words as typed find nobody, a second one forgives a typo per word. The returned
+    when the words as typed find nobody, more forgive a typo per word (one to learn which
+    variants of each word are names at all, one for the ids). The returned
     queryset names those ids: the database looks the few persons up by primary key and sorts
     them, instead of walking the whole register in the page's order and testing each person
     (which PostgreSQL's planner prefers for an ``IN (subquery)`` under ``ORDER BY … LIMIT``,
