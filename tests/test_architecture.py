@@ -152,6 +152,7 @@ def test_rules_modules_are_imported_only_by_their_app_config():
 SHOWN_WITH_ANOTHER = {
     "people.personnote": "the history on the person's register page",
     "people.personmatchkey": "derived index for duplicate search, never shown",
+    "people.personnametoken": "derived index for the name search, never shown",
     "clearing.interviewchild": "a row of its arrival interview",
     "cases.assessmentrating": "a cell of its assessment",
     "cases.casestatuschange": "the history of its case file",

@@ -9,8 +9,9 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from lotse.people import access  # noqa: F401  (registers its access rules)
         from lotse.people.merging import drop_rows, follows_merge
-        from lotse.people.models import Person, PersonMatchKey, PersonNote
+        from lotse.people.models import Person, PersonMatchKey, PersonNameToken, PersonNote
 
         follows_merge(Person, "merged_into")  # records merged into it before: into the kept one
         follows_merge(PersonNote, "person")  # its history goes along
         follows_merge(PersonMatchKey, "person", drop_rows(PersonMatchKey, "person"))
+        follows_merge(PersonNameToken, "person", drop_rows(PersonNameToken, "person"))

@@ -270,6 +270,36 @@ class PersonMatchKey(models.Model):
         return self.key
 
 
+class PersonNameToken(models.Model):
+    """The parts of a person's names as the register search compares them (indexed).
+
+    ``w:<part>`` is each part folded and in Latin letters (``Căldăraru`` → ``w:caldararu``,
+    ``Щерев`` → ``w:shterev``), ``p:<skeleton>`` each of its phonetic skeletons, the same that
+    the duplicate detection compares (``Shcherev`` and ``Schterew`` → ``p:sterev``). A search
+    reads the index for each word typed (a prefix of ``w:``, a ``p:`` and the ``w:`` forms one
+    typo away), never the names themselves; ``lotse.people.search`` computes both sides.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        # Token first, person id in the index too: a search reads the index alone. The operator
+        # class lets PostgreSQL serve ``LIKE 'w:stef%'`` from it whatever the database's
+        # collation (SQLite ignores it and is asked with a range instead).
+        indexes = [
+            models.Index(
+                fields=["token", "person"],
+                name="person_name_token_idx",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            )
+        ]
+        constraints = [models.UniqueConstraint(fields=["person", "token"], name="person_name_token_unique")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class PersonNote(models.Model):
     """History kept when records are merged: what the other record said."""
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from lotse.accounts.models import Organisation, Unit
 from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.people import duplicates
 from lotse.people.models import Household, Person, PersonNote
+from lotse.people.search import search_by_name
 
 
 def own_records_unit(user: Any) -> Unit | None:
@@ -45,18 +46,8 @@ def get_person_for(user: Any, person_id: int) -> Person:
 
 
 def person_search(user: Any, query: str) -> QuerySet[Person]:
-    """By name (Latin or original script) or register id; newest first."""
-    persons = persons_visible_to(user)
-    for word in query.split()[:4]:
-        persons = persons.filter(
-            Q(family_name__icontains=word)
-            | Q(given_names__icontains=word)
-            | Q(birth_name__icontains=word)
-            | Q(family_name_original__icontains=word)
-            | Q(given_names_original__icontains=word)
-            | Q(register_id=word)
-        )
-    return persons.order_by("-created_at", "-pk")
+    """By name however typed (``lotse.people.search``) or register id; newest first."""
+    return search_by_name(persons_visible_to(user), query).order_by("-created_at", "-pk")
 
 
 def person_history(person: Person) -> list[PersonNote]:

@@ -19,7 +19,16 @@ from lotse.core.services import audited_create, audited_update
 from lotse.people import merging
 from lotse.people.duplicates import keys_of, records_of
 from lotse.people.matching import PartialDate
-from lotse.people.models import Building, Dwelling, Household, Person, PersonMatchKey, PersonNote
+from lotse.people.models import (
+    Building,
+    Dwelling,
+    Household,
+    Person,
+    PersonMatchKey,
+    PersonNameToken,
+    PersonNote,
+)
+from lotse.people.search import person_name_tokens
 
 # Fields the clerk edits directly (the rest is derived or set by the services).
 PERSON_FIELDS = (
@@ -216,34 +225,51 @@ def match_keys_refresh(person: Person) -> KeyChanges:
 
 
 def match_keys_refresh_many(persons: Iterable[Person]) -> KeyChanges:
-    """Bring the stored keys of ``persons`` in line with the matching rules; three queries.
+    """Bring the stored keys of ``persons`` in line with the matching rules; five queries.
 
-    Only the difference is written: unchanged keys stay, stale ones go, new ones come; a
-    merged-away person keeps none. ``rebuild_match_keys`` runs this over the whole register
-    in batches after the rules changed (load persons with ``dwelling__building``).
+    Two kinds of derived keys: the blocking keys of the duplicate detection
+    (``PersonMatchKey``) and the tokens of the name search (``PersonNameToken``,
+    ``lotse.people.search``). Only the difference is written: unchanged keys stay, stale ones
+    go, new ones come; a merged-away person keeps none. ``rebuild_match_keys`` runs this over
+    the whole register in batches after the rules changed (load persons with
+    ``dwelling__building``).
     """
-    wanted = {
+    persons = list(persons)
+    if not persons:
+        return KeyChanges()
+    match_keys = {
         person.pk: set() if person.merged_into_id is not None else keys_of(records_of(person))
         for person in persons
     }
-    if not wanted:
-        return KeyChanges()
+    name_tokens = {
+        person.pk: set() if person.merged_into_id is not None else person_name_tokens(person)
+        for person in persons
+    }
+    added, removed = _sync_keys(PersonMatchKey, "key", match_keys)
+    more, fewer = _sync_keys(PersonNameToken, "token", name_tokens)
+    return KeyChanges(added=added + more, removed=removed + fewer)
+
+
+def _sync_keys(
+    model: type[PersonMatchKey] | type[PersonNameToken], column: str, wanted: dict[int, set[str]]
+) -> tuple[int, int]:
+    """Write the difference between the stored keys and ``wanted`` (person id → keys)."""
     stored: dict[int, dict[str, int]] = {pk: {} for pk in wanted}
-    for key_id, person_id, key in PersonMatchKey.objects.filter(person_id__in=wanted).values_list(
-        "pk", "person_id", "key"
+    for key_id, person_id, key in model.objects.filter(person_id__in=wanted).values_list(
+        "pk", "person_id", column
     ):
         stored[person_id][key] = key_id
     stale = [key_id for pk, keys in stored.items() for key, key_id in keys.items() if key not in wanted[pk]]
     new = [
-        PersonMatchKey(person_id=pk, key=key)
+        model(person_id=pk, **{column: key})
         for pk, keys in wanted.items()
         for key in sorted(keys - set(stored[pk]))
     ]
     if stale:
-        PersonMatchKey.objects.filter(pk__in=stale).delete()
+        model.objects.filter(pk__in=stale).delete()
     if new:
-        PersonMatchKey.objects.bulk_create(new)
-    return KeyChanges(added=len(new), removed=len(stale))
+        model.objects.bulk_create(new)  # type: ignore[arg-type]
+    return len(new), len(stale)
 
 
 @transaction.atomic

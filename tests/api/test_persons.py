@@ -46,6 +46,10 @@ def test_person_list_filters_by_name_and_household(casework, api_for):
     household = casework.household("Familie Popescu", ana, ion)
     client = api_for(casework.p.clearing)  # the Clearingstelle sees the city's register
     assert ids(client.get(PERSONS, {"q": "ivanov"})) == [other.pk]
+    # Folded and in any order, as the register search (lotse.people.search).
+    stefan = casework.person("Ștefan", "Căldăraru")
+    assert ids(client.get(PERSONS, {"q": "Caldararu, Stefan"})) == [stefan.pk]
+    assert ids(client.get(PERSONS, {"q": "Иванов"})) == [other.pk]
     assert sorted(ids(client.get(PERSONS, {"household": household.pk}))) == sorted([ana.pk, ion.pk])
 
 

@@ -60,6 +60,10 @@ def test_the_clerk_finds_a_person_and_records_an_interview(personas, client_for)
     assert "Ankunftsgespräche" in nav and "Kennzahlen" in nav
     page = client.get(START, {"q": "Popescu"}).content.decode()
     assert f'href="/clearingstelle/gespraeche/neu/{person.pk}/"' in page
+    # As typed from a handwritten form: without diacritics, family name first (decision 0014).
+    other = make_person(personas, "Ștefan", "Chiriac", sex="m")
+    page = client.get(START, {"q": "Chiriac, Stefan"}).content.decode()
+    assert f'href="/clearingstelle/gespraeche/neu/{other.pk}/"' in page
     form = client.get(f"{START}{person.pk}/").content.decode()
     # The person's languages and German are preselected for the information pack.
     for code in ("ro", "de"):

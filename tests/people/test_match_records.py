@@ -36,7 +36,7 @@ def run(tmp_path: Path, text: str | bytes, *extra: str) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-def fails(tmp_path: Path, text: str | bytes, message: str) -> None:
+def fails(tmp_path: Path, text: str | bytes, message: str, *extra: str) -> None:
     source = tmp_path / "in.csv"
     if isinstance(text, bytes):
         source.write_bytes(text)
@@ -44,7 +44,7 @@ def fails(tmp_path: Path, text: str | bytes, message: str) -> None:
         write(source, text)
     out = tmp_path / "pairs.csv"
     with pytest.raises(CommandError) as info:
-        call_command("match_records", str(source), "--out", str(out))
+        call_command("match_records", str(source), "--out", str(out), *extra)
     assert message in str(info.value)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]  # no temporary file left either
@@ -135,12 +135,94 @@ def test_missing_id(tmp_path):
     fails(tmp_path, HEADER + ",Ion,Popa,1985,,,,,\n", "Zeile 2, Spalte „id“: die Kennung fehlt")
 
 
-def test_impossible_date_names_row_and_column(tmp_path):
+def test_strict_refuses_an_impossible_date_naming_row_and_column(tmp_path):
     rows = "".join(f"{i},Ion,Popa,1985,,,,,\n" for i in range(1, 13))
     fails(
         tmp_path,
         HEADER + rows + "13,Ana,Popa,31.02.1990,,,,,\n",
         "Zeile 14, Spalte „birth_date“: Ungültiges Geburtsdatum „31.02.1990“: den 31. Februar gibt es nicht.",
+        "--strict",
+    )
+
+
+def test_strict_refuses_a_row_without_names(tmp_path):
+    fails(
+        tmp_path,
+        HEADER + "1,Ion,Popa,1985,,,,,\n2,,,1985,,,,,\n",
+        "Zeile 3, Spalten „given_name“ und „family_name“: beide sind leer.",
+        "--strict",
+    )
+
+
+# FEBRL-style dirt: typos in the date's digits ("1955-11-92" for 1955-11-29), names left out.
+DIRTY = (
+    HEADER
+    + "1,Ion,Ștefănescu,1955-11-29,m,RO,Merseburger Straße 12,06667,Weißenfels\n"
+    + "2,Ion,Stefanescu,1955-11-92,m,RO,Merseburger Straße 12,06667,Weißenfels\n"
+    + "3,Ana,Popa,03.04.2012,f,RO,Promenade 1,06667,Weißenfels\n"
+    + "4,,,03.04.2012,f,RO,Promenade 1,06667,Weißenfels\n"
+    + "5,Maria,Ionescu,1990-13-05,f,RO,Jenaer Straße 3,06618,Naumburg\n"
+    + "6,Maria,Ionescu,gestern,f,RO,Jenaer Straße 3,06618,Naumburg\n"
+)
+
+
+def test_dirty_values_are_compared_as_far_as_they_go(tmp_path, capsys):
+    rows = run(tmp_path, DIRTY)
+    pairs = [r[:2] for r in rows[1:]]
+    # The impossible date's digits still agree with the real one (two digits transposed).
+    assert ["1", "2"] in pairs
+    # A row without names is compared on the rest: same birth date, sex and address.
+    assert ["3", "4"] in pairs
+    # An unreadable date counts as missing; names and address still find the pair.
+    assert ["5", "6"] in pairs
+    err = capsys.readouterr().err
+    assert "4 Zeilen mit ungültigen Werten" in err
+    assert "--strict" in err
+    assert (
+        "Zeile 3, Spalte „birth_date“: Ungültiges Geburtsdatum „1955-11-92“: einen Tag 92 gibt es nicht."
+        in err
+    )
+    assert "Zeile 5, Spalten „given_name“ und „family_name“: beide sind leer." in err
+
+
+def test_only_the_first_few_dirty_rows_are_named(tmp_path, capsys):
+    rows = "".join(f"{i},Ion,Popa{i},1985-02-3{i % 10},,,,,\n" for i in range(10, 22))
+    run(tmp_path, HEADER + rows)
+    err = capsys.readouterr().err
+    assert "12 Zeilen mit ungültigen Werten" in err
+    assert err.count("Spalte „birth_date“") == 5
+    assert "… und 7 weitere." in err
+
+
+def test_columns_named_otherwise_are_mapped(tmp_path):
+    text = (
+        "rec_id, given_name, surname, street_number, address_1, date_of_birth\n"
+        "rec-1-org, ion, stefanescu, 12, merseburger street, 19551129\n"
+        "rec-1-dup-0, ion, stefanescu, 12, merseburger street, 19551192\n"
+        "rec-2-org, ana, popa, 3, promenade, 19800101\n"
+    )
+    rows = run(
+        tmp_path,
+        text,
+        "--column",
+        "id=rec_id",
+        "--column",
+        "family_name=surname",
+        "--column",
+        "birth_date=date_of_birth",
+        "--column",
+        "street=street_number+address_1",
+    )
+    assert [r[:2] for r in rows[1:]] == [["rec-1-dup-0", "rec-1-org"]]
+
+
+def test_a_mapped_column_that_is_missing_stops_the_run(tmp_path):
+    fails(
+        tmp_path,
+        HEADER + "1,Ion,Popa,1985,,,,,\n",
+        "Spalte „surname“ (für family_name) fehlt.",
+        "--column",
+        "family_name=surname",
     )
 
 
@@ -154,7 +236,7 @@ def test_impossible_date_names_row_and_column(tmp_path):
     ],
 )
 def test_other_bad_dates(tmp_path, date, message):
-    fails(tmp_path, HEADER + f"1,Ion,Popa,{date},,,,,\n", message)
+    fails(tmp_path, HEADER + f"1,Ion,Popa,{date},,,,,\n", message, "--strict")
 
 
 def test_wrong_number_of_fields(tmp_path):
@@ -219,7 +301,7 @@ def test_process_success_exit_code(tmp_path):
 
 def test_process_error_exit_code_and_german_stderr(tmp_path):
     write(tmp_path / "in.csv", HEADER + "1,Ion,Popa,31.02.1990,,,,,\n")
-    result = manage(str(tmp_path / "in.csv"), "--out", str(tmp_path / "pairs.csv"))
+    result = manage(str(tmp_path / "in.csv"), "--out", str(tmp_path / "pairs.csv"), "--strict")
     assert result.returncode != 0
     assert "Zeile 2, Spalte „birth_date“" in result.stderr
     assert "Traceback" not in result.stderr

@@ -8,6 +8,7 @@ import pytest
 
 from lotse.people.matching import PartialDate, parse_birth_date
 from lotse.people.matching import dates as d
+from lotse.people.matching.dates import DATE_DISAGREE, DATE_EXACT, DATE_TYPO, compare_dates
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,26 @@ def P(text: str) -> PartialDate | None:
 def test_date_levels(a, b, level):
     assert d.compare_dates(P(a), P(b)) == level
     assert d.compare_dates(P(b), P(a)) == level
+
+
+@pytest.mark.parametrize(
+    ("written", "real", "level"),
+    [
+        ("1955-11-92", "1955-11-29", DATE_TYPO),  # two digits transposed
+        ("19910017", "1991-01-17", DATE_TYPO),  # a day without a month: one digit lost
+        ("12.13.1990", "12.03.1990", DATE_TYPO),
+        ("1955-11-92", "1955-11-92", DATE_EXACT),
+        ("1955-11-92", "1970-04-02", DATE_DISAGREE),
+    ],
+)
+def test_an_impossible_date_kept_as_written_is_compared_by_its_digits(written, real, level):
+    with pytest.raises(ValueError):
+        parse_birth_date(written)
+    kept = parse_birth_date(written, keep_impossible=True)
+    assert kept is not None and kept.impossible
+    assert compare_dates(kept, parse_birth_date(real, keep_impossible=True)) == level
+
+
+def test_an_unreadable_date_raises_even_when_impossible_ones_are_kept():
+    with pytest.raises(ValueError, match="Format"):
+        parse_birth_date("gestern", keep_impossible=True)

@@ -30,6 +30,7 @@ from lotse.cases.models.case import AssessmentDomain
 from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.people.models import Person
+from lotse.people.search import search_by_name
 
 
 def cases_visible_to(user: Any) -> QuerySet[CaseFile]:
@@ -307,14 +308,7 @@ def persons_to_open_for(user: Any, query: str = "") -> QuerySet[Person]:
         .select_related("household")
         .annotate(active_case_id=Subquery(active.order_by("pk").values("pk")[:1]))
     )
-    for word in query.split()[:5]:
-        persons = persons.filter(
-            Q(family_name__icontains=word)
-            | Q(given_names__icontains=word)
-            | Q(family_name_original__icontains=word)
-            | Q(given_names_original__icontains=word)
-        )
-    return persons.order_by("family_name", "given_names", "pk")
+    return search_by_name(persons, query).order_by("family_name", "given_names", "pk")
 
 
 def units_among(units: list[Unit]) -> QuerySet[Unit]:

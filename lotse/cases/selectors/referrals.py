@@ -21,6 +21,7 @@ from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.core.models import AuditEvent
 from lotse.people.models import Person
+from lotse.people.search import search_by_name
 
 OPEN = sorted(Referral.OPEN_STATES)
 S = Referral.Status
@@ -217,10 +218,8 @@ def sending_units(user: Any) -> list[Unit]:
 
 
 def persons_to_refer(user: Any, query: str, *, limit: int = 20) -> list[Any]:
-    """Persons the user sees for case work whose name contains ``query``."""
-    persons = access.visible(user, Person)
-    for word in query.split()[:4]:
-        persons = persons.filter(Q(family_name__icontains=word) | Q(given_names__icontains=word))
+    """Persons the user sees for case work whose name meets ``query`` (``lotse.people.search``)."""
+    persons = search_by_name(access.visible(user, Person), query)
     return list(persons.order_by("family_name", "given_names", "pk")[:limit])
 
 

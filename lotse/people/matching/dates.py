@@ -33,15 +33,20 @@ class PartialDate:
     """A birth date of which the day, the month or both may be unknown.
 
     ``placeholder`` marks the register's frequent ``01.01.YYYY`` stand-in for an unknown day
-    and month: for matching such a date counts as "year only".
+    and month: for matching such a date counts as "year only". ``impossible`` marks a date kept
+    as written although it cannot exist ("1955-11-92" in a file to be checked for duplicates):
+    its digits still carry evidence (a typo of 1955-11-29), so it is compared like any other.
     """
 
     year: int | None
     month: int | None = None
     day: int | None = None
     placeholder: bool = False
+    impossible: bool = False
 
     def __post_init__(self) -> None:
+        if self.impossible:
+            return
         problem = _problem(self.year, self.month, self.day)
         if problem:
             raise ValueError(f"Ungültiges Geburtsdatum „{self}“: {problem}")
@@ -57,7 +62,7 @@ class PartialDate:
     def digits(self) -> str:
         """YYYYMMDD of the known parts (for typo checks); placeholders give YYYY only."""
         y, m, d = self.known
-        return f"{y or 0:04d}{m or 0:02d}{d or 0:02d}" if m and d else f"{y or 0:04d}"
+        return f"{y or 0:04d}{m or 0:02d}{d or 0:02d}" if m is not None and d is not None else f"{y or 0:04d}"
 
     @property
     def is_full(self) -> bool:
@@ -111,12 +116,17 @@ def _problem(year: int | None, month: int | None, day: int | None, today: dt.dat
     return ""
 
 
-def parse_birth_date(text: str, *, today: dt.date | None = None) -> PartialDate | None:
+def parse_birth_date(
+    text: str, *, today: dt.date | None = None, keep_impossible: bool = False
+) -> PartialDate | None:
     """Parse a possibly partial birth date; ``""`` gives ``None``.
 
     Accepted: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, ``DD.MM.YYYY`` (``00`` for an unknown day or
     month, also ``00.00.YYYY``) and the compact ``YYYYMMDD``. ``01.01.YYYY`` / ``YYYY-01-01`` are
-    marked as placeholders. Impossible dates raise ``ValueError`` with a German message.
+    marked as placeholders. Impossible dates raise ``ValueError`` with a German message; with
+    ``keep_impossible`` a well-formed one (day 92, month 13, 31 February) comes back as written,
+    marked ``impossible`` – the batch search compares its digits. An unknown format or a missing
+    year raises either way.
     """
     raw = (text or "").strip()
     if not raw:
@@ -143,6 +153,9 @@ def parse_birth_date(text: str, *, today: dt.date | None = None) -> PartialDate 
         raise ValueError(f"Ungültiges Geburtsdatum „{raw}“: das Jahr fehlt.")
     problem = _problem(year, month, day, today)
     if problem:
+        if keep_impossible:
+            # A day without a month keeps its "00": the digits are compared, not the parts.
+            return PartialDate(year, 0 if month is None and day is not None else month, day, impossible=True)
         raise ValueError(f"Ungültiges Geburtsdatum „{raw}“: {problem}")
     placeholder = day == 1 and month == 1
     return PartialDate(year, month, day, placeholder)

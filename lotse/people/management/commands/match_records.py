@@ -15,8 +15,19 @@ guessing the encoding (usually Windows-1252 from Excel). We do not silently conv
 like "Ștefănescu" or "Иванов" cannot be written in Windows-1252, so such a file has most likely
 lost letters already, and the clerk should export again as UTF-8.
 
-Errors are reported in German on stderr with row and column; the command then exits non-zero
-and leaves no output file behind (it writes to a temporary file and renames it at the end).
+Dirty values do not stop the run: duplicate detection exists for dirty data. An impossible
+birth date ("1955-11-92") is compared by its digits (a typo of 1955-11-29 still agrees), an
+unreadable one counts as missing, a row without any name is compared on the rest (date,
+address). The number of such rows and the first few are reported on stderr; ``--strict``
+refuses the file at the first of them instead.
+
+Columns named differently (FEBRL's ``rec_id, surname, date_of_birth``, a house number in a
+column of its own) are mapped with ``--column FIELD=HEADER`` (several headers joined with
+``+``, their values with a space): ``--column street=street_number+address_1``.
+
+Structural errors (missing columns, an undecodable file, broken CSV, missing or repeated ids)
+are reported in German on stderr with row and column; the command then exits non-zero and
+leaves no output file behind (it writes to a temporary file and renames it at the end).
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import io
 import os
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +47,32 @@ from lotse.people.matching import PROFILES, PersonRecord, choose_profile, find_m
 
 REQUIRED = ("id", "given_name", "family_name", "birth_date")
 OPTIONAL = ("sex", "nationality", "street", "postcode", "city", "birth_name")
+# Rows with dirty values named on stderr (the rest are only counted).
+SHOWN_PROBLEMS = 5
+
+
+@dataclass
+class Reading:
+    """The records of a file and the rows whose values were compared as far as they could be."""
+
+    records: list[PersonRecord]
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_columns(specs: list[str]) -> dict[str, tuple[str, ...]]:
+    """``["family_name=surname", "street=street_number+address_1"]`` → field → header names."""
+    mapping: dict[str, tuple[str, ...]] = {}
+    for spec in specs:
+        name, _, headers = spec.partition("=")
+        name = name.strip().lower()
+        parts = tuple(h.strip().lower() for h in headers.split("+") if h.strip())
+        if name not in REQUIRED + OPTIONAL or not parts:
+            raise CommandError(
+                f"--column „{spec}“: erwartet wird FELD=SPALTE (oder SPALTE+SPALTE) mit einem Feld aus "
+                f"{', '.join(REQUIRED + OPTIONAL)}."
+            )
+        mapping[name] = parts
+    return mapping
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -59,8 +97,11 @@ def _delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def read_records(path: Path) -> list[PersonRecord]:
-    """Parse and validate the input file; raises CommandError with a German message."""
+def read_records(
+    path: Path, *, strict: bool = False, columns: dict[str, tuple[str, ...]] | None = None
+) -> Reading:
+    """Parse the input file; structural errors (and with ``strict`` any bad value) raise
+    CommandError with a German message."""
     name = path.name
     try:
         raw = path.read_bytes()
@@ -79,20 +120,28 @@ def read_records(path: Path) -> list[PersonRecord]:
         header = next(reader)
     except csv.Error as error:
         raise CommandError(f"Zeile 1 (Kopfzeile): die CSV-Datei ist fehlerhaft ({error}).") from error
-    columns = [h.strip().lower() for h in header]
+    headers = [h.strip().lower() for h in header]
+    present = ", ".join(h.strip() for h in header if h.strip()) or "keine"
+    sources = {c: (c,) for c in REQUIRED + OPTIONAL if c in headers} | (columns or {})
     for column in REQUIRED:
-        if column not in columns:
-            present = ", ".join(h.strip() for h in header if h.strip()) or "keine"
+        if column not in sources:
             raise CommandError(f"Spalte „{column}“ fehlt. Vorhandene Spalten: {present}.")
-    seen_columns: set[str] = set()
-    for column in columns:
-        if column in REQUIRED + OPTIONAL and column in seen_columns:
-            raise CommandError(f"Spalte „{column}“ kommt in der Kopfzeile mehrfach vor.")
-        seen_columns.add(column)
-    index = {c: i for i, c in enumerate(columns) if c in REQUIRED + OPTIONAL}
+    for column, parts in sources.items():
+        for part in parts:
+            if part not in headers:
+                raise CommandError(f"Spalte „{part}“ (für {column}) fehlt. Vorhandene Spalten: {present}.")
+            if headers.count(part) > 1:
+                raise CommandError(f"Spalte „{part}“ kommt in der Kopfzeile mehrfach vor.")
+    index = {c: [headers.index(p) for p in parts] for c, parts in sources.items()}
 
-    records: list[PersonRecord] = []
+    reading = Reading(records=[])
     first_line_of: dict[str, int] = {}
+
+    def dirty(message: str) -> None:
+        if strict:
+            raise CommandError(message)
+        reading.problems.append(message)
+
     while True:
         start = reader.line_num + 1
         try:
@@ -112,7 +161,7 @@ def read_records(path: Path) -> list[PersonRecord]:
                 f"Zeile {start}: {len(row)} Felder statt {len(header)} wie in der Kopfzeile. "
                 "Fehlt ein Trennzeichen, oder steht ein Komma ohne Anführungszeichen im Text?"
             )
-        values = {c: row[i].strip() for c, i in index.items()}
+        values = {c: " ".join(v for i in cells if (v := row[i].strip())) for c, cells in index.items()}
         rid = values["id"]
         if not rid:
             raise CommandError(f"Zeile {start}, Spalte „id“: die Kennung fehlt.")
@@ -123,12 +172,17 @@ def read_records(path: Path) -> list[PersonRecord]:
             )
         first_line_of[rid] = start
         if not values["given_name"] and not values["family_name"]:
-            raise CommandError(f"Zeile {start}, Spalten „given_name“ und „family_name“: beide sind leer.")
+            dirty(f"Zeile {start}, Spalten „given_name“ und „family_name“: beide sind leer.")
         try:
             birth_date = parse_birth_date(values["birth_date"])
         except ValueError as error:
-            raise CommandError(f"Zeile {start}, Spalte „birth_date“: {error}") from error
-        records.append(
+            dirty(f"Zeile {start}, Spalte „birth_date“: {error}")
+            try:
+                # The digits of an impossible date are still evidence; an unreadable one is missing.
+                birth_date = parse_birth_date(values["birth_date"], keep_impossible=True)
+            except ValueError:
+                birth_date = None
+        reading.records.append(
             PersonRecord(
                 id=rid,
                 given_names=values["given_name"],
@@ -142,7 +196,7 @@ def read_records(path: Path) -> list[PersonRecord]:
                 birth_name=values.get("birth_name", ""),
             )
         )
-    return records
+    return reading
 
 
 class Command(BaseCommand):
@@ -169,14 +223,48 @@ class Command(BaseCommand):
             help="Gewichte: auto (Standard: nach den Daten), register (Melderegister mit "
             "Haushalten) oder generic (Listen ohne Haushalte)",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Die Datei beim ersten ungültigen Wert ablehnen (unmögliches Geburtsdatum, "
+            "Zeile ohne Namen), statt zu vergleichen, was da ist",
+        )
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="FELD=SPALTE",
+            help="Feld aus einer anders benannten Spalte lesen, z. B. family_name=surname; "
+            "mehrere Spalten mit + verbinden: street=street_number+address_1",
+        )
 
     def handle(
-        self, *args: Any, input: str, out: str, threshold: float | None, profile: str, **options: Any
+        self,
+        *args: Any,
+        input: str,
+        out: str,
+        threshold: float | None,
+        profile: str,
+        strict: bool = False,
+        column: list[str] | None = None,
+        **options: Any,
     ) -> None:
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise CommandError(f"--threshold muss zwischen 0 und 1 liegen, nicht {threshold}.")
         started = time.perf_counter()
-        records = read_records(Path(input))
+        reading = read_records(Path(input), strict=strict, columns=parse_columns(column or []))
+        records = reading.records
+        if reading.problems:
+            count = len(reading.problems)
+            self.stderr.write(
+                f"{count} {'Zeile' if count == 1 else 'Zeilen'} mit ungültigen Werten – verglichen wird, "
+                "was lesbar ist (ein unmögliches Datum nach seinen Ziffern, eine Zeile ohne Namen nach "
+                "dem Rest); mit --strict wird die Datei stattdessen abgelehnt."
+            )
+            for problem in reading.problems[:SHOWN_PROBLEMS]:
+                self.stderr.write(f"  {problem}")
+            if count > SHOWN_PROBLEMS:
+                self.stderr.write(f"  … und {count - SHOWN_PROBLEMS} weitere.")
         chosen = choose_profile(records) if profile == "auto" else PROFILES[profile]
         pairs = sorted(find_matches(records, threshold=threshold, profile=chosen))
         out_path = Path(out)

@@ -1,9 +1,10 @@
 """Recompute the match keys of the register after the matching rules changed:
 ``manage.py rebuild_match_keys [--organisation SLUG] [--batch-size N]``.
 
-The keys are derived data (``PersonMatchKey``): the intake lookup and the duplicate work list
-read them instead of the names. When ``lotse.people.matching`` computes other keys than before
-(a new transliteration, another phonetic code), the stored ones are stale until recomputed.
+The keys are derived data (``PersonMatchKey``, and the name search's ``PersonNameToken``): the
+intake lookup, the duplicate work list and the register search read them instead of the
+names. When ``lotse.people.matching`` computes other keys than before (a new transliteration,
+another phonetic code), the stored ones are stale until recomputed.
 This command recomputes them with the same function that ``person_create`` and
 ``person_update`` use (``services.match_keys_refresh_many``), in batches of persons ordered by
 id, each batch one transaction. Only the difference is written, so a second run changes
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lotse.accounts.models import Organisation
-from lotse.people.models import Person, PersonMatchKey
+from lotse.people.models import Person, PersonMatchKey, PersonNameToken
 from lotse.people.services import match_keys_refresh_many
 
 
@@ -69,8 +70,9 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"… bis Person #{last_id}: {processed} Personen bearbeitet")
         # Keys left behind by persons merged away (the merge removes them; older data may not).
-        stale = PersonMatchKey.objects.filter(person__in=persons.filter(merged_into__isnull=False))
-        removed += stale.delete()[0]
+        merged = persons.filter(merged_into__isnull=False)
+        removed += PersonMatchKey.objects.filter(person__in=merged).delete()[0]
+        removed += PersonNameToken.objects.filter(person__in=merged).delete()[0]
         self.stdout.write(
             f"Suchschlüssel neu berechnet: {processed} Personen bearbeitet, "
             f"{added} Schlüssel hinzugefügt, {removed} Schlüssel entfernt."
