@@ -15,6 +15,8 @@ import httpx
 import pytest
 import yaml
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
@@ -85,8 +87,16 @@ def test_generated_client_reads_persons_from_the_api(client_package, casework):
         token=raw,
         httpx_args={"transport": httpx.WSGITransport(app=WSGIHandler())},
     )
-    with client as api:
-        page = persons_list.sync(client=api)
+    # As Django's test client does: the test's transaction must outlive the request (on
+    # PostgreSQL the signal would close the connection that holds it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with client as api:
+            page = persons_list.sync(client=api)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert type(page).__name__ == "PaginatedPersonList", page
     by_id = {row.id: row for row in page.results}
     assert set(by_id) == {person.pk, lonely.pk}
