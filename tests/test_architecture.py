@@ -153,6 +153,7 @@ SHOWN_WITH_ANOTHER = {
     "people.personnote": "the history on the person's register page",
     "people.personmatchkey": "derived index for duplicate search, never shown",
     "people.personnametoken": "derived index for the name search, never shown",
+    "people.knownnametoken": "the tokens somebody's name has, for the typo search; no person named",
     "clearing.interviewchild": "a row of its arrival interview",
     "cases.assessmentrating": "a cell of its assessment",
     "cases.casestatuschange": "the history of its case file",

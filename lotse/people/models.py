@@ -300,6 +300,18 @@ class PersonNameToken(models.Model):
         return self.token
 
 
+class KnownNameToken(models.Model):
+    """Each token some person's name has, once: what a typo may have meant is looked up here
+    (about 20,000 rows for a register of a million), not in the token index of every person,
+    whose size PostgreSQL misjudges for a thousand variants. Kept exact by the services: a
+    token no person has any more leaves (``lotse.people.services._sync_keys``)."""
+
+    token = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class PersonNote(models.Model):
     """History kept when records are merged: what the other record said."""
 

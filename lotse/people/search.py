@@ -32,7 +32,7 @@ from django.db.models import Q, QuerySet
 from lotse.people.matching.names import NameToken, name_field
 from lotse.people.matching.records import normalise_nationality
 from lotse.people.matching.tables import LANGUAGE_BY_NATIONALITY
-from lotse.people.models import Person, PersonNameToken
+from lotse.people.models import KnownNameToken, Person, PersonNameToken
 
 NAME_FIELDS = ("given_names", "family_name", "birth_name", "given_names_original", "family_name_original")
 # Words of a query that count; more say nothing new and only cost look-ups.
@@ -88,12 +88,11 @@ def _word_matches(part: NameToken, *, typo: bool) -> Q:
     if typo and len(part.norm) >= TYPO_FROM:
         variants = {f"w:{variant}" for variant in one_edit_away(part.norm)}
         variants |= {f"p:{variant}" for variant in one_edit_away(part.phon) if len(variant) >= TYPO_FROM - 1}
-        # Only the few variants that are somebody's name, looked up in the index first: with
-        # a thousand values PostgreSQL expects half the register and walks all of it.
+        # Only the few variants that are somebody's name, looked up first in the small list of
+        # known tokens: asked of the index of every person, PostgreSQL misjudges a thousand
+        # values and walks all of it.
         exact |= set(
-            PersonNameToken.objects.filter(token__in=sorted(variants))
-            .values_list("token", flat=True)
-            .distinct()
+            KnownNameToken.objects.filter(token__in=sorted(variants)).values_list("token", flat=True)
         )
     return _starts_with(f"w:{part.norm[:_TOKEN_LENGTH]}") | Q(token__in=sorted(exact))
 

@@ -23,6 +23,7 @@ from lotse.people.models import (
     Building,
     Dwelling,
     Household,
+    KnownNameToken,
     Person,
     PersonMatchKey,
     PersonNameToken,
@@ -250,6 +251,18 @@ def match_keys_refresh_many(persons: Iterable[Person]) -> KeyChanges:
     return KeyChanges(added=added + more, removed=removed + fewer)
 
 
+def _sync_known_tokens(new: set[str], stale: set[str]) -> None:
+    """The typo search's list of tokens that are somebody's name: new ones join, a stale one
+    leaves once no person has it (two queries, only when tokens changed)."""
+    if new:
+        KnownNameToken.objects.bulk_create(
+            [KnownNameToken(token=token) for token in sorted(new)], ignore_conflicts=True
+        )
+    if stale:
+        still = PersonNameToken.objects.filter(token__in=stale).values("token")
+        KnownNameToken.objects.filter(token__in=stale).exclude(token__in=still).delete()
+
+
 def _sync_keys(
     model: type[PersonMatchKey] | type[PersonNameToken], column: str, wanted: dict[int, set[str]]
 ) -> tuple[int, int]:
@@ -265,10 +278,14 @@ def _sync_keys(
         for pk, keys in wanted.items()
         for key in sorted(keys - set(stored[pk]))
     ]
+    stale_ids = set(stale)
+    gone = {key for keys in stored.values() for key, key_id in keys.items() if key_id in stale_ids}
     if stale:
         model.objects.filter(pk__in=stale).delete()
     if new:
         model.objects.bulk_create(new)  # type: ignore[arg-type]
+    if model is PersonNameToken:
+        _sync_known_tokens({getattr(row, column) for row in new}, gone)
     return len(new), len(stale)
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lotse.people import selectors, services
-from lotse.people.models import PersonNameToken
+from lotse.people.models import KnownNameToken, PersonNameToken
 from lotse.people.search import one_edit_away, person_name_tokens
 from tests.people.conftest import person_input
 
@@ -94,6 +94,19 @@ def test_tokens_are_stored_folded_and_phonetic(personas, people):
     stored = set(PersonNameToken.objects.filter(person=people["vaduva"]).values_list("token", flat=True))
     assert stored == person_name_tokens(people["vaduva"])
     assert {"w:vaduva", "w:ionut", "p:vaduva"} <= stored
+
+
+def test_the_known_tokens_are_exactly_those_some_person_has(personas, people):
+    """The typo search asks the list of known tokens: it follows every change of a name."""
+    assert set(KnownNameToken.objects.values_list("token", flat=True)) == set(
+        PersonNameToken.objects.values_list("token", flat=True)
+    )
+    services.person_update(
+        actor=personas.clearing, person=people["vaduva"], data=person_input("Ionut", "Zamfir", "1990")
+    )
+    known = set(KnownNameToken.objects.values_list("token", flat=True))
+    assert "w:zamfir" in known and "w:vaduva" not in known
+    assert found(personas.clearing, "Zamfri") == {"Zamfir"}  # a typo of the new name
 
 
 def test_one_edit_away():

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lotse.accounts.models import Organisation
-from lotse.people.models import Person, PersonMatchKey, PersonNameToken
+from lotse.people.models import KnownNameToken, Person, PersonMatchKey, PersonNameToken
 from lotse.people.services import match_keys_refresh_many
 
 
@@ -73,6 +73,13 @@ class Command(BaseCommand):
         merged = persons.filter(merged_into__isnull=False)
         removed += PersonMatchKey.objects.filter(person__in=merged).delete()[0]
         removed += PersonNameToken.objects.filter(person__in=merged).delete()[0]
+        # The typo search's list of distinct tokens, exactly those some person has.
+        KnownNameToken.objects.exclude(token__in=PersonNameToken.objects.values("token")).delete()
+        missing = PersonNameToken.objects.exclude(token__in=KnownNameToken.objects.values("token"))
+        KnownNameToken.objects.bulk_create(
+            [KnownNameToken(token=token) for token in missing.values_list("token", flat=True).distinct()],
+            ignore_conflicts=True,
+        )
         self.stdout.write(
             f"Suchschlüssel neu berechnet: {processed} Personen bearbeitet, "
             f"{added} Schlüssel hinzugefügt, {removed} Schlüssel entfernt."
