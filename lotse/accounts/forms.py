@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.accounts.roles import Role
 from lotse.core.characters import NameFormField
+from lotse.core.widgets import date_input
 
 
 class LoginForm(AuthenticationForm):
@@ -90,10 +91,6 @@ class MembershipForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class JointArrangementForm(forms.Form):
     """A joint-controller arrangement (Art. 26 DSGVO) of a unit staffed by several organisations."""
 
@@ -111,10 +108,10 @@ class JointArrangementForm(forms.Form):
     )
     valid_from = forms.DateField(
         label=_("Gilt ab"),
-        widget=_date_widget(),
+        widget=date_input(),
         error_messages={"required": _("Bitte angeben, ab wann die Vereinbarung gilt.")},
     )
-    valid_until = forms.DateField(label=_("Gilt bis"), required=False, widget=_date_widget())
+    valid_until = forms.DateField(label=_("Gilt bis"), required=False, widget=date_input())
     document = forms.CharField(
         label=_("Unterzeichnete Vereinbarung"),
         max_length=300,
@@ -130,6 +127,6 @@ class JointArrangementForm(forms.Form):
 class ArrangementEndForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Letzter Tag der Geltung"),
-        widget=_date_widget(),
+        widget=date_input(),
         error_messages={"required": _("Bitte den letzten Tag angeben, an dem die Vereinbarung gilt.")},
     )

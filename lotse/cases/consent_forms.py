@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.cases.models import Consent, SharedPart
+from lotse.core.widgets import date_input
 from lotse.people.countries import language_name
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # Languages of the information sheets (blueprint: Clearingstelle languages); the person's own
 # languages come first.
@@ -63,9 +62,12 @@ class ConsentForm(forms.Form):
         label=_("Sprache des Informationsblatts"),
         help_text=_("In dieser Sprache hat die Person erfahren, wofür sie einwilligt und wie sie widerruft."),
     )
-    given_on = forms.DateField(label=_("Erteilt am"), widget=DATE)
+    given_on = forms.DateField(label=_("Erteilt am"), widget=date_input())
     valid_until = forms.DateField(
-        label=_("Gültig bis"), required=False, widget=DATE, help_text=_("Leer lassen: bis zum Widerruf.")
+        label=_("Gültig bis"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Leer lassen: bis zum Widerruf."),
     )
 
     def __init__(
@@ -123,7 +125,7 @@ class ConsentForm(forms.Form):
 
 class WithdrawConsentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    withdrawn_on = forms.DateField(label=_("Widerrufen am"), widget=DATE)
+    withdrawn_on = forms.DateField(label=_("Widerrufen am"), widget=date_input())
     note = forms.CharField(
         label=_("Anmerkung"),
         max_length=500,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.cases.models import AssessmentRating, CaseFile, Contact, Goal, Measure
 from lotse.cases.models.case import AssessmentDomain
+from lotse.core.widgets import date_input
 from lotse.people.country_fields import keep_languages, language_field
 
 
@@ -25,10 +26,6 @@ class DocumentForm(forms.Form):
 
 
 # --- Case files, contacts, assessment, support plan, follow-ups (case work) -------------------
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VersionedForm(forms.Form):
@@ -60,7 +57,7 @@ class CaseOpenForm(forms.Form):
         required=False,
         help_text=CaseFile._meta.get_field("worker_preference").help_text,
     )
-    opened_on = forms.DateField(label=_("Eröffnet am"), widget=_date_widget())
+    opened_on = forms.DateField(label=_("Eröffnet am"), widget=date_input())
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("opened_on", timezone.localdate())
@@ -144,7 +141,7 @@ class AssignForm(forms.Form):
 
 class ContactForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Art"), choices=Contact.Kind.choices)
-    occurred_on = forms.DateField(label=_("Datum"), widget=_date_widget())
+    occurred_on = forms.DateField(label=_("Datum"), widget=date_input())
     duration_minutes = forms.IntegerField(
         label=_("Dauer in Minuten"), required=False, min_value=1, max_value=1440
     )
@@ -191,7 +188,7 @@ LEVEL_CHOICES = [("", "–")] + [
 class AssessmentForm(forms.Form):
     """One date, one level (1–4) and an optional note for each of the eight domains."""
 
-    assessed_on = forms.DateField(label=_("Datum der Einschätzung"), widget=_date_widget())
+    assessed_on = forms.DateField(label=_("Datum der Einschätzung"), widget=date_input())
     note = forms.CharField(
         label=_("Zusammenfassung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -243,7 +240,7 @@ class GoalForm(VersionedForm):
     domain = forms.ChoiceField(
         label=_("Bereich"), choices=[("", _("ohne Bereich")), *AssessmentDomain.choices], required=False
     )
-    agreed_on = forms.DateField(label=_("Vereinbart am"), widget=_date_widget())
+    agreed_on = forms.DateField(label=_("Vereinbart am"), widget=date_input())
     status = forms.ChoiceField(label=_("Stand"), choices=Goal.Status.choices, required=False)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -267,7 +264,7 @@ class MeasureForm(VersionedForm):
         required=False,
         help_text=_("z. B. „Frau Popescu“ oder „Migrationsberatung der Caritas“"),
     )
-    due_date = forms.DateField(label=_("Erledigen bis"), required=False, widget=_date_widget())
+    due_date = forms.DateField(label=_("Erledigen bis"), required=False, widget=date_input())
     status = forms.ChoiceField(label=_("Stand"), choices=Measure.Status.choices, required=False)
 
     def __init__(self, *args: Any, workers: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -285,7 +282,7 @@ class MeasureForm(VersionedForm):
 
 class FollowUpForm(VersionedForm):
     title = forms.CharField(label=_("Was ist zu tun?"), max_length=200)
-    due_on = forms.DateField(label=_("Fällig am"), widget=_date_widget())
+    due_on = forms.DateField(label=_("Fällig am"), widget=date_input())
     assigned_to = UserChoiceField(
         label=_("Zuständig"),
         queryset=None,

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Unit
 from lotse.cases.models import Consent, Referral, SharedPart
 from lotse.cases.models.case import AssessmentDomain
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from lotse.core.widgets import date_input
 
 
 class VersionForm(forms.Form):
@@ -94,7 +93,7 @@ class ReferralForm(forms.Form):
     due_date = forms.DateField(
         label=_("Zu erledigen bis"),
         required=False,
-        widget=DATE,
+        widget=date_input(),
         help_text=_("Leer lassen: die übliche Frist des Verweisungswegs."),
     )
     case = forms.TypedChoiceField(label=_("Fallakte mitgeben"), coerce=int, required=False, empty_value=None)

@@ -11,6 +11,7 @@ from lotse.clearing.models import ArrivalInterview, InterviewChild
 from lotse.clearing.register_files import FileProblem, kind_for_name
 from lotse.clearing.register_import import FIELD_BY_KEY, field_choices
 from lotse.core.characters import NameFormField
+from lotse.core.widgets import date_input
 from lotse.people.countries import language_name
 from lotse.people.country_fields import in_order_of, keep_languages, language_field, languages_field
 from lotse.people.models import Person
@@ -107,9 +108,7 @@ YES_NO = [("1", _("ja")), ("", _("nein"))]
 
 
 class InterviewForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Datum des Gesprächs"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    held_on = forms.DateField(label=_("Datum des Gesprächs"), widget=date_input())
     interpreter_used = forms.BooleanField(label=_("Mit Sprachmittlung"), required=False)
     interpreter_language = language_field(label=_("Sprache der Sprachmittlung"))
     languages = languages_field(label=_("Gesprochene Sprachen"))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.characters import NameFormField
+from lotse.core.widgets import date_input
 from lotse.people.countries import parse_country_codes
 from lotse.people.country_fields import (
     countries_field,
@@ -69,7 +70,7 @@ class PersonForm(forms.Form):
     move_in_date = forms.DateField(
         label=_("Einzugsdatum"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     previous_country = country_field(label=_("Zuzug aus (Staat)"))
     register_id = forms.CharField(label=_("Kennung im Melderegister"), max_length=64, required=False)
