@@ -380,7 +380,8 @@ def test_the_clerk_finds_the_person_and_refers_on_a_consent(sharing, client_for)
         "/verweisungen/neu/grundlage/", {"person": person.pk, "to_unit": caritas.pk}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "Caritas Migrationsberatung" in basis  # who receives
-    assert f'<option value="{consent.pk}" selected>' in basis
+    # The covering consent is offered, not chosen for the clerk (a basis is a person's decision).
+    assert f'<option value="{consent.pk}">' in basis and '<option value="" selected>keine</option>' in basis
     response = client.post(
         f"{NEW}?person={person.pk}",
         {

@@ -450,11 +450,10 @@ def _referral_form(
         }
         consents = [c for c in consents if wanted <= {o.pk for o in c.recipients.all()}]
     provisions = selectors.provisions_for([from_unit.pk], [to_unit.pk]).get(to_unit.pk, []) if to_unit else []
-    # The way's usual provision is offered in the list, never chosen for the sender: a basis is
-    # a person's decision (nor is a case file to share: sharing starts from the minimum).
+    # The way's usual provision and the consents that cover the receiver are offered, never
+    # chosen for the sender: a basis is a person's decision (nor is a part of a case file to
+    # share: sharing starts from the minimum).
     initial: dict[str, Any] = {"from_unit": from_unit.pk, "to_unit": to_unit.pk if to_unit else ""}
-    if len(consents) == 1 and to_unit is not None:
-        initial["consent"] = consents[0].pk
     cases = selectors.cases_to_share(user, person, {u.pk for u in from_units})
     if _int(request.GET.get("fallakte")) in {c.pk for c in cases}:
         initial["case"] = _int(request.GET.get("fallakte"))

@@ -71,6 +71,7 @@ def test_referral_and_consent_pages_are_accessible(
     page.select_option("#id_to_unit", label="Migrationsberatung für erwachsene Zugewanderte (MBE)")
     page.wait_for_selector(".basis-box")  # htmx loaded the basis for this receiver
     page.fill("#id_reason", "Beratung zu Arbeit und Krankenversicherung")
+    page.select_option("#id_consent", index=1)  # the consent just recorded: chosen, never preset
     check(clerk)
     page.get_by_role("button", name="Verweisen").click()
     page.wait_for_selector("text=ist angelegt.")
