@@ -87,6 +87,7 @@ def test_arrival_interview_flow_is_accessible(visitor: Callable[..., Visitor], d
     page.get_by_role("button", name="Verweisungen anlegen").click()
     page.wait_for_selector("text=2 Verweisungen sind angelegt.")
     check()
-    page.get_by_role("link", name="Kennzahlen").click()
+    with page.expect_navigation():  # audit the page reached, not the one being left
+        page.get_by_role("link", name="Kennzahlen").click()
     check()
     assert not problems, report("Ankunftsgespräch", problems, visited)
