@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install chromium lint lock messages bench clean
+.PHONY: run test install pango chromium lint lock messages bench clean
 
 # Python packages from the hashed lock file; reinstalled when the lock file changes.
 $(BIN)/.installed: requirements/dev.txt
@@ -19,7 +19,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed
+install: pango $(BIN)/.installed node_modules/.installed
+
+# WeasyPrint (letters as PDF) shapes text with Pango; DejaVu has Latin, Cyrillic and Arabic.
+pango:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -q DejaVuSans; } || { \
+	  echo "Pango oder DejaVu-Schriften fehlen; installiere die Debian-Pakete ..."; \
+	  pkgs="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; fi; }
 
 # The demo runs like production (no debug: German error pages, static files collected and
 # served by WhiteNoise); `make run LOTSE_DEBUG=1` shows Django's debug pages instead.
