@@ -118,7 +118,7 @@ def prepare_personas() -> None:
         legal_regime="KDG",
     )
     other_town = services.organisation_upsert(
-        actor=None, slug="wietze", name="Gemeinde Wietze", kind="authority", legal_regime="NDSG"
+        actor=None, slug="wietze", name="Gemeinde Wietze", kind="authority", legal_regime="NDSG", state="NI"
     )
     services.unit_upsert(
         actor=None, slug="caritas-mbe", name="Migrationsberatung", kind="counselling", organisations=[charity]

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.roles import Role
+from lotse.core.statelaw import AGS_PREFIX, FederalState
 
 
 class Organisation(models.Model):
@@ -29,6 +30,8 @@ class Organisation(models.Model):
         help_text="Das Recht, nach dem die Organisation personenbezogene Daten verarbeitet.",
     )
     municipality_key = models.CharField("Amtlicher Gemeinde- oder Kreisschlüssel", max_length=12, blank=True)
+    # Whose state law applies (housing minimums, compulsory schooling, deadlines): ``lotse.core.statelaw``.
+    state = models.CharField(_("Bundesland"), max_length=2, choices=FederalState.choices, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +40,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def clean(self) -> None:
+        prefix = AGS_PREFIX.get(self.municipality_key[:2])
+        if self.state and self.municipality_key and prefix != self.state:
+            raise ValidationError(
+                {
+                    "state": _("Der Gemeindeschlüssel %(key)s gehört nicht zu %(state)s.")
+                    % {"key": self.municipality_key, "state": self.get_state_display()}
+                }
+            )
 
 
 class RegisterAccess(models.TextChoices):

@@ -52,6 +52,7 @@ def organisation_upsert(
     legal_regime: str,
     short_name: str = "",
     municipality_key: str = "",
+    state: str = "",
 ) -> Organisation:
     data = {
         "name": name,
@@ -59,6 +60,7 @@ def organisation_upsert(
         "legal_regime": legal_regime,
         "short_name": short_name,
         "municipality_key": municipality_key,
+        "state": state,
     }
     existing = Organisation.objects.filter(slug=slug).first()
     _require(actor, "configure", existing or Organisation)
