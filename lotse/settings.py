@@ -383,6 +383,9 @@ SPECTACULAR_SETTINGS = {
 LOTSE_IMPORT_MAX_MB = int(os.environ.get("LOTSE_IMPORT_MAX_MB", "20"))
 # Uploaded files wait here (outside the web root) until the import is done or discarded.
 LOTSE_IMPORT_DIR = VAR_DIR / "imports"
+# Where ``manage.py audit_anchor`` appends the audit chain's end (decision 0022). In production
+# a path the database account cannot write, best on another machine.
+LOTSE_AUDIT_ANCHOR_FILE = Path(os.environ.get("LOTSE_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anker.jsonl"))
 
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("LOTSE_EMAIL_HOST", "")

@@ -29,6 +29,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _anchor_file(settings, tmp_path):
+    # Anchors of the audit chain go to the test's own file, never to the developer's var/.
+    settings.LOTSE_AUDIT_ANCHOR_FILE = tmp_path / "audit-anker.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _tasks_at_once(settings):
     # Background tasks (notices, imports, digests) run where they are queued; tests that
     # need the queue itself set the database backend again.

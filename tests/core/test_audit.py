@@ -180,3 +180,85 @@ def test_postgresql_refuses_update_and_delete_of_audit_events():
         ):
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, actor_name=event.actor_name).exists()
+
+
+# The chain's end, anchored outside the database (decision 0022).
+
+
+def _delete_newest(count: int) -> None:
+    newest = list(AuditEvent.objects.order_by("-id").values_list("id", flat=True)[:count])
+    _tamper(f"DELETE FROM core_auditevent WHERE id IN ({', '.join(['%s'] * len(newest))})", newest)
+
+
+def test_deleting_the_newest_events_is_found_by_the_anchor(settings, capsys):
+    _events(4)
+    call_command("audit_anchor")
+    assert "Verankert: Ereignis #" in capsys.readouterr().out
+    anchored = AuditEvent.objects.order_by("-id").first()
+    _delete_newest(2)
+    assert audit_verify().intact  # the chain alone cannot see it: what is left is whole
+    with pytest.raises(CommandError) as error:
+        call_command("verify_audit")
+    newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    assert f"(Ereignis #{anchored.pk}): das Ereignis fehlt – das Protokoll endet bei #{newest}" in str(
+        error.value
+    )
+    assert "die neuesten Ereignisse wurden gelöscht" in str(error.value)
+
+
+def test_anchors_hold_while_the_chain_grows(settings, capsys):
+    _events(2)
+    call_command("audit_anchor")
+    _events(3)
+    call_command("audit_anchor")
+    _events(1)
+    capsys.readouterr()
+    call_command("verify_audit")
+    output = capsys.readouterr().out
+    assert "2 Anker aus" in output and "Protokoll intakt" in output
+    lines = settings.LOTSE_AUDIT_ANCHOR_FILE.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["events"] for line in lines] == [
+        AuditEvent.objects.count() - 4,
+        AuditEvent.objects.count() - 1,
+    ]
+
+
+def test_a_rewritten_end_of_the_chain_does_not_fit_its_anchor(settings):
+    """An attacker deletes the newest events and writes new ones with a correct chain: the
+    anchored event's id is back, but not with the anchored hash."""
+    _events(3)
+    call_command("audit_anchor")
+    anchored = AuditEvent.objects.order_by("-id").first()
+    _delete_newest(1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('core_auditevent', 'id'), %s)", [anchored.pk - 1]
+            )
+        else:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = 'core_auditevent'", [anchored.pk - 1]
+            )
+    forged = audit_record(actor=None, action="update", object_type="test.thing", object_id="x")
+    assert forged.pk == anchored.pk and audit_verify().intact
+    with pytest.raises(
+        CommandError, match=rf"Ereignis #{anchored.pk}\): das Ereignis hat einen anderen Hash"
+    ):
+        call_command("verify_audit")
+
+
+def test_without_an_anchor_file_verify_warns_and_a_named_missing_file_fails(settings, tmp_path, capsys):
+    _events(1)
+    call_command("verify_audit")
+    assert "Keine Anker-Datei" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="gibt es nicht"):
+        call_command("verify_audit", anchors=tmp_path / "fehlt.jsonl")
+
+
+def test_a_garbled_anchor_line_is_named(settings):
+    _events(1)
+    call_command("audit_anchor")
+    with settings.LOTSE_AUDIT_ANCHOR_FILE.open("a", encoding="utf-8") as handle:
+        handle.write("kein json\n")
+    with pytest.raises(CommandError, match="Zeile 2 der Anker-Datei ist kein Anker"):
+        call_command("verify_audit")
