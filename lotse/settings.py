@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "lotse.clearing",
     "lotse.cases",
     "lotse.api",
+    "lotse.privacy",
     # Demo data for all apps; last, so that its part of a blueprint loads after theirs.
     "lotse.demo",
 ]

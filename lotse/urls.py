@@ -10,6 +10,7 @@ urlpatterns = [
     path("clearingstelle/", include("lotse.clearing.urls")),
     path("", include("lotse.cases.urls")),
     path("", include("lotse.accounts.urls")),
+    path("", include("lotse.privacy.urls")),
 ]
 
 # Under /api/ errors answer in the API's JSON shape, elsewhere with Lotse's pages

@@ -12,7 +12,9 @@
   confirmed by those who set up each of them (``MANAGE_CONFIGURATION``), each for their own
   organisation; any of them may end it.
 - The audit trail of an organisation is read by its data protection officer (``VIEW_AUDIT``):
-  what its staff did, and every access to a record it holds, by whomever.
+  what its staff did, and every access to a record it holds, by whomever. The events of no
+  organisation (failed logins, the system's work) by the DPO of the organisation that operates
+  the installation.
 
 Registered with ``lotse.core.access`` by ``AccountsConfig.ready``; nobody imports this module.
 """
@@ -101,7 +103,10 @@ def may_configure(user: Any, organisation: Organisation | type[Organisation]) ->
 def audit_events_of_organisation(user: Any) -> Q | None:
     organisation_id = user.organisation_id
     if organisation_id and policy.has_capability(user, C.VIEW_AUDIT, organisation_id=organisation_id):
-        return Q(organisation_id=organisation_id) | Q(holder_id=organisation_id)
+        condition = Q(organisation_id=organisation_id) | Q(holder_id=organisation_id)
+        if user.organisation.operates_installation:
+            condition |= Q(organisation_id__isnull=True, holder_id__isnull=True)
+        return condition
     return None
 
 

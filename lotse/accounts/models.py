@@ -32,9 +32,20 @@ class Organisation(models.Model):
     municipality_key = models.CharField("Amtlicher Gemeinde- oder Kreisschlüssel", max_length=12, blank=True)
     # Whose state law applies (housing minimums, compulsory schooling, deadlines): ``lotse.core.statelaw``.
     state = models.CharField(_("Bundesland"), max_length=2, choices=FederalState.choices, blank=True)
+    # The one organisation that runs the installation: its data protection officer also sees
+    # the events that belong to no organisation (failed logins, the system's own work).
+    operates_installation = models.BooleanField(_("betreibt die Installation"), default=False)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operates_installation"],
+                condition=models.Q(operates_installation=True),
+                name="one_organisation_operates_the_installation",
+                violation_error_message=_("Nur eine Organisation betreibt die Installation."),
+            )
+        ]
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
 

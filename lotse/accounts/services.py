@@ -53,6 +53,7 @@ def organisation_upsert(
     short_name: str = "",
     municipality_key: str = "",
     state: str = "",
+    operates_installation: bool = False,
 ) -> Organisation:
     data = {
         "name": name,
@@ -61,6 +62,7 @@ def organisation_upsert(
         "short_name": short_name,
         "municipality_key": municipality_key,
         "state": state,
+        "operates_installation": operates_installation,
     }
     existing = Organisation.objects.filter(slug=slug).first()
     _require(actor, "configure", existing or Organisation)

@@ -4,14 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts import views
 from lotse.accounts.models import Organisation
-from lotse.core.models import AuditEvent
 from lotse.core.navigation import Entry
 
 app_name = "accounts"
 
 NAVIGATION = [
     Entry(_("Meine Arbeit"), "accounts:home", 0),
-    Entry(_("Zugriffsprotokoll"), "accounts:audit_log", 80, "list", AuditEvent),
     Entry(_("Verwaltung"), "accounts:administration", 90, "administer", Organisation),
     Entry(_("Mein Konto"), "accounts:account", 100),
 ]
@@ -65,7 +63,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
-    path("datenschutz/protokoll/", views.audit_log, name="audit_log"),
     path("verwaltung/", views.administration, name="administration"),
     path("verwaltung/konten/neu/", views.administration_user_create, name="administration_user_create"),
     path(

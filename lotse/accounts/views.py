@@ -33,9 +33,8 @@ from lotse.accounts.forms import (
 from lotse.accounts.models import JointArrangement, Organisation, Unit, User
 from lotse.accounts.roles import Role
 from lotse.core import access, agenda
-from lotse.core import selectors as audit_selectors
 from lotse.core.models import AuditEvent
-from lotse.core.pages import form_page, keyset_page
+from lotse.core.pages import form_page
 
 
 def _user(request: HttpRequest) -> User:
@@ -313,15 +312,6 @@ def account(request: HttpRequest) -> HttpResponse:
             "needs_device": policy.requires_second_factor(request.user),
         },
     )
-
-
-@login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, "list", AuditEvent)
-    events = keyset_page(
-        request, audit_selectors.audit_events_visible_to(request.user), ordering=("-pk",), size=50
-    )
-    return render(request, "accounts/audit_log.html", {"events": events, "page": events})
 
 
 def _administration_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:

@@ -112,6 +112,26 @@ def holder_of(obj: models.Model) -> int | None:
     return value if path else None
 
 
+def subject_lookup(model: type[models.Model]) -> str | None:
+    """The model's ``AUDIT_SUBJECT`` as a query lookup to the id of the person a record is
+    about (``"case.person_id"`` → ``"case__person_id"``); None for records about several or
+    nobody."""
+    path = getattr(model, "AUDIT_SUBJECT", "")
+    return path.replace(".", "__") if path else None
+
+
+def subject_models() -> list[tuple[type[models.Model], str]]:
+    """Every model whose records are about one person, with the lookup to that person."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        lookup = subject_lookup(model) if getattr(model, "AUDIT_HOLDER", "") else None
+        if lookup is not None:
+            found.append((model, lookup))
+    return found
+
+
 def audit_record(
     *,
     actor: Any,

@@ -39,6 +39,7 @@ class AuditEvent(models.Model):
         VIEW = "view", _("angesehen")
         LIST = "list", _("in einer Liste angezeigt")
         DISCLOSE = "disclose", _("übermittelt")
+        EXPORT = "export", _("exportiert")
         LOGIN = "login", _("angemeldet")
         LOGIN_FAILED = "login_failed", _("Anmeldung fehlgeschlagen")
         LOGOUT = "logout", _("abgemeldet")

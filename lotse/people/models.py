@@ -61,6 +61,7 @@ class Household(models.Model):
     """The people who live and keep house together."""
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = ""  # about several persons: the log names the household, not one of them
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="households")
     # Set for the own records of a unit (``RegisterAccess.OWN``); empty: the register's.
@@ -101,6 +102,7 @@ class Person(models.Model):
     """
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "pk"  # whom it is about, for the DPO's log
 
     class Sex(models.TextChoices):
         FEMALE = "f", _("weiblich")
@@ -316,6 +318,7 @@ class PersonNote(models.Model):
     """History kept when records are merged: what the other record said."""
 
     AUDIT_HOLDER = "person.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # whom it is about, for the DPO's log
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="history")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,6 +21,7 @@ class CaseFile(Versioned):
     """
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # whom it is about, for the DPO's log
 
     class Status(models.TextChoices):
         OPEN = "open", _("offen")
@@ -107,6 +108,7 @@ class CaseAssignment(models.Model):
     """A worker of the owning unit assigned to the case; one of them leads."""
 
     AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "case.person_id"  # whom it is about, for the DPO's log
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(
@@ -134,6 +136,7 @@ class CaseStatusChange(models.Model):
     """One change of the case's status with its reason: opened, paused, closed, reopened."""
 
     AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "case.person_id"  # whom it is about, for the DPO's log
 
     AUDIT_REDACTED: frozenset[str] = frozenset({"reason"})
 
@@ -159,6 +162,7 @@ class Contact(Versioned):
     """One contact with the family: a visit, a call, an accompaniment to an office."""
 
     AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "case.person_id"  # whom it is about, for the DPO's log
 
     class Kind(models.TextChoices):
         HOME_VISIT = "home_visit", _("Hausbesuch")
@@ -222,6 +226,7 @@ class Assessment(models.Model):
     """One family assessment on a day; repeated later to show what changed."""
 
     AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "case.person_id"  # whom it is about, for the DPO's log
 
     AUDIT_REDACTED: frozenset[str] = frozenset({"note"})
 
@@ -246,6 +251,7 @@ class AssessmentRating(models.Model):
     """How one domain stands on the day of the assessment, from 1 (acute need) to 4 (stable)."""
 
     AUDIT_HOLDER = "assessment.case.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "assessment.case.person_id"  # whom it is about, for the DPO's log
 
     class Level(models.IntegerChoices):
         ACUTE = 1, _("akuter Handlungsbedarf")
@@ -279,6 +285,7 @@ class Goal(Versioned):
     """A goal of the support plan (Hilfeplan), agreed with the family."""
 
     AUDIT_HOLDER = "case.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "case.person_id"  # whom it is about, for the DPO's log
 
     class Status(models.TextChoices):
         OPEN = "open", _("offen")
@@ -306,6 +313,7 @@ class Measure(Versioned):
     """A step towards a goal: who does what by when."""
 
     AUDIT_HOLDER = "goal.case.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "goal.case.person_id"  # whom it is about, for the DPO's log
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("geplant")

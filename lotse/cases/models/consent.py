@@ -23,6 +23,7 @@ class Consent(Versioned):
     """A person's permission, for named purposes, to share with named recipients."""
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # whom the record is about: the data protection officer's log names them
 
     class Form(models.TextChoices):
         SIGNED = "signed", _("schriftlich unterschrieben (Formular hochgeladen)")
@@ -122,6 +123,7 @@ class Disclosure(models.Model):
     """
 
     AUDIT_HOLDER = "from_organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # whom the record is about: the data protection officer's log names them
 
     class Basis(models.TextChoices):
         CONSENT = "consent", _("Einwilligung")

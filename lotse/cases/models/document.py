@@ -13,6 +13,7 @@ from lotse.cases import file_kinds
 
 class Document(models.Model):
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # also on a case's documents; for the DPO's log
 
     AUDIT_REDACTED: frozenset[str] = frozenset({"title", "original_name"})
 

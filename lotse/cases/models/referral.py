@@ -38,6 +38,7 @@ CASE_PARTS = frozenset(
 
 class Referral(Versioned):
     AUDIT_HOLDER = "person.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # whom the record is about: the data protection officer's log names them
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("vorgeschlagen")

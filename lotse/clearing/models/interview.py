@@ -49,6 +49,7 @@ class ArrivalInterview(Versioned):
     """
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # whom it is about, for the DPO's log
 
     class Reason(models.TextChoices):
         WORK = "work", _("Arbeit")
@@ -178,6 +179,7 @@ class InterviewChild(models.Model):
     """A child of the household as told in the interview: a person of the register or a free entry."""
 
     AUDIT_HOLDER = "interview.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "interview.person_id"  # whom it is about, for the DPO's log
 
     class School(models.TextChoices):
         ATTENDS = "attends", _("besucht eine Schule")

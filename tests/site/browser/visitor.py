@@ -38,7 +38,8 @@ RUN_AXE = """async (options) => {
     nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
   }));
 }"""
-LINKS = "els => els.map((a) => ({raw: a.getAttribute('href') || '', url: a.href}))"
+# Links to files (``download``: a CSV export) are no pages to walk; their tests fetch them.
+LINKS = "els => els.filter((a) => !a.hasAttribute('download')).map((a) => ({raw: a.getAttribute('href') || '', url: a.href}))"
 OVERFLOW = """() => {
   const limit = document.documentElement.clientWidth;
   const inScrollBox = (el) => {

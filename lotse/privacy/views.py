@@ -1,0 +1,132 @@
+"""The data protection officer's log: all events, and one person's history with its export."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.core import access
+from lotse.core.audit import audit_record
+from lotse.core.models import AuditEvent
+from lotse.core.pages import keyset_page
+from lotse.privacy import selectors
+from lotse.privacy.forms import LogFilterForm
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _filters(form: LogFilterForm) -> selectors.Filters:
+    if not form.is_bound or not form.is_valid():
+        return selectors.Filters()
+    data = form.cleaned_data
+    return selectors.Filters(
+        user=data.get("benutzer", "").strip(),
+        organisation_id=data.get("organisation"),
+        action=data.get("art", ""),
+        since=data.get("von"),
+        until=data.get("bis"),
+        quiet_hours=bool(data.get("ruhezeit")),
+    )
+
+
+def _form(request: HttpRequest, *, with_person: bool) -> LogFilterForm:
+    return LogFilterForm(
+        request.GET if any(key != "nach" for key in request.GET) else None,
+        organisations=selectors.organisations(),
+        with_person=with_person,
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", AuditEvent)
+    form = _form(request, with_person=True)
+    query = form.cleaned_data.get("person", "").strip() if form.is_bound and form.is_valid() else ""
+    matches = selectors.persons_matching(request.user, query) if query else []
+    events = keyset_page(
+        request, selectors.log_events(request.user, _filters(form)), ordering=("-pk",), size=50
+    )
+    return render(
+        request,
+        "privacy/audit_log.html",
+        {
+            "form": form,
+            "query": query,
+            "matches": matches,
+            "page": events,
+            "lines": selectors.describe(list(events.object_list)),
+            "signals": selectors.signals(request.user),
+        },
+    )
+
+
+@login_required
+def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    access.require(request.user, "list", AuditEvent)
+    person = selectors.person_for_log(request.user, person_id)
+    form = _form(request, with_person=False)
+    filters = selectors.Filters(**{**vars(_filters(form)), "person": person})
+    events = selectors.log_events(request.user, filters)
+    if request.GET.get("format") == "csv":
+        return _export(request, person, events)
+    page = keyset_page(request, events, ordering=("-pk",), size=50)
+    return render(
+        request,
+        "privacy/person_log.html",
+        {"form": form, "person": person, "page": page, "lines": selectors.describe(list(page.object_list))},
+    )
+
+
+def _cell(value: Any) -> str:
+    """A spreadsheet must not run what a name or a field says (CSV formula injection)."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def _export(request: HttpRequest, person: Any, events: Any) -> HttpResponse:
+    """One person's access history as CSV (Art. 15 GDPR), oldest first; the export is an event."""
+    lines = selectors.describe(list(events.order_by("pk")[: selectors.EXPORT_LIMIT]))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="zugriffe-person-{person.pk}-{stamp}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with umlauts only with the byte order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Nr."),
+            _("Zeit"),
+            _("Wer"),
+            _("Organisation"),
+            _("Was"),
+            _("Datensatz"),
+            _("Felder"),
+            _("Grundlage"),
+        ]
+    )
+    for line in lines:
+        event = line.event
+        writer.writerow(
+            [
+                _cell(cell)
+                for cell in (
+                    event.pk,
+                    timezone.localtime(event.occurred_at).strftime("%d.%m.%Y %H:%M:%S"),
+                    event.actor_name,
+                    line.organisation,
+                    event.get_action_display(),
+                    line.record,
+                    ", ".join(line.fields),
+                    line.basis,
+                )
+            ]
+        )
+    audit_record(
+        actor=request.user, action=AuditEvent.Action.EXPORT, obj=person, changes={"events": len(lines)}
+    )
+    return response
