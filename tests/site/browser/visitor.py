@@ -39,7 +39,8 @@ RUN_AXE = """async (options) => {
   }));
 }"""
 # Links to files (``download``: a CSV export) are no pages to walk; their tests fetch them.
-LINKS = "els => els.filter((a) => !a.hasAttribute('download')).map((a) => ({raw: a.getAttribute('href') || '', url: a.href}))"
+LINKS = """els => els.filter((a) => !a.hasAttribute('download'))
+  .map((a) => ({raw: a.getAttribute('href') || '', url: a.href}))"""
 OVERFLOW = """() => {
   const limit = document.documentElement.clientWidth;
   const inScrollBox = (el) => {
