@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 
 from lotse.core import access
 from lotse.core.audit import audit_record
+from lotse.core.exports import spreadsheet_text
 from lotse.core.models import AuditEvent
 from lotse.core.pages import keyset_page
 from lotse.privacy import selectors
 from lotse.privacy.forms import LogFilterForm
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filters(form: LogFilterForm) -> selectors.Filters:
@@ -83,12 +82,6 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _cell(value: Any) -> str:
-    """A spreadsheet must not run what a name or a field says (CSV formula injection)."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
 def _export(request: HttpRequest, person: Any, events: Any) -> HttpResponse:
     """One person's access history as CSV (Art. 15 GDPR), oldest first; the export is an event."""
     lines = selectors.describe(list(events.order_by("pk")[: selectors.EXPORT_LIMIT]))
@@ -113,7 +106,7 @@ def _export(request: HttpRequest, person: Any, events: Any) -> HttpResponse:
         event = line.event
         writer.writerow(
             [
-                _cell(cell)
+                spreadsheet_text(cell)
                 for cell in (
                     event.pk,
                     timezone.localtime(event.occurred_at).strftime("%d.%m.%Y %H:%M:%S"),
