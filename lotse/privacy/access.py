@@ -6,6 +6,12 @@
   (Art. 15 GDPR: who read what): the person's identity and the events about them, never
   case content by virtue of the role.
 
+- An answer to a subject access request (Art. 15: everything the organisation holds about a
+  person, ``lotse.privacy.subject_access``) is compiled by whoever handles the organisation's
+  privacy requests (``HANDLE_PRIVACY_REQUESTS``) for the same persons, and by the keepers of
+  the register (or of a unit's own records) for the persons they keep: a deliberate,
+  audited export, never browsing.
+
 Registered with ``lotse.core.access`` by ``PrivacyConfig.ready``; nobody imports this module.
 """
 
@@ -39,3 +45,19 @@ def _about_records_held_by(organisation_id: int) -> Q:
         holder = model.AUDIT_HOLDER.replace(".", "__")  # type: ignore[attr-defined]
         condition |= Q(pk__in=model._base_manager.filter(**{holder: organisation_id}).values(lookup))
     return condition
+
+
+@access.reason(Person, "subject_access", "privacy_requests")
+def persons_for_privacy_requests(user: Any) -> Q | None:
+    organisation_id = user.organisation_id
+    if organisation_id and policy.has_capability(
+        user, C.HANDLE_PRIVACY_REQUESTS, organisation_id=organisation_id
+    ):
+        return Q(organisation_id=organisation_id) | _about_records_held_by(organisation_id)
+    return None
+
+
+@access.reason(Person, "subject_access", "register_keeper")
+def persons_kept(user: Any) -> Q | None:
+    kept = access.rows(user, Person, "edit")
+    return None if kept == access.NOTHING else kept

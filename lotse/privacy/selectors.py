@@ -114,6 +114,12 @@ def persons_matching(user: Any, query: str, *, limit: int = 20) -> list[Person]:
     return list(search_by_name(persons, query).order_by("family_name", "given_names", "pk")[:limit])
 
 
+def person_for_subject_access(user: Any, person_id: int) -> Person:
+    person = access.get(user, Person._base_manager.all(), person_id, "subject_access")
+    audit_view(actor=user, obj=person)
+    return person
+
+
 def person_for_log(user: Any, person_id: int) -> Person:
     person = access.get(user, Person._base_manager.all(), person_id, "audit_subject")
     audit_view(actor=user, obj=person)

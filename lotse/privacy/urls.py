@@ -14,4 +14,5 @@ NAVIGATION = [
 urlpatterns = [
     path("datenschutz/protokoll/", views.audit_log, name="audit_log"),
     path("datenschutz/protokoll/person/<int:person_id>/", views.person_log, name="person_log"),
+    path("datenschutz/auskunft/<int:person_id>/", views.subject_access, name="subject_access"),
 ]

@@ -6,7 +6,7 @@ import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,8 @@ from lotse.core.models import AuditEvent
 from lotse.core.pages import keyset_page
 from lotse.privacy import selectors
 from lotse.privacy.forms import LogFilterForm
+from lotse.privacy.subject_access import render_answer
+from lotse.privacy.subject_access import subject_access as subject_access_of
 
 
 def _filters(form: LogFilterForm) -> selectors.Filters:
@@ -78,7 +80,13 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "privacy/person_log.html",
-        {"form": form, "person": person, "page": page, "lines": selectors.describe(list(page.object_list))},
+        {
+            "form": form,
+            "person": person,
+            "page": page,
+            "lines": selectors.describe(list(page.object_list)),
+            "answers_requests": access.can(request.user, "subject_access", person),
+        },
     )
 
 
@@ -123,3 +131,30 @@ def _export(request: HttpRequest, person: Any, events: Any) -> HttpResponse:
         actor=request.user, action=AuditEvent.Action.EXPORT, obj=person, changes={"events": len(lines)}
     )
     return response
+
+
+@login_required
+def subject_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Art. 15: what the user's organisation holds about the person, as PDF or JSON. The page
+    says what the answer holds; the download is an export in the log."""
+    person = selectors.person_for_subject_access(request.user, person_id)
+    organisation = getattr(request.user, "organisation", None)
+    if organisation is None:  # the access rule needs an employer; a missing one is a 404 too
+        raise Http404
+    kind = request.GET.get("format", "")
+    if kind in {"pdf", "json"}:
+        content = render_answer(person, organisation, kind)
+        response = HttpResponse(
+            content, content_type="application/pdf" if kind == "pdf" else "application/json"
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="auskunft-person-{person.pk}-{stamp}.{kind}"'
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORT,
+            obj=person,
+            changes={"subject_access": kind, "organisation": organisation.pk},
+        )
+        return response
+    answer = subject_access_of(person, organisation)
+    return render(request, "privacy/subject_access.html", {"person": person, "answer": answer})

@@ -18,6 +18,7 @@ from lotse.core.audit import audit_list, audit_record, audit_view
 from lotse.core.models import AuditEvent
 from lotse.people.models import Person
 from tests.cases.casework import Casework
+from tests.clock import earlier
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +129,20 @@ def test_quiet_hours_and_many_records_are_signalled(personas, client_for, work, 
     html = client_for(personas.dpo).get(LOG).content.decode()
     assert "Auffälligkeiten der letzten 7 Tage" in html
     assert "clearing-lead hat 3 Datensätze geöffnet" in html
-    # Quiet hours follow the local clock: an access now counts when now is between 22 and 6.
+    # Quiet hours follow the local clock: 23:30 is one, noon is not.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    moments = [dt.time(23, 30), dt.time(12, 0), dt.time(5, 59)]
+    events = []
+    for moment in moments:
+        at = timezone.make_aware(dt.datetime.combine(yesterday, moment))
+        with earlier(timezone.now() - at):
+            events.append(audit_record(actor=personas.outreach, action="view", obj=person))
+    quiet = selectors.log_events(personas.dpo, selectors.Filters(quiet_hours=True, user="outreach-worker"))
+    assert set(quiet.values_list("pk", flat=True)) == {events[0].pk, events[2].pk}
     hour = timezone.localtime().hour
-    quiet = client_for(personas.dpo).get(LOG, {"ruhezeit": "on"}).content.decode()
-    assert ("clearing-lead" in quiet) == (hour >= 22 or hour < 6)
+    now_quiet = 3 if hour >= 22 or hour < 6 else 0  # the three reads above, when run at night
+    html = client_for(personas.dpo).get(LOG).content.decode()
+    assert f"{2 + now_quiet} Zugriffe zwischen 22 und 6 Uhr" in html
 
 
 def test_the_log_page_asks_the_same_number_of_queries_for_more_kinds_of_records(
