@@ -12,6 +12,10 @@
   the register (or of a unit's own records) for the persons they keep: a deliberate,
   audited export, never browsing.
 
+- The record of processing activities (Art. 30) of an organisation is read by those who keep
+  its data protection (``VIEW_AUDIT``, ``HANDLE_PRIVACY_REQUESTS``) and those who configure it
+  (``MANAGE_CONFIGURATION``). It names no client.
+
 Registered with ``lotse.core.access`` by ``PrivacyConfig.ready``; nobody imports this module.
 """
 
@@ -26,6 +30,7 @@ from lotse.accounts.roles import Capability as C
 from lotse.core import access
 from lotse.core.audit import subject_models
 from lotse.people.models import Person
+from lotse.privacy.models import ProcessingActivity
 
 
 @access.reason(Person, "audit_subject", "data_protection_officer")
@@ -61,3 +66,12 @@ def persons_for_privacy_requests(user: Any) -> Q | None:
 def persons_kept(user: Any) -> Q | None:
     kept = access.rows(user, Person, "edit")
     return None if kept == access.NOTHING else kept
+
+
+@access.check(ProcessingActivity, "record")
+def reads_processing_record(user: Any, target: Any) -> bool:
+    organisation_id = user.organisation_id
+    return bool(organisation_id) and any(
+        policy.has_capability(user, capability, organisation_id=organisation_id)
+        for capability in (C.VIEW_AUDIT, C.HANDLE_PRIVACY_REQUESTS, C.MANAGE_CONFIGURATION)
+    )

@@ -16,8 +16,11 @@ from lotse.core.audit import audit_record
 from lotse.core.exports import spreadsheet_text
 from lotse.core.models import AuditEvent
 from lotse.core.pages import keyset_page
+from lotse.core.pdf import render_pdf
 from lotse.privacy import selectors
 from lotse.privacy.forms import LogFilterForm
+from lotse.privacy.models import ProcessingActivity
+from lotse.privacy.processing import processing_record as processing_record_of
 from lotse.privacy.subject_access import render_answer
 from lotse.privacy.subject_access import subject_access as subject_access_of
 
@@ -158,3 +161,22 @@ def subject_access(request: HttpRequest, person_id: int) -> HttpResponse:
         return response
     answer = subject_access_of(person, organisation)
     return render(request, "privacy/subject_access.html", {"person": person, "answer": answer})
+
+
+@login_required
+def processing_record(request: HttpRequest) -> HttpResponse:
+    """Art. 30: the organisation's record of processing activities, as a page and a PDF."""
+    access.require(request.user, "record", ProcessingActivity)
+    organisation = getattr(request.user, "organisation", None)
+    if organisation is None:
+        raise Http404
+    record = processing_record_of(organisation)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            render_pdf("privacy/pdf/processing_record.html", {"record": record}),
+            content_type="application/pdf",
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="verarbeitungsverzeichnis-{stamp}.pdf"'
+        return response
+    return render(request, "privacy/processing_record.html", {"record": record})
