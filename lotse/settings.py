@@ -72,6 +72,43 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _encryption_keys() -> list[str]:
+    """Keys for the encrypted free text (``lotse.core.crypto``), newest first: the newest
+    encrypts, every listed one decrypts (rotation: put a new key first, run ``rotate_keys``,
+    then drop the old one)."""
+    from cryptography.fernet import Fernet
+
+    keys = env_list("LOTSE_ENCRYPTION_KEYS", [])
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"LOTSE_ENCRYPTION_KEYS enthält einen ungültigen Schlüssel (Nr. {number}; erwartet: "
+                "32 Bytes in URL-sicherem Base64, wie Fernet.generate_key() ihn erzeugt)."
+            ) from None
+    if keys:
+        return keys
+    if not LOCAL_HTTP:
+        raise ImproperlyConfigured(
+            "LOTSE_ENCRYPTION_KEYS ist nicht gesetzt. Im Produktivbetrieb verschlüsselt Lotse Notizen "
+            "und Einschätzungen mit einem Schlüssel aus der Umgebung, z. B.: export "
+            "LOTSE_ENCRYPTION_KEYS=\"$(python3 -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')\" (sicher aufbewahren: ohne ihn sind die Daten "
+            "nicht lesbar) / LOTSE_ENCRYPTION_KEYS is not set."
+        )
+    # Development and demo only: a key kept in var/ beside the database it encrypts.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "dev-encryption-key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return [key_file.read_text().strip()]
+
+
+LOTSE_ENCRYPTION_KEYS = _encryption_keys()
 ALLOWED_HOSTS = env_list("LOTSE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if LOCAL_HTTP else [])
 CSRF_TRUSTED_ORIGINS = env_list("LOTSE_CSRF_TRUSTED_ORIGINS", [])
 

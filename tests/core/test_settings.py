@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+KEY = "bJz0q5m3T9Yk3r6cC1v8sVn2wqf4hX7dLe0aPuMZkE8="  # a Fernet key for these checks only
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -37,6 +38,7 @@ def test_deploy_check_passes_in_production_configuration():
         "WARNING",
         LOTSE_DEBUG="0",
         LOTSE_SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789",
+        LOTSE_ENCRYPTION_KEYS=KEY,
         LOTSE_ALLOWED_HOSTS="lotse.weissenfels.example",
         LOTSE_EMAIL_HOST="smtp.weissenfels.example",
     )
@@ -57,6 +59,19 @@ def test_deploy_check_refuses_demo_mode_and_missing_mail_server():
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "lotse.W001" in output and "lotse.W002" in output and "lotse.W003" in output
+
+
+def test_production_without_encryption_keys_refuses_to_start_and_a_wrong_key_is_named():
+    production = {
+        "LOTSE_DEBUG": "0",
+        "LOTSE_SECRET_KEY": "x" * 20 + "-a-long-random-production-key-0123456789",
+    }
+    result = _manage("check", **production)
+    assert result.returncode != 0
+    assert "LOTSE_ENCRYPTION_KEYS ist nicht gesetzt" in result.stderr
+    result = _manage("check", **production, LOTSE_ENCRYPTION_KEYS="kein-schluessel")
+    assert result.returncode != 0
+    assert "LOTSE_ENCRYPTION_KEYS enthält einen ungültigen Schlüssel" in result.stderr
 
 
 def test_invalid_boolean_is_named():

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation, Unit
+from lotse.core.crypto import EncryptedTextField
 from lotse.core.models import Versioned
 
 
@@ -59,7 +60,7 @@ class CaseFile(Versioned):
     )
     title = models.CharField(_("Bezeichnung"), max_length=200)
     status = models.CharField(_("Stand"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    status_reason = models.CharField(_("Grund für den Stand"), max_length=500, blank=True)
+    status_reason = EncryptedTextField(_("Grund für den Stand"), max_length=500, blank=True)
     worker_preference = models.CharField(
         _("Wunsch zur Fachkraft"),
         max_length=1,
@@ -143,7 +144,7 @@ class CaseStatusChange(models.Model):
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="status_changes")
     old_status = models.CharField(max_length=10, choices=CaseFile.Status.choices, blank=True)
     new_status = models.CharField(max_length=10, choices=CaseFile.Status.choices)
-    reason = models.CharField(_("Grund"), max_length=500, blank=True)
+    reason = EncryptedTextField(_("Grund"), max_length=500, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -193,7 +194,7 @@ class Contact(Versioned):
     interpreter = models.CharField(
         _("Sprachmittlung"), max_length=20, choices=Interpreter.choices, blank=True, default=""
     )
-    summary = models.TextField(_("Inhalt"), blank=True)
+    summary = EncryptedTextField(_("Inhalt"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -232,7 +233,7 @@ class Assessment(models.Model):
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("Datum der Einschätzung"))
-    note = models.TextField(_("Zusammenfassung"), blank=True)
+    note = EncryptedTextField(_("Zusammenfassung"), blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -264,7 +265,7 @@ class AssessmentRating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     domain = models.CharField(_("Bereich"), max_length=20, choices=AssessmentDomain.choices)
     level = models.PositiveSmallIntegerField(_("Einschätzung"), choices=Level.choices)
-    note = models.CharField(_("Anmerkung"), max_length=500, blank=True)
+    note = EncryptedTextField(_("Anmerkung"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["assessment", "domain"]

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation, Unit
+from lotse.core.crypto import EncryptedTextField
 from lotse.core.models import Versioned
 
 
@@ -70,7 +71,7 @@ class Consent(Versioned):
     given_on = models.DateField(_("erteilt am"))
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
     withdrawn_on = models.DateField(_("widerrufen am"), null=True, blank=True)
-    withdrawal_note = models.CharField(_("Anmerkung zum Widerruf"), max_length=500, blank=True)
+    withdrawal_note = EncryptedTextField(_("Anmerkung zum Widerruf"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

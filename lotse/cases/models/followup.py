@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Unit
+from lotse.core.crypto import EncryptedTextField
 from lotse.core.models import Versioned
 
 
@@ -38,7 +39,7 @@ class FollowUp(Versioned):
     target_type = models.CharField(max_length=100, blank=True)  # app_label.model, as in the audit trail
     target_id = models.CharField(max_length=64, blank=True)
     title = models.CharField(_("Was ist zu tun?"), max_length=200)
-    note = models.TextField(_("Anmerkung"), blank=True)
+    note = EncryptedTextField(_("Anmerkung"), blank=True)
     due_on = models.DateField(_("fällig am"))
     done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
     done_by = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Unit
 from lotse.cases.models.case import AssessmentDomain
+from lotse.core.crypto import EncryptedTextField
 from lotse.core.models import Versioned
 
 
@@ -93,10 +94,10 @@ class Referral(Versioned):
     route = models.CharField(
         _("Weg"), max_length=60, blank=True, help_text=_("Kennung des Verweisungswegs aus dem Blueprint")
     )
-    reason = models.TextField(_("Anlass"))
+    reason = EncryptedTextField(_("Anlass"))
     status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
-    decline_reason = models.CharField(_("Grund der Ablehnung"), max_length=500, blank=True)
-    outcome = models.TextField(_("Ergebnis"), blank=True)
+    decline_reason = EncryptedTextField(_("Grund der Ablehnung"), max_length=500, blank=True)
+    outcome = EncryptedTextField(_("Ergebnis"), blank=True)
     due_date = models.DateField(_("Zu erledigen bis"), null=True, blank=True)
     legal_basis = models.CharField(_("Rechtsgrundlage der Übermittlung"), max_length=300, blank=True)
     consent = models.ForeignKey(
@@ -126,7 +127,7 @@ class Referral(Versioned):
     check_result = models.CharField(
         _("Nachkontrolle"), max_length=10, choices=CheckResult.choices, blank=True, default=""
     )
-    check_note = models.CharField(_("Anmerkung zur Nachkontrolle"), max_length=500, blank=True)
+    check_note = EncryptedTextField(_("Anmerkung zur Nachkontrolle"), max_length=500, blank=True)
     checked_at = models.DateTimeField(_("nachkontrolliert am"), null=True, blank=True)
     access_ended_at = models.DateTimeField(
         _("Zugriff beendet am"),

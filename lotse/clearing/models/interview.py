@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation
+from lotse.core.crypto import EncryptedTextField
 from lotse.core.models import Versioned
 
 
@@ -139,7 +140,7 @@ class ArrivalInterview(Versioned):
     )
     insurer = models.CharField(_("Krankenkasse"), max_length=100, blank=True)
     needs = models.JSONField(_("Bedarfe"), default=list, blank=True)
-    notes = models.TextField(_("Notizen"), blank=True)
+    notes = EncryptedTextField(_("Notizen"), blank=True)
     materials = models.ManyToManyField(
         InformationMaterial, blank=True, related_name="interviews", verbose_name=_("Ausgegebenes Material")
     )

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+from lotse.core.crypto import verify_keys
 from lotse.core.worker import Worker
 
 
@@ -20,6 +21,7 @@ class Command(db_worker.Command):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
+        verify_keys()  # tasks read encrypted notes: refuse to start without the keys they need
         queue_names = options["queue_name"].split(",")
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
         if excluded and "*" not in queue_names:
