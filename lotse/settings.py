@@ -139,9 +139,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lotse.core.middleware.RequestIdMiddleware",
-    "lotse.core.middleware.ReadAuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lotse.core.middleware.SecurityHeadersMiddleware",
+    # Inside the security headers: its 503 (the read could not be recorded) gets them too.
+    "lotse.core.middleware.ReadAuditMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's, answering 503 when the session cannot be saved to a locked database.
     "lotse.core.middleware.SessionMiddleware",

@@ -72,3 +72,24 @@ def test_a_fault_still_answers_500():
     except OperationalError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+@pytest.mark.django_db
+def test_a_read_that_cannot_be_recorded_answers_503_with_the_security_headers(
+    personas, client_for, monkeypatch
+):
+    """The page showed a person, but the audit trail could not take the read: no page without
+    its record – a German 503, with the same headers (CSP) as every other answer."""
+    from lotse.core import audit
+
+    def locked(*args, **kwargs):
+        raise _django_error("database is locked")
+
+    from tests.cases.casework import Casework
+
+    person = Casework(personas).person()
+    monkeypatch.setattr(audit, "_write_view", locked)
+    response = client_for(personas.clearing).get(f"/personen/{person.pk}/")
+    assert response.status_code == 503
+    assert "Content-Security-Policy" in response
+    assert "Retry-After" in response
