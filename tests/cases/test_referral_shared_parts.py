@@ -144,3 +144,22 @@ def test_the_form_starts_from_the_minimum_also_from_the_case_page(casework, rich
     assert 'name="shared"' in form and 'name="assessment_domains"' in form
     assert 'name="shared" value="contacts" id="id_shared_1" checked' not in form
     assert " checked" not in form.split('name="shared"', 1)[1].split("</fieldset>")[0]
+
+
+def test_the_receiver_does_not_read_the_units_reasons_for_the_status(casework, rich_case, client_for):
+    from lotse.cases.services import case_files
+
+    case_files.case_file_set_status(
+        actor=casework.p.outreach, case=rich_case, status="paused", reason="Vater im Krankenhaus"
+    )
+    case_files.case_file_set_status(
+        actor=casework.p.outreach, case=rich_case, status="open", reason="wieder erreichbar"
+    )
+    rich_case.refresh_from_db()
+    casework.refer_case(rich_case)
+    own = client_for(casework.p.outreach).get(f"/fallakten/{rich_case.pk}/").content.decode()
+    assert "Verlauf des Standes" in own and "Vater im Krankenhaus" in own
+    received = client_for(casework.p.partner).get(f"/fallakten/{rich_case.pk}/")
+    assert received.status_code == 200
+    page = received.content.decode()
+    assert "Verlauf des Standes" not in page and "Vater im Krankenhaus" not in page

@@ -217,7 +217,11 @@ def is_overdue(measure: Measure, today: dt.date | None = None) -> bool:
 # --- overview ------------------------------------------------------------------------------
 
 
-def status_history(case: CaseFile) -> list[CaseStatusChange]:
+def status_history(user: Any, case: CaseFile) -> list[CaseStatusChange] | None:
+    """Who changed the file's status when and why – for the unit that keeps it. A receiver of
+    a referral reads what the referral passes on, not the unit's reasons: None."""
+    if not access.can(user, "read_whole", case):
+        return None
     return list(case.status_changes.select_related("changed_by").order_by("-changed_at", "-pk"))
 
 

@@ -168,7 +168,7 @@ def _tab_context(request: HttpRequest, case: CaseFile, tab: str, **extra: Any) -
     if tab == "ueberblick":
         context |= dict(
             members=selectors.members_of(user, case),
-            history=selectors.status_history(case),
+            history=selectors.status_history(user, case),
             assignments=selectors.assignments_of(case),
             open_followups=list(followup_selectors.followups_of_case(user, case)),
         )
