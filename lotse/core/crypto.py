@@ -152,3 +152,19 @@ def decrypt_rows(model: type[models.Model], field_names: list[str], connection: 
         assignments = ", ".join(f"{connection.ops.quote_name(column)} = %s" for column in columns)
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values, pk])  # noqa: S608
+
+
+def encrypt_in_place(app_label: str, fields: dict[str, list[str]]) -> Any:
+    """The migration step after fields became ``EncryptedTextField``: every value written before
+    is encrypted (backwards: written back as plain text). ``fields``: model name → field names."""
+    from django.db import migrations
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        for model_name, names in fields.items():
+            encrypt_rows(apps.get_model(app_label, model_name), names)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        for model_name, names in fields.items():
+            decrypt_rows(apps.get_model(app_label, model_name), names, schema_editor.connection)
+
+    return migrations.RunPython(forwards, backwards)

@@ -12,8 +12,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lotse.accounts import services as account_services
-from lotse.accounts.models import Unit
 from lotse.core.audit import audit_list, audit_record, audit_view
 from lotse.core.models import AuditEvent
 from lotse.people.models import Person
@@ -45,18 +43,19 @@ def test_an_entry_names_the_record_and_the_person_and_the_fields_in_german(perso
     assert "Familienname" in html and "family_name" not in html
 
 
-def test_person_search_folds_spelling_and_stays_in_the_own_register(personas, client_for, work):
+def test_person_search_folds_spelling_and_stays_in_the_own_register(personas, client_for, work, county_dpo):
     person = work.person("Ștefan", "Căldăraru")
     html = client_for(personas.dpo).get(LOG, {"person": "stefan caldararu"}).content.decode()
     assert _person_log(person) in html
-    county_dpo = _county_dpo(personas)
     html = client_for(county_dpo).get(LOG, {"person": "stefan caldararu"}).content.decode()
     assert _person_log(person) not in html
     assert "führt keine Person dieses Namens" in html
     assert client_for(county_dpo).get(_person_log(person)).status_code == 404
 
 
-def test_a_persons_history_holds_every_record_about_them_and_nothing_else(personas, client_for, work):
+def test_a_persons_history_holds_every_record_about_them_and_nothing_else(
+    personas, client_for, work, county_dpo
+):
     person = work.person("Ana", "Popescu")
     other = work.person("Ion", "Popescu")
     case = work.open_case(person)
@@ -71,7 +70,7 @@ def test_a_persons_history_holds_every_record_about_them_and_nothing_else(person
     assert f"Person #1{person.pk}<" not in html
     assert f"Fallakte #{case.pk}" not in html  # the county holds it and its staff read it
     # The county holds her case file: its DPO finds her, though the city keeps the register.
-    county = client_for(_county_dpo(personas))
+    county = client_for(county_dpo)
     assert _person_log(person) in county.get(LOG, {"person": "Ana Popescu"}).content.decode()
     html = county.get(_person_log(person)).content.decode()
     assert f"Fallakte #{case.pk}" in html and "outreach-worker" in html
@@ -99,10 +98,10 @@ def test_the_export_is_a_csv_of_the_history_and_itself_an_event(personas, client
     assert export.changes == {"events": len(rows) - 1}
 
 
-def test_events_of_no_organisation_reach_the_dpo_of_the_installation_only(personas, client_for):
+def test_events_of_no_organisation_reach_the_dpo_of_the_installation_only(personas, client_for, county_dpo):
     audit_record(actor=None, action="login_failed", object_type="accounts.user", actor_name="eindringling")
     assert "eindringling" in client_for(personas.dpo).get(LOG).content.decode()  # the city runs it
-    assert "eindringling" not in client_for(_county_dpo(personas)).get(LOG).content.decode()
+    assert "eindringling" not in client_for(county_dpo).get(LOG).content.decode()
 
 
 def test_filters_by_user_kind_time_and_quiet_hours(personas, client_for, work):
@@ -166,22 +165,6 @@ def test_the_log_page_asks_the_same_number_of_queries_for_more_kinds_of_records(
     # Per kind of record on the page one query (whom it is about): a case file and an
     # assignment now appear besides persons and referrals; nothing per row.
     assert len(many) - len(few) <= 4
-
-
-def _county_dpo(personas):
-    user = account_services.user_create(
-        actor=None,
-        username="dpo-county",
-        organisation=personas.county,
-        password="ein-langes-Test-Passwort-2026",
-        first_name="Kreis",
-        last_name="Datenschutz",
-        email="dpo-county@example.org",
-    )
-    account_services.membership_create(
-        actor=None, user=user, unit=Unit.objects.get(slug="datenschutz-kreis"), role="dpo"
-    )
-    return user
 
 
 def test_every_field_of_a_personal_record_has_a_german_name_in_the_log():

@@ -13,8 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
-from lotse.accounts import services as account_services
-from lotse.accounts.models import Unit
 from lotse.core.models import AuditEvent
 from lotse.people import services as people_services
 from lotse.privacy.subject_access import subject_access
@@ -31,22 +29,6 @@ def work(personas):
 def _pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return unicodedata.normalize("NFKC", "\n".join(page.extract_text() for page in reader.pages))
-
-
-def _county_dpo(personas):
-    user = account_services.user_create(
-        actor=None,
-        username="dpo-county",
-        organisation=personas.county,
-        password="ein-langes-Test-Passwort-2026",
-        first_name="Kreis",
-        last_name="Datenschutz",
-        email="dpo-county@example.org",
-    )
-    account_services.membership_create(
-        actor=None, user=user, unit=Unit.objects.get(slug="datenschutz-kreis"), role="dpo"
-    )
-    return user
 
 
 def test_each_controller_answers_for_what_it_holds(personas, work):
@@ -97,14 +79,14 @@ def test_the_pdf_prints_every_script_and_the_json_holds_the_same(personas, clien
     assert sorted(e.changes["subject_access"] for e in exports) == ["json", "pdf", "pdf"]
 
 
-def test_who_may_compile_an_answer(personas, client_for, work):
+def test_who_may_compile_an_answer(personas, client_for, work, county_dpo):
     person = work.person("Elena", "Rusu")
     url = f"/datenschutz/auskunft/{person.pk}/"
     assert client_for(personas.clearing).get(url).status_code == 200  # keeps the register
     assert client_for(personas.dpo).get(url).status_code == 200
     for user in (personas.outreach, personas.partner, personas.head, personas.admin, personas.outsider):
         assert client_for(user).get(url).status_code == 404, user
-    county = client_for(_county_dpo(personas))
+    county = client_for(county_dpo)
     assert county.get(url).status_code == 404  # holds nothing of hers
     work.open_case(person)
     assert county.get(url).status_code == 200  # now its case file
