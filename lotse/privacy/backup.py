@@ -124,9 +124,12 @@ def lotse_version() -> dict[str, str | None]:
             version = tomllib.load(handle).get("project", {}).get("version")
     except (OSError, tomllib.TOMLDecodeError):
         pass
+    git = shutil.which("git")
+    if git is None:
+        return {"version": version, "commit": None}
     try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+        done = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+            [git, "rev-parse", "HEAD"],
             cwd=settings.BASE_DIR,
             capture_output=True,
             text=True,
@@ -173,12 +176,14 @@ def _pg_env(alias: str = "default") -> tuple[dict[str, str], str]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    except FileNotFoundError as error:
-        raise BackupError(
-            f"Das Programm {command[0]} ist nicht installiert (Paket postgresql-client)."
-        ) from error
+    """pg_dump or pg_restore, found on PATH; arguments are a list (no shell), the password is
+    in ``env`` only."""
+    program = shutil.which(command[0])
+    if program is None:
+        raise BackupError(f"Das Programm {command[0]} ist nicht installiert (Paket postgresql-client).")
+    done = subprocess.run(  # noqa: S603 (fixed program, arguments as a list, no shell)
+        [program, *command[1:]], env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise BackupError(f"{command[0]} ist gescheitert: {done.stderr.strip()[:2000]}")
 

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Sicherung geschrieben: {result.path} ({manifest['database']['vendor']}, "
-                f"{len(manifest['files']) - 1} Dokumente, {manifest['audit']['events']} Protokoll-Ereignisse, "
+                f"{len(manifest['files']) - 1} Dokumente, "
+                f"{manifest['audit']['events']} Protokoll-Ereignisse, "
                 f"letztes #{manifest['audit']['newest_id']})."
             )
         )
