@@ -458,6 +458,13 @@ def database_tables() -> int:
             return 0
         probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            probe.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        except sqlite3.DatabaseError as error:
+            probe.close()
+            raise BackupError(
+                f"Die Datei {path} ist keine leere SQLite-Datenbank ({error}). Nichts wurde verändert."
+            ) from error
+        try:
             return int(
                 probe.execute(
                     "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view')"
