@@ -40,6 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -283,46 +284,47 @@ def backup_write(path: Path) -> BackupResult:
         raise BackupError(f"Die Datenbank {vendor} wird nicht unterstützt (nur SQLite und PostgreSQL).")
     warnings: list[str] = []
     partial = target.parent / f".{target.name}.unfertig-{secrets.token_hex(4)}"
-    with tempfile.TemporaryDirectory(prefix="lotse-sicherung-", dir=target.parent) as staging:
+    with tempfile.TemporaryDirectory(prefix=".lotse-sicherung-unfertig-", dir=target.parent) as staging:
         os.chmod(staging, 0o700)
         database_file = Path(staging) / DATABASE_FILES[vendor]
         dump = _dump_sqlite if vendor == "sqlite" else _dump_postgresql
+        created_at = timezone.now().isoformat(timespec="seconds")  # the snapshot's moment
         migrations, audit, documents = dump(database_file)
         os.chmod(database_file, 0o600)
         files: dict[str, dict[str, Any]] = {}
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with (
-                os.fdopen(descriptor, "wb") as raw,
-                tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive,
-            ):
-                files[database_file.name] = _add_file(archive, database_file.name, database_file)
-                directory = Path(settings.LOTSE_DOCUMENT_DIR)
-                for storage_name, expected in documents:
-                    source = directory / storage_name
-                    member = f"{DOCUMENTS}/{storage_name}"
-                    if not DOCUMENT_MEMBER.match(member) or not source.is_file():
-                        warnings.append(f"Dokument {storage_name}: die Datei fehlt und ist nicht gesichert.")
-                        continue
-                    files[member] = _add_file(archive, member, source)
-                    if files[member]["sha256"] != expected:
-                        warnings.append(
-                            f"Dokument {storage_name}: die Datei ist nicht mehr die hochgeladene "
-                            "(Prüfsumme weicht ab); gesichert wie vorgefunden."
-                        )
-                manifest = {
-                    "format": FORMAT,
-                    "format_version": FORMAT_VERSION,
-                    "created_at": timezone.now().isoformat(timespec="seconds"),
-                    "lotse": lotse_version(),
-                    "database": {"vendor": vendor, "file": database_file.name},
-                    "migrations": migrations,
-                    "audit": audit,
-                    "documents": {"count": len(documents), "missing": len(documents) - (len(files) - 1)},
-                    "files": files,
-                }
-                data = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode()
-                archive.addfile(_tar_info(MANIFEST, len(data)), io.BytesIO(data))
+            with os.fdopen(descriptor, "wb") as raw:
+                with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+                    files[database_file.name] = _add_file(archive, database_file.name, database_file)
+                    directory = Path(settings.LOTSE_DOCUMENT_DIR)
+                    for storage_name, expected in documents:
+                        source = directory / storage_name
+                        member = f"{DOCUMENTS}/{storage_name}"
+                        if not DOCUMENT_MEMBER.match(member) or not source.is_file():
+                            warnings.append(
+                                f"Dokument {storage_name}: die Datei fehlt und ist nicht gesichert."
+                            )
+                            continue
+                        files[member] = _add_file(archive, member, source)
+                        if files[member]["sha256"] != expected:
+                            warnings.append(
+                                f"Dokument {storage_name}: die Datei ist nicht mehr die hochgeladene "
+                                "(Prüfsumme weicht ab); gesichert wie vorgefunden."
+                            )
+                    manifest = {
+                        "format": FORMAT,
+                        "format_version": FORMAT_VERSION,
+                        "created_at": created_at,
+                        "lotse": lotse_version(),
+                        "database": {"vendor": vendor, "file": database_file.name},
+                        "migrations": migrations,
+                        "audit": audit,
+                        "documents": {"count": len(documents), "missing": len(documents) - (len(files) - 1)},
+                        "files": files,
+                    }
+                    data = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode()
+                    archive.addfile(_tar_info(MANIFEST, len(data)), io.BytesIO(data))
                 raw.flush()
                 os.fsync(raw.fileno())
             os.rename(partial, target)
@@ -456,7 +458,7 @@ def database_tables() -> int:
         path = _sqlite_file()
         if not path.exists():
             return 0
-        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        probe = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         try:
             probe.execute("SELECT 1 FROM sqlite_master LIMIT 1")
         except sqlite3.DatabaseError as error:
@@ -549,7 +551,7 @@ def _restore_sqlite(source: Path) -> None:
     target = _sqlite_file()
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.wiederherstellung-{secrets.token_hex(4)}")
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    reader = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True)
     writer = sqlite3.connect(partial)
     try:
         reader.backup(writer)

@@ -330,28 +330,40 @@ def test_round_trip_restores_every_table_row_by_row_and_the_documents(source, ta
 
 
 def test_a_backup_of_an_older_schema_is_restored_and_migrated_forward(source, target, tmp_path):
+    """A clone of the source, its newest ``core`` migration taken back, one of its two document
+    files lost: the backup warns about the lost file and keeps the rest; the restore migrates."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     leaf = max(name for app, name in loader.graph.leaf_nodes() if app == "core")
     (parent,) = [name for app, name in loader.graph.node_map[("core", leaf)].parents if app == "core"]
     older = _new_database(tmp_path / "aelter", "backup_older")
+    kept, lost = sorted(source.documents)
     try:
         if POSTGRES:
             _pg_admin(f'DROP DATABASE "{older.database}"')
             _pg_admin(f'CREATE DATABASE "{older.database}" TEMPLATE "{source.installation.database}"')
         else:
-            older.database = str(older.root / "lotse.sqlite3")
-            with sqlite3.connect(source.installation.database) as src, sqlite3.connect(older.database) as dst:
-                src.backup(dst)
+            original, clone = sqlite3.connect(source.installation.database), sqlite3.connect(older.database)
+            original.backup(clone)
+            original.close()
+            clone.close()
+        older.documents.mkdir(mode=0o700)
+        (older.documents / kept).write_bytes(source.documents[kept])
         older.manage("migrate", "core", parent, "--verbosity=0")
-        older.manage("backup", str(older.root / "alt.tar"))
+        done = older.manage("backup", str(older.root / "alt.tar"))
+        assert f"Dokument {lost}: die Datei fehlt und ist nicht gesichert." in done.stderr
     finally:
         _drop(older)
+    with tarfile.open(older.root / "alt.tar") as archive:
+        manifest = json.load(archive.extractfile("manifest.json"))  # type: ignore[arg-type]
+    assert manifest["documents"] == {"count": 2, "missing": 1}
+    assert leaf not in manifest["migrations"]["core"]
 
     done = target.manage("restore", str(older.root / "alt.tar"))
     assert "älteren Version" in done.stdout
     assert f"core.{leaf}" in done.stdout
     assert "Protokoll intakt" in done.stdout
     assert ("core", leaf) in target.query("SELECT app, name FROM django_migrations")
+    assert target.document_files() == {kept: source.documents[kept]}
 
 
 # --- Refusals: nothing touched --------------------------------------------------------------
@@ -492,5 +504,7 @@ def test_every_store_of_uploaded_files_is_in_the_backup():
         if isinstance(field, models.FileField)
     )
     assert file_fields == ["clearing.InformationMaterial.file"]
-    directories = sorted(name for name in dir(settings) if name.startswith("LOTSE_") and name.endswith("_DIR"))
+    directories = sorted(
+        name for name in dir(settings) if name.startswith("LOTSE_") and name.endswith("_DIR")
+    )
     assert directories == ["LOTSE_DOCUMENT_DIR", "LOTSE_IMPORT_DIR"]

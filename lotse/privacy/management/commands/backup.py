@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from lotse.privacy.backup import BackupError, backup_write
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             result = backup_write(options["path"])
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            raise CommandError(f"Die Datenbank ist nicht erreichbar oder lehnt ab: {error}") from error
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         manifest = result.manifest

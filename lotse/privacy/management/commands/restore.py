@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from lotse.core.anchor import anchor_file
 from lotse.privacy.backup import BackupError, restore_backup
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             result = restore_backup(options["path"], migrate=migrate)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            raise CommandError(f"Die Datenbank ist nicht erreichbar oder lehnt ab: {error}") from error
         manifest = result.manifest
         audit = manifest["audit"]
         self.stdout.write(
