@@ -158,10 +158,9 @@ def _sqlite_file(alias: str = "default") -> Path:
     return path
 
 
-def _pg_env(alias: str = "default") -> tuple[dict[str, str], str]:
-    """Connection settings of ``DATABASES[alias]`` for pg_dump/pg_restore as PG* variables;
-    the password only in the environment, never on the command line."""
-    config = connections[alias].settings_dict
+def pg_env(config: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """Connection settings (``DATABASES["default"]``) for pg_dump/pg_restore as PG* variables
+    and the database name; the password only in the environment, never on the command line."""
     env = dict(os.environ)
     for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
         if config.get(key):
@@ -229,7 +228,7 @@ def _dump_sqlite(target: Path) -> tuple[dict[str, list[str]], dict[str, Any], li
 
 def _dump_postgresql(target: Path) -> tuple[dict[str, list[str]], dict[str, Any], list[tuple[str, str]]]:
     """pg_dump in the custom format, of the snapshot in which the manifest's facts are read."""
-    env, name = _pg_env()
+    env, name = pg_env(connections["default"].settings_dict)
     connection = connections["default"]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -571,7 +570,7 @@ def _restore_sqlite(source: Path) -> None:
 
 def _restore_postgresql(source: Path) -> None:
     """One transaction: an error leaves the database as empty as it was."""
-    env, name = _pg_env()
+    env, name = pg_env(connections["default"].settings_dict)
     connections["default"].close()
     _run(
         [

@@ -32,6 +32,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from lotse.cases.models import Document
 from lotse.core.models import AuditEvent
+from lotse.privacy.backup import pg_env
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -508,3 +509,21 @@ def test_every_store_of_uploaded_files_is_in_the_backup():
         name for name in dir(settings) if name.startswith("LOTSE_") and name.endswith("_DIR")
     )
     assert directories == ["LOTSE_DOCUMENT_DIR", "LOTSE_IMPORT_DIR"]
+
+
+def test_the_database_password_goes_to_pg_dump_in_the_environment_only():
+    env, name = pg_env(
+        {
+            "NAME": "lotse",
+            "USER": "lotse_owner",
+            "PASSWORD": "geh:eim",
+            "HOST": "db.intern",
+            "PORT": 5433,
+            "OPTIONS": {"sslmode": "verify-full", "options": "-c lock_timeout=5000"},
+        }
+    )
+    assert name == "lotse"  # pg_dump/pg_restore get --dbname=lotse and nothing else of the URL
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"]) == ("db.intern", "5433", "lotse_owner")
+    assert env["PGPASSWORD"] == "geh:eim"
+    assert env["PGSSLMODE"] == "verify-full"
+    assert "PGOPTIONS" not in env  # the web requests' lock timeout does not cut a long dump short

@@ -30,11 +30,15 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         manifest = result.manifest
+        audit = manifest["audit"]
+        events = (
+            f"{audit['events']} Protokoll-Ereignisse bis #{audit['newest_id']}"
+            if audit["newest_id"] is not None
+            else "Protokoll leer"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Sicherung geschrieben: {result.path} ({manifest['database']['vendor']}, "
-                f"{len(manifest['files']) - 1} Dokumente, "
-                f"{manifest['audit']['events']} Protokoll-Ereignisse, "
-                f"letztes #{manifest['audit']['newest_id']})."
+                f"{len(manifest['files']) - 1} Dokumente, {events})."
             )
         )

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Sicherung vom {manifest['created_at']} zurückgespielt: "
                 f"{len(manifest['files']) - 1} Dokumente; Protokoll intakt, {result.audit_events} "
-                f"Ereignisse bis #{audit['newest_id']}."
+                f"Ereignisse" + (f" bis #{audit['newest_id']}." if audit["newest_id"] is not None else ".")
             )
         )
         if result.migrated:
