@@ -383,8 +383,13 @@ def backup_check(path: Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"Die Sicherung {path} gibt es nicht.")
-    if not tarfile.is_tarfile(path):
-        raise _foreign(path, "kein tar-Archiv")
+    try:
+        if not tarfile.is_tarfile(path):
+            raise _foreign(path, "kein tar-Archiv")
+    except OSError as error:
+        raise BackupError(
+            f"Die Sicherung {path} lässt sich nicht lesen: {error}. Nichts wurde verändert."
+        ) from error
     seen: dict[str, tuple[str, int]] = {}
     manifest_data: bytes | None = None
     try:
@@ -620,15 +625,27 @@ def restore_backup(path: Path, *, migrate: Callable[[], object]) -> RestoreResul
     path = Path(path)
     manifest = restore_preflight(path)
     _unknown, missing = migration_gap(manifest)
-    with tempfile.TemporaryDirectory(prefix="lotse-wiederherstellung-") as scratch:
-        os.chmod(scratch, 0o700)
-        with _extracted_database(path, manifest, Path(scratch)) as database_file:
-            if _vendor() == "sqlite":
-                _restore_sqlite(database_file)
-            else:
-                _restore_postgresql(database_file)
+    try:
+        # The database file is unpacked to TMPDIR first (docs/betrieb.md: room for it).
+        with tempfile.TemporaryDirectory(prefix="lotse-wiederherstellung-") as scratch:
+            os.chmod(scratch, 0o700)
+            with _extracted_database(path, manifest, Path(scratch)) as database_file:
+                if _vendor() == "sqlite":
+                    _restore_sqlite(database_file)
+                else:
+                    _restore_postgresql(database_file)
+    except (OSError, sqlite3.Error, BackupError) as error:
+        # SQLite: the copy was not yet renamed into place; PostgreSQL: one transaction.
+        untouched = "" if "Nichts wurde verändert" in str(error) else " Nichts wurde verändert."
+        raise BackupError(f"Das Zurückspielen der Datenbank ist gescheitert: {error}{untouched}") from error
     connections.close_all()
-    _restore_documents(path, manifest)
+    try:
+        _restore_documents(path, manifest)
+    except (OSError, BackupError) as error:
+        raise BackupError(
+            f"Die Datenbank ist zurückgespielt, die Dokumente nicht vollständig: {error} Vor einem "
+            "neuen Versuch die Datenbank neu anlegen und das Dokumentenverzeichnis leeren."
+        ) from error
     report = audit_verify()
     if not report.intact:
         raise BackupError(

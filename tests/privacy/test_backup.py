@@ -443,6 +443,31 @@ def test_a_foreign_file_is_refused(source, target, tmp_path):
     _refused(target, wrong_format, "keine Lotse-Sicherung (manifest.json beschreibt keine Lotse-Sicherung)")
 
 
+def test_a_database_file_that_is_no_database_is_refused_by_the_database_and_changes_nothing(
+    source, target, tmp_path
+):
+    """Checksums that fit a file that is not a database (a forged or mislabelled backup): the
+    copy (SQLite) or the one transaction of pg_restore (PostgreSQL) fails, nothing is kept."""
+    garbage = b"keine Datenbank " * 4096
+    forged = tmp_path / "gefaelscht.tar"
+    with (
+        tarfile.open(source.backup) as original,
+        tarfile.open(forged, "w", format=tarfile.PAX_FORMAT) as copy,
+    ):
+        manifest = json.load(original.extractfile("manifest.json"))  # type: ignore[arg-type]
+        name = manifest["database"]["file"]
+        manifest["files"][name] = {"sha256": hashlib.sha256(garbage).hexdigest(), "size": len(garbage)}
+        for member in original.getmembers():
+            data = original.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == name:
+                data = garbage
+            elif member.name == "manifest.json":
+                data = json.dumps(manifest).encode()
+            member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+    _refused(target, forged, "Das Zurückspielen der Datenbank ist gescheitert")
+
+
 def test_a_backup_of_the_other_database_vendor_is_refused(source, target, tmp_path):
     other = "sqlite" if POSTGRES else "postgresql"
     foreign = _rewrite(
