@@ -27,6 +27,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except DatabaseError as error:
             raise CommandError(f"Die Datenbank ist nicht erreichbar oder lehnt ab: {error}") from error
+        except OSError as error:
+            raise CommandError(
+                f"Die Sicherung ist gescheitert: {error}. Eine halbe Sicherung bleibt nicht liegen."
+            ) from error
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         manifest = result.manifest

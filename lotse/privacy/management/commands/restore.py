@@ -36,6 +36,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except DatabaseError as error:
             raise CommandError(f"Die Datenbank ist nicht erreichbar oder lehnt ab: {error}") from error
+        except OSError as error:
+            raise CommandError(f"Das Zurückspielen ist gescheitert: {error}") from error
         manifest = result.manifest
         audit = manifest["audit"]
         self.stdout.write(
