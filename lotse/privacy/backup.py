@@ -456,7 +456,7 @@ def migration_gap(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 
 def database_tables() -> int:
-    """How many tables (and views, sequences) the configured database holds, without opening
+    """How many tables (and views) the configured database holds, without opening
     a missing SQLite file (Django would refuse it) and without creating one."""
     if _vendor() == "sqlite":
         path = _sqlite_file()
@@ -483,7 +483,7 @@ def database_tables() -> int:
             """
             SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
-              AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+              AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
             """
         )
@@ -519,7 +519,8 @@ def restore_preflight(path: Path) -> dict[str, Any]:
     tables = database_tables()
     if tables:
         raise BackupError(
-            f"Die Datenbank ist nicht leer ({tables} Tabellen). Nichts wurde verändert. "
+            f"Die Datenbank ist nicht leer ({tables} {'Tabelle' if tables == 1 else 'Tabellen'}). "
+            "Nichts wurde verändert. "
             "Zurückgespielt wird nur in eine neu angelegte, leere Datenbank – ohne vorheriges "
             "„migrate“ (docs/betrieb.md, Abschnitt 10)."
         )

@@ -495,6 +495,25 @@ def test_a_database_with_data_is_refused_and_kept_as_it_was(source):
     assert installation.document_files() == documents
 
 
+def test_a_database_with_tables_but_no_rows_is_refused(source, target):
+    """As one where ``migrate`` ran first: restore wants no tables at all (decision 0024)."""
+    if POSTGRES:
+        with target._connect() as connection:
+            connection.execute("CREATE TABLE django_migrations (id serial PRIMARY KEY)")
+    else:
+        with sqlite3.connect(target.database) as connection:
+            connection.execute("CREATE TABLE django_migrations (id integer PRIMARY KEY)")
+        connection.close()
+    before = target.tables()
+    assert before == {"django_migrations": []}
+    done = target.manage("restore", str(source.backup), check=False)
+    assert done.returncode == 1
+    assert "Die Datenbank ist nicht leer (1 Tabelle)" in done.stderr
+    assert "ohne vorheriges „migrate“" in done.stderr
+    assert target.tables() == before
+    assert target.document_files() == {}
+
+
 def test_a_document_directory_with_files_is_refused(source, target):
     target.documents.mkdir(parents=True)
     (target.documents / "alt.pdf").write_bytes(b"%PDF alt")
