@@ -175,7 +175,7 @@ def pg_env(config: dict[str, Any]) -> tuple[dict[str, str], str]:
     return env, str(config["NAME"])
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
+def _run(command: list[str], env: dict[str, str]) -> str:
     """pg_dump or pg_restore, found on PATH; arguments are a list (no shell), the password is
     in ``env`` only."""
     program = shutil.which(command[0])
@@ -186,6 +186,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     )
     if done.returncode != 0:
         raise BackupError(f"{command[0]} ist gescheitert: {done.stderr.strip()[:2000]}")
+    return done.stdout
 
 
 # --- What the snapshot holds ----------------------------------------------------------------
@@ -575,9 +576,18 @@ def _restore_sqlite(source: Path) -> None:
 
 
 def _restore_postgresql(source: Path) -> None:
-    """One transaction: an error leaves the database as empty as it was."""
+    """One transaction: an error leaves the database as empty as it was.
+
+    Everything but the comments on extensions: an extension the administrator installed
+    beforehand (e.g. pg_trgm, which the owner role may not be allowed to create) belongs to
+    them, and commenting on it would fail the whole restore."""
     env, name = pg_env(connections["default"].settings_dict)
     connections["default"].close()
+    contents = _run(["pg_restore", "--list", str(source)], env)
+    selection = source.with_name("inhalt.list")
+    selection.write_text(
+        "".join(line for line in contents.splitlines(keepends=True) if " COMMENT - EXTENSION " not in line)
+    )
     _run(
         [
             "pg_restore",
@@ -585,6 +595,7 @@ def _restore_postgresql(source: Path) -> None:
             "--exit-on-error",
             "--single-transaction",
             "--no-password",
+            f"--use-list={selection}",
             f"--dbname={name}",
             str(source),
         ],
