@@ -426,7 +426,15 @@ def backup_check(path: Path) -> dict[str, Any]:
         )
     files = manifest.get("files")
     database = manifest.get("database")
-    if not isinstance(files, dict) or not isinstance(database, dict) or database.get("file") not in files:
+    migrations = manifest.get("migrations")
+    if (
+        not isinstance(files, dict)
+        or not isinstance(database, dict)
+        or database.get("file") not in files
+        or not isinstance(manifest.get("audit"), dict)
+        or not isinstance(migrations, dict)
+        or not all(isinstance(names, list) for names in migrations.values())
+    ):
         raise _foreign(path, "manifest.json ist unvollständig")
     for name, expected in files.items():
         if name not in seen:
