@@ -1,0 +1,510 @@
+"""Pages of the neighbourhood office: counselling log, activities with their dates and
+registrations, rooms and bookings, volunteers, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lotse.accounts.models import Unit
+from lotse.core import access
+from lotse.core.pages import form_page, page, paginate, version_of
+from lotse.neighbourhood import selectors, services
+from lotse.neighbourhood.forms import (
+    ActivityForm,
+    AssignForm,
+    BookingForm,
+    CounsellingForm,
+    HeadcountForm,
+    HoursForm,
+    RegistrationForm,
+    VolunteerForm,
+    activity_initial,
+)
+from lotse.neighbourhood.models import Activity, CounsellingEntry, Registration, Room, RoomBooking, Volunteer
+from lotse.people.selectors import get_person_for, person_search
+
+CALENDAR_DAYS = 28
+
+
+def _unit(units: Any) -> Unit:
+    unit = units.first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+# --- counselling -------------------------------------------------------------------------------
+
+
+@login_required
+def counselling_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", CounsellingEntry)
+    entries = paginate(request, selectors.counselling_visible_to(request.user))
+    return render(request, "neighbourhood/counselling_list.html", {"page": entries})
+
+
+@login_required
+def counselling_new(request: HttpRequest) -> HttpResponse:
+    """A new entry: anonymous, or about a person found by name (``?person=``) in the office's
+    own records; the search for one is on the same page."""
+    unit = _unit(selectors.counselling_units(request.user))
+    person = None
+    person_id = request.GET.get("person", "")
+    if person_id.isdigit():
+        person = get_person_for(request.user, int(person_id))
+    query = request.GET.get("q", "").strip()
+    found = list(person_search(request.user, query)[:10]) if query and person is None else []
+    form = CounsellingForm(
+        request.POST or None,
+        initial={"held_on": timezone.localdate(), "kind": CounsellingEntry.Kind.WALK_IN, "language": "de"},
+        unit=unit,
+        units=selectors.referral_units(unit),
+        consents=selectors.consents_for_form(request.user, person),
+    )
+
+    def save() -> CounsellingEntry:
+        data = form.cleaned_data
+        return services.counselling_create(
+            actor=request.user,
+            unit=unit,
+            held_on=data["held_on"],
+            kind=data["kind"],
+            topics=data["topics"],
+            language=data["language"],
+            interpreter=data["interpreter"],
+            age_group=data["age_group"],
+            gender=data["gender"],
+            person=person,
+            outcome=data["outcome"],
+            note=data["note"],
+            refer_to=data["refer_to"],
+            referral_reason=data["referral_reason"],
+            legal_basis=data["legal_basis"],
+            consent=data["consent"],
+        )
+
+    def done(entry: CounsellingEntry) -> HttpResponse:
+        messages.success(request, _("Der Beratungskontakt ist gespeichert."))
+        return redirect("neighbourhood:counselling_detail", entry.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(
+            request, "neighbourhood/counselling_form.html", person=person, query=query, found=found, unit=unit
+        ),
+        save=save,
+        done=done,
+    )
+
+
+@login_required
+def counselling_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.get_counselling_for(request.user, entry_id)
+    return render(request, "neighbourhood/counselling_detail.html", {"entry": entry})
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+def _range(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    try:
+        start = dt.date.fromisoformat(request.GET.get("von", ""))
+    except ValueError:
+        start = timezone.localdate()
+    return start, start + dt.timedelta(days=CALENDAR_DAYS - 1)
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", Activity)
+    activities = list(selectors.activities_visible_to(request.user))
+    start, end = _range(request)
+    return render(
+        request,
+        "neighbourhood/activity_list.html",
+        {
+            "activities": activities,
+            "occurrences": selectors.occurrences_between(activities, start, end),
+            "start": start,
+            "end": end,
+            "previous": start - dt.timedelta(days=CALENDAR_DAYS),
+            "next": end + dt.timedelta(days=1),
+        },
+    )
+
+
+@login_required
+def activity_new(request: HttpRequest) -> HttpResponse:
+    unit = _unit(selectors.activity_units(request.user))
+    form = ActivityForm(
+        request.POST or None,
+        initial={
+            "pattern": "weekly",
+            "organiser_kind": Activity.Organiser.UNIT,
+            "first_day": timezone.localdate(),
+        },
+        rooms=selectors.rooms_visible_to(request.user),
+    )
+
+    def done(activity: Activity) -> HttpResponse:
+        messages.success(request, _("Das Angebot ist angelegt."))
+        return redirect("neighbourhood:activity_detail", activity.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/activity_form.html", activity=None),
+        save=lambda: services.activity_create(actor=request.user, unit=unit, **form.service_data()),
+        done=done,
+    )
+
+
+@login_required
+def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, activity_id)
+    access.require(request.user, "edit", activity)
+    form = ActivityForm(
+        request.POST or None,
+        initial=activity_initial(activity),
+        rooms=selectors.rooms_visible_to(request.user),
+    )
+
+    def save() -> Activity:
+        return services.activity_update(
+            actor=request.user, activity=activity, expected_version=version_of(form), **form.service_data()
+        )
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/activity_form.html", activity=activity),
+        save=save,
+        done=lambda _result: redirect("neighbourhood:activity_detail", activity.pk),
+        current=lambda: selectors.get_activity_for(request.user, activity_id),
+    )
+
+
+def _activity_page(request: HttpRequest, activity: Activity, **extra: Any) -> HttpResponse:
+    start, _end = _range(request)
+    context = {
+        "activity": activity,
+        "registrations": selectors.registrations_of(request.user, activity),
+        "dates": selectors.occurrences_between([activity], start, start + dt.timedelta(days=90)),
+        "headcounts": selectors.headcounts_of(activity),
+        "volunteers": selectors.volunteers_of(activity),
+        "form": RegistrationForm(),
+        **extra,
+    }
+    return render(request, "neighbourhood/activity_detail.html", context)
+
+
+@login_required
+def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, activity_id)
+    return _activity_page(request, activity)
+
+
+@login_required
+@require_POST
+def registration_new(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Register, or put on the waiting list when every place is taken; the message says which."""
+    activity = selectors.get_activity_for(request.user, activity_id)
+    access.require(request.user, "edit", activity)
+    form = RegistrationForm(request.POST)
+
+    def done(registration: Registration) -> HttpResponse:
+        if registration.status == Registration.Status.WAITING:
+            position = services.waiting_position(registration)
+            messages.warning(
+                request,
+                _("Alle Plätze sind belegt: %(name)s steht auf der Warteliste, Platz %(position)s.")
+                % {"name": registration.name, "position": position},
+            )
+        else:
+            messages.success(request, _("%(name)s ist angemeldet.") % {"name": registration.name})
+        return redirect("neighbourhood:activity_detail", activity.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _activity_page(request, activity, form=form, **extra),
+        save=lambda: services.registration_create(actor=request.user, activity=activity, **form.cleaned_data),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """Cancel; the first on the waiting list moves up and is told (or staff are asked to)."""
+    registration = selectors.get_registration_for(request.user, registration_id)
+    activity = selectors.get_activity_for(request.user, registration.activity_id)
+
+    def done(moved: list[Registration]) -> HttpResponse:
+        messages.success(request, _("%(name)s ist abgemeldet.") % {"name": registration.name})
+        for other in moved:
+            told = (
+                _("Sie/er bekommt eine E-Mail.") if other.email else _("Bitte benachrichtigen Sie sie/ihn.")
+            )
+            messages.info(
+                request, _("%(name)s ist von der Warteliste nachgerückt.") % {"name": other.name} + " " + told
+            )
+        return redirect("neighbourhood:activity_detail", activity.pk)
+
+    return form_page(
+        request,
+        Form(request.POST),
+        show=lambda form=None, **extra: _activity_page(request, activity, problem=form),
+        save=lambda: services.registration_cancel(actor=request.user, registration=registration),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def registration_notified(request: HttpRequest, registration_id: int) -> HttpResponse:
+    registration = selectors.get_registration_for(request.user, registration_id)
+    services.registration_notified(actor=request.user, registration=registration)
+    return redirect("neighbourhood:activity_detail", registration.activity_id)
+
+
+@login_required
+def headcount(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, activity_id)
+    access.require(request.user, "edit", activity)
+    initial_day = request.GET.get("tag") or timezone.localdate().isoformat()
+    form = HeadcountForm(request.POST or None, initial={"occurs_on": initial_day})
+
+    def done(total: int) -> HttpResponse:
+        messages.success(request, _("Teilnahme gespeichert: %(total)s Personen.") % {"total": total})
+        return redirect("neighbourhood:activity_detail", activity.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/headcount_form.html", activity=activity),
+        save=lambda: services.headcount_set(
+            actor=request.user,
+            activity=activity,
+            occurs_on=form.cleaned_data["occurs_on"],
+            counts=form.counts(),
+        ),
+        done=done,
+    )
+
+
+# --- rooms -------------------------------------------------------------------------------------
+
+
+@login_required
+def room_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", RoomBooking)
+    start, end = _range(request)
+    bookings = paginate(
+        request,
+        selectors.bookings_visible_to(request.user).filter(
+            starts_at__date__gte=start, starts_at__date__lte=end
+        ),
+        size=50,
+    )
+    return render(
+        request,
+        "neighbourhood/room_list.html",
+        {
+            "rooms": selectors.rooms_visible_to(request.user),
+            "page": bookings,
+            "start": start,
+            "end": end,
+            "may_book": access.can(request.user, "list", Room),
+            "previous": start - dt.timedelta(days=CALENDAR_DAYS),
+            "next": end + dt.timedelta(days=1),
+        },
+    )
+
+
+@login_required
+def booking_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", Room)
+    rooms = selectors.rooms_visible_to(request.user)
+    form = BookingForm(
+        request.POST or None,
+        initial={"day": timezone.localdate()},
+        rooms=rooms,
+        partners=selectors.partners([u.pk for u in selectors.activity_units(request.user)]),
+    )
+
+    def save() -> RoomBooking:
+        starts_at, ends_at = form.moments()
+        room = selectors.get_room_for(request.user, form.cleaned_data["room"].pk, "book")
+        return services.booking_create(
+            actor=request.user,
+            room=room,
+            title=form.cleaned_data["title"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            partner=form.cleaned_data["partner"],
+        )
+
+    def done(booking: RoomBooking) -> HttpResponse:
+        messages.success(request, _("Der Raum ist gebucht."))
+        day = timezone.localtime(booking.starts_at).date().isoformat()
+        return redirect(f"{reverse('neighbourhood:room_list')}?von={day}")
+
+    return form_page(
+        request, form, show=page(request, "neighbourhood/booking_form.html"), save=save, done=done
+    )
+
+
+# --- volunteers --------------------------------------------------------------------------------
+
+
+@login_required
+def volunteer_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", Volunteer)
+    volunteers = paginate(request, selectors.volunteers_visible_to(request.user))
+    due = {v.pk: until for v, until in selectors.certificates_due(request.user, timezone.localdate())}
+    rows = [(v, due.get(v.pk)) for v in volunteers]
+    return render(request, "neighbourhood/volunteer_list.html", {"page": volunteers, "rows": rows})
+
+
+@login_required
+def volunteer_new(request: HttpRequest) -> HttpResponse:
+    unit = _unit(selectors.activity_units(request.user))
+    form = VolunteerForm(request.POST or None, initial={"active": True})
+
+    def save() -> Volunteer:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data["languages"] = list(data["languages"])
+        return services.volunteer_create(actor=request.user, unit=unit, **data)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/volunteer_form.html", volunteer=None),
+        save=save,
+        done=lambda volunteer: redirect("neighbourhood:volunteer_detail", volunteer.pk),
+    )
+
+
+@login_required
+def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    volunteer = selectors.get_volunteer_for(request.user, volunteer_id)
+    access.require(request.user, "edit", volunteer)
+    initial = {name: getattr(volunteer, name) for name in services.VOLUNTEER_FIELDS}
+    form = VolunteerForm(request.POST or None, initial={**initial, "version": volunteer.version})
+
+    def save() -> Volunteer:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data["languages"] = list(data["languages"])
+        return services.volunteer_update(
+            actor=request.user, volunteer=volunteer, data=data, expected_version=version_of(form)
+        )
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/volunteer_form.html", volunteer=volunteer),
+        save=save,
+        done=lambda _result: redirect("neighbourhood:volunteer_detail", volunteer.pk),
+        current=lambda: selectors.get_volunteer_for(request.user, volunteer_id),
+    )
+
+
+def _volunteer_page(request: HttpRequest, volunteer: Volunteer, **forms: Any) -> HttpResponse:
+    activities = selectors.activities_of_unit(request.user, volunteer.unit_id)
+    context = {
+        "volunteer": volunteer,
+        "valid_until": selectors.certificate_until(volunteer),
+        "assignments": selectors.assignments_of(volunteer),
+        "hours": selectors.hours_of(volunteer)[:50],
+        "assign_form": forms.get("assign_form") or AssignForm(activities=activities),
+        "hours_form": forms.get("hours_form")
+        or HoursForm(activities=activities, initial={"worked_on": timezone.localdate()}),
+    }
+    return render(request, "neighbourhood/volunteer_detail.html", context)
+
+
+@login_required
+def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    return _volunteer_page(request, selectors.get_volunteer_for(request.user, volunteer_id))
+
+
+@login_required
+@require_POST
+def volunteer_assign(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    """Assign to an activity; refused for children's activities without a valid certificate."""
+    volunteer = selectors.get_volunteer_for(request.user, volunteer_id)
+    access.require(request.user, "edit", volunteer)
+    form = AssignForm(request.POST, activities=selectors.activities_of_unit(request.user, volunteer.unit_id))
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Der Einsatz ist eingetragen."))
+        return redirect("neighbourhood:volunteer_detail", volunteer.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _volunteer_page(request, volunteer, assign_form=form),
+        save=lambda: services.volunteer_assign(
+            actor=request.user, volunteer=volunteer, activity=form.cleaned_data["activity"]
+        ),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    volunteer = selectors.get_volunteer_for(request.user, volunteer_id)
+    access.require(request.user, "edit", volunteer)
+    form = HoursForm(request.POST, activities=selectors.activities_of_unit(request.user, volunteer.unit_id))
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Stunden sind eingetragen."))
+        return redirect("neighbourhood:volunteer_detail", volunteer.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _volunteer_page(request, volunteer, hours_form=form),
+        save=lambda: services.hours_log(actor=request.user, volunteer=volunteer, **form.cleaned_data),
+        done=done,
+    )
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "neighbourhood_figures", Unit)
+    units = list(selectors.figure_units(request.user))
+    if not units:
+        raise Http404
+    year_text = request.GET.get("jahr", "")
+    year = (
+        int(year_text)
+        if year_text.isdigit() and 2000 <= int(year_text) <= 2100
+        else timezone.localdate().year
+    )
+    return render(
+        request,
+        "neighbourhood/figures.html",
+        {
+            "figures": [selectors.figures(request.user, unit, year) for unit in units],
+            "year": year,
+            "small": selectors.SMALL_COUNT,
+        },
+    )
