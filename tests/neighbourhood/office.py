@@ -28,7 +28,9 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def activity(user: Any, *, capacity: int | None = 2, rule: str = "FREQ=WEEKLY;COUNT=10", **data: Any) -> Activity:
+def activity(
+    user: Any, *, capacity: int | None = 2, rule: str = "FREQ=WEEKLY;COUNT=10", **data: Any
+) -> Activity:
     first = dt.date(2026, 1, 7)
     start = dt.datetime.combine(first, dt.time(15))
     values = {"title": "Bastelnachmittag", "capacity": capacity, **data}
@@ -53,5 +55,7 @@ def own_person(user: Any, given: str = "Mira", family: str = "Kovač") -> Any:
         actor=user,
         organisation=user.organisation,
         kept_by=access.visible(user, Unit, "keep_own_records").get(),
-        data=PersonInput(given_names=given, family_name=family, birth_date=parse_birth_date("1991"), values={}),
+        data=PersonInput(
+            given_names=given, family_name=family, birth_date=parse_birth_date("1991"), values={}
+        ),
     )

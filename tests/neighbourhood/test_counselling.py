@@ -56,7 +56,11 @@ def test_only_the_office_sees_its_log(personas):
         assert not access.visible(user, CounsellingEntry).filter(pk=entry.pk).exists(), name
     with pytest.raises(PermissionDenied):
         services.counselling_create(
-            actor=personas.clearing, unit=office(), held_on=timezone.localdate(), kind="walk_in", topics=[topic()]
+            actor=personas.clearing,
+            unit=office(),
+            held_on=timezone.localdate(),
+            kind="walk_in",
+            topics=[topic()],
         )
 
 
@@ -72,7 +76,11 @@ def test_future_date_and_no_topic_are_refused(personas):
     assert "Zukunft" in str(error.value)
     with pytest.raises(ValidationError):
         services.counselling_create(
-            actor=personas.neighbourhood, unit=office(), held_on=timezone.localdate(), kind="walk_in", topics=[]
+            actor=personas.neighbourhood,
+            unit=office(),
+            held_on=timezone.localdate(),
+            kind="walk_in",
+            topics=[],
         )
     assert not CounsellingEntry.objects.exists()
 
