@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from lotse.accounts.models import JointArrangement, Membership, Unit, User
+from lotse.neighbourhood.models import Activity, CounsellingEntry, Registration, Volunteer
 from lotse.cases.models import (
     CaseAssignment,
     CaseFile,
@@ -70,6 +71,10 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "building_id": Building,
     "membership_id": Membership,
     "arrangement_id": JointArrangement,
+    "entry_id": CounsellingEntry,
+    "activity_id": Activity,
+    "registration_id": Registration,
+    "volunteer_id": Volunteer,
     "slug": Unit,  # by its slug
 }
 # Other path parameters: fixed words to try.
