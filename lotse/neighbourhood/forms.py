@@ -251,10 +251,10 @@ class HeadcountForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for age, age_label in AgeGroup.choices:
+        for age, _age_label in AgeGroup.choices:
             for gender, gender_label in Gender.choices:
                 self.fields[f"n_{age or 'x'}_{gender or 'x'}"] = forms.IntegerField(
-                    label=f"{age_label}, {gender_label}", required=False, min_value=0
+                    label=gender_label, required=False, min_value=0
                 )
 
     def counts(self) -> dict[tuple[str, str], int]:

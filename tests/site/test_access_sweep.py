@@ -33,7 +33,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from lotse.accounts.models import JointArrangement, Membership, Unit, User
-from lotse.neighbourhood.models import Activity, CounsellingEntry, Registration, Volunteer
 from lotse.cases.models import (
     CaseAssignment,
     CaseFile,
@@ -48,6 +47,7 @@ from lotse.cases.models import (
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
 from lotse.core.models import AuditEvent
+from lotse.neighbourhood.models import Activity, CounsellingEntry, Registration, Volunteer
 from lotse.people.models import Building, Household, Person
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
