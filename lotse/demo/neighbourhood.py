@@ -215,10 +215,12 @@ class DemoOffice:
         topics = list(Topic.objects.filter(unit=self.unit, active=True))
         if not topics:
             return 0
+        organisation = self.worker.organisation
+        assert organisation is not None  # the demo's worker is staff of the city
         persons = [
             people_services.person_create(
                 actor=self.worker,
-                organisation=self.worker.organisation,
+                organisation=organisation,
                 kept_by=self.unit,
                 data=PersonInput(
                     given_names=record["given_names"],
