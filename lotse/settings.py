@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "CheckResultEnum": "lotse.cases.models.Referral.CheckResult",
         "SharedPartEnum": "lotse.cases.models.SharedPart",
         "AssessmentDomainEnum": "lotse.cases.models.case.AssessmentDomain",
+        "ContactKindEnum": "lotse.cases.models.Contact.Kind",
+        "CounsellingKindEnum": "lotse.neighbourhood.models.CounsellingEntry.Kind",
     },
 }
 
