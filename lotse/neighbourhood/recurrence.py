@@ -83,6 +83,12 @@ def parse(text: str) -> rruleset:
             code="rule",
         ) from None
     assert isinstance(parsed, rruleset)
+    if not parsed._rrule:
+        # Without a rule the start is the one date (RFC 5545: DTSTART is the first instance);
+        # dateutil counts only rules and RDATEs, so it is added here (an EXDATE still wins).
+        start = next((line[8:] for line in text.splitlines() if line.startswith("DTSTART:")), "")
+        if start:
+            parsed.rdate(dt.datetime.strptime(start.strip(), FORMAT))
     return parsed
 
 

@@ -224,3 +224,18 @@ def test_booking_ending_before_start_and_back_to_back_bookings(personas):
         actor=personas.neighbourhood, room=hall, title="b", starts_at=at(day, 10), ends_at=at(day, 11)
     )
     assert RoomBooking.objects.count() == 2
+
+
+def test_a_single_date_without_rule_is_its_start(personas):
+    day = dt.date(2026, 6, 13)
+    fest = services.activity_create(
+        actor=personas.neighbourhood,
+        unit=office(),
+        starts_at=at(day, 14),
+        ends_at=at(day, 18),
+        title="Stadtteilfest",
+    )
+    assert fest.recurrence == "DTSTART:20260613T140000"
+    assert recurrence.occurrences(fest.recurrence, dt.date(2026, 6, 1), dt.date(2026, 6, 30)) == [
+        dt.datetime(2026, 6, 13, 14)
+    ]

@@ -331,3 +331,63 @@ def test_figures_suppress_small_counts_outside_the_unit(personas, client_for):
     assert "&lt; 5 Beratungskontakte" in outside and "3 Beratungskontakte" not in outside
     assert client_for(personas.outsider).get("/stadtteilbuero/kennzahlen/").status_code == 404
     assert client_for(personas.partner).get("/stadtteilbuero/kennzahlen/").status_code == 404
+
+
+def test_edit_pages_keep_the_dates_and_the_version(personas, client_for):
+    start = dt.datetime(2026, 12, 2, 15)
+    from lotse.neighbourhood import recurrence
+
+    cafe = services.activity_create(
+        actor=personas.neighbourhood,
+        unit=office(),
+        starts_at=at(start.date(), 15),
+        ends_at=at(start.date(), 17),
+        dates=recurrence.Dates(start=start, rule="FREQ=WEEKLY;COUNT=8", excluded=(dt.date(2026, 12, 23),)),
+        title="Integrationscafé",
+    )
+    client = client_for(personas.neighbourhood)
+    form = client.get(f"/stadtteilbuero/angebote/{cafe.pk}/bearbeiten/").content.decode()
+    assert "FREQ=WEEKLY;COUNT=8" in form and "23.12.2026" in form
+    response = client.post(
+        f"/stadtteilbuero/angebote/{cafe.pk}/bearbeiten/",
+        {
+            "version": "1",
+            "title": "Integrationscafé",
+            "organiser_kind": "unit",
+            "first_day": "2026-12-02",
+            "start_time": "15:00",
+            "end_time": "17:00",
+            "pattern": "rule",
+            "rule": "FREQ=WEEKLY;COUNT=8",
+            "excluded": "23.12.2026, 30.12.2026",
+            "capacity": "10",
+        },
+    )
+    assert response.status_code == 302
+    cafe.refresh_from_db()
+    assert "EXDATE:20261223T150000,20261230T150000" in cafe.recurrence and cafe.version == 2
+    stale = client.post(
+        f"/stadtteilbuero/angebote/{cafe.pk}/bearbeiten/",
+        {
+            "version": "1",
+            "title": "Café",
+            "organiser_kind": "unit",
+            "first_day": "2026-12-02",
+            "start_time": "15:00",
+            "end_time": "17:00",
+            "pattern": "once",
+        },
+    )
+    assert stale.status_code == 409, stale.content.decode()[-4000:]
+
+
+def test_figures_query_count(personas, client_for, django_assert_num_queries):
+    _entries(personas, 3)
+    activity(personas.neighbourhood)
+    client = client_for(personas.head)
+    client.get("/stadtteilbuero/kennzahlen/")
+    # session, user, memberships, organisations; the units with figures; per unit: whether the
+    # viewer works in it (no query for the head), contacts, by topic, by language, by month,
+    # headcounts per activity, the activities, volunteer hours, volunteers; session renewal (3).
+    with django_assert_num_queries(16):
+        assert client.get("/stadtteilbuero/kennzahlen/").status_code == 200
