@@ -282,6 +282,15 @@ class BookingForm(forms.Form):
     partner = forms.ModelChoiceField(
         label=_("Sprechstunde des Partners"), queryset=Organisation.objects.none(), required=False
     )
+    pattern = forms.ChoiceField(
+        label=_("Wiederholung"),
+        choices=[("once", _("einmalig")), ("weekly", _("jede Woche")), ("biweekly", _("alle zwei Wochen"))],
+        initial="once",
+        required=False,
+    )
+    until = forms.DateField(
+        label=_("Wiederholen bis"), required=False, widget=date_input(), help_text=_("nötig bei Wiederholung")
+    )
 
     service_fields = {"starts_at": "start_time", "ends_at": "end_time"}
 
@@ -299,7 +308,21 @@ class BookingForm(forms.Form):
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("Das Ende muss nach dem Beginn liegen."))
+        until, day = data.get("until"), data.get("day")
+        data["pattern"] = data.get("pattern") or "once"
+        if data["pattern"] != "once":
+            if until is None:
+                self.add_error("until", _("Bitte angeben, bis wann die Buchung sich wiederholt."))
+            elif day and until < day:
+                self.add_error("until", _("„Wiederholen bis“ liegt vor dem ersten Tag."))
+            elif day and (until - day).days > 400:
+                self.add_error("until", _("Höchstens 400 Tage im Voraus."))
         return data
+
+    def dates(self) -> recurrence.Dates:
+        data = self.cleaned_data
+        start = dt.datetime.combine(data["day"], data["start_time"])
+        return recurrence.Dates(start=start, rule=recurrence.rule_for(data["pattern"], start, data["until"]))
 
     def moments(self) -> tuple[dt.datetime, dt.datetime]:
         data = self.cleaned_data

@@ -255,15 +255,19 @@ def consultation_hours_book(
     *,
     actor: Any,
     room: Room,
-    partner: Organisation,
+    partner: Organisation | None,
     title: str,
     dates: recurrence.Dates,
     duration: dt.timedelta,
     until: dt.date,
 ) -> list[RoomBooking]:
-    """A partner's regular consultation hours in a room of the office: one booking per date."""
+    """Regular bookings (a partner's consultation hours) in a room of the office: one booking
+    per date until ``until``; all or none, the first collision is named."""
     text = recurrence.to_text(dates)
-    recurrence.require_a_date(text)
+    try:
+        recurrence.require_a_date(text)
+    except ValidationError as error:
+        raise ValidationError({"pattern": error.messages}) from None
     starts = recurrence.occurrences(text, dates.start.date(), until)
     return [
         booking_create(

@@ -348,6 +348,16 @@ def booking_new(request: HttpRequest) -> HttpResponse:
     def save() -> RoomBooking:
         starts_at, ends_at = form.moments()
         room = selectors.get_room_for(request.user, form.cleaned_data["room"].pk, "book")
+        if form.cleaned_data["pattern"] != "once":
+            return services.consultation_hours_book(
+                actor=request.user,
+                room=room,
+                partner=form.cleaned_data["partner"],
+                title=form.cleaned_data["title"],
+                dates=form.dates(),
+                duration=ends_at - starts_at,
+                until=form.cleaned_data["until"],
+            )[0]
         return services.booking_create(
             actor=request.user,
             room=room,

@@ -391,3 +391,33 @@ def test_figures_query_count(personas, client_for, django_assert_num_queries):
     # headcounts per activity, the activities, volunteer hours, volunteers; session renewal (3).
     with django_assert_num_queries(16):
         assert client.get("/stadtteilbuero/kennzahlen/").status_code == 200
+
+
+def test_weekly_consultation_hours_booked_all_or_none(personas, client_for):
+    hall = room(personas.neighbourhood, "Beratungsraum")
+    services.booking_create(
+        actor=personas.neighbourhood,
+        room=hall,
+        title="Elternabend",
+        starts_at=at(dt.date(2026, 3, 17), 10),
+        ends_at=at(dt.date(2026, 3, 17), 11),
+    )
+    client = client_for(personas.neighbourhood)
+    values = {
+        "room": hall.pk,
+        "title": "Sprechstunde Migrationsberatung",
+        "day": "2026-03-03",
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "partner": personas.charity.pk,
+        "pattern": "weekly",
+        "until": "2026-03-31",
+    }
+    refused = client.post("/stadtteilbuero/raeume/buchen/", values)
+    assert refused.status_code == 400 and "„Elternabend“" in refused.content.decode()
+    assert RoomBooking.objects.count() == 1
+    response = client.post(
+        "/stadtteilbuero/raeume/buchen/", {**values, "start_time": "12:00", "end_time": "14:00"}
+    )
+    assert response.status_code == 302
+    assert RoomBooking.objects.filter(partner=personas.charity).count() == 5
