@@ -42,5 +42,10 @@ urlpatterns = [
     path("ehrenamt/<int:volunteer_id>/bearbeiten/", views.volunteer_edit, name="volunteer_edit"),
     path("ehrenamt/<int:volunteer_id>/einsatz/", views.volunteer_assign, name="volunteer_assign"),
     path("ehrenamt/<int:volunteer_id>/stunden/", views.volunteer_hours, name="volunteer_hours"),
+    path(
+        "ehrenamt/<int:volunteer_id>/bescheinigung.pdf",
+        views.volunteer_certificate,
+        name="volunteer_certificate",
+    ),
     path("kennzahlen/", views.figures, name="figures"),
 ]

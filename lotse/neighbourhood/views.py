@@ -4,7 +4,8 @@ registrations, rooms and bookings, volunteers, figures."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lotse.accounts.models import Unit
+from lotse.accounts.models import Unit, User
 from lotse.core import access
 from lotse.core.pages import form_page, page, paginate, version_of
-from lotse.neighbourhood import selectors, services
+from lotse.neighbourhood import documents, selectors, services
 from lotse.neighbourhood.forms import (
     ActivityForm,
     AssignForm,
@@ -492,6 +493,25 @@ def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
         save=lambda: services.hours_log(actor=request.user, volunteer=volunteer, **form.cleaned_data),
         done=done,
     )
+
+
+@login_required
+def volunteer_certificate(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    """The certificate of volunteering as PDF, with the hours logged."""
+    volunteer = selectors.get_volunteer_for(request.user, volunteer_id)
+    access.require(request.user, "edit", volunteer)
+    hours = list(selectors.hours_of(volunteer))
+    pdf = documents.certificate_pdf(
+        volunteer=volunteer,
+        hours=hours,
+        total=sum((h.hours for h in hours), Decimal(0)),
+        activities=[a.activity.title for a in selectors.assignments_of(volunteer)],
+        issued_on=timezone.localdate(),
+        signer=cast(User, request.user).get_full_name() or request.user.get_username(),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ehrenamtsbescheinigung-{volunteer.pk}.pdf"'
+    return response
 
 
 # --- figures -----------------------------------------------------------------------------------

@@ -91,3 +91,39 @@ def test_volunteers_are_seen_by_the_office_only(personas):
     volunteer = _volunteer(personas.neighbourhood, None)
     for name in ("clearing", "partner", "head", "outsider", "dpo"):
         assert not access.visible(getattr(personas, name), Volunteer).filter(pk=volunteer.pk).exists()
+
+
+def test_certificate_of_volunteering_as_pdf(personas, client_for):
+    volunteer = _volunteer(personas.neighbourhood, None)
+    services.hours_log(
+        actor=personas.neighbourhood,
+        volunteer=volunteer,
+        worked_on=timezone.localdate(),
+        hours=Decimal("3.5"),
+    )
+    response = client_for(personas.neighbourhood).get(
+        f"/stadtteilbuero/ehrenamt/{volunteer.pk}/bescheinigung.pdf"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert (
+        client_for(personas.head)
+        .get(f"/stadtteilbuero/ehrenamt/{volunteer.pk}/bescheinigung.pdf")
+        .status_code
+        == 404
+    )
+
+
+def test_certificate_text_names_hours_and_activities(personas):
+    from lotse.neighbourhood.documents import certificate_pdf
+
+    volunteer = _volunteer(personas.neighbourhood, None)
+    pdf = certificate_pdf(
+        volunteer=volunteer,
+        hours=[],
+        total=Decimal(0),
+        activities=["Seniorensport"],
+        issued_on=dt.date(2026, 12, 7),
+        signer="Sabine Krüger",
+    )
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
