@@ -63,6 +63,7 @@ class DemoOffice:
         self.today = timezone.localdate()
         self.begin = self.today - dt.timedelta(days=182)
         self.end = self.begin + dt.timedelta(days=365)
+        self.persons: list[Any] = []  # the office's own records, from ``counselling``
 
     def rooms(self) -> dict[str, Room]:
         return {
@@ -235,6 +236,7 @@ class DemoOffice:
             )
             for record in settings.get("persons", [])
         ]
+        self.persons = persons
         weights = settings.get("languages") or {"de": 1}
         codes, shares = list(weights), list(weights.values())
         count = int(settings.get("count", 0))
@@ -301,6 +303,36 @@ class DemoOffice:
             count += 1
         return count
 
+    def courses(self) -> int:
+        """The courses of the last and this half year, with the office's persons in them."""
+        persons = self.persons
+        progress = ["completed", "certificate", "started", "registered", "dropped"]
+        for index, entry in enumerate(self.settings.get("courses", [])):
+            starts_on = self.today + dt.timedelta(days=int(entry["starts_in_days"]))
+            course = services.course_create(
+                actor=self.worker,
+                unit=self.unit,
+                title=entry["title"],
+                kind=entry["kind"],
+                provider=entry["provider"],
+                level=entry.get("level", ""),
+                starts_on=starts_on,
+                ends_on=starts_on + dt.timedelta(days=int(entry["days"])),
+                schedule=entry.get("schedule", ""),
+                places=int(entry["places"]),
+            )
+            for number, person in enumerate(persons):
+                participant = services.participant_add(actor=self.worker, course=course, person=person)
+                state = progress[(index + number) % len(progress)] if starts_on < self.today else "registered"
+                if state != "registered":
+                    services.participant_progress(
+                        actor=self.worker,
+                        participant=participant,
+                        progress=state,
+                        certificate_level=entry.get("level", "") if state == "certificate" else "",
+                    )
+        return len(self.settings.get("courses", []))
+
 
 def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     unit = Unit.objects.filter(slug=settings["unit"]).first()
@@ -314,8 +346,9 @@ def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     counted = sum(demo.headcounts(activity) for activity, entry in made if entry.get("headcounts"))
     volunteers = demo.volunteers({activity.title: activity for activity, _entry in made})
     counselled = demo.counselling()
+    courses = demo.courses()
     return [
         f"Neustadtbüro: {len(rooms)} Räume, {hours} Sprechstunden der Partner, {len(made)} Angebote, "
         f"{registered} Anmeldungen, {counted} gezählte Termine, {volunteers} Ehrenamtliche, "
-        f"{counselled} Beratungen (Demo)"
+        f"{counselled} Beratungen, {courses} Kurse (Demo)"
     ]

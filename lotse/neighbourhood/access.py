@@ -28,6 +28,8 @@ from lotse.core import access
 from lotse.neighbourhood.models import (
     Activity,
     CounsellingEntry,
+    Course,
+    CourseParticipant,
     Headcount,
     Registration,
     Room,
@@ -147,6 +149,20 @@ access.reason(VolunteerHours, "view", "office")(lambda user: _q(staff(user), "vo
 @access.check(Volunteer, "list")
 def coordinates_volunteers(user: Any, target: Any) -> bool:
     return bool(staff(user))
+
+
+# --- courses -----------------------------------------------------------------------------------
+
+access.reason(Course, "view", "office")(lambda user: _q(counsellors(user)))
+access.reason(Course, "edit", "office")(lambda user: _q(counsellors(user)))
+access.reason(CourseParticipant, "view", "office")(lambda user: _q(counsellors(user), "course__"))
+access.reason(CourseParticipant, "edit", "office")(lambda user: _q(counsellors(user), "course__"))
+
+
+@access.check(Course, "list")
+def follows_courses(user: Any, target: Any) -> bool:
+    """Courses name the persons the office accompanies: its professional staff only."""
+    return bool(counsellors(user))
 
 
 # --- figures -----------------------------------------------------------------------------------

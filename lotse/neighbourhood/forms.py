@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Organisation, Unit
 from lotse.core.widgets import date_input
 from lotse.neighbourhood import recurrence
-from lotse.neighbourhood.models import Activity, AgeGroup, CounsellingEntry, Gender, Room, Topic
+from lotse.neighbourhood.models import (
+    Activity,
+    AgeGroup,
+    CounsellingEntry,
+    Course,
+    CourseParticipant,
+    Gender,
+    Room,
+    Topic,
+)
 from lotse.people.country_fields import language_field, languages_field
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -372,3 +381,27 @@ class HoursForm(forms.Form):
         field = self.fields["activity"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = activities
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    kind = forms.ChoiceField(label=_("Art"), choices=Course.Kind.choices)
+    provider = forms.CharField(label=_("Träger"), max_length=200, help_text=_("z. B. die Volkshochschule"))
+    level = forms.CharField(label=_("Niveau"), max_length=20, required=False, help_text=_("z. B. A1, B1, B2"))
+    starts_on = forms.DateField(label=_("Beginn"), widget=date_input())
+    ends_on = forms.DateField(label=_("Ende"), widget=date_input())
+    schedule = forms.CharField(
+        label=_("Zeiten"), max_length=200, required=False, help_text=_("z. B. Mo–Fr 8:30–12:00")
+    )
+    places = forms.IntegerField(label=_("Plätze"), min_value=1, max_value=999)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("Das Ende liegt vor dem Beginn."))
+        return data
+
+
+class ProgressForm(forms.Form):
+    progress = forms.ChoiceField(label=_("Stand"), choices=CourseParticipant.Progress.choices)
+    certificate_level = forms.CharField(label=_("Zertifikat (Niveau)"), max_length=20, required=False)

@@ -365,3 +365,67 @@ class OfficeRules(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit_id)
+
+
+class Course(Versioned):
+    """A language or integration course run by a provider, with its places and participants
+    (how many of the people the office accompanies are in a course, how many finished)."""
+
+    class Kind(models.TextChoices):
+        INTEGRATION = "integration", _("Integrationskurs")
+        LANGUAGE = "language", _("Sprachkurs")
+        JOB_LANGUAGE = "job_language", _("Berufssprachkurs")
+        OTHER = "other", _("anderer Kurs")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("Einheit"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("Titel"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.LANGUAGE)
+    provider = models.CharField(_("Träger"), max_length=200)
+    level = models.CharField(_("Niveau"), max_length=20, blank=True, help_text=_("z. B. A1, B1, B2"))
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"))
+    schedule = models.CharField(_("Zeiten"), max_length=200, blank=True)
+    places = models.PositiveSmallIntegerField(_("Plätze"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="course_ends_after_start")
+        ]
+        verbose_name = _("Kurs")
+        verbose_name_plural = _("Kurse")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseParticipant(models.Model):
+    """A person of the office's records in a course, with their progress."""
+
+    AUDIT_HOLDER = "course.organisation_id"
+
+    class Progress(models.TextChoices):
+        REGISTERED = "registered", _("angemeldet")
+        STARTED = "started", _("begonnen")
+        COMPLETED = "completed", _("abgeschlossen")
+        CERTIFICATE = "certificate", _("mit Zertifikat abgeschlossen")
+        DROPPED = "dropped", _("abgebrochen")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    progress = models.CharField(
+        _("Stand"), max_length=20, choices=Progress.choices, default=Progress.REGISTERED
+    )
+    certificate_level = models.CharField(_("Zertifikat (Niveau)"), max_length=20, blank=True)
+    changed_on = models.DateField(_("Stand vom"))
+
+    class Meta:
+        ordering = ["course", "pk"]
+        constraints = [models.UniqueConstraint(fields=["course", "person"], name="course_person_unique")]
+        verbose_name = _("Kursteilnahme")
+        verbose_name_plural = _("Kursteilnahmen")
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.person_id}"

@@ -18,6 +18,8 @@ from lotse.neighbourhood import recurrence
 from lotse.neighbourhood.models import (
     Activity,
     CounsellingEntry,
+    Course,
+    CourseParticipant,
     Headcount,
     OfficeRules,
     Registration,
@@ -181,6 +183,7 @@ class Figures:
     activities: list[tuple[str, Any, Any]] = field(default_factory=list)
     volunteer_hours: Any = 0
     volunteers: Any = 0
+    courses: list[tuple[str, Any]] = field(default_factory=list)
 
 
 def shown(count: int, inside: bool) -> Any:
@@ -232,6 +235,7 @@ def figures(user: Any, unit: Unit, year: int) -> Figures:
     hours = VolunteerHours.objects.filter(volunteer__unit=unit, worked_on__year=year)
     result.volunteer_hours = hours.aggregate(total=Sum("hours"))["total"] or 0
     result.volunteers = shown(hours.values("volunteer").distinct().count(), inside)
+    result.courses = course_figures(unit, year, inside)
     return result
 
 
@@ -302,3 +306,56 @@ def certificate_until(volunteer: Volunteer) -> dt.date | None:
     from lotse.neighbourhood.services import certificate_valid_until
 
     return certificate_valid_until(volunteer, OfficeRules.objects.filter(unit_id=volunteer.unit_id).first())
+
+
+def courses_visible_to(user: Any) -> QuerySet[Course]:
+    return (
+        access.visible(user, Course)
+        .annotate(
+            taken=Count("participants", filter=~Q(participants__progress=CourseParticipant.Progress.DROPPED)),
+            finished=Count(
+                "participants",
+                filter=Q(
+                    participants__progress__in=[
+                        CourseParticipant.Progress.COMPLETED,
+                        CourseParticipant.Progress.CERTIFICATE,
+                    ]
+                ),
+            ),
+        )
+        .order_by("-starts_on", "title", "pk")
+    )
+
+
+def get_course_for(user: Any, course_id: int) -> Course:
+    return access.get(user, courses_visible_to(user), course_id)
+
+
+def participants_of(user: Any, course: Course) -> list[CourseParticipant]:
+    return list(
+        access.visible(user, CourseParticipant)
+        .filter(course=course)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_names", "pk")
+    )
+
+
+def get_participant_for(user: Any, participant_id: int) -> CourseParticipant:
+    return access.get(
+        user, CourseParticipant.objects.select_related("course", "person"), participant_id, "edit"
+    )
+
+
+def course_figures(unit: Unit, year: int, inside: bool) -> list[tuple[str, Any]]:
+    """Participants of the unit's courses running in ``year``, by progress."""
+    rows = dict(
+        CourseParticipant.objects.filter(
+            course__unit=unit, course__starts_on__year__lte=year, course__ends_on__year__gte=year
+        )
+        .values_list("progress")
+        .annotate(n=Count("pk"))
+        .values_list("progress", "n")
+    )
+    return [
+        (str(label), shown(rows.get(value, 0), inside)) for value, label in CourseParticipant.Progress.choices
+    ]

@@ -26,6 +26,8 @@ from lotse.neighbourhood import recurrence
 from lotse.neighbourhood.models import (
     Activity,
     CounsellingEntry,
+    Course,
+    CourseParticipant,
     Headcount,
     OfficeRules,
     Registration,
@@ -679,3 +681,76 @@ def hours_log(
             volunteer=volunteer, worked_on=worked_on, hours=hours, activity=activity, note=note
         ),
     )
+
+
+# --- courses -----------------------------------------------------------------------------------
+
+COURSE_FIELDS = ("title", "kind", "provider", "level", "starts_on", "ends_on", "schedule", "places")
+
+
+@transaction.atomic
+def course_create(*, actor: Any, unit: Unit, **data: Any) -> Course:
+    if actor is not None and not access.can(actor, "counselling", unit):
+        raise PermissionDenied
+    if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+        raise ValidationError({"ends_on": _("Das Ende liegt vor dem Beginn.")})
+    return audited_create(
+        actor=actor, instance=Course(unit=unit, organisation=_organisation_of(actor, unit), **data)
+    )
+
+
+@transaction.atomic
+def participant_add(*, actor: Any, course: Course, person: Any) -> CourseParticipant:
+    """A person of the office's records joins the course; never more than its places."""
+    _require(actor, "edit", course)
+    if actor is not None and not access.can(actor, "view", person):
+        raise PermissionDenied
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    if locked.participants.filter(person=person).exists():
+        raise ValidationError({"person": _("%(name)s nimmt an diesem Kurs schon teil.") % {"name": person}})
+    taken = locked.participants.exclude(progress=CourseParticipant.Progress.DROPPED).count()
+    if taken >= locked.places:
+        raise ValidationError(
+            {"person": _("Der Kurs ist voll (%(places)s Plätze).") % {"places": locked.places}}, code="full"
+        )
+    return audited_create(
+        actor=actor,
+        instance=CourseParticipant(course=locked, person=person, changed_on=timezone.localdate()),
+    )
+
+
+@transaction.atomic
+def participant_progress(
+    *, actor: Any, participant: CourseParticipant, progress: str, certificate_level: str = ""
+) -> CourseParticipant:
+    _require(actor, "edit", participant)
+    if progress == CourseParticipant.Progress.CERTIFICATE and not certificate_level.strip():
+        raise ValidationError(
+            {"certificate_level": _("Bitte das Niveau des Zertifikats angeben (z. B. B1).")}
+        )
+    if progress != CourseParticipant.Progress.CERTIFICATE:
+        certificate_level = ""
+    participant, _changes = audited_update(
+        actor=actor,
+        instance=participant,
+        data={
+            "progress": progress,
+            "certificate_level": certificate_level.strip(),
+            "changed_on": timezone.localdate(),
+        },
+    )
+    return participant
+
+
+def participants_follow_merge(actor: Any, kept: Any, merged: Any) -> int:
+    """Course places of a merged record go to the kept one; where both sat in the same course,
+    the kept record's place stays and the other is removed (a person has one place)."""
+    count = 0
+    rows = CourseParticipant.objects.select_for_update().filter(person=merged).order_by("pk")
+    for row in rows:
+        if CourseParticipant.objects.filter(course_id=row.course_id, person=kept).exists():
+            audited_delete(actor=actor, instance=row)
+        else:
+            audited_update(actor=actor, instance=row, data={"person": kept})
+        count += 1
+    return count

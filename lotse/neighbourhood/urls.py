@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Unit
 from lotse.core.navigation import Entry
 from lotse.neighbourhood import views
-from lotse.neighbourhood.models import Activity, CounsellingEntry, RoomBooking, Volunteer
+from lotse.neighbourhood.models import Activity, CounsellingEntry, Course, RoomBooking, Volunteer
 
 app_name = "neighbourhood"
 
@@ -13,7 +13,8 @@ NAVIGATION = [
     Entry(_("Angebote"), "neighbourhood:activity_list", 81, "list", Activity),
     Entry(_("Räume"), "neighbourhood:room_list", 82, "list", RoomBooking),
     Entry(_("Ehrenamt"), "neighbourhood:volunteer_list", 83, "list", Volunteer),
-    Entry(_("Zahlen Stadtteilbüro"), "neighbourhood:figures", 84, "neighbourhood_figures", Unit),
+    Entry(_("Kurse"), "neighbourhood:course_list", 84, "list", Course),
+    Entry(_("Zahlen Stadtteilbüro"), "neighbourhood:figures", 85, "neighbourhood_figures", Unit),
 ]
 
 urlpatterns = [
@@ -47,5 +48,10 @@ urlpatterns = [
         views.volunteer_certificate,
         name="volunteer_certificate",
     ),
+    path("kurse/", views.course_list, name="course_list"),
+    path("kurse/neu/", views.course_new, name="course_new"),
+    path("kurse/<int:course_id>/", views.course_detail, name="course_detail"),
+    path("kurse/<int:course_id>/teilnahme/<int:person_id>/", views.participant_add, name="participant_add"),
+    path("teilnahmen/<int:participant_id>/stand/", views.participant_progress, name="participant_progress"),
     path("kennzahlen/", views.figures, name="figures"),
 ]

@@ -26,13 +26,24 @@ from lotse.neighbourhood.forms import (
     AssignForm,
     BookingForm,
     CounsellingForm,
+    CourseForm,
     HeadcountForm,
     HoursForm,
+    ProgressForm,
     RegistrationForm,
     VolunteerForm,
     activity_initial,
 )
-from lotse.neighbourhood.models import Activity, CounsellingEntry, Registration, Room, RoomBooking, Volunteer
+from lotse.neighbourhood.models import (
+    Activity,
+    CounsellingEntry,
+    Course,
+    CourseParticipant,
+    Registration,
+    Room,
+    RoomBooking,
+    Volunteer,
+)
 from lotse.people.selectors import get_person_for, person_search
 
 CALENDAR_DAYS = 28
@@ -512,6 +523,86 @@ def volunteer_certificate(request: HttpRequest, volunteer_id: int) -> HttpRespon
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ehrenamtsbescheinigung-{volunteer.pk}.pdf"'
     return response
+
+
+# --- courses -----------------------------------------------------------------------------------
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", Course)
+    courses = paginate(request, selectors.courses_visible_to(request.user))
+    return render(request, "neighbourhood/course_list.html", {"page": courses})
+
+
+@login_required
+def course_new(request: HttpRequest) -> HttpResponse:
+    unit = _unit(selectors.counselling_units(request.user))
+    form = CourseForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/course_form.html"),
+        save=lambda: services.course_create(actor=request.user, unit=unit, **form.cleaned_data),
+        done=lambda course: redirect("neighbourhood:course_detail", course.pk),
+    )
+
+
+def _course_page(request: HttpRequest, course: Course, **extra: Any) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context = {
+        "course": course,
+        "participants": selectors.participants_of(request.user, course),
+        "query": query,
+        "found": list(person_search(request.user, query)[:10]) if query else [],
+        "progress_choices": CourseParticipant.Progress.choices,
+        **extra,
+    }
+    return render(request, "neighbourhood/course_detail.html", context)
+
+
+@login_required
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    return _course_page(request, selectors.get_course_for(request.user, course_id))
+
+
+@login_required
+@require_POST
+def participant_add(request: HttpRequest, course_id: int, person_id: int) -> HttpResponse:
+    course = selectors.get_course_for(request.user, course_id)
+    person = get_person_for(request.user, person_id)
+
+    def done(participant: CourseParticipant) -> HttpResponse:
+        messages.success(request, _("%(name)s nimmt am Kurs teil.") % {"name": person})
+        return redirect("neighbourhood:course_detail", course.pk)
+
+    return form_page(
+        request,
+        Form(request.POST),
+        show=lambda form=None, **extra: _course_page(request, course, problem=form),
+        save=lambda: services.participant_add(actor=request.user, course=course, person=person),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def participant_progress(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = selectors.get_participant_for(request.user, participant_id)
+    course = selectors.get_course_for(request.user, participant.course_id)
+    form = ProgressForm(request.POST)
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _course_page(request, course, problem=form),
+        save=lambda: services.participant_progress(
+            actor=request.user,
+            participant=participant,
+            progress=form.cleaned_data["progress"],
+            certificate_level=form.cleaned_data["certificate_level"],
+        ),
+        done=lambda _result: redirect("neighbourhood:course_detail", course.pk),
+    )
 
 
 # --- figures -----------------------------------------------------------------------------------

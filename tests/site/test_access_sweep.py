@@ -47,7 +47,14 @@ from lotse.cases.models import (
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
 from lotse.core.models import AuditEvent
-from lotse.neighbourhood.models import Activity, CounsellingEntry, Registration, Volunteer
+from lotse.neighbourhood.models import (
+    Activity,
+    CounsellingEntry,
+    Course,
+    CourseParticipant,
+    Registration,
+    Volunteer,
+)
 from lotse.people.models import Building, Household, Person
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
@@ -75,6 +82,8 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "activity_id": Activity,
     "registration_id": Registration,
     "volunteer_id": Volunteer,
+    "course_id": Course,
+    "participant_id": CourseParticipant,
     "slug": Unit,  # by its slug
 }
 # Other path parameters: fixed words to try.
