@@ -132,3 +132,8 @@ def test_anonymous_contact_cannot_be_referred(personas):
             referral_reason="x",
         )
     assert "refer_to" in error.value.message_dict
+
+
+def test_topic_names_with_commas_load_whole(personas):
+    assert topic("geld").name == "Geld, Schulden und Sozialleistungen"
+    assert topic("freizeit-ehrenamt").name == "Freizeit, Ehrenamt und Begegnung"

@@ -388,8 +388,9 @@ def test_figures_query_count(personas, client_for, django_assert_num_queries):
     client.get("/stadtteilbuero/kennzahlen/")
     # session, user, memberships, organisations; the units with figures; per unit: whether the
     # viewer works in it (no query for the head), contacts, by topic, by language, by month,
-    # headcounts per activity, the activities, volunteer hours, volunteers; session renewal (3).
-    with django_assert_num_queries(16):
+    # headcounts per activity, the activities, volunteer hours, volunteers, course participants
+    # by progress; session renewal (3).
+    with django_assert_num_queries(17):
         assert client.get("/stadtteilbuero/kennzahlen/").status_code == 200
 
 
