@@ -333,6 +333,36 @@ class DemoOffice:
                     )
         return len(self.settings.get("courses", []))
 
+    def mediations(self) -> int:
+        for entry in self.settings.get("mediations", []):
+            mediation = services.mediation_open(
+                actor=self.worker,
+                unit=self.unit,
+                title=entry["title"],
+                place=entry["place"],
+                parties=entry["parties"],
+                description=entry.get("description", ""),
+                opened_on=self.today - dt.timedelta(days=int(entry["days_ago"])),
+            )
+            for meeting in entry.get("meetings", []):
+                services.meeting_add(
+                    actor=self.worker,
+                    mediation=mediation,
+                    held_on=self.today - dt.timedelta(days=int(meeting["days_ago"])),
+                    attendees=meeting["attendees"],
+                    summary=meeting.get("summary", ""),
+                    agreement=meeting.get("agreement", ""),
+                )
+            if entry.get("outcome"):
+                services.mediation_close(
+                    actor=self.worker,
+                    mediation=mediation,
+                    status=entry["status"],
+                    outcome=entry["outcome"],
+                    closed_on=self.today - dt.timedelta(days=int(entry.get("closed_days_ago", 0))),
+                )
+        return len(self.settings.get("mediations", []))
+
 
 def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     unit = Unit.objects.filter(slug=settings["unit"]).first()
@@ -347,8 +377,9 @@ def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     volunteers = demo.volunteers({activity.title: activity for activity, _entry in made})
     counselled = demo.counselling()
     courses = demo.courses()
+    mediations = demo.mediations()
     return [
         f"Neustadtbüro: {len(rooms)} Räume, {hours} Sprechstunden der Partner, {len(made)} Angebote, "
         f"{registered} Anmeldungen, {counted} gezählte Termine, {volunteers} Ehrenamtliche, "
-        f"{counselled} Beratungen, {courses} Kurse (Demo)"
+        f"{counselled} Beratungen, {courses} Kurse, {mediations} Moderationen (Demo)"
     ]

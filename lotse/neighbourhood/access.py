@@ -31,6 +31,8 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Headcount,
+    Mediation,
+    MediationMeeting,
     Registration,
     Room,
     RoomBooking,
@@ -162,6 +164,18 @@ access.reason(CourseParticipant, "edit", "office")(lambda user: _q(counsellors(u
 @access.check(Course, "list")
 def follows_courses(user: Any, target: Any) -> bool:
     """Courses name the persons the office accompanies: its professional staff only."""
+    return bool(counsellors(user))
+
+
+# --- conflict mediation ------------------------------------------------------------------------
+
+access.reason(Mediation, "view", "office")(lambda user: _q(counsellors(user)))
+access.reason(Mediation, "edit", "office")(lambda user: _q(counsellors(user)))
+access.reason(MediationMeeting, "view", "office")(lambda user: _q(counsellors(user), "mediation__"))
+
+
+@access.check(Mediation, "list")
+def mediates(user: Any, target: Any) -> bool:
     return bool(counsellors(user))
 
 

@@ -20,6 +20,7 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Gender,
+    Mediation,
     Room,
     Topic,
 )
@@ -405,3 +406,37 @@ class CourseForm(forms.Form):
 class ProgressForm(forms.Form):
     progress = forms.ChoiceField(label=_("Stand"), choices=CourseParticipant.Progress.choices)
     certificate_level = forms.CharField(label=_("Zertifikat (Niveau)"), max_length=20, required=False)
+
+
+class MediationForm(forms.Form):
+    title = forms.CharField(label=_("Worum geht es?"), max_length=200)
+    place = forms.CharField(label=_("Ort"), max_length=200, help_text=_("z. B. Naumburger Straße 12, Hof"))
+    parties = forms.CharField(
+        label=_("Beteiligte"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Ohne Namen beschreiben: „Hausgemeinschaft“, „Familie im 2. OG“, „Jugendliche am Spielplatz“"
+        ),
+    )
+    description = forms.CharField(label=_("Anlass"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    opened_on = forms.DateField(label=_("begonnen am"), widget=date_input())
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Datum"), widget=date_input())
+    attendees = forms.CharField(label=_("Wer war da?"), max_length=300, help_text=_("ohne Namen"))
+    summary = forms.CharField(
+        label=_("Gesprächsverlauf"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    agreement = forms.CharField(
+        label=_("Vereinbart"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MediationCloseForm(VersionedForm):
+    status = forms.ChoiceField(
+        label=_("Wie endet die Moderation?"),
+        choices=[c for c in Mediation.Status.choices if c[0] != Mediation.Status.OPEN],
+    )
+    outcome = forms.CharField(label=_("Ergebnis"), widget=forms.Textarea(attrs={"rows": 2}))
+    closed_on = forms.DateField(label=_("beendet am"), widget=date_input())

@@ -429,3 +429,60 @@ class CourseParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_id}: {self.person_id}"
+
+
+class Mediation(Versioned):
+    """Conflict mediation in the district: between neighbours, in a building, between groups –
+    not tied to one person's case file. Parties are described (an organisation, „die Familie im
+    2. OG“), never linked to person records."""
+
+    AUDIT_REDACTED: frozenset[str] = frozenset({"parties", "description", "outcome"})
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("läuft")
+        AGREED = "agreed", _("Vereinbarung getroffen")
+        CLOSED = "closed", _("ohne Vereinbarung beendet")
+        REFERRED = "referred", _("abgegeben (z. B. an Vermieter, Ordnungsamt, Schiedsstelle)")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("Einheit"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("Worum geht es?"), max_length=200)
+    place = models.CharField(_("Ort"), max_length=200, help_text=_("z. B. Naumburger Straße 12, Hof"))
+    parties = models.TextField(
+        _("Beteiligte"), help_text=_("ohne Namen: „Hausgemeinschaft“, „Familie im 2. OG“")
+    )
+    description = models.TextField(_("Anlass"), blank=True)
+    opened_on = models.DateField(_("begonnen am"))
+    status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(_("Ergebnis"), blank=True)
+    closed_on = models.DateField(_("beendet am"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("Konfliktmoderation")
+        verbose_name_plural = _("Konfliktmoderationen")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MediationMeeting(models.Model):
+    """A meeting of a mediation: who came (described), what was talked about, what was agreed."""
+
+    AUDIT_REDACTED: frozenset[str] = frozenset({"attendees", "summary", "agreement"})
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("Datum"))
+    attendees = models.CharField(_("Wer war da?"), max_length=300)
+    summary = models.TextField(_("Gesprächsverlauf"), blank=True)
+    agreement = models.TextField(_("Vereinbart"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("Moderationstermin")
+        verbose_name_plural = _("Moderationstermine")
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%d.%m.%Y}"

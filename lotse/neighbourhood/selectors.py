@@ -21,6 +21,8 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Headcount,
+    Mediation,
+    MediationMeeting,
     OfficeRules,
     Registration,
     Room,
@@ -359,3 +361,21 @@ def course_figures(unit: Unit, year: int, inside: bool) -> list[tuple[str, Any]]
     return [
         (str(label), shown(rows.get(value, 0), inside)) for value, label in CourseParticipant.Progress.choices
     ]
+
+
+def mediations_visible_to(user: Any) -> QuerySet[Mediation]:
+    return (
+        access.visible(user, Mediation)
+        .annotate(meeting_count=Count("meetings"))
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def get_mediation_for(user: Any, mediation_id: int) -> Mediation:
+    mediation = access.get(user, mediations_visible_to(user), mediation_id)
+    audit_view(actor=user, obj=mediation)
+    return mediation
+
+
+def meetings_of(mediation: Mediation) -> list[MediationMeeting]:
+    return list(MediationMeeting.objects.filter(mediation=mediation).order_by("held_on", "pk"))

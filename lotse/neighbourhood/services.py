@@ -29,6 +29,8 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Headcount,
+    Mediation,
+    MediationMeeting,
     OfficeRules,
     Registration,
     Room,
@@ -754,3 +756,83 @@ def participants_follow_merge(actor: Any, kept: Any, merged: Any) -> int:
             audited_update(actor=actor, instance=row, data={"person": kept})
         count += 1
     return count
+
+
+# --- conflict mediation ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mediation_open(
+    *, actor: Any, unit: Unit, title: str, place: str, parties: str, opened_on: dt.date, description: str = ""
+) -> Mediation:
+    if actor is not None and not access.can(actor, "counselling", unit):
+        raise PermissionDenied
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("Der Beginn kann nicht in der Zukunft liegen.")})
+    return audited_create(
+        actor=actor,
+        instance=Mediation(
+            unit=unit,
+            organisation=_organisation_of(actor, unit),
+            title=title.strip(),
+            place=place.strip(),
+            parties=parties.strip(),
+            description=description.strip(),
+            opened_on=opened_on,
+        ),
+    )
+
+
+@transaction.atomic
+def meeting_add(
+    *,
+    actor: Any,
+    mediation: Mediation,
+    held_on: dt.date,
+    attendees: str,
+    summary: str = "",
+    agreement: str = "",
+) -> MediationMeeting:
+    _require(actor, "edit", mediation)
+    if mediation.status != Mediation.Status.OPEN:
+        raise ValidationError(
+            _("Die Moderation ist beendet; ein weiterer Termin geht nur in einer laufenden.")
+        )
+    if held_on < mediation.opened_on:
+        raise ValidationError({"held_on": _("Der Termin liegt vor dem Beginn der Moderation.")})
+    return audited_create(
+        actor=actor,
+        instance=MediationMeeting(
+            mediation=mediation,
+            held_on=held_on,
+            attendees=attendees.strip(),
+            summary=summary.strip(),
+            agreement=agreement.strip(),
+        ),
+    )
+
+
+@transaction.atomic
+def mediation_close(
+    *,
+    actor: Any,
+    mediation: Mediation,
+    status: str,
+    outcome: str,
+    closed_on: dt.date,
+    expected_version: int | None = None,
+) -> Mediation:
+    _require(actor, "edit", mediation)
+    if status == Mediation.Status.OPEN:
+        raise ValidationError({"status": _("Bitte wählen Sie, wie die Moderation endet.")})
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("Bitte das Ergebnis in wenigen Worten festhalten.")})
+    if closed_on < mediation.opened_on:
+        raise ValidationError({"closed_on": _("Das Ende liegt vor dem Beginn.")})
+    mediation, _changes = audited_update(
+        actor=actor,
+        instance=mediation,
+        data={"status": status, "outcome": outcome.strip(), "closed_on": closed_on},
+        expected_version=expected_version,
+    )
+    return mediation

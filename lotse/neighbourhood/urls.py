@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Unit
 from lotse.core.navigation import Entry
 from lotse.neighbourhood import views
-from lotse.neighbourhood.models import Activity, CounsellingEntry, Course, RoomBooking, Volunteer
+from lotse.neighbourhood.models import Activity, CounsellingEntry, Course, Mediation, RoomBooking, Volunteer
 
 app_name = "neighbourhood"
 
@@ -14,7 +14,8 @@ NAVIGATION = [
     Entry(_("Räume"), "neighbourhood:room_list", 82, "list", RoomBooking),
     Entry(_("Ehrenamt"), "neighbourhood:volunteer_list", 83, "list", Volunteer),
     Entry(_("Kurse"), "neighbourhood:course_list", 84, "list", Course),
-    Entry(_("Zahlen Stadtteilbüro"), "neighbourhood:figures", 85, "neighbourhood_figures", Unit),
+    Entry(_("Konfliktmoderation"), "neighbourhood:mediation_list", 85, "list", Mediation),
+    Entry(_("Zahlen Stadtteilbüro"), "neighbourhood:figures", 86, "neighbourhood_figures", Unit),
 ]
 
 urlpatterns = [
@@ -53,5 +54,10 @@ urlpatterns = [
     path("kurse/<int:course_id>/", views.course_detail, name="course_detail"),
     path("kurse/<int:course_id>/teilnahme/<int:person_id>/", views.participant_add, name="participant_add"),
     path("teilnahmen/<int:participant_id>/stand/", views.participant_progress, name="participant_progress"),
+    path("moderation/", views.mediation_list, name="mediation_list"),
+    path("moderation/neu/", views.mediation_new, name="mediation_new"),
+    path("moderation/<int:mediation_id>/", views.mediation_detail, name="mediation_detail"),
+    path("moderation/<int:mediation_id>/termin/", views.mediation_meeting, name="mediation_meeting"),
+    path("moderation/<int:mediation_id>/abschluss/", views.mediation_close, name="mediation_close"),
     path("kennzahlen/", views.figures, name="figures"),
 ]

@@ -29,6 +29,9 @@ from lotse.neighbourhood.forms import (
     CourseForm,
     HeadcountForm,
     HoursForm,
+    MediationCloseForm,
+    MediationForm,
+    MeetingForm,
     ProgressForm,
     RegistrationForm,
     VolunteerForm,
@@ -39,6 +42,7 @@ from lotse.neighbourhood.models import (
     CounsellingEntry,
     Course,
     CourseParticipant,
+    Mediation,
     Registration,
     Room,
     RoomBooking,
@@ -602,6 +606,82 @@ def participant_progress(request: HttpRequest, participant_id: int) -> HttpRespo
             certificate_level=form.cleaned_data["certificate_level"],
         ),
         done=lambda _result: redirect("neighbourhood:course_detail", course.pk),
+    )
+
+
+# --- conflict mediation ------------------------------------------------------------------------
+
+
+@login_required
+def mediation_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", Mediation)
+    mediations = paginate(request, selectors.mediations_visible_to(request.user))
+    return render(request, "neighbourhood/mediation_list.html", {"page": mediations})
+
+
+@login_required
+def mediation_new(request: HttpRequest) -> HttpResponse:
+    unit = _unit(selectors.counselling_units(request.user))
+    form = MediationForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/mediation_form.html"),
+        save=lambda: services.mediation_open(actor=request.user, unit=unit, **form.cleaned_data),
+        done=lambda mediation: redirect("neighbourhood:mediation_detail", mediation.pk),
+    )
+
+
+def _mediation_page(request: HttpRequest, mediation: Mediation, **forms: Any) -> HttpResponse:
+    today = timezone.localdate()
+    context = {
+        "mediation": mediation,
+        "meetings": selectors.meetings_of(mediation),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(initial={"held_on": today}),
+        "close_form": forms.get("close_form")
+        or MediationCloseForm(initial={"closed_on": today, "version": mediation.version}),
+    }
+    return render(request, "neighbourhood/mediation_detail.html", context)
+
+
+@login_required
+def mediation_detail(request: HttpRequest, mediation_id: int) -> HttpResponse:
+    return _mediation_page(request, selectors.get_mediation_for(request.user, mediation_id))
+
+
+@login_required
+@require_POST
+def mediation_meeting(request: HttpRequest, mediation_id: int) -> HttpResponse:
+    mediation = selectors.get_mediation_for(request.user, mediation_id)
+    form = MeetingForm(request.POST)
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _mediation_page(request, mediation, meeting_form=form),
+        save=lambda: services.meeting_add(actor=request.user, mediation=mediation, **form.cleaned_data),
+        done=lambda _result: redirect("neighbourhood:mediation_detail", mediation.pk),
+    )
+
+
+@login_required
+@require_POST
+def mediation_close(request: HttpRequest, mediation_id: int) -> HttpResponse:
+    mediation = selectors.get_mediation_for(request.user, mediation_id)
+    form = MediationCloseForm(request.POST)
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _mediation_page(request, mediation, close_form=form),
+        save=lambda: services.mediation_close(
+            actor=request.user,
+            mediation=mediation,
+            status=form.cleaned_data["status"],
+            outcome=form.cleaned_data["outcome"],
+            closed_on=form.cleaned_data["closed_on"],
+            expected_version=version_of(form),
+        ),
+        done=lambda _result: redirect("neighbourhood:mediation_detail", mediation.pk),
+        current=lambda: selectors.get_mediation_for(request.user, mediation_id),
     )
 
 

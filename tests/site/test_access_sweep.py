@@ -52,6 +52,7 @@ from lotse.neighbourhood.models import (
     CounsellingEntry,
     Course,
     CourseParticipant,
+    Mediation,
     Registration,
     Volunteer,
 )
@@ -84,6 +85,7 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "volunteer_id": Volunteer,
     "course_id": Course,
     "participant_id": CourseParticipant,
+    "mediation_id": Mediation,
     "slug": Unit,  # by its slug
 }
 # Other path parameters: fixed words to try.
