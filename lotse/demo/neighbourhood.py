@@ -363,6 +363,26 @@ class DemoOffice:
                 )
         return len(self.settings.get("mediations", []))
 
+    def internships(self) -> int:
+        steps = ["hired", "started", "proposed", "interested", "declined"]
+        for index, entry in enumerate(self.settings.get("internships", [])):
+            offer = services.internship_offer_create(
+                actor=self.worker,
+                unit=self.unit,
+                employer=entry["employer"],
+                field=entry["field"],
+                description=entry.get("description", ""),
+                languages=entry.get("languages", []),
+                places=int(entry.get("places", 1)),
+                contact=entry.get("contact", ""),
+            )
+            for number, person in enumerate(self.persons[: int(entry.get("interested", 0))]):
+                match = services.internship_match_add(actor=self.worker, offer=offer, person=person)
+                step = steps[(index + number) % len(steps)]
+                if step != "interested":
+                    services.internship_match_update(actor=self.worker, match=match, status=step)
+        return len(self.settings.get("internships", []))
+
 
 def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     unit = Unit.objects.filter(slug=settings["unit"]).first()
@@ -378,8 +398,10 @@ def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     counselled = demo.counselling()
     courses = demo.courses()
     mediations = demo.mediations()
+    internships = demo.internships()
     return [
         f"Neustadtbüro: {len(rooms)} Räume, {hours} Sprechstunden der Partner, {len(made)} Angebote, "
         f"{registered} Anmeldungen, {counted} gezählte Termine, {volunteers} Ehrenamtliche, "
-        f"{counselled} Beratungen, {courses} Kurse, {mediations} Moderationen (Demo)"
+        f"{counselled} Beratungen, {courses} Kurse, {mediations} Moderationen, "
+        f"{internships} Praktikumsangebote (Demo)"
     ]

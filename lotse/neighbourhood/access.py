@@ -31,6 +31,8 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Headcount,
+    InternshipMatch,
+    InternshipOffer,
     Mediation,
     MediationMeeting,
     Registration,
@@ -176,6 +178,19 @@ access.reason(MediationMeeting, "view", "office")(lambda user: _q(counsellors(us
 
 @access.check(Mediation, "list")
 def mediates(user: Any, target: Any) -> bool:
+    return bool(counsellors(user))
+
+
+# --- internship exchange -----------------------------------------------------------------------
+
+access.reason(InternshipOffer, "view", "office")(lambda user: _q(counsellors(user)))
+access.reason(InternshipOffer, "edit", "office")(lambda user: _q(counsellors(user)))
+access.reason(InternshipMatch, "view", "office")(lambda user: _q(counsellors(user), "offer__"))
+access.reason(InternshipMatch, "edit", "office")(lambda user: _q(counsellors(user), "offer__"))
+
+
+@access.check(InternshipOffer, "list")
+def keeps_internships(user: Any, target: Any) -> bool:
     return bool(counsellors(user))
 
 

@@ -20,6 +20,7 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Gender,
+    InternshipMatch,
     Mediation,
     Room,
     Topic,
@@ -440,3 +441,19 @@ class MediationCloseForm(VersionedForm):
     )
     outcome = forms.CharField(label=_("Ergebnis"), widget=forms.Textarea(attrs={"rows": 2}))
     closed_on = forms.DateField(label=_("beendet am"), widget=date_input())
+
+
+class OfferForm(forms.Form):
+    employer = forms.CharField(label=_("Betrieb"), max_length=200)
+    field = forms.CharField(label=_("Bereich"), max_length=200, help_text=_("z. B. Pflege, Lager, Küche"))
+    description = forms.CharField(
+        label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    languages = languages_field(label=_("Sprachen im Betrieb"))
+    places = forms.IntegerField(label=_("Plätze"), min_value=1, max_value=99)
+    contact = forms.CharField(label=_("Ansprechperson im Betrieb"), max_length=200, required=False)
+
+
+class MatchForm(forms.Form):
+    status = forms.ChoiceField(label=_("Stand"), choices=InternshipMatch.Status.choices)
+    note = forms.CharField(label=_("Notiz"), max_length=300, required=False)

@@ -486,3 +486,56 @@ class MediationMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on:%d.%m.%Y}"
+
+
+class InternshipOffer(Versioned):
+    """An internship offered by a local employer (the internship exchange, Praktikumsbörse)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("Einheit"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    employer = models.CharField(_("Betrieb"), max_length=200)
+    field = models.CharField(_("Bereich"), max_length=200, help_text=_("z. B. Pflege, Lager, Küche"))
+    description = models.TextField(_("Beschreibung"), blank=True)
+    languages = models.JSONField(_("Sprachen"), default=list, blank=True)
+    places = models.PositiveSmallIntegerField(_("Plätze"), default=1)
+    contact = models.CharField(_("Ansprechperson im Betrieb"), max_length=200, blank=True)
+    active = models.BooleanField(_("offen"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-active", "employer", "pk"]
+        verbose_name = _("Praktikumsangebot")
+        verbose_name_plural = _("Praktikumsangebote")
+
+    def __str__(self) -> str:
+        return f"{self.employer}: {self.field}"
+
+
+class InternshipMatch(models.Model):
+    """A person of the office's records interested in or placed on an internship, and how it went."""
+
+    AUDIT_HOLDER = "offer.organisation_id"
+    AUDIT_REDACTED: frozenset[str] = frozenset({"note"})
+
+    class Status(models.TextChoices):
+        INTERESTED = "interested", _("interessiert")
+        PROPOSED = "proposed", _("dem Betrieb vorgeschlagen")
+        STARTED = "started", _("Praktikum läuft")
+        COMPLETED = "completed", _("Praktikum beendet")
+        HIRED = "hired", _("übernommen (Arbeit oder Ausbildung)")
+        DECLINED = "declined", _("kam nicht zustande")
+
+    offer = models.ForeignKey(InternshipOffer, on_delete=models.CASCADE, related_name="matches")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.INTERESTED)
+    note = models.CharField(_("Notiz"), max_length=300, blank=True)
+    changed_on = models.DateField(_("Stand vom"))
+
+    class Meta:
+        ordering = ["offer", "pk"]
+        constraints = [models.UniqueConstraint(fields=["offer", "person"], name="internship_person_unique")]
+        verbose_name = _("Vermittlung")
+        verbose_name_plural = _("Vermittlungen")
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.person_id}"

@@ -21,6 +21,8 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Headcount,
+    InternshipMatch,
+    InternshipOffer,
     Mediation,
     MediationMeeting,
     OfficeRules,
@@ -379,3 +381,31 @@ def get_mediation_for(user: Any, mediation_id: int) -> Mediation:
 
 def meetings_of(mediation: Mediation) -> list[MediationMeeting]:
     return list(MediationMeeting.objects.filter(mediation=mediation).order_by("held_on", "pk"))
+
+
+def offers_visible_to(user: Any) -> QuerySet[InternshipOffer]:
+    return (
+        access.visible(user, InternshipOffer)
+        .annotate(
+            interested=Count("matches"),
+            placed=Count("matches", filter=Q(matches__status__in=["started", "completed", "hired"])),
+        )
+        .order_by("-active", "employer", "pk")
+    )
+
+
+def get_offer_for(user: Any, offer_id: int) -> InternshipOffer:
+    return access.get(user, offers_visible_to(user), offer_id)
+
+
+def matches_of(user: Any, offer: InternshipOffer) -> list[InternshipMatch]:
+    return list(
+        access.visible(user, InternshipMatch)
+        .filter(offer=offer)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_names", "pk")
+    )
+
+
+def get_match_for(user: Any, match_id: int) -> InternshipMatch:
+    return access.get(user, InternshipMatch.objects.select_related("offer", "person"), match_id, "edit")

@@ -29,6 +29,8 @@ from lotse.neighbourhood.models import (
     Course,
     CourseParticipant,
     Headcount,
+    InternshipMatch,
+    InternshipOffer,
     Mediation,
     MediationMeeting,
     OfficeRules,
@@ -836,3 +838,70 @@ def mediation_close(
         expected_version=expected_version,
     )
     return mediation
+
+
+# --- internship exchange -----------------------------------------------------------------------
+
+# A match counts against the offer's places while it is proposed, running or done.
+HOLDS_PLACE = ("proposed", "started", "completed", "hired")
+
+
+@transaction.atomic
+def internship_offer_create(*, actor: Any, unit: Unit, **data: Any) -> InternshipOffer:
+    if actor is not None and not access.can(actor, "counselling", unit):
+        raise PermissionDenied
+    return audited_create(
+        actor=actor, instance=InternshipOffer(unit=unit, organisation=_organisation_of(actor, unit), **data)
+    )
+
+
+@transaction.atomic
+def internship_match_add(*, actor: Any, offer: InternshipOffer, person: Any) -> InternshipMatch:
+    _require(actor, "edit", offer)
+    if actor is not None and not access.can(actor, "view", person):
+        raise PermissionDenied
+    if not offer.active:
+        raise ValidationError({"person": _("Dieses Angebot ist nicht mehr offen.")})
+    if InternshipMatch.objects.filter(offer=offer, person=person).exists():
+        raise ValidationError(
+            {"person": _("%(name)s ist für dieses Angebot schon vorgemerkt.") % {"name": person}}
+        )
+    return audited_create(
+        actor=actor, instance=InternshipMatch(offer=offer, person=person, changed_on=timezone.localdate())
+    )
+
+
+@transaction.atomic
+def internship_match_update(
+    *, actor: Any, match: InternshipMatch, status: str, note: str = ""
+) -> InternshipMatch:
+    """The match moves on; it takes one of the offer's places once proposed to the employer."""
+    _require(actor, "edit", match)
+    offer = InternshipOffer.objects.select_for_update().get(pk=match.offer_id)
+    if status in HOLDS_PLACE and match.status not in HOLDS_PLACE:
+        taken = offer.matches.filter(status__in=HOLDS_PLACE).count()
+        if taken >= offer.places:
+            raise ValidationError(
+                {
+                    "status": _("Alle %(places)s Plätze dieses Angebots sind vergeben.")
+                    % {"places": offer.places}
+                }
+            )
+    match, _changes = audited_update(
+        actor=actor,
+        instance=match,
+        data={"status": status, "note": note.strip(), "changed_on": timezone.localdate()},
+    )
+    return match
+
+
+def matches_follow_merge(actor: Any, kept: Any, merged: Any) -> int:
+    """Internship matches of a merged record go to the kept one (one per offer)."""
+    count = 0
+    for row in InternshipMatch.objects.select_for_update().filter(person=merged).order_by("pk"):
+        if InternshipMatch.objects.filter(offer_id=row.offer_id, person=kept).exists():
+            audited_delete(actor=actor, instance=row)
+        else:
+            audited_update(actor=actor, instance=row, data={"person": kept})
+        count += 1
+    return count

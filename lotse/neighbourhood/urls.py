@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Unit
 from lotse.core.navigation import Entry
 from lotse.neighbourhood import views
-from lotse.neighbourhood.models import Activity, CounsellingEntry, Course, Mediation, RoomBooking, Volunteer
+from lotse.neighbourhood.models import (
+    Activity,
+    CounsellingEntry,
+    Course,
+    InternshipOffer,
+    Mediation,
+    RoomBooking,
+    Volunteer,
+)
 
 app_name = "neighbourhood"
 
@@ -15,7 +23,8 @@ NAVIGATION = [
     Entry(_("Ehrenamt"), "neighbourhood:volunteer_list", 83, "list", Volunteer),
     Entry(_("Kurse"), "neighbourhood:course_list", 84, "list", Course),
     Entry(_("Konfliktmoderation"), "neighbourhood:mediation_list", 85, "list", Mediation),
-    Entry(_("Zahlen Stadtteilbüro"), "neighbourhood:figures", 86, "neighbourhood_figures", Unit),
+    Entry(_("Praktikumsbörse"), "neighbourhood:offer_list", 86, "list", InternshipOffer),
+    Entry(_("Zahlen Stadtteilbüro"), "neighbourhood:figures", 87, "neighbourhood_figures", Unit),
 ]
 
 urlpatterns = [
@@ -59,5 +68,10 @@ urlpatterns = [
     path("moderation/<int:mediation_id>/", views.mediation_detail, name="mediation_detail"),
     path("moderation/<int:mediation_id>/termin/", views.mediation_meeting, name="mediation_meeting"),
     path("moderation/<int:mediation_id>/abschluss/", views.mediation_close, name="mediation_close"),
+    path("praktika/", views.offer_list, name="offer_list"),
+    path("praktika/neu/", views.offer_new, name="offer_new"),
+    path("praktika/<int:offer_id>/", views.offer_detail, name="offer_detail"),
+    path("praktika/<int:offer_id>/vormerken/<int:person_id>/", views.match_add, name="match_add"),
+    path("vermittlungen/<int:match_id>/stand/", views.match_update, name="match_update"),
     path("kennzahlen/", views.figures, name="figures"),
 ]

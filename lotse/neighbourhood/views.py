@@ -29,9 +29,11 @@ from lotse.neighbourhood.forms import (
     CourseForm,
     HeadcountForm,
     HoursForm,
+    MatchForm,
     MediationCloseForm,
     MediationForm,
     MeetingForm,
+    OfferForm,
     ProgressForm,
     RegistrationForm,
     VolunteerForm,
@@ -42,6 +44,8 @@ from lotse.neighbourhood.models import (
     CounsellingEntry,
     Course,
     CourseParticipant,
+    InternshipMatch,
+    InternshipOffer,
     Mediation,
     Registration,
     Room,
@@ -682,6 +686,87 @@ def mediation_close(request: HttpRequest, mediation_id: int) -> HttpResponse:
         ),
         done=lambda _result: redirect("neighbourhood:mediation_detail", mediation.pk),
         current=lambda: selectors.get_mediation_for(request.user, mediation_id),
+    )
+
+
+# --- internship exchange -----------------------------------------------------------------------
+
+
+@login_required
+def offer_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "list", InternshipOffer)
+    offers = paginate(request, selectors.offers_visible_to(request.user))
+    return render(request, "neighbourhood/offer_list.html", {"page": offers})
+
+
+@login_required
+def offer_new(request: HttpRequest) -> HttpResponse:
+    unit = _unit(selectors.counselling_units(request.user))
+    form = OfferForm(request.POST or None, initial={"places": 1})
+
+    def save() -> Any:
+        data = dict(form.cleaned_data)
+        data["languages"] = list(data["languages"])
+        return services.internship_offer_create(actor=request.user, unit=unit, **data)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/offer_form.html"),
+        save=save,
+        done=lambda offer: redirect("neighbourhood:offer_detail", offer.pk),
+    )
+
+
+def _offer_page(request: HttpRequest, offer: InternshipOffer, **extra: Any) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context = {
+        "offer": offer,
+        "matches": selectors.matches_of(request.user, offer),
+        "query": query,
+        "found": list(person_search(request.user, query)[:10]) if query else [],
+        "status_choices": InternshipMatch.Status.choices,
+        **extra,
+    }
+    return render(request, "neighbourhood/offer_detail.html", context)
+
+
+@login_required
+def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    return _offer_page(request, selectors.get_offer_for(request.user, offer_id))
+
+
+@login_required
+@require_POST
+def match_add(request: HttpRequest, offer_id: int, person_id: int) -> HttpResponse:
+    offer = selectors.get_offer_for(request.user, offer_id)
+    person = get_person_for(request.user, person_id)
+    return form_page(
+        request,
+        Form(request.POST),
+        show=lambda form=None, **extra: _offer_page(request, offer, problem=form),
+        save=lambda: services.internship_match_add(actor=request.user, offer=offer, person=person),
+        done=lambda _result: redirect("neighbourhood:offer_detail", offer.pk),
+    )
+
+
+@login_required
+@require_POST
+def match_update(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = selectors.get_match_for(request.user, match_id)
+    offer = selectors.get_offer_for(request.user, match.offer_id)
+    form = MatchForm(request.POST)
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _offer_page(request, offer, problem=form),
+        save=lambda: services.internship_match_update(
+            actor=request.user,
+            match=match,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        ),
+        done=lambda _result: redirect("neighbourhood:offer_detail", offer.pk),
     )
 
 

@@ -52,8 +52,11 @@ from lotse.neighbourhood.models import (
     CounsellingEntry,
     Course,
     CourseParticipant,
+    InternshipMatch,
+    InternshipOffer,
     Mediation,
     Registration,
+    Room,
     Volunteer,
 )
 from lotse.people.models import Building, Household, Person
@@ -86,6 +89,8 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "course_id": Course,
     "participant_id": CourseParticipant,
     "mediation_id": Mediation,
+    "offer_id": InternshipOffer,
+    "match_id": InternshipMatch,
     "slug": Unit,  # by its slug
 }
 # Other path parameters: fixed words to try.
@@ -98,6 +103,8 @@ QUERY_MODELS: dict[str, type[models.Model]] = {
     "fallakte": CaseFile,
     "einheit": Unit,
 }
+# Models the API names in its paths that no page names (a room's bookings).
+API_MODELS: tuple[type[models.Model], ...] = (Room,)
 # Not swept: logging out ends the session the sweep works in; a catch-all has no route.
 SKIPPED = {"accounts:logout", "api:not_found"}
 NOBODY_HAS = 2**31 - 7
@@ -155,7 +162,7 @@ def _seen_by(user: User | None, model: type[models.Model]) -> set[Any]:
 @pytest.fixture(scope="module")
 def kinds(demo_site: DemoSite) -> Kinds:
     users = {username: User.objects.get(username=username) for username in DEMO_USERS}
-    models_ = {*KWARG_MODELS.values(), *QUERY_MODELS.values()}
+    models_ = {*KWARG_MODELS.values(), *QUERY_MODELS.values(), *API_MODELS}
     found = Kinds()
     for model in models_:
         assert access.actions_for(model), f"{model.__name__}: keine Zugriffsregel"
