@@ -4,7 +4,20 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from lotse.api import cases, consents, contacts, followups, households, persons, referrals
+from lotse.api import (
+    activities,
+    cases,
+    consents,
+    contacts,
+    counselling,
+    followups,
+    households,
+    persons,
+    referrals,
+    registrations,
+    rooms,
+    volunteers,
+)
 from lotse.api.errors import not_found
 
 app_name = "api"
@@ -17,6 +30,12 @@ router.register("contacts", contacts.ContactViewSet, basename="contact")
 router.register("referrals", referrals.ReferralViewSet, basename="referral")
 router.register("consents", consents.ConsentViewSet, basename="consent")
 router.register("followups", followups.FollowUpViewSet, basename="followup")
+# The neighbourhood office.
+router.register("activities", activities.ActivityViewSet, basename="activity")
+router.register("registrations", registrations.RegistrationViewSet, basename="registration")
+router.register("counselling", counselling.CounsellingViewSet, basename="counselling")
+router.register("rooms", rooms.RoomViewSet, basename="room")
+router.register("volunteers", volunteers.VolunteerViewSet, basename="volunteer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

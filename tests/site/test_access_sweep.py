@@ -47,6 +47,18 @@ from lotse.cases.models import (
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
 from lotse.core.models import AuditEvent
+from lotse.neighbourhood.models import (
+    Activity,
+    CounsellingEntry,
+    Course,
+    CourseParticipant,
+    InternshipMatch,
+    InternshipOffer,
+    Mediation,
+    Registration,
+    Room,
+    Volunteer,
+)
 from lotse.people.models import Building, Household, Person
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
@@ -70,6 +82,15 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "building_id": Building,
     "membership_id": Membership,
     "arrangement_id": JointArrangement,
+    "entry_id": CounsellingEntry,
+    "activity_id": Activity,
+    "registration_id": Registration,
+    "volunteer_id": Volunteer,
+    "course_id": Course,
+    "participant_id": CourseParticipant,
+    "mediation_id": Mediation,
+    "offer_id": InternshipOffer,
+    "match_id": InternshipMatch,
     "slug": Unit,  # by its slug
 }
 # Other path parameters: fixed words to try.
@@ -82,6 +103,8 @@ QUERY_MODELS: dict[str, type[models.Model]] = {
     "fallakte": CaseFile,
     "einheit": Unit,
 }
+# Models the API names in its paths that no page names (a room's bookings).
+API_MODELS: tuple[type[models.Model], ...] = (Room,)
 # Not swept: logging out ends the session the sweep works in; a catch-all has no route.
 SKIPPED = {"accounts:logout", "api:not_found"}
 NOBODY_HAS = 2**31 - 7
@@ -139,7 +162,7 @@ def _seen_by(user: User | None, model: type[models.Model]) -> set[Any]:
 @pytest.fixture(scope="module")
 def kinds(demo_site: DemoSite) -> Kinds:
     users = {username: User.objects.get(username=username) for username in DEMO_USERS}
-    models_ = {*KWARG_MODELS.values(), *QUERY_MODELS.values()}
+    models_ = {*KWARG_MODELS.values(), *QUERY_MODELS.values(), *API_MODELS}
     found = Kinds()
     for model in models_:
         assert access.actions_for(model), f"{model.__name__}: keine Zugriffsregel"
