@@ -304,3 +304,22 @@ def test_lower_apps_import_no_higher_app():
                     offenders.append(f"{path.relative_to(LOTSE.parent)}: {module}")
     assert offenders == []
     assert "lotse.core.agenda" in _imported_modules(LOTSE / "accounts" / "views.py")  # the check sees imports
+
+
+def test_free_text_kept_out_of_the_audit_trail_is_stored_encrypted():
+    """What ``AUDIT_REDACTED`` keeps out of the log is what must not lie readable in the
+    database either (decision 0025): such a free-text field is an ``EncryptedTextField``."""
+    from django.apps import apps
+    from django.db import models
+
+    from lotse.core.crypto import EncryptedTextField
+
+    plain = [
+        f"{model._meta.label_lower}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.name in getattr(model, "AUDIT_REDACTED", ())
+        and isinstance(field, models.TextField)
+        and not isinstance(field, EncryptedTextField)
+    ]
+    assert plain == []

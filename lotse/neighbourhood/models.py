@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation, Unit
+from lotse.core.crypto import EncryptedTextField
 from lotse.core.models import Versioned
 
 
@@ -59,6 +60,7 @@ class CounsellingEntry(Versioned):
     """One counselling contact: anonymous (statistics only) or about a person the unit sees."""
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # none for an anonymous entry
     AUDIT_REDACTED: frozenset[str] = frozenset({"note"})
 
     class Kind(models.TextChoices):
@@ -92,12 +94,17 @@ class CounsellingEntry(Versioned):
     outcome = models.CharField(
         _("Ergebnis"), max_length=20, choices=Outcome.choices, default=Outcome.ANSWERED
     )
-    note = models.TextField(_("Notiz"), blank=True)
+    note = EncryptedTextField(_("Notiz"), blank=True)
     referral = models.ForeignKey(
         "cases.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     counsellor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beraten von"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -228,6 +235,7 @@ class Registration(models.Model):
     or cancelled. Never more registered than the activity has places."""
 
     AUDIT_HOLDER = "activity.organisation_id"
+    AUDIT_SUBJECT = "person_id"  # none for a registration by name only
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("angemeldet")
@@ -241,11 +249,11 @@ class Registration(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    status = models.CharField(max_length=12, choices=Status.choices)
-    created_at = models.DateTimeField()
-    moved_up_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("Stand"), max_length=12, choices=Status.choices)
+    created_at = models.DateTimeField(_("angemeldet am"))
+    moved_up_at = models.DateTimeField(_("nachgerückt am"), null=True, blank=True)
     # Moved up from the waiting list without an e-mail address: staff tell the person.
-    notice_pending = models.BooleanField(default=False)
+    notice_pending = models.BooleanField(_("muss noch benachrichtigt werden"), default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -284,6 +292,7 @@ class Volunteer(Versioned):
     """A volunteer of the office: profile, certificate of conduct, hours."""
 
     AUDIT_HOLDER = "organisation_id"
+    AUDIT_SUBJECT = ""  # a volunteer is not in the person register: the record is about them
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("Einheit"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -311,6 +320,7 @@ class VolunteerAssignment(models.Model):
     """A volunteer helps with an activity."""
 
     AUDIT_HOLDER = "volunteer.organisation_id"
+    AUDIT_SUBJECT = ""  # about the volunteer, who is not in the person register
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="assignments")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="assignments")
@@ -327,6 +337,7 @@ class VolunteerAssignment(models.Model):
 
 class VolunteerHours(models.Model):
     AUDIT_HOLDER = "volunteer.organisation_id"
+    AUDIT_SUBJECT = ""  # about the volunteer, who is not in the person register
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="hours")
     worked_on = models.DateField(_("Datum"))
@@ -405,6 +416,7 @@ class CourseParticipant(models.Model):
     """A person of the office's records in a course, with their progress."""
 
     AUDIT_HOLDER = "course.organisation_id"
+    AUDIT_SUBJECT = "person_id"
 
     class Progress(models.TextChoices):
         REGISTERED = "registered", _("angemeldet")
@@ -448,13 +460,13 @@ class Mediation(Versioned):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("Worum geht es?"), max_length=200)
     place = models.CharField(_("Ort"), max_length=200, help_text=_("z. B. Naumburger Straße 12, Hof"))
-    parties = models.TextField(
+    parties = EncryptedTextField(
         _("Beteiligte"), help_text=_("ohne Namen: „Hausgemeinschaft“, „Familie im 2. OG“")
     )
-    description = models.TextField(_("Anlass"), blank=True)
+    description = EncryptedTextField(_("Anlass"), blank=True)
     opened_on = models.DateField(_("begonnen am"))
     status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    outcome = models.TextField(_("Ergebnis"), blank=True)
+    outcome = EncryptedTextField(_("Ergebnis"), blank=True)
     closed_on = models.DateField(_("beendet am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -475,8 +487,8 @@ class MediationMeeting(models.Model):
     mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("Datum"))
     attendees = models.CharField(_("Wer war da?"), max_length=300)
-    summary = models.TextField(_("Gesprächsverlauf"), blank=True)
-    agreement = models.TextField(_("Vereinbart"), blank=True)
+    summary = EncryptedTextField(_("Gesprächsverlauf"), blank=True)
+    agreement = EncryptedTextField(_("Vereinbart"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -515,6 +527,7 @@ class InternshipMatch(models.Model):
     """A person of the office's records interested in or placed on an internship, and how it went."""
 
     AUDIT_HOLDER = "offer.organisation_id"
+    AUDIT_SUBJECT = "person_id"
     AUDIT_REDACTED: frozenset[str] = frozenset({"note"})
 
     class Status(models.TextChoices):
@@ -528,7 +541,7 @@ class InternshipMatch(models.Model):
     offer = models.ForeignKey(InternshipOffer, on_delete=models.CASCADE, related_name="matches")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("Stand"), max_length=20, choices=Status.choices, default=Status.INTERESTED)
-    note = models.CharField(_("Notiz"), max_length=300, blank=True)
+    note = EncryptedTextField(_("Notiz"), max_length=300, blank=True)
     changed_on = models.DateField(_("Stand vom"))
 
     class Meta:

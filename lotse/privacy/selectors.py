@@ -188,6 +188,11 @@ COMMON_FIELDS = {
     "done_by": _l("erledigt von"),
     "target_type": _l("Art des Bezugs"),
     "target_id": _l("Nummer des Bezugs"),
+    "status": _l("Stand"),
+    "activity": _l("Angebot"),
+    "course": _l("Kurs"),
+    "offer": _l("Praktikumsangebot"),
+    "volunteer": _l("Ehrenamtliche Person"),
 }
 
 
