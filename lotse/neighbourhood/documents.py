@@ -1,5 +1,4 @@
-"""The certificate of volunteering (Ehrenamtsbescheinigung) as PDF, rendered by WeasyPrint
-from a template; fonts from the system (DejaVu), no files from the network."""
+"""The certificate of volunteering (Ehrenamtsbescheinigung) as PDF (``lotse.core.pdf``)."""
 
 from __future__ import annotations
 
@@ -7,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from lotse.core.pdf import render_pdf
 from lotse.neighbourhood.models import Volunteer
 
 
@@ -22,10 +21,8 @@ def certificate_pdf(
     issued_on: dt.date,
     signer: str,
 ) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango is slow and pages do not need it
-
     with translation.override("de"):
-        html = render_to_string(
+        return render_pdf(
             "neighbourhood/certificate.html",
             {
                 "volunteer": volunteer,
@@ -39,4 +36,3 @@ def certificate_pdf(
                 "organisation": volunteer.organisation,
             },
         )
-    return bytes(HTML(string=html).write_pdf())
