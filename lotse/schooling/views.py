@@ -388,6 +388,7 @@ def letter(request: HttpRequest, child_id: int, letter: str, language: str) -> H
         letter=letter,
         language=language,
         today=timezone.localdate(),
+        sender=request.user,
         report=reports[0] if reports else None,
     )
     response = HttpResponse(content, content_type="application/pdf")

@@ -56,14 +56,25 @@ def _version(letter: str, language: str, values: dict[str, str]) -> dict[str, An
 
 
 def letter_pdf(
-    *, child: Any, parents: list[Any], letter: str, language: str, today: dt.date, report: Any = None
+    *,
+    child: Any,
+    parents: list[Any],
+    letter: str,
+    language: str,
+    today: dt.date,
+    sender: Any = None,
+    report: Any = None,
 ) -> bytes:
     from weasyprint import HTML  # heavy: only when a letter is made
 
     unit = child.unit
     values = {
         "date": (today + dt.timedelta(days=ANSWER_DAYS)).strftime("%d.%m.%Y"),
-        "contact": f"{unit.name}",
+        "contact": ", ".join(
+            part
+            for part in (sender.get_full_name() if sender else "", getattr(sender, "email", ""), unit.name)
+            if part
+        ),
         "days": str(report.days_missed) if report else "",
         "first": report.missed_from.strftime("%d.%m.%Y") if report else "",
         "last": report.missed_to.strftime("%d.%m.%Y") if report else "",
