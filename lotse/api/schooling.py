@@ -70,7 +70,7 @@ class SchoolPathSerializer(serializers.ModelSerializer):
 
 class ReportStepSerializer(serializers.Serializer):
     step = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(help_text="Bezeichnung des Schritts")
     done_on = serializers.DateField(allow_null=True)
     due = serializers.DateField(allow_null=True, help_text="Frist, in Schultagen gerechnet")
     overdue = serializers.BooleanField()
@@ -94,7 +94,7 @@ class ReportSerializer(serializers.ModelSerializer):
     def get_steps(self, report: MissedSchoolingReport) -> list[dict[str, Any]]:
         state = selectors.report_state(report, timezone.localdate())
         return [
-            {"step": s.key, "label": s.label, "done_on": s.done_on, "due": s.due_on, "overdue": s.overdue}
+            {"step": s.key, "name": s.label, "done_on": s.done_on, "due": s.due_on, "overdue": s.overdue}
             for s in state.steps
         ]
 

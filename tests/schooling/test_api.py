@@ -65,7 +65,7 @@ def test_children_paths_reports_and_schools(family, personas, api_for):
     [report] = client.get(f"{API}schooling-reports/").json()["results"]
     assert report["steps"][0] == {
         "step": "parents_contacted",
-        "label": "Kontakt mit den Eltern",
+        "name": "Kontakt mit den Eltern",
         "done_on": None,
         "due": "2026-05-18",
         "overdue": True,
