@@ -16,10 +16,7 @@ from lotse.accounts.models import Unit, User
 from lotse.core.statelaw import schooling as statelaw_schooling
 from lotse.demo.clock import demo_clock, demo_moment
 from lotse.schooling import services
-from lotse.schooling.models import ListedChild, MissedSchoolingReport, School
-
-# Enrolment stages shown in the demo, in the order the children get them (oldest first).
-STAGES = ["first_day", "first_day", "first_day", "placed", "assessed", "registered", "none"]
+from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 
 
 def _step(worker: User, day: dt.date, fn: Any, **kwargs: Any) -> Any:
@@ -66,6 +63,12 @@ def _path(
         extra: dict[str, Any] = {}
         if step == "assessed":
             extra["assessment"] = rng.choice(["keine Deutschkenntnisse (A0)", "erste Kenntnisse (A1)", "A2"])
+        if (
+            step == "placed"
+            and school.is_day_care
+            and services.places_taken(school) >= school.language_class_places
+        ):
+            break  # the centre is full: the application waits (as real ones do)
         if step == "placed":
             extra["class_name"] = (
                 rng.choice(["1a", "2b", "3a", "5c", "7a", "BVJ 1"])
@@ -124,16 +127,24 @@ def schooling_load(settings: dict[str, Any]) -> list[str]:
         .order_by("arrived_on", "pk")
     )
     paths = 0
-    counters = {need: 0 for need in ListedChild.Need.values}
-    for index, child in enumerate(children):
-        # Each need goes through the stages on its own; the newest arrivals wait still.
-        stage = STAGES[counters[child.need] % len(STAGES)] if index < len(children) - 3 else "none"
-        counters[child.need] += 1
-        if _path(rng, workers[index % len(workers)], child, _school_for(child, schools, today), stage, today):
-            paths += 1
+    # Children who came long ago are in school; the most recent arrivals of each need wait at
+    # every step of the path, the newest not registered yet.
+    recent = {"school": ["none", "registered", "assessed", "placed", "none"], "day_care": ["none", "placed"]}
+    for need, stages in recent.items():
+        of_need = [c for c in children if c.need == need]
+        for position, child in enumerate(reversed(of_need)):
+            stage = stages[position] if position < len(stages) else "first_day"
+            worker = workers[position % len(workers)]
+            if _path(rng, worker, child, _school_for(child, schools, today), stage, today):
+                paths += 1
     # Missed-schooling reports: children of school age today.
     state = unit.organisations.first().state if unit.organisations.exists() else "ST"  # type: ignore[union-attr]
-    pupils = [c for c in children if c.need == ListedChild.Need.SCHOOL and (c.person.age_on(today) or 0) < 16]
+    in_school = set(
+        Enrolment.objects.filter(
+            child__unit=unit, active=True, first_day__lt=dt.date(2026, 3, 1)
+        ).values_list("child_id", flat=True)
+    )
+    pupils = [c for c in children if c.pk in in_school and (c.person.age_on(today) or 0) < 16]
     regular = [s for s in schools if not s.is_day_care]
     D = dt.date
     ascension = [

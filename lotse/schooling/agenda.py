@@ -67,7 +67,7 @@ def waiting_children(user: Any, today: dt.date) -> Iterator[Item | More]:
             url=reverse("schooling:child_detail", args=[row.child.pk]),
             about=(
                 Link(str(row.child.person)),
-                Link(_("seit %(days)s Tagen angekommen") % {"days": row.days_waiting}),
+                Link(_("vor %(days)s Tagen angekommen") % {"days": row.days_waiting}),
             ),
             due_on=row.due_on,
             whose=row.child.unit.name,
