@@ -305,6 +305,7 @@ class Figures:
     quarters: list[dict[str, Any]]
     day_care_found: Count_
     day_care_started: Count_
+    days_to_placement: float | None  # median, arrival to placement in a class
     reports_by_stage: list[tuple[str, Count_]]
     reports_by_outcome: list[tuple[str, Count_]]
 
@@ -367,6 +368,14 @@ def figures_for(user: Any, today: dt.date) -> Figures:
             label = str(services.REPORT_STEP_LABELS[step]) if step else _("alle Schritte erledigt")
             stages[label] = stages.get(label, 0) + 1
     day_care = children.filter(need=ListedChild.Need.DAY_CARE)
+    placements = [
+        (placed - arrived).days
+        for placed, arrived in Enrolment.objects.filter(
+            child__unit_id__in=unit_ids, child__need=ListedChild.Need.SCHOOL, placed_on__isnull=False
+        ).values_list("placed_on", "child__arrived_on")
+        if placed is not None
+    ]
+    few = not member and len(placements) < SUPPRESS_BELOW
 
     def shown(value: int) -> Count_:
         return suppressed(value, member)
@@ -382,6 +391,7 @@ def figures_for(user: Any, today: dt.date) -> Figures:
         quarters=quarters,
         day_care_found=shown(day_care.count()),
         day_care_started=shown(started.filter(child__need=ListedChild.Need.DAY_CARE).count()),
+        days_to_placement=None if few or not placements else statistics.median(placements),
         reports_by_stage=[(label, shown(count)) for label, count in sorted(stages.items())],
         reports_by_outcome=[(label, shown(count)) for label, count in sorted(outcomes.items())],
     )

@@ -156,6 +156,7 @@ def test_percentile_and_figures(family, personas):
     figures = selectors.figures_for(actor, D(2026, 12, 7))
     assert (figures.found, figures.placed, figures.waiting) == (2, 1, 1)
     assert figures.quarters == [{"quarter": "2026/Q4", "count": 1, "median": 34, "p90": 34}]
+    assert figures.days_to_placement == 7  # arrival 1 September, placed 8 September
     # Andrei waits since 1 September: 97 days, longer than the target of 42.
     assert figures.over_target == 1
     # The head of office sees the aggregates, small counts suppressed, no median of one child.

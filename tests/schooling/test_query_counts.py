@@ -72,7 +72,7 @@ def test_child_page(work, family, client_for, django_assert_num_queries):
     # each step; the reports with school; the parents with their dwelling; the read recorded.
     with django_assert_num_queries(REQUEST + 4 + SESSION + LISTED):
         page = client.get(url).content.decode()
-    assert "Grundschule Neustadt" in page and "Ioana Marinescu" in page
+    assert "Grundschule Neustadt" in page and "Ioana" in page
 
 
 def test_report_page(work, client_for, django_assert_num_queries):
@@ -90,6 +90,7 @@ def test_figures_page(work, client_for, django_assert_num_queries):
     client.get("/schulteam/kennzahlen/")
     # session, user, memberships, organisations; the teams whose figures; the writer's team
     # and its settings (the target form); the member's teams; first school days; the
-    # settings; the waiting; the reports; children found; day-care found and started.
-    with django_assert_num_queries(4 + 11 + SESSION):
+    # settings; the waiting; the reports; the placements; children found; day-care found and
+    # started.
+    with django_assert_num_queries(4 + 12 + SESSION):
         assert client.get("/schulteam/kennzahlen/").status_code == 200
