@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -172,6 +173,8 @@ class ReportState:
     report: MissedSchoolingReport
     steps: list[ReportStep] = field(default_factory=list)
     next_step: str | None = None
+    # Why no deadline could be counted (the school holidays of a school year are missing).
+    problem: str = ""
 
     @property
     def next(self) -> ReportStep | None:
@@ -180,7 +183,13 @@ class ReportState:
 
 def report_state(report: MissedSchoolingReport, today: dt.date) -> ReportState:
     state = report.child.organisation.state
-    due = services.report_deadlines(report, state)
+    problem = ""
+    try:
+        due = services.report_deadlines(report, state)
+    except ImproperlyConfigured as error:
+        # Never a wrong deadline: without the holidays of the school year, none is shown.
+        due = dict.fromkeys(MissedSchoolingReport.STEPS)
+        problem = str(error)
     upcoming = services.report_next_step(report)
     steps = []
     for key in MissedSchoolingReport.STEPS:
@@ -195,7 +204,7 @@ def report_state(report: MissedSchoolingReport, today: dt.date) -> ReportState:
                 overdue=key == upcoming and due[key] is not None and due[key] < today,  # type: ignore[operator]
             )
         )
-    return ReportState(report, steps, upcoming)
+    return ReportState(report, steps, upcoming, problem)
 
 
 def reports_for(user: Any) -> QuerySet[MissedSchoolingReport]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -437,8 +437,13 @@ def report_create(
     if school.unit_id != child.unit_id or school.is_day_care:
         raise ValidationError({"school": _("Bitte eine Schule Ihres Schulteams wählen.")})
     if missed_from <= missed_to:
-        possible = schooling.school_days_between(missed_from, missed_to, child.organisation.state)
-        if days_missed > possible:
+        try:
+            possible: int | None = schooling.school_days_between(
+                missed_from, missed_to, child.organisation.state
+            )
+        except ImproperlyConfigured:
+            possible = None  # no holidays for that school year: the number cannot be checked
+        if possible is not None and days_missed > possible:
             raise ValidationError(
                 {
                     "days_missed": _("Vom %(first)s bis %(last)s gibt es nur %(possible)s Schultage.")

@@ -104,3 +104,22 @@ def test_overdue_steps_are_on_the_teams_start_page(family, personas):
     assert list(agenda.report_steps(personas.outreach, D(2026, 5, 19))) == []
     state = selectors.report_state(found, D(2026, 5, 19))
     assert state.next is not None and state.next.overdue
+
+
+def test_without_the_holidays_of_the_school_year_no_deadline_is_shown(family, personas, client_for):
+    # School year 2024/25 has no holiday data: the page says so instead of counting wrongly.
+    old = services.report_create(
+        actor=personas.school_city,
+        child=listed(family, "Elena"),
+        school=school(),
+        received_on=D(2025, 3, 4),
+        missed_from=D(2025, 2, 24),
+        missed_to=D(2025, 2, 28),
+        days_missed=5,
+    )
+    state = selectors.report_state(old, D(2025, 3, 10))
+    assert state.problem.startswith("Für das Schuljahr 2024/25 sind keine Schulferien")
+    assert all(step.due_on is None for step in state.steps)
+    page = client_for(personas.school_city).get(f"/schulteam/meldungen/{old.pk}/")
+    assert page.status_code == 200 and "Schuljahr 2024/25" in page.content.decode()
+    assert list(agenda.report_steps(personas.school_city, D(2025, 3, 10))) == []
