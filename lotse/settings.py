@@ -376,6 +376,9 @@ SPECTACULAR_SETTINGS = {
         "CheckResultEnum": "lotse.cases.models.Referral.CheckResult",
         "SharedPartEnum": "lotse.cases.models.SharedPart",
         "AssessmentDomainEnum": "lotse.cases.models.case.AssessmentDomain",
+        "SchoolKindEnum": "lotse.schooling.models.School.Kind",
+        # The contacts kept the plain name they had before schools had a kind too.
+        "KindEnum": "lotse.cases.models.Contact.Kind",
     },
 }
 
