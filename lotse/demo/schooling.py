@@ -145,7 +145,11 @@ def schooling_load(settings: dict[str, Any]) -> list[str]:
         ).values_list("child_id", flat=True)
     )
     pupils = [c for c in children if c.pk in in_school and (c.person.age_on(today) or 0) < 16]
-    regular = [s for s in schools if not s.is_day_care]
+    # The school that reports is the one the child goes to.
+    school_of = dict(
+        Enrolment.objects.filter(child__unit=unit, active=True).values_list("child_id", "school_id")
+    )
+    by_pk = {s.pk: s for s in schools}
     D = dt.date
     ascension = [
         ("parents_contacted", D(2026, 5, 18)),
@@ -177,7 +181,7 @@ def schooling_load(settings: dict[str, Any]) -> list[str]:
         _report(
             workers[made % len(workers)],
             pupil,
-            regular[made % len(regular)],
+            by_pk[school_of[pupil.pk]],
             received,
             days,
             steps,
