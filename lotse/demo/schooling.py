@@ -144,7 +144,11 @@ def schooling_load(settings: dict[str, Any]) -> list[str]:
             child__unit=unit, active=True, first_day__lt=dt.date(2026, 3, 1)
         ).values_list("child_id", flat=True)
     )
-    pupils = [c for c in children if c.pk in in_school and (c.person.age_on(today) or 0) < 16]
+    pupils = [
+        c
+        for c in children
+        if c.need == ListedChild.Need.SCHOOL and c.pk in in_school and (c.person.age_on(today) or 0) < 16
+    ]
     # The school that reports is the one the child goes to.
     school_of = dict(
         Enrolment.objects.filter(child__unit=unit, active=True).values_list("child_id", "school_id")
