@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "lotse.people",
     "lotse.clearing",
     "lotse.cases",
+    "lotse.schooling",
     "lotse.neighbourhood",
     "lotse.api",
     "lotse.privacy",
@@ -415,8 +416,8 @@ SPECTACULAR_SETTINGS = {
         "CheckResultEnum": "lotse.cases.models.Referral.CheckResult",
         "SharedPartEnum": "lotse.cases.models.SharedPart",
         "AssessmentDomainEnum": "lotse.cases.models.case.AssessmentDomain",
-        "ContactKindEnum": "lotse.cases.models.Contact.Kind",
-        "CounsellingKindEnum": "lotse.neighbourhood.models.CounsellingEntry.Kind",
+    "lotse.schooling",
+    "lotse.neighbourhood",
     },
 }
 

@@ -16,6 +16,7 @@ from lotse.api import (
     referrals,
     registrations,
     rooms,
+    schooling,
     volunteers,
 )
 from lotse.api.errors import not_found
@@ -36,6 +37,11 @@ router.register("registrations", registrations.RegistrationViewSet, basename="re
 router.register("counselling", counselling.CounsellingViewSet, basename="counselling")
 router.register("rooms", rooms.RoomViewSet, basename="room")
 router.register("volunteers", volunteers.VolunteerViewSet, basename="volunteer")
+# The school team.
+router.register("children", schooling.ChildViewSet, basename="child")
+router.register("school-paths", schooling.SchoolPathViewSet, basename="school-path")
+router.register("schooling-reports", schooling.ReportViewSet, basename="schooling-report")
+router.register("schools", schooling.SchoolViewSet, basename="school")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,8 +1,9 @@
 """Routing proposals from rules kept as data (blueprint ``routing`` section).
 
 Pure Python: ``propose(facts, rules)`` reads only the given facts and rules, so each rule can
-be tested without a database. The state rules (school age, housing minimum) come from the
-blueprint too, e.g. WoAufG LSA: 9 m² per person, 6 m² per child under 6.
+be tested without a database. Compulsory school age comes from the state law kept as data
+(``lotse.core.statelaw.schooling``, the organisation's state); the housing minimum from the
+blueprint, e.g. WoAufG LSA: 9 m² per person, 6 m² per child under 6.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from lotse.core.statelaw import schooling
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class InterviewFacts:
     dwelling_area_m2: Decimal | None
     needs: frozenset[str]
     children: tuple[ChildFacts, ...] = ()
+    state: str = ""  # the organisation's federal state: whose school law applies
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,8 @@ def _number(value: Decimal | None) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
-def facts_of(interview: Any) -> InterviewFacts:
+def facts_of(interview: Any, state: str = "") -> InterviewFacts:
+    """The interview's facts; ``state`` (the organisation's) is needed to judge school age."""
     year = interview.held_on.year
     return InterviewFacts(
         year=year,
@@ -59,12 +64,13 @@ def facts_of(interview: Any) -> InterviewFacts:
             ChildFacts(str(child), child.age_on(year), child.school_status)
             for child in interview.children.all()
         ),
+        state=state,
     )
 
 
-def school_age(age: int | None, state_rules: dict[str, Any]) -> bool:
-    rule = state_rules["school_age"]
-    return age is not None and int(rule["from"]) <= age <= int(rule["to"])
+def school_age(age: int | None, state: str) -> bool:
+    """Could a child of ``age`` (whole years, as told) be of compulsory school age in ``state``?"""
+    return schooling.may_be_school_age(age, state)
 
 
 def minimum_area(persons: int, children_under_limit: int, state_rules: dict[str, Any]) -> Decimal:
@@ -96,7 +102,7 @@ def _matches(condition: dict[str, Any], facts: InterviewFacts, state_rules: dict
             _("%(name)s (%(age)s Jahre) ist im Schulalter und hat keinen Schulplatz.")
             % {"name": child.name, "age": child.age}
             for child in facts.children
-            if school_age(child.age, state_rules) and child.school_status == "no_place"
+            if school_age(child.age, facts.state) and child.school_status == "no_place"
         ]
     if kind == "overcrowding":
         crowded, needed = overcrowded(facts, state_rules)

@@ -26,6 +26,7 @@ from lotse.clearing.register_files import FileProblem
 from lotse.clearing.register_import import PREVIEW_GROUPS, ImportRow, RowValidator, change_label
 from lotse.core import access
 from lotse.core.audit import audit_view
+from lotse.core.statelaw import schooling
 from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
 from lotse.people.models import Person
 from lotse.people.selectors import duplicate_candidates
@@ -210,9 +211,9 @@ def interview_household(
 
 
 def school_age_from(organisation_id: int) -> int | None:
-    """The first year of compulsory schooling in the state rules, if the blueprint names it."""
-    school_age = routing_rules_of(organisation_id)["state_rules"].get("school_age") or {}
-    return int(school_age["from"]) if "from" in school_age else None
+    """The entry age of compulsory schooling in the organisation's state (state law as data)."""
+    state = Organisation.objects.filter(pk=organisation_id).values_list("state", flat=True).first()
+    return schooling.entry_age(state) if state else None
 
 
 def materials_of(organisation_id: int) -> list[InformationMaterial]:

@@ -199,7 +199,8 @@ def interview_start(request: HttpRequest) -> HttpResponse:
 
 
 def _proposals(interview: ArrivalInterview) -> list[Proposal]:
-    return propose(facts_of(interview), selectors.routing_rules_of(interview.organisation_id))
+    facts = facts_of(interview, state=interview.organisation.state)
+    return propose(facts, selectors.routing_rules_of(interview.organisation_id))
 
 
 @login_required

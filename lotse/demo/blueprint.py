@@ -14,9 +14,10 @@ demo. The story, in order:
 4. the referral routes to the partner (as the cases part loads routes);
 5. the partner's referrals on signed consents, case files of the outreach unit and the school
    team (``casework``), and the history of every other referral (``referrals``);
-6. persons and case files in the own records of a unit without the register
+6. the school team's schools, enrolment paths and missed-schooling reports (``schooling``);
+7. persons and case files in the own records of a unit without the register
    (``own_records``: the other municipality's integration officer);
-7. the Neustadtbüro's rooms, partners' consultation hours, programme, volunteers and
+8. the Neustadtbüro's rooms, partners' consultation hours, programme, volunteers and
    counselling log (``neighbourhood``).
 """
 
@@ -33,7 +34,7 @@ from django.core.exceptions import ImproperlyConfigured
 from lotse.accounts.blueprint import load_arrangements, load_structure
 from lotse.accounts.models import User
 from lotse.cases.blueprint import routes_upsert
-from lotse.demo import casework, interviews, neighbourhood, own_records, referrals, register, staff
+from lotse.demo import casework, interviews, neighbourhood, own_records, referrals, register, schooling, staff
 
 BLUEPRINTS = Path(__file__).resolve().parent / "blueprints"
 
@@ -64,6 +65,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         lines.append(f"{routes_upsert(data['routes'])} Verweisungswege zum Partner (Demo)")
     if "referrals" in data:
         lines += _referrals_and_casework(data["referrals"], data.get("casework"), texts=texts)
+    if data.get("schooling"):
+        lines += schooling.schooling_load(data["schooling"])
     if data.get("own_records"):
         lines += own_records.own_records_load(data["own_records"])
     if data.get("neighbourhood"):

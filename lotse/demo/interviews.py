@@ -21,6 +21,7 @@ from lotse.cases.services.consents import consent_create
 from lotse.cases.services.referrals import crosses_organisation, recipient_organisations
 from lotse.clearing import routing, services
 from lotse.clearing.models import ArrivalInterview, InformationMaterial, RoutingRules
+from lotse.core.statelaw import schooling
 from lotse.demo.clock import demo_clock, demo_moment
 from lotse.people.models import Person
 
@@ -99,7 +100,8 @@ def interviews_load(settings: dict[str, Any]) -> list[str]:
         )
         members = [m for m in members if m.birth_year is None or m.birth_year <= held_on.year]
         further = _further_adults(person, members, pools, rng, shares, held_on)
-        children = _children(members, rng, held_on, school_from=_school_from(rules), names=shares.child_names)
+        school_from = _school_from(organisation)
+        children = _children(members, rng, held_on, school_from=school_from, names=shares.child_names)
         # At least the household lives there; often more (sublets, relatives, workers).
         persons_in_dwelling = max(rng.choice([1, 2, 3, 4, 4, 5, 6, 8]), len(members) + 1)
         area = Decimal(rng.choice([28, 35, 42, 48, 55, 62, 70]))
@@ -133,7 +135,7 @@ def interviews_load(settings: dict[str, Any]) -> list[str]:
             materials=[m for m in materials if m.language in (person.languages or ["de"])][:3],
         )
         created += 1
-        proposals = routing.propose(routing.facts_of(interview), rules)
+        proposals = routing.propose(routing.facts_of(interview, state=organisation.state), rules)
         chosen = proposals[:2]
         if chosen and rng.random() < 0.7:
             # Routed on the day of the interview: the demo gets a history (see demo_clock).
@@ -168,8 +170,8 @@ def _consent(clerk: User, person: Person, held_on: dt.date, recipient_lists: lis
     )
 
 
-def _school_from(rules: dict[str, Any]) -> int:
-    return int((rules.get("state_rules", {}).get("school_age") or {}).get("from", 6))
+def _school_from(organisation: Organisation) -> int:
+    return schooling.entry_age(organisation.state)
 
 
 def _further_adults(

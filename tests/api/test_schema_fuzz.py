@@ -59,6 +59,11 @@ def test_no_input_makes_the_api_fail(casework, wsgi_app):
         "referrals": world.referral_in.pk,
         "consents": world.consent.pk,
         "followups": world.followup.pk,
+        # The school team's records: the outreach worker sees none of them (404 for any id).
+        "children": 1,
+        "school-paths": 1,
+        "schooling-reports": 1,
+        "schools": 1,
     }
     # The neighbourhood office's resources, fuzzed as its staff (the outreach worker sees none).
     office = _neighbourhood_office(casework.p.neighbourhood)

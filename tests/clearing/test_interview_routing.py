@@ -25,6 +25,7 @@ def facts(**changes) -> InterviewFacts:
         "dwelling_area_m2": Decimal("60"),
         "needs": frozenset(),
         "children": (),
+        "state": "ST",
     }
     values.update(changes)
     return InterviewFacts(**values)
@@ -38,10 +39,18 @@ def test_nothing_to_route():
     assert propose(facts(), RULES) == []
 
 
-@pytest.mark.parametrize(("age", "expected"), [(5, False), (6, True), (16, True), (17, False), (None, False)])
-def test_school_age_comes_from_the_state_rules(age, expected):
-    assert school_age(age, STATE) is expected
-    assert school_age(age, {"school_age": {"from": 5, "to": 18}}) is (age is not None and 5 <= age <= 18)
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [(5, False), (6, True), (16, True), (17, True), (18, True), (19, False), (None, False)],
+)
+def test_school_age_comes_from_the_state_law_data(age, expected):
+    # SchulG LSA: from 6, twelve years of duty (full time, then vocational school): with only an
+    # age in years, 6 to 18 may be of school age (lotse/core/statelaw/schooling.yaml).
+    assert school_age(age, "ST") is expected
+
+
+def test_the_school_age_check_has_no_rules_of_its_own_in_the_blueprint():
+    assert "school_age" not in STATE
 
 
 def test_school_age_child_without_school_place_goes_to_the_school_team():

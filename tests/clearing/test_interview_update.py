@@ -85,12 +85,12 @@ def test_children_are_changed_added_and_removed_in_place(personas):
 def test_proposals_follow_the_edit(personas):
     interview = make_interview(personas, children=[ANDREI])
     rules = routing_rules_of(interview.organisation_id)
-    assert "schulteam" in {p.to_unit for p in propose(facts_of(interview), rules)}
+    assert "schulteam" in {p.to_unit for p in propose(facts_of(interview, state="ST"), rules)}
     rows = saved_rows(interview)
     rows[0]["school_status"] = "attends"
     update(personas, interview, children=rows, housing="sublet")
     interview = ArrivalInterview.objects.get(pk=interview.pk)
-    units = {p.to_unit for p in propose(facts_of(interview), rules)}
+    units = {p.to_unit for p in propose(facts_of(interview, state="ST"), rules)}
     assert "schulteam" not in units and "wohnraumkontrolle" in units
 
 

@@ -181,3 +181,23 @@ def test_each_working_persona_starts_the_day_with_an_agenda(demo_site: DemoSite)
 def test_organisation_wide_roles_get_a_clear_empty_agenda(demo_site: DemoSite):
     for username in ("demo-head", "demo-dpo", "demo-outsider"):
         assert "Für Sie steht nichts an" in _start_page(username)[1], username
+
+
+def test_the_school_team_has_children_at_every_stage_and_a_deadline_over_a_holiday(demo_site: DemoSite):
+    from lotse.schooling import services as school_services
+    from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport
+
+    school = User.objects.get(username="demo-school")
+    children = access.visible(school, ListedChild)
+    assert children.filter(need="school").count() >= 5 and children.filter(need="day_care").exists()
+    paths = access.visible(school, Enrolment)
+    stages = {school_services.next_step(path) for path in paths.select_related("school")}
+    assert {None, "assessed", "placed", "first_day"} <= stages  # done, and waiting at each step
+    assert children.filter(enrolments__isnull=True).exists()  # not registered yet
+    report = MissedSchoolingReport.objects.select_related("child__organisation").get(
+        received_on=dt.date(2026, 5, 12)
+    )
+    # Tuesday 12 May 2026 + 3 school days: Ascension Day (14 May) and the weekend do not count.
+    assert school_services.report_deadlines(report, "ST")["parents_contacted"] == dt.date(2026, 5, 18)
+    assert report.home_visit_referral is not None
+    assert access.visible(school, MissedSchoolingReport).count() == MissedSchoolingReport.objects.count() >= 4

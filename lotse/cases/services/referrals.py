@@ -42,6 +42,7 @@ from lotse.cases.models import (
 )
 from lotse.cases.models.case import AssessmentDomain
 from lotse.cases.selectors.referrals import referral_route_for
+from lotse.cases.signals import referral_created
 from lotse.core import access
 from lotse.core.audit import audit_record
 from lotse.core.models import AuditEvent
@@ -281,6 +282,8 @@ def referral_create(
     )
     if recipients:
         _disclose(actor=actor, referral=referral, organisation_id=organisation_id, recipients=recipients)
+    # Apps above case work act on a new referral in the same transaction (and may refuse it).
+    referral_created.send(sender=Referral, referral=referral, actor=actor)
     if actor is not None:  # demo data and other system writes send no mail
         mails.queue_notice(
             template="referral_new",

@@ -228,6 +228,8 @@ class InterviewChild(models.Model):
             raise ValidationError({"age": _("Bitte Alter oder Geburtsjahr angeben.")})
         if self.age is not None and self.age > 25:
             raise ValidationError({"age": _("Als Kind gilt hier, wer jünger als 26 ist.")})
+        if self.birth_year is not None and self.birth_year > timezone.localdate().year:
+            raise ValidationError({"birth_year": _("Das Geburtsjahr kann nicht in der Zukunft liegen.")})
 
     def age_on(self, year: int) -> int | None:
         if self.age is not None:
