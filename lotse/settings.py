@@ -416,8 +416,9 @@ SPECTACULAR_SETTINGS = {
         "CheckResultEnum": "lotse.cases.models.Referral.CheckResult",
         "SharedPartEnum": "lotse.cases.models.SharedPart",
         "AssessmentDomainEnum": "lotse.cases.models.case.AssessmentDomain",
-    "lotse.schooling",
-    "lotse.neighbourhood",
+        "ContactKindEnum": "lotse.cases.models.Contact.Kind",
+        "CounsellingKindEnum": "lotse.neighbourhood.models.CounsellingEntry.Kind",
+        "SchoolKindEnum": "lotse.schooling.models.School.Kind",
     },
 }
 

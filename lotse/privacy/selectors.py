@@ -193,6 +193,9 @@ COMMON_FIELDS = {
     "course": _l("Kurs"),
     "offer": _l("Praktikumsangebot"),
     "volunteer": _l("Ehrenamtliche Person"),
+    "unit": _l("Einheit"),
+    "child": _l("Kind"),
+    "school": _l("Schule"),
 }
 
 

@@ -95,6 +95,7 @@ class ListedChild(Versioned):
     age with a need for day-care."""
 
     AUDIT_HOLDER = "organisation_id"
+    AUDIT_SUBJECT = "person_id"  # the child
 
     class Need(models.TextChoices):
         SCHOOL = "school", _("Schulplatz")
@@ -127,29 +128,50 @@ class Enrolment(Versioned):
     """One child's path into a school or day-care centre: each step dated, with who did it."""
 
     AUDIT_HOLDER = "child.organisation_id"
+    AUDIT_SUBJECT = "child.person_id"
     STEPS = ("registered", "assessed", "placed", "first_day")
 
     child = models.ForeignKey(ListedChild, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("laufend"), default=True)
     registered_on = models.DateField(_("Angemeldet am"))
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("angemeldet von"),
     )
     assessed_on = models.DateField(_("Sprachstand festgestellt am"), null=True, blank=True)
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Sprachstand festgestellt von"),
     )
     assessment = models.CharField(_("Ergebnis der Sprachstandsfeststellung"), max_length=200, blank=True)
     placed_on = models.DateField(_("Zugewiesen am"), null=True, blank=True)
     placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("zugewiesen von"),
     )
     class_name = models.CharField(_("Klasse / Gruppe"), max_length=50, blank=True)
     language_class = models.BooleanField(_("in einer Sprachklasse"), default=False)
     first_day = models.DateField(_("Erster Schultag"), null=True, blank=True)
     first_day_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erster Schultag eingetragen von"),
     )
     ended_on = models.DateField(_("Beendet am"), null=True, blank=True)
     end_reason = models.CharField(_("Grund"), max_length=200, blank=True)
@@ -189,6 +211,7 @@ class MissedSchoolingReport(Versioned):
     """A school's report that a child misses school, and the state's procedure after it."""
 
     AUDIT_HOLDER = "child.organisation_id"
+    AUDIT_SUBJECT = "child.person_id"
     STEPS = ("parents_contacted", "county_reported", "home_visit", "hearing", "fine_proceedings")
 
     class Outcome(models.TextChoices):
@@ -205,31 +228,66 @@ class MissedSchoolingReport(Versioned):
     days_missed = models.PositiveSmallIntegerField(_("Fehltage"))
     parents_contacted_on = models.DateField(_("Eltern kontaktiert am"), null=True, blank=True)
     parents_contacted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Eltern kontaktiert von"),
     )
     county_reported_on = models.DateField(_("An den Landkreis gemeldet am"), null=True, blank=True)
     county_reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("an den Landkreis gemeldet von"),
     )
     home_visit_on = models.DateField(_("Hausbesuch veranlasst am"), null=True, blank=True)
     home_visit_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Hausbesuch veranlasst von"),
     )
     home_visit_referral = models.ForeignKey(
-        "cases.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "cases.Referral",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Verweisung für den Hausbesuch"),
     )
     hearing_on = models.DateField(_("Anhörung am"), null=True, blank=True)
     hearing_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Anhörung durch"),
     )
     fine_proceedings_on = models.DateField(_("Bußgeldverfahren eingeleitet am"), null=True, blank=True)
     fine_proceedings_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Bußgeldverfahren eingeleitet von"),
     )
     outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices, blank=True)
     closed_on = models.DateField(_("Abgeschlossen am"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("abgeschlossen von"),
     )
 
     class Meta:
