@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from lotse.core.pdf import render_pdf
 
 HERE = Path(__file__).resolve().parent
 
@@ -65,8 +66,6 @@ def letter_pdf(
     sender: Any = None,
     report: Any = None,
 ) -> bytes:
-    from weasyprint import HTML  # heavy: only when a letter is made
-
     unit = child.unit
     values = {
         "date": (today + dt.timedelta(days=ANSWER_DAYS)).strftime("%d.%m.%Y"),
@@ -81,7 +80,7 @@ def letter_pdf(
     }
     versions = [_version(letter, language, values)] if language != "de" else []
     versions.append(_version(letter, "de", values))
-    html = render_to_string(
+    return render_pdf(
         "schooling/letter.html",
         {
             "child": child,
@@ -91,4 +90,3 @@ def letter_pdf(
             "unit": unit,
         },
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
