@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "lotse.people",
     "lotse.clearing",
     "lotse.cases",
+    "lotse.housing",
     "lotse.api",
     # Demo data for all apps; last, so that its part of a blueprint loads after theirs.
     "lotse.demo",

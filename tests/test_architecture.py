@@ -275,3 +275,27 @@ def test_lower_apps_import_no_higher_app():
                     offenders.append(f"{path.relative_to(LOTSE.parent)}: {module}")
     assert offenders == []
     assert "lotse.core.agenda" in _imported_modules(LOTSE / "accounts" / "views.py")  # the check sees imports
+
+
+def test_housing_register_sits_below_the_person_register():
+    """Persons and households live in a dwelling of the housing register (decision 0019): the
+    person register refers to ``housing.Dwelling`` by label and its services create buildings
+    and dwellings through ``lotse.housing.models``. So the housing models import nothing above
+    ``accounts`` and ``people`` imports nothing else of housing — no cycle, whatever housing
+    inspection's services above the register need."""
+    below = {"core", "accounts", "housing"}
+    offenders = [
+        module
+        for module in _imported_modules(LOTSE / "housing" / "models.py")
+        if module.startswith("lotse.") and module.split(".")[1] not in below
+    ]
+    for path in sorted((LOTSE / "people").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        offenders += [
+            f"{path.relative_to(LOTSE.parent)}: {module}"
+            for module in _imported_modules(path)
+            if module.startswith("lotse.housing") and not module.startswith("lotse.housing.models")
+        ]
+    assert offenders == []
+    assert "lotse.housing.models.Dwelling" in _imported_modules(LOTSE / "people" / "services.py")

@@ -14,7 +14,8 @@ from lotse.clearing import routing
 from lotse.clearing.models import ArrivalInterview
 from lotse.clearing.selectors import routing_rules_of
 from lotse.core import access
-from lotse.people.models import Building, Dwelling, Person
+from lotse.housing.models import Building, Dwelling
+from lotse.people.models import Person
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,11 @@ from lotse.core import access
 from lotse.core.audit import audit_record, snapshot
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
+from lotse.housing.models import Building, Dwelling
 from lotse.people import merging
 from lotse.people.duplicates import keys_of, records_of
 from lotse.people.matching import PartialDate
 from lotse.people.models import (
-    Building,
-    Dwelling,
     Household,
     KnownNameToken,
     Person,

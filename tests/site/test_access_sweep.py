@@ -47,7 +47,8 @@ from lotse.cases.models import (
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
 from lotse.core.models import AuditEvent
-from lotse.people.models import Building, Household, Person
+from lotse.housing.models import Building
+from lotse.people.models import Household, Person
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
 
