@@ -20,8 +20,9 @@ def prepared_again(django_db_blocker):
     for the tests that follow on this worker. Requested before ``transactional_db``, so its
     finaliser runs after the flush."""
     yield
-    from tests.conftest import FAST_HASHERS, prepare_personas
     from django.test import override_settings
+
+    from tests.conftest import FAST_HASHERS, prepare_personas
 
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         prepare_personas()
@@ -48,14 +49,25 @@ def test_rows_ids_and_references_survive_the_move(prepared_again, transactional_
     OldPerson = old.get_model("people", "Person")
     OldHousehold = old.get_model("people", "Household")
     building = OldBuilding.objects.create(
-        id=4711, street="Naumburger Straße", house_number="12", postcode="06667", city="Weißenfels", district="Neustadt"
+        id=4711,
+        street="Naumburger Straße",
+        house_number="12",
+        postcode="06667",
+        city="Weißenfels",
+        district="Neustadt",
     )
-    flat = OldDwelling.objects.create(id=815, building=building, label="2. OG links", area_m2=Decimal("48.5"), rooms=2)
+    flat = OldDwelling.objects.create(
+        id=815, building=building, label="2. OG links", area_m2=Decimal("48.5"), rooms=2
+    )
     other = OldDwelling.objects.create(building=building, label="EG rechts")
     numbered = OldBuilding.objects.create(street="Weg", house_number="2", postcode="06667", city="Weißenfels")
     household = OldHousehold.objects.create(name="Familie Popescu", organisation=organisation, dwelling=flat)
     person = OldPerson.objects.create(
-        organisation=organisation, given_names="Ana", family_name="Popescu", household=household, dwelling=flat
+        organisation=organisation,
+        given_names="Ana",
+        family_name="Popescu",
+        household=household,
+        dwelling=flat,
     )
 
     new = _migrate(_latest())
@@ -70,7 +82,9 @@ def test_rows_ids_and_references_survive_the_move(prepared_again, transactional_
     )  # fmt: skip
     assert Dwelling.objects.get(pk=815).area_m2 == Decimal("48.5")
     assert Dwelling.objects.get(pk=815).rooms == 2
-    assert sorted(Dwelling.objects.filter(building_id=4711).values_list("pk", flat=True)) == sorted([815, other.pk])
+    assert sorted(Dwelling.objects.filter(building_id=4711).values_list("pk", flat=True)) == sorted(
+        [815, other.pk]
+    )
     assert Person.objects.get(pk=person.pk).dwelling_id == 815
     assert Household.objects.get(pk=household.pk).dwelling_id == 815
     assert list(Dwelling.objects.get(pk=815).registered_persons.values_list("pk", flat=True)) == [person.pk]
@@ -79,20 +93,25 @@ def test_rows_ids_and_references_survive_the_move(prepared_again, transactional_
     assert {"housing_building", "housing_dwelling"} <= set(tables)
     assert not {"people_building", "people_dwelling"} & set(tables)
     ContentType = new.get_model("contenttypes", "ContentType")
-    assert set(ContentType.objects.filter(model__in=["building", "dwelling"]).values_list("app_label", flat=True)) == {
-        "housing"
-    }
+    assert set(
+        ContentType.objects.filter(model__in=["building", "dwelling"]).values_list("app_label", flat=True)
+    ) == {"housing"}
 
     # The constraints came along: the address stays unique, a dwelling still needs its
     # building, and new rows continue after the old (sequence-numbered) ids.
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Building.objects.create(street="Naumburger Straße", house_number="12", postcode="06667", city="Weißenfels")
+        Building.objects.create(
+            street="Naumburger Straße", house_number="12", postcode="06667", city="Weißenfels"
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Dwelling.objects.create(building_id=999_999, label="nirgends")
         connection.check_constraints()
-    assert Building.objects.create(street="Markt", house_number="1", postcode="06667", city="Weißenfels").pk > numbered.pk
+    assert (
+        Building.objects.create(street="Markt", house_number="1", postcode="06667", city="Weißenfels").pk
+        > numbered.pk
+    )
 
 
 def test_the_move_can_be_undone(prepared_again, transactional_db):
@@ -102,5 +121,7 @@ def test_the_move_can_be_undone(prepared_again, transactional_db):
     OldBuilding = old.get_model("people", "Building")
     OldBuilding.objects.create(street="Markt", house_number="1", postcode="06667", city="Weißenfels")
     _migrate(_latest())
-    Building = MigrationExecutor(connection).loader.project_state(_latest()).apps.get_model("housing", "Building")
+    Building = (
+        MigrationExecutor(connection).loader.project_state(_latest()).apps.get_model("housing", "Building")
+    )
     assert Building.objects.filter(street="Markt").exists()
