@@ -170,7 +170,7 @@ def test_every_model_that_names_a_person_has_a_visibility_rule():
     missing = []
     for model in apps.get_models():
         label = model._meta.label_lower
-        if not label.startswith(("accounts.", "people.", "clearing.", "cases.", "api.", "core.")):
+        if not label.startswith(("accounts.", "people.", "clearing.", "cases.", "housing.", "api.", "core.")):
             continue
         names_person = any(
             getattr(field, "related_model", None) in (Person, Household)

@@ -154,14 +154,19 @@ def building_find_or_create(
 ) -> Building:
     """The building at street, house number and postcode; created (audited) on first mention.
 
-    City and district are taken from the first mention only.
+    City and district are taken from the first mention only, and so is the authority it
+    belongs to (the organisation of whoever first names it; its housing inspection keeps it).
     """
     _require_address_right(actor)
     return _find_or_create(
         actor=actor,
         model=Building,
         lookup={"street": street.strip(), "house_number": house_number.strip(), "postcode": postcode.strip()},
-        defaults={"city": city.strip(), "district": district.strip()},
+        defaults={
+            "city": city.strip(),
+            "district": district.strip(),
+            "organisation_id": getattr(actor, "organisation_id", None),
+        },
     )
 
 
