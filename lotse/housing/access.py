@@ -29,6 +29,7 @@ from lotse.housing.models import (
     Building,
     Closure,
     Dwelling,
+    Finding,
     FineProceeding,
     Inspection,
     Order,
@@ -68,6 +69,7 @@ for model, path in [
     (Party, "organisation_id"),
     (Dwelling, "building__organisation_id"),
     (Inspection, "organisation_id"),
+    (Finding, "inspection__organisation_id"),
     (Photo, "inspection__organisation_id"),
     (Order, "finding__inspection__organisation_id"),
     (FineProceeding, "order__finding__inspection__organisation_id"),
@@ -104,12 +106,13 @@ def _object_in(user: Any, target: Any, capability: C) -> bool:
         Order: lambda o: o.finding.inspection.organisation_id,
         Photo: lambda p: p.inspection.organisation_id,
         FineProceeding: lambda f: f.order.finding.inspection.organisation_id,
+        Finding: lambda f: f.inspection.organisation_id,
         Closure: lambda c: c.inspection.organisation_id,
     }[type(target)](target)
     return organisation_id in ids
 
 
-for model in (Building, Party, Dwelling, Inspection, Order, Photo, FineProceeding, Closure):
+for model in (Building, Party, Dwelling, Inspection, Finding, Order, Photo, FineProceeding, Closure):
     access.check(model, "edit")(lambda user, target: _object_in(user, target, C.EDIT_CASES))
     access.check(model, "view")(lambda user, target: _object_in(user, target, C.VIEW_CASES))
 

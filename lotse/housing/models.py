@@ -490,3 +490,23 @@ class Closure(Versioned):
     def clean(self) -> None:
         if self.declared_on and self.vacate_by and self.vacate_by < self.declared_on:
             raise ValidationError({"vacate_by": _("Die Räumung kann nicht vor der Erklärung liegen.")})
+
+
+class Letterhead(models.Model):
+    """The authority's letterhead on the housing inspection's letters (from the blueprint)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="housing_letterhead"
+    )
+    authority = models.CharField(_("Behörde"), max_length=200)
+    department = models.CharField(_("Stelle"), max_length=200, blank=True)
+    address = models.CharField(_("Anschrift"), max_length=300, blank=True)
+    contact = models.CharField(_("Erreichbarkeit"), max_length=300, blank=True)
+    place = models.CharField(_("Ort für das Datum"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("Briefkopf")
+        verbose_name_plural = _("Briefköpfe")
+
+    def __str__(self) -> str:
+        return self.authority

@@ -40,6 +40,7 @@ from lotse.housing.models import (
     Finding,
     FineProceeding,
     Inspection,
+    Letterhead,
     Order,
     Party,
     PartyContact,
@@ -818,3 +819,21 @@ def closure_lift(*, actor: Any, closure: Closure, expected_version: int | None =
         data={"lifted_on": timezone.localdate()},
         expected_version=expected_version,
     )[0]
+
+
+LETTERHEAD_FIELDS = ("authority", "department", "address", "contact", "place")
+
+
+@transaction.atomic
+def letterhead_set(*, actor: Any, organisation: Any, values: dict[str, Any]) -> Letterhead:
+    """Create or update the organisation's letterhead (the blueprint loader; ``actor=None``)."""
+    unknown = set(values) - set(LETTERHEAD_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unbekannte Angaben im Briefkopf: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
+    data = {name: str(values.get(name) or "").strip() for name in LETTERHEAD_FIELDS}
+    current = Letterhead.objects.filter(organisation=organisation).first()
+    if current is None:
+        return audited_create(actor=actor, instance=Letterhead(organisation=organisation, **data))
+    return audited_update(actor=actor, instance=current, data=data)[0]

@@ -1,0 +1,100 @@
+"""The pages of housing inspection: what the inspector sees, 404 for everyone else, a constant
+number of queries with two rows of everything."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.housing.rich import rich
+from tests.queries import LISTED
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(housing, settings, tmp_path):
+    settings.LOTSE_DOCUMENT_DIR = str(tmp_path)
+    return rich(housing)
+
+
+def pages(data):
+    return {
+        "building_list": "/wohnraum/gebaeude/",
+        "building_detail": f"/wohnraum/gebaeude/{data['building'].pk}/",
+        "dwelling_detail": f"/wohnraum/wohnungen/{data['dwelling'].pk}/",
+        "dwelling_edit": f"/wohnraum/wohnungen/{data['dwelling'].pk}/bearbeiten/",
+        "inspection_plan": f"/wohnraum/wohnungen/{data['dwelling'].pk}/kontrolle/",
+        "party_list": "/wohnraum/eigentuemer/",
+        "party_detail": f"/wohnraum/eigentuemer/{data['owner'].pk}/",
+        "inspection_list": "/wohnraum/kontrollen/",
+        "inspection_detail": f"/wohnraum/kontrollen/{data['inspection'].pk}/",
+        "order_list": "/wohnraum/anordnungen/",
+        "order_detail": f"/wohnraum/anordnungen/{data['orders'][0].pk}/",
+        "figures": "/wohnraum/kennzahlen/",
+    }
+
+
+def test_every_page_shows_for_the_inspector(data, personas, client_for):
+    client = client_for(personas.housing)
+    for name, url in pages(data).items():
+        response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+
+
+@pytest.mark.parametrize("who", ["clearing", "outreach", "outsider", "partner", "school_city"])
+def test_everyone_else_gets_404(data, personas, client_for, who):
+    client = client_for(getattr(personas, who))
+    for name, url in pages(data).items():
+        assert client.get(url).status_code == 404, name
+
+
+# Every page: session, user, memberships, their organisations; and at the end the session's
+# renewal (savepoint, update, release). The navigation reuses the memberships.
+BASE = 4 + 3
+QUERIES = {
+    # count; the page of buildings with owner, manager and number of dwellings
+    "building_list": BASE + 2,
+    # the building with owner, manager, organisation; its dwellings with register count and
+    # closure; the owners and managers to choose from (once per field)
+    "building_detail": BASE + 4,
+    # the dwelling with building, owner, manager, organisation; the register (birth years);
+    # the latest completed inspection; the latest interview; rooms; inspections; open closure
+    "dwelling_detail": BASE + 7,
+    # the dwelling
+    "dwelling_edit": BASE + 1,
+    # the dwelling; its inspections with orders (for a re-inspection)
+    "inspection_plan": BASE + 2,
+    # count; page with numbers of buildings; the record of which owners the list showed
+    "party_list": BASE + 2 + LISTED,
+    # the party; its buildings; its contacts with building and author; the buildings to choose
+    # from; the audited read
+    "party_detail": BASE + 4 + LISTED,
+    # count; page with dwelling and building; notices of the Clearingstelle; the record
+    "inspection_list": BASE + 3 + LISTED,
+    # the inspection with dwelling, building, owner, organisation, unit; its team; findings;
+    # their orders; their photos; the photos; an open closure; the audited read
+    "inspection_detail": BASE + 7 + LISTED,
+    # count; page with finding, inspection, dwelling, building, addressee; the record
+    "order_list": BASE + 2 + LISTED,
+    # the order with finding, inspection, dwelling, building, owner, addressee; its fines; the read
+    "order_detail": BASE + 2 + LISTED,
+    # the organisations; inspections by cause; findings by category; decided orders in time;
+    # closures; completed inspections with dwellings; and the four counts of the totals
+    "figures": BASE + 9,
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_count_is_constant(data, personas, client_for, django_assert_num_queries, name):
+    url = pages(data)[name]
+    client = client_for(personas.housing)
+    client.get(url)
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(url).status_code == 200
+
+
+def test_head_of_office_sees_figures_with_small_counts_suppressed(data, personas, client_for):
+    inspector_page = client_for(personas.housing).get("/wohnraum/kennzahlen/").content.decode()
+    head_page = client_for(personas.head).get("/wohnraum/kennzahlen/").content.decode()
+    assert "&lt; 5" in head_page and "&lt; 5" not in inspector_page
+    assert client_for(personas.head).get("/wohnraum/gebaeude/").status_code == 404
