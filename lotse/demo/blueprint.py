@@ -15,7 +15,9 @@ demo. The story, in order:
 5. the partner's referrals on signed consents, case files of the outreach unit and the school
    team (``casework``), and the history of every other referral (``referrals``);
 6. persons and case files in the own records of a unit without the register
-   (``own_records``: the other municipality's integration officer).
+   (``own_records``: the other municipality's integration officer);
+7. housing inspection: owners, measured dwellings, inspections, orders, a closure and this
+   week's appointments (``housing``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from lotse.accounts.blueprint import load_arrangements, load_structure
 from lotse.accounts.models import User
 from lotse.cases.blueprint import routes_upsert
-from lotse.demo import casework, interviews, own_records, referrals, register, staff
+from lotse.demo import casework, housing, interviews, own_records, referrals, register, staff
 
 BLUEPRINTS = Path(__file__).resolve().parent / "blueprints"
 
@@ -64,6 +66,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         lines += _referrals_and_casework(data["referrals"], data.get("casework"), texts=texts)
     if data.get("own_records"):
         lines += own_records.own_records_load(data["own_records"])
+    if data.get("housing"):
+        lines += housing.housing_load(data["housing"])
     return lines
 
 

@@ -61,7 +61,9 @@ def test_inspection_report_reads_back(order):
     assert "Schimmel und Ungeziefer" in text and "§ 3 WoAufG LSA" in text
     assert "Schimmelbefall an der Außenwand" in text
     assert order.deadline.strftime("%d.%m.%Y") in text
-    assert "überbelegt" in text and "§ 7 WoAufG LSA" in text  # 4 adults and a small child on 30 m²: 42 m² needed
+    assert (
+        "überbelegt" in text and "§ 7 WoAufG LSA" in text
+    )  # 4 adults and a small child on 30 m²: 42 m² needed
     assert NAMES[0] in text and NAMES[1] in text
 
 
@@ -84,5 +86,7 @@ def test_letters_are_served_to_the_inspector_only(order, personas, client_for):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert NAMES[0] in text_of(response.content)
     assert client_for(personas.clearing).get(url).status_code == 404
-    report = client_for(personas.housing).get(f"/wohnraum/kontrollen/{order.finding.inspection_id}/bericht.pdf")
+    report = client_for(personas.housing).get(
+        f"/wohnraum/kontrollen/{order.finding.inspection_id}/bericht.pdf"
+    )
     assert report.status_code == 200 and report.content.startswith(b"%PDF")
