@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from lotse.api import cases, consents, contacts, followups, households, persons, referrals
+from lotse.api import cases, consents, contacts, followups, households, housing, persons, referrals
 from lotse.api.errors import not_found
 
 app_name = "api"
@@ -17,6 +17,10 @@ router.register("contacts", contacts.ContactViewSet, basename="contact")
 router.register("referrals", referrals.ReferralViewSet, basename="referral")
 router.register("consents", consents.ConsentViewSet, basename="consent")
 router.register("followups", followups.FollowUpViewSet, basename="followup")
+router.register("buildings", housing.BuildingViewSet, basename="building")
+router.register("dwellings", housing.DwellingViewSet, basename="dwelling")
+router.register("inspections", housing.InspectionViewSet, basename="inspection")
+router.register("orders", housing.OrderViewSet, basename="order")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
