@@ -93,6 +93,8 @@ def housing_load(settings: dict[str, Any]) -> list[str]:
     span = (today - start).days - 40
     for index, dwelling in enumerate(chosen):
         day = start + dt.timedelta(days=20 + (span * index) // max(len(chosen), 1))
+        if index >= len(chosen) - 2:  # the latest two: their orders' deadlines still run
+            day = today - dt.timedelta(days=6 + 4 * (len(chosen) - index))
         counts["inspections"] += _inspection(
             rng, inspector, dwelling, day, today, texts, counts, close=index == 3
         )
