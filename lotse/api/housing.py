@@ -57,7 +57,9 @@ class OvercrowdingSerializer(serializers.Serializer):
     required_m2 = serializers.FloatField()
     overcrowded = serializers.BooleanField(help_text="genau die Mindestfläche ist nicht überbelegt")
     rule = serializers.CharField(help_text="Fundstelle, z. B. „§ 7 WoAufG LSA“")
-    source = serializers.CharField(help_text="inspection (letzte Kontrolle) oder register (Melderegister)")
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text="inspection (letzte Kontrolle) oder register (Melderegister)"
+    )
 
 
 class DwellingSerializer(serializers.ModelSerializer):
@@ -87,7 +89,7 @@ class DwellingSerializer(serializers.ModelSerializer):
 
 
 class DwellingUpdateSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=60, required=False)
+    label = serializers.CharField(max_length=60, required=False)  # type: ignore[assignment]
     floor = serializers.IntegerField(min_value=-3, max_value=60, required=False, allow_null=True)
     position = serializers.CharField(max_length=60, required=False, allow_blank=True)
     area_m2 = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True)

@@ -99,11 +99,11 @@ def housing_load(settings: dict[str, Any]) -> list[str]:
             rng, inspector, dwelling, day, today, texts, counts, close=index == 3
         )
         with demo_clock(demo_moment(day + dt.timedelta(days=2), 11)):
-            owner = dwelling.building.owner
-            if owner is not None:
+            landlord = dwelling.building.owner
+            if landlord is not None:
                 services.party_contact_add(
                     actor=inspector,
-                    party=owner,
+                    party=landlord,
                     happened_on=day + dt.timedelta(days=2),
                     channel=rng.choice(["phone", "letter", "email"]),
                     summary=rng.choice(texts["contacts"]),

@@ -47,8 +47,8 @@ class BuildingForm(VersionedForm):
 
     def __init__(self, *args: Any, parties: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = parties
-        self.fields["manager"].queryset = parties
+        self.fields["owner"].queryset = parties  # type: ignore[attr-defined]
+        self.fields["manager"].queryset = parties  # type: ignore[attr-defined]
         if editing:
             for name in ("street", "house_number", "postcode", "city"):
                 del self.fields[name]
@@ -111,7 +111,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, buildings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = buildings
+        self.fields["building"].queryset = buildings  # type: ignore[attr-defined]
 
 
 class InspectionPlanForm(forms.Form):
@@ -140,7 +140,7 @@ class InspectionPlanForm(forms.Form):
 
     def __init__(self, *args: Any, earlier: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["follows"].queryset = earlier
+        self.fields["follows"].queryset = earlier  # type: ignore[attr-defined]
 
 
 class InspectionRecordForm(VersionedForm):
@@ -197,7 +197,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args: Any, checklist: list[dict[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(item["key"], item["label"]) for item in checklist]
+        self.fields["category"].choices = [(item["key"], item["label"]) for item in checklist]  # type: ignore[attr-defined]
 
 
 class PhotoForm(forms.Form):

@@ -135,7 +135,7 @@ def occupancy_of(dwelling: Dwelling) -> Occupancy:
     registered_persons = list(
         Person.objects.filter(
             dwelling=dwelling,
-            organisation_id=dwelling.building.organisation_id,
+            organisation_id=dwelling.building.organisation_id or 0,  # no register: nobody
             kept_by__isnull=True,
             merged_into__isnull=True,
         ).values_list("birth_year", flat=True)

@@ -504,7 +504,7 @@ def registration_office_unit(organisation_id: int) -> Unit | None:
 
 def registered_count(dwelling: Dwelling) -> int:
     return dwelling.registered_persons.filter(
-        organisation_id=dwelling.building.organisation_id, kept_by__isnull=True, merged_into__isnull=True
+        organisation_id=dwelling.building.organisation_id or 0, kept_by__isnull=True, merged_into__isnull=True
     ).count()
 
 

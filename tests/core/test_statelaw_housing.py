@@ -15,7 +15,11 @@ def test_each_state_has_a_citation_and_the_full_checklist():
         entry = load("housing")[state]
         assert entry["citation"]
         assert [item["key"] for item in housing.checklist(state)] == keys
-        assert all(item["citation"] for item in housing.checklist(state))
+        assert all(
+            item["citation"] and set(item) == {"key", "label", "citation"}
+            for item in housing.checklist(state)
+        )
+        assert housing.checklist(state)[3]["label"] == "Sanitäre Anlagen (Toilette, Bad)"
 
 
 @pytest.mark.parametrize(
