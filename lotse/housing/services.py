@@ -27,7 +27,12 @@ from lotse.cases import file_kinds
 from lotse.cases.models import Referral
 from lotse.cases.services import documents as document_storage
 from lotse.cases.services.followups import followup_create
-from lotse.cases.services.referrals import referral_create
+from lotse.cases.services.referrals import (
+    referral_accept,
+    referral_complete,
+    referral_create,
+    referral_start,
+)
 from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.core.services import audited_create, audited_update
@@ -389,6 +394,12 @@ def inspection_plan(
         ),
     )
     inspection.inspectors.set(team)
+    if referral is not None:
+        # Planning the inspection is the housing unit's answer to the Clearingstelle's notice.
+        if referral.status == Referral.Status.PROPOSED:
+            referral = referral_accept(actor=actor, referral=referral)
+        if referral.status == Referral.Status.ACCEPTED:
+            referral_start(actor=actor, referral=referral)
     return inspection
 
 
@@ -544,7 +555,31 @@ def inspection_complete(
             note=_("Hinweis der Wohnraumkontrolle nach der Kontrolle vom %(day)s.")
             % {"day": date_format(timezone.localtime(inspection.planned_at).date(), "d.m.Y")},
         )
+    if inspection.referral is not None and inspection.referral.status == Referral.Status.IN_PROGRESS:
+        referral_complete(actor=actor, referral=inspection.referral, outcome=_referral_outcome(inspection))
     return inspection
+
+
+def _referral_outcome(inspection: Inspection) -> str:
+    """What the Clearingstelle learns about its notice: date, number of findings, the verdict on
+    overcrowding with its paragraph – no names."""
+    text = _("Kontrolle am %(day)s abgeschlossen; %(count)s Befund(e).") % {
+        "day": date_format(timezone.localtime(inspection.planned_at).date(), "d.m.Y"),
+        "count": inspection.findings.count(),
+    }
+    state = inspection.organisation.state
+    dwelling = inspection.dwelling
+    if state and dwelling.area_m2 is not None:
+        result = statelaw.assess(
+            state,
+            dwelling.area_m2,
+            persons=inspection.persons_found or 0,
+            children_ages=inspection.children_ages_found,
+        )
+        if result is not None:
+            verdict = _("überbelegt") if result.overcrowded else _("nicht überbelegt")
+            text += " " + _("Belegung: %(verdict)s (%(rule)s).") % {"verdict": verdict, "rule": result.rule}
+    return text
 
 
 @transaction.atomic

@@ -222,3 +222,29 @@ def test_photos_are_sniffed_stored_outside_and_read_audited(housing, settings, t
 
     with pytest.raises(PermissionDenied):
         services.photo_open(actor=personas.clearing, photo=photo)
+
+
+def test_a_notice_of_the_clearingstelle_becomes_a_planned_inspection_and_gets_an_answer(housing, personas):
+    from lotse.cases.services.referrals import referral_create
+
+    dwelling = housing.dwelling(area="20")
+    person = housing.resident(dwelling)
+    referral = referral_create(
+        actor=personas.clearing,
+        person=person,
+        from_unit=Unit.objects.get(slug="clearingstelle"),
+        to_unit=Unit.objects.get(slug="wohnraumkontrolle"),
+        reason="8 Personen auf 20 m²; nötig sind mindestens 72 m² (§ 7 WoAufG LSA).",
+    )
+    inspection = housing.inspection(dwelling, cause=Inspection.Cause.CLEARING, referral=referral)
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.IN_PROGRESS
+    services.inspection_record(
+        actor=housing.inspector, inspection=inspection, checklist={}, adults_found=3, children_ages_found=[]
+    )
+    inspection.refresh_from_db()
+    services.inspection_complete(actor=housing.inspector, inspection=inspection)
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DONE
+    assert "Belegung: überbelegt (§ 7 WoAufG LSA)" in referral.outcome
+    assert person.family_name not in referral.outcome
