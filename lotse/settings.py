@@ -357,7 +357,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Lotse API",
     "DESCRIPTION": (
         "REST-API von Lotse für Fallarbeit: Personen, Haushalte, Fallakten, Kontakte, "
-        "Verweisungen, Einwilligungen und Wiedervorlagen. Anleitung: docs/api.md."
+        "Verweisungen, Einwilligungen und Wiedervorlagen; Wohnraumkontrolle: Gebäude, Wohnungen, "
+        "Kontrollen und Anordnungen. Anleitung: docs/api.md."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -376,6 +377,8 @@ SPECTACULAR_SETTINGS = {
         "CheckResultEnum": "lotse.cases.models.Referral.CheckResult",
         "SharedPartEnum": "lotse.cases.models.SharedPart",
         "AssessmentDomainEnum": "lotse.cases.models.case.AssessmentDomain",
+        # Kitchen and bath of a dwelling: one choice set (own, shared, none).
+        "FacilityEnum": "lotse.housing.models.Dwelling.Facility",
     },
 }
 

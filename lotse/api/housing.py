@@ -94,9 +94,10 @@ class DwellingUpdateSerializer(serializers.Serializer):
     position = serializers.CharField(max_length=60, required=False, allow_blank=True)
     area_m2 = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True)
     rooms = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True)
-    kitchen = serializers.ChoiceField(choices=["", *Dwelling.Facility.values], required=False)
-    bath = serializers.ChoiceField(choices=["", *Dwelling.Facility.values], required=False)
-    heating = serializers.ChoiceField(choices=["", *Dwelling.Heating.values], required=False)
+    # The model's choice sets (one enum each in the schema); blank: not known.
+    kitchen = serializers.ChoiceField(choices=Dwelling.Facility.choices, required=False, allow_blank=True)
+    bath = serializers.ChoiceField(choices=Dwelling.Facility.choices, required=False, allow_blank=True)
+    heating = serializers.ChoiceField(choices=Dwelling.Heating.choices, required=False, allow_blank=True)
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -411,9 +411,11 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 def _inspection_page(request: HttpRequest, inspection: Inspection, **forms: Any) -> Any:
     def show(form: Form | None = None, **extra: Any) -> HttpResponse:
-        context = _inspection_context(request, inspection)
-        context.update({name: value for name, value in forms.items()})
-        context["form"] = _record_form(request, inspection)
+        context = {
+            **_inspection_context(request, inspection),
+            **forms,
+            "form": _record_form(request, inspection),
+        }
         return render(request, "housing/inspection_detail.html", {**context, **extra})
 
     return show
