@@ -24,9 +24,11 @@ urlpatterns = [
     path("wohnungen/<int:dwelling_id>/", views.dwelling_detail, name="dwelling_detail"),
     path("wohnungen/<int:dwelling_id>/bearbeiten/", views.dwelling_edit, name="dwelling_edit"),
     path("wohnungen/<int:dwelling_id>/kontrolle/", views.inspection_plan, name="inspection_plan"),
+    path("wohnungen/<int:dwelling_id>/aufheben/", views.closure_lift, name="closure_lift"),
     path("eigentuemer/", views.party_list, name="party_list"),
     path("eigentuemer/neu/", views.party_create, name="party_create"),
     path("eigentuemer/<int:party_id>/", views.party_detail, name="party_detail"),
+    path("eigentuemer/<int:party_id>/bearbeiten/", views.party_edit, name="party_edit"),
     path("kontrollen/", views.inspection_list, name="inspection_list"),
     path("kontrollen/<int:inspection_id>/", views.inspection_detail, name="inspection_detail"),
     path("kontrollen/<int:inspection_id>/befund/", views.finding_add, name="finding_add"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path(
         "kontrollen/<int:inspection_id>/abschliessen/", views.inspection_complete, name="inspection_complete"
     ),
+    path("kontrollen/<int:inspection_id>/absagen/", views.inspection_cancel, name="inspection_cancel"),
     path("kontrollen/<int:inspection_id>/unbewohnbar/", views.closure_declare, name="closure_declare"),
     path("kontrollen/<int:inspection_id>/bericht.pdf", views.inspection_report, name="inspection_report"),
     path("befunde/<int:finding_id>/anordnung/", views.order_issue, name="order_issue"),

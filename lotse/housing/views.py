@@ -235,6 +235,29 @@ def party_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def party_edit(request: HttpRequest, party_id: int) -> HttpResponse:
+    party = selectors.get_party_for(request.user, party_id, "edit")
+    form = PartyForm(
+        request.POST or None,
+        initial={name: getattr(party, name) for name in ("kind", "name", "address", "phone", "email")}
+        | {"version": party.version},
+    )
+    return form_page(
+        request,
+        form,
+        show=page(request, "housing/party_form.html", party=party),
+        save=lambda: services.party_update(
+            actor=request.user,
+            party=party,
+            data={k: v for k, v in form.cleaned_data.items() if k != "version"},
+            expected_version=version_of(form),
+        ),
+        done=lambda _party: redirect("housing:party_detail", party.pk),
+        current=lambda: selectors.get_party_for(request.user, party_id),
+    )
+
+
+@login_required
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
     party = selectors.get_party_for(request.user, party_id)
     buildings = selectors.buildings_of_party(party)
@@ -496,6 +519,37 @@ def order_issue(request: HttpRequest, finding_id: int) -> HttpResponse:
         ),
         save=lambda: services.order_issue(actor=request.user, finding=finding, **form.cleaned_data),
         done=lambda _order: redirect(reverse("housing:inspection_detail", args=[inspection.pk]) + "#befunde"),
+    )
+
+
+@login_required
+@require_POST
+def inspection_cancel(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    inspection = selectors.get_inspection_for(request.user, inspection_id, "edit")
+    return form_page(
+        request,
+        Form(request.POST),
+        show=_inspection_page(request, inspection),
+        save=lambda: services.inspection_cancel(actor=request.user, inspection=inspection),
+        done=lambda _result: redirect("housing:inspection_detail", inspection.pk),
+    )
+
+
+@login_required
+@require_POST
+def closure_lift(request: HttpRequest, dwelling_id: int) -> HttpResponse:
+    dwelling = selectors.get_dwelling_for(request.user, dwelling_id, "edit")
+    closure = selectors.open_closure_of(dwelling)
+    if closure is None:
+        from django.http import Http404
+
+        raise Http404
+    return form_page(
+        request,
+        Form(request.POST),
+        show=page(request, "housing/dwelling_detail.html", **_dwelling_context(request, dwelling)),
+        save=lambda: services.closure_lift(actor=request.user, closure=closure),
+        done=lambda _result: redirect("housing:dwelling_detail", dwelling.pk),
     )
 
 

@@ -98,3 +98,54 @@ def test_head_of_office_sees_figures_with_small_counts_suppressed(data, personas
     head_page = client_for(personas.head).get("/wohnraum/kennzahlen/").content.decode()
     assert "&lt; 5" in head_page and "&lt; 5" not in inspector_page
     assert client_for(personas.head).get("/wohnraum/gebaeude/").status_code == 404
+
+
+def test_owner_is_changed_with_a_version_check(data, personas, client_for):
+    owner = data["owner"]
+    client = client_for(personas.housing)
+    url = f"/wohnraum/eigentuemer/{owner.pk}/bearbeiten/"
+    assert client.get(url).status_code == 200
+    form = {
+        "kind": "company",
+        "name": "Saale Wohnen GmbH & Co. KG",
+        "address": "Markt 3",
+        "phone": "",
+        "email": "",
+    }
+    stale = client.post(url, {**form, "version": owner.version + 5})
+    assert stale.status_code == 409
+    assert client.post(url, {**form, "version": owner.version}).status_code == 302
+    owner.refresh_from_db()
+    assert owner.name == "Saale Wohnen GmbH & Co. KG"
+    assert client_for(personas.clearing).get(url).status_code == 404
+
+
+def test_a_planned_inspection_can_be_cancelled_and_a_closure_lifted(data, housing, personas, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lotse.housing import services
+    from lotse.housing.models import Closure, Inspection
+
+    client = client_for(personas.housing)
+    planned = Inspection.objects.filter(status="planned").first()
+    assert client.post(f"/wohnraum/kontrollen/{planned.pk}/absagen/").status_code == 302
+    planned.refresh_from_db()
+    assert planned.status == Inspection.Status.CANCELLED
+    assert client.post(f"/wohnraum/kontrollen/{planned.pk}/absagen/").status_code == 400  # not twice
+    dwelling = data["dwelling"]
+    services.closure_declare(
+        actor=personas.housing,
+        inspection=data["inspection"],
+        vacate_by=timezone.localdate() + dt.timedelta(days=10),
+        reason="Decke einsturzgefährdet",
+        referral_legal_basis="§ 6 WoAufG LSA i. V. m. Art. 6 Abs. 1 lit. e DSGVO",
+    )
+    assert "unbewohnbar erklärt" in client.get(f"/wohnraum/wohnungen/{dwelling.pk}/").content.decode()
+    assert (
+        client_for(personas.clearing).post(f"/wohnraum/wohnungen/{dwelling.pk}/aufheben/").status_code == 404
+    )
+    assert client.post(f"/wohnraum/wohnungen/{dwelling.pk}/aufheben/").status_code == 302
+    assert Closure.objects.get(dwelling=dwelling).lifted_on == timezone.localdate()
+    assert client.post(f"/wohnraum/wohnungen/{dwelling.pk}/aufheben/").status_code == 404
