@@ -16,7 +16,6 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from lotse.clearing.models import ArrivalInterview
 from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.core.statelaw import housing as statelaw
@@ -145,10 +144,12 @@ def occupancy_of(dwelling: Dwelling) -> Occupancy:
         .order_by("-completed_at", "-pk")
         .first()
     )
+    # The latest arrival interview of someone registered here (through the person's reverse
+    # relation: housing reads the Clearingstelle's data without importing its app).
     interview = (
-        ArrivalInterview.objects.filter(person__dwelling=dwelling, person__merged_into__isnull=True)
-        .order_by("-held_on", "-pk")
-        .values("dwelling_persons", "held_on")
+        Person.objects.filter(dwelling=dwelling, merged_into__isnull=True, interviews__isnull=False)
+        .order_by("-interviews__held_on", "-interviews__pk")
+        .values("interviews__dwelling_persons", "interviews__held_on")
         .first()
     )
     result = None
@@ -175,8 +176,8 @@ def occupancy_of(dwelling: Dwelling) -> Occupancy:
     return Occupancy(
         registered=len(registered_persons),
         inspection=latest,
-        interview_persons=interview["dwelling_persons"] if interview else None,
-        interview_on=interview["held_on"] if interview else None,
+        interview_persons=interview["interviews__dwelling_persons"] if interview else None,
+        interview_on=interview["interviews__held_on"] if interview else None,
         overcrowding=result,
         source=source,
     )

@@ -149,3 +149,14 @@ def test_a_planned_inspection_can_be_cancelled_and_a_closure_lifted(data, housin
     assert client.post(f"/wohnraum/wohnungen/{dwelling.pk}/aufheben/").status_code == 302
     assert Closure.objects.get(dwelling=dwelling).lifted_on == timezone.localdate()
     assert client.post(f"/wohnraum/wohnungen/{dwelling.pk}/aufheben/").status_code == 404
+
+
+def test_dwelling_shows_the_latest_arrival_interview(housing, personas, client_for):
+    from tests.clearing.interviews import make_interview
+
+    dwelling = housing.dwelling(area="40")
+    person = housing.resident(dwelling)
+    interview = make_interview(personas, person, dwelling_persons=7)
+    page = client_for(personas.housing).get(f"/wohnraum/wohnungen/{dwelling.pk}/").content.decode()
+    assert f"Laut Ankunftsgespräch vom {interview.held_on:%d.%m.%Y}" in page
+    assert '<td class="kern-table__cell kern-table__cell--numeric">7</td>' in page
