@@ -35,6 +35,11 @@ class PartyChoice(forms.ModelChoiceField):
         return str(obj.name)
 
 
+class UserChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
 class BuildingForm(VersionedForm):
     street = forms.CharField(label=_("Straße"), max_length=200)
     house_number = forms.CharField(label=_("Hausnummer"), max_length=20)
@@ -136,11 +141,19 @@ class InspectionPlanForm(forms.Form):
     follows = forms.ModelChoiceField(
         label=_("Nachkontrolle zu"), queryset=Inspection.objects.none(), required=False
     )
+    inspectors = UserChoices(
+        label=_("Team der Wohnraumkontrolle"),
+        queryset=Inspection.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ohne Auswahl: Sie selbst."),
+    )
     service_fields = {"planned_at": "planned_on"}
 
-    def __init__(self, *args: Any, earlier: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, earlier: Any, team: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["follows"].queryset = earlier  # type: ignore[attr-defined]
+        self.fields["inspectors"].queryset = team  # type: ignore[attr-defined]
 
 
 class InspectionRecordForm(VersionedForm):

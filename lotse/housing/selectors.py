@@ -322,3 +322,19 @@ def notices_from_clearing(user: Any) -> QuerySet[Any]:
         .select_related("person__dwelling__building", "from_unit")
         .order_by("created_at", "pk")
     )
+
+
+def team_of(user: Any) -> QuerySet[Any]:
+    """Colleagues of the user's housing inspection unit who can go on an inspection."""
+    from lotse.accounts.models import Membership, Unit, User
+
+    units = Membership.objects.filter(
+        user=user, approved_at__isnull=False, unit__kind=Unit.Kind.HOUSING
+    ).values("unit_id")
+    return (
+        User.objects.filter(
+            is_active=True, memberships__unit_id__in=units, memberships__approved_at__isnull=False
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )

@@ -377,6 +377,17 @@ def inspection_plan(
         raise ValidationError({"planned_at": _("Ein neuer Termin kann nicht in der Vergangenheit liegen.")})
     _check_same_time(dwelling, planned_at)
     team = list(inspectors) or [actor]
+    from lotse.accounts.models import Membership
+
+    members = set(Membership.objects.filter(unit=unit, user__in=team).values_list("user_id", flat=True))
+    strangers = [str(user) for user in team if user.pk not in members]
+    if strangers:
+        raise ValidationError(
+            {
+                "inspectors": _("Nicht im Team der Wohnraumkontrolle: %(names)s")
+                % {"names": ", ".join(strangers)}
+            }
+        )
     inspection = audited_create(
         actor=actor,
         instance=Inspection(

@@ -321,7 +321,9 @@ def inspection_plan(request: HttpRequest, dwelling_id: int) -> HttpResponse:
         "planned_on": timezone.localdate() + dt.timedelta(days=7),
         "planned_time": dt.time(10, 0),
     }
-    form = InspectionPlanForm(request.POST or None, earlier=earlier, initial=initial)
+    form = InspectionPlanForm(
+        request.POST or None, earlier=earlier, team=selectors.team_of(request.user), initial=initial
+    )
 
     def save() -> Inspection:
         data = form.cleaned_data
@@ -335,6 +337,7 @@ def inspection_plan(request: HttpRequest, dwelling_id: int) -> HttpResponse:
             authorities=data["authorities"],
             referral=referral,
             follows=data["follows"],
+            inspectors=list(data["inspectors"]),
         )
 
     return form_page(

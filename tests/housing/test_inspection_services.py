@@ -248,3 +248,12 @@ def test_a_notice_of_the_clearingstelle_becomes_a_planned_inspection_and_gets_an
     assert referral.status == Referral.Status.DONE
     assert "Belegung: überbelegt (§ 7 WoAufG LSA)" in referral.outcome
     assert person.family_name not in referral.outcome
+
+
+def test_the_team_is_the_units_members(housing, personas):
+    dwelling = housing.dwelling()
+    with pytest.raises(ValidationError) as refused:
+        housing.inspection(dwelling, inspectors=[personas.housing, personas.clearing])
+    assert "Nicht im Team" in refused.value.message_dict["inspectors"][0]
+    inspection = housing.inspection(dwelling, inspectors=[personas.housing])
+    assert list(inspection.inspectors.all()) == [personas.housing]

@@ -62,8 +62,8 @@ QUERIES = {
     "dwelling_detail": BASE + 7,
     # the dwelling
     "dwelling_edit": BASE + 1,
-    # the dwelling; its inspections with orders (for a re-inspection)
-    "inspection_plan": BASE + 2,
+    # the dwelling; its inspections with orders (for a re-inspection); the unit's team
+    "inspection_plan": BASE + 3,
     # count; page with numbers of buildings; the record of which owners the list showed
     "party_list": BASE + 2 + LISTED,
     # the party; its buildings; its contacts with building and author; the buildings to choose
@@ -160,3 +160,32 @@ def test_dwelling_shows_the_latest_arrival_interview(housing, personas, client_f
     page = client_for(personas.housing).get(f"/wohnraum/wohnungen/{dwelling.pk}/").content.decode()
     assert f"Laut Ankunftsgespräch vom {interview.held_on:%d.%m.%Y}" in page
     assert '<td class="kern-table__cell kern-table__cell--numeric">7</td>' in page
+
+
+def test_planning_with_team_and_invited_authorities(housing, personas, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lotse.housing.models import Inspection
+
+    dwelling = housing.dwelling()
+    client = client_for(personas.housing)
+    url = f"/wohnraum/wohnungen/{dwelling.pk}/kontrolle/"
+    page = client.get(url).content.decode()
+    assert "Team der Wohnraumkontrolle" in page and "Jugendamt" in page
+    day = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    form = {
+        "cause": "complaint",
+        "planned_on": day,
+        "planned_time": "09:30",
+        "announced": "0",
+        "authorities": ["police", "youth_office"],
+        "inspectors": [personas.housing.pk],
+    }
+    assert client.post(url, form).status_code == 302
+    inspection = Inspection.objects.get(dwelling=dwelling)
+    assert inspection.announced is False and inspection.authorities == ["police", "youth_office"]
+    again = client.post(url, form)
+    assert again.status_code == 400 and "schon eine Kontrolle" in again.content.decode()
+    assert Inspection.objects.filter(dwelling=dwelling).count() == 1
