@@ -70,6 +70,11 @@ def test_inspection_flow_is_accessible(visitor: Callable[..., Visitor], demo_sit
     page.wait_for_selector("h2:has-text('Belegung')")
     assert "WoAufG LSA" in page.content()
     check()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Kontrolle planen").click()
+    page.wait_for_selector("text=Team der Wohnraumkontrolle")
+    check()
+    page.go_back()
     page.set_viewport_size({"width": 1280, "height": 900})
     for path in (
         "/wohnraum/gebaeude/",
