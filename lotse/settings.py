@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "lotse.people",
     "lotse.clearing",
     "lotse.cases",
+    "lotse.housing",
     "lotse.schooling",
     "lotse.neighbourhood",
     "lotse.api",
@@ -397,7 +398,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Lotse API",
     "DESCRIPTION": (
         "REST-API von Lotse für Fallarbeit: Personen, Haushalte, Fallakten, Kontakte, "
-        "Verweisungen, Einwilligungen und Wiedervorlagen. Anleitung: docs/api.md."
+        "Verweisungen, Einwilligungen und Wiedervorlagen; Wohnraumkontrolle: Gebäude, Wohnungen, "
+        "Kontrollen und Anordnungen. Anleitung: docs/api.md."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -419,6 +421,8 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "lotse.cases.models.Contact.Kind",
         "CounsellingKindEnum": "lotse.neighbourhood.models.CounsellingEntry.Kind",
         "SchoolKindEnum": "lotse.schooling.models.School.Kind",
+        # Kitchen and bath of a dwelling: one choice set (own, shared, none).
+        "FacilityEnum": "lotse.housing.models.Dwelling.Facility",
     },
 }
 

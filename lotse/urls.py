@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", include("lotse.api.urls")),
     path("personen/", include("lotse.people.urls")),
     path("clearingstelle/", include("lotse.clearing.urls")),
+    path("wohnraum/", include("lotse.housing.urls")),
     path("schulteam/", include("lotse.schooling.urls")),
     path("stadtteilbuero/", include("lotse.neighbourhood.urls")),
     path("", include("lotse.cases.urls")),

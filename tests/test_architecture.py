@@ -323,3 +323,27 @@ def test_free_text_kept_out_of_the_audit_trail_is_stored_encrypted():
         and not isinstance(field, EncryptedTextField)
     ]
     assert plain == []
+
+
+def test_housing_register_sits_below_the_person_register():
+    """Persons and households live in a dwelling of the housing register (decision 0019): the
+    person register refers to ``housing.Dwelling`` by label and its services create buildings
+    and dwellings through ``lotse.housing.models``. So the housing models import nothing above
+    ``accounts`` and ``people`` imports nothing else of housing — no cycle, whatever housing
+    inspection's services above the register need."""
+    below = {"core", "accounts", "housing"}
+    offenders = [
+        module
+        for module in _imported_modules(LOTSE / "housing" / "models.py")
+        if module.startswith("lotse.") and module.split(".")[1] not in below
+    ]
+    for path in sorted((LOTSE / "people").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        offenders += [
+            f"{path.relative_to(LOTSE.parent)}: {module}"
+            for module in _imported_modules(path)
+            if module.startswith("lotse.housing") and not module.startswith("lotse.housing.models")
+        ]
+    assert offenders == []
+    assert "lotse.housing.models.Dwelling" in _imported_modules(LOTSE / "people" / "services.py")

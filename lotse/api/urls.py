@@ -12,6 +12,7 @@ from lotse.api import (
     counselling,
     followups,
     households,
+    housing,
     persons,
     referrals,
     registrations,
@@ -42,6 +43,11 @@ router.register("children", schooling.ChildViewSet, basename="child")
 router.register("school-paths", schooling.SchoolPathViewSet, basename="school-path")
 router.register("schooling-reports", schooling.ReportViewSet, basename="schooling-report")
 router.register("schools", schooling.SchoolViewSet, basename="school")
+# Housing inspection.
+router.register("buildings", housing.BuildingViewSet, basename="building")
+router.register("dwellings", housing.DwellingViewSet, basename="dwelling")
+router.register("inspections", housing.InspectionViewSet, basename="inspection")
+router.register("orders", housing.OrderViewSet, basename="order")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

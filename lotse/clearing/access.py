@@ -22,7 +22,8 @@ from lotse.accounts.models import Organisation
 from lotse.accounts.roles import Capability as C
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
-from lotse.people.models import Building, Person
+from lotse.housing.models import Building
+from lotse.people.models import Person
 
 
 def _keeps(user: Any) -> set[int]:

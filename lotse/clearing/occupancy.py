@@ -14,7 +14,8 @@ from lotse.clearing import routing
 from lotse.clearing.models import ArrivalInterview
 from lotse.clearing.selectors import routing_rules_of
 from lotse.core import access
-from lotse.people.models import Building, Dwelling, Person
+from lotse.housing.models import Building, Dwelling
+from lotse.people.models import Person
 
 
 @dataclass(frozen=True)
@@ -93,17 +94,19 @@ def occupancy_plan(user: Any, building_id: int) -> tuple[Building, list[Dwelling
     for held in interviews:  # ordered oldest first: the last one per dwelling wins
         latest[held.person.dwelling_id] = held  # type: ignore[index]
     # The state rules of the register's authority: the user's employer keeps the register.
-    state_rules = routing_rules_of(user.organisation_id).get("state_rules", {})
+    state = routing_rules_of(user.organisation_id).get("state", "")
     plan = []
     for dwelling in dwellings:
         registered = list(dwelling.registered_persons.all())
         interview = latest.get(dwelling.pk)
         crowded, needed = False, None
-        if interview is not None and state_rules.get("housing_minimum"):
+        if interview is not None and state:
             facts = routing.facts_of(interview)
             if facts.dwelling_area_m2 is None and dwelling.area_m2 is not None:
                 facts = routing.InterviewFacts(**{**facts.__dict__, "dwelling_area_m2": dwelling.area_m2})
-            crowded, needed = routing.overcrowded(facts, state_rules)
+            result = routing.overcrowded(facts, state)
+            if result is not None:
+                crowded, needed = result.overcrowded, result.required_m2
         if registered or interview:
             plan.append(DwellingOccupancy(dwelling, registered, interview, crowded, needed))
     return building, plan

@@ -1,9 +1,10 @@
 """Routing proposals from rules kept as data (blueprint ``routing`` section).
 
 Pure Python: ``propose(facts, rules)`` reads only the given facts and rules, so each rule can
-be tested without a database. Compulsory school age comes from the state law kept as data
-(``lotse.core.statelaw.schooling``, the organisation's state); the housing minimum from the
-blueprint, e.g. WoAufG LSA: 9 m² per person, 6 m² per child under 6.
+be tested without a database. Compulsory school age and the housing minimum are state law kept
+as data (``lotse.core.statelaw.schooling`` and ``.housing``) for the organisation's state, a
+fact of the interview (``InterviewFacts.state``), e.g. § 7 WoAufG LSA: 9 m² per person, 6 m²
+per child under 6.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from lotse.core.statelaw import schooling
+from lotse.core.statelaw import housing, schooling
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class InterviewFacts:
     dwelling_area_m2: Decimal | None
     needs: frozenset[str]
     children: tuple[ChildFacts, ...] = ()
-    state: str = ""  # the organisation's federal state: whose school law applies
+    state: str = ""  # the organisation's federal state: whose school and housing law applies
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def _number(value: Decimal | None) -> str:
 
 
 def facts_of(interview: Any, state: str = "") -> InterviewFacts:
-    """The interview's facts; ``state`` (the organisation's) is needed to judge school age."""
+    """The interview's facts; ``state`` (the organisation's) is needed to judge school age and
+    overcrowding."""
     year = interview.held_on.year
     return InterviewFacts(
         year=year,
@@ -73,25 +75,17 @@ def school_age(age: int | None, state: str) -> bool:
     return schooling.may_be_school_age(age, state)
 
 
-def minimum_area(persons: int, children_under_limit: int, state_rules: dict[str, Any]) -> Decimal:
-    rule = state_rules["housing_minimum"]
-    adults = max(persons - children_under_limit, 0)
-    return (
-        Decimal(str(rule["m2_per_person"])) * adults
-        + Decimal(str(rule["m2_per_small_child"])) * children_under_limit
+def overcrowded(facts: InterviewFacts, state: str) -> housing.Overcrowding | None:
+    """The interview's people on its area against the state's minimum (None without an area)."""
+    return housing.assess(
+        state,
+        facts.dwelling_area_m2,
+        persons=facts.dwelling_persons,
+        children_ages=[child.age for child in facts.children],
     )
 
 
-def overcrowded(facts: InterviewFacts, state_rules: dict[str, Any]) -> tuple[bool, Decimal | None]:
-    if facts.dwelling_area_m2 is None:
-        return False, None
-    limit = int(state_rules["housing_minimum"]["small_child_below_age"])
-    small = sum(1 for child in facts.children if child.age is not None and child.age < limit)
-    needed = minimum_area(facts.dwelling_persons, min(small, facts.dwelling_persons), state_rules)
-    return facts.dwelling_area_m2 < needed, needed
-
-
-def _matches(condition: dict[str, Any], facts: InterviewFacts, state_rules: dict[str, Any]) -> list[str]:
+def _matches(condition: dict[str, Any], facts: InterviewFacts) -> list[str]:
     """The reasons (one per hit) for which ``condition`` applies; empty if it does not."""
     kind = condition["kind"]
     if kind == "need":
@@ -105,16 +99,18 @@ def _matches(condition: dict[str, Any], facts: InterviewFacts, state_rules: dict
             if school_age(child.age, facts.state) and child.school_status == "no_place"
         ]
     if kind == "overcrowding":
-        crowded, needed = overcrowded(facts, state_rules)
-        if not crowded:
+        if not facts.state:
+            return []  # no state chosen for the organisation: no rule to measure by
+        result = overcrowded(facts, facts.state)
+        if result is None or not result.overcrowded:
             return []
         return [
             _("%(persons)s Personen auf %(area)s m²; nötig sind mindestens %(needed)s m² (%(law)s).")
             % {
                 "persons": facts.dwelling_persons,
                 "area": _number(facts.dwelling_area_m2),
-                "needed": _number(needed),
-                "law": state_rules["housing_minimum"]["law"],
+                "needed": _number(result.required_m2),
+                "law": result.rule,
             }
         ]
     if kind == "housing":
@@ -156,12 +152,11 @@ def reason_text(reasons: list[str]) -> str:
 
 def propose(facts: InterviewFacts, rules: dict[str, Any]) -> list[Proposal]:
     """One proposal per receiving unit, with every reason that led there."""
-    state_rules = rules.get("state_rules", {})
     by_unit: dict[str, list[str]] = {}
     bases: dict[str, str] = {}
     names: dict[str, list[str]] = {}
     for route in rules.get("routes", []):
-        reasons = _matches(route["when"], facts, state_rules)
+        reasons = _matches(route["when"], facts)
         if reasons:
             unit = route["to_unit"]
             by_unit.setdefault(unit, []).extend(r for r in reasons if r not in by_unit.get(unit, []))

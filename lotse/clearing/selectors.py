@@ -223,10 +223,14 @@ def materials_of(organisation_id: int) -> list[InformationMaterial]:
 
 
 def routing_rules_of(organisation_id: int) -> dict[str, Any]:
-    rules = RoutingRules.objects.filter(organisation_id=organisation_id).first()
+    """The organisation's routes and state rules, and its federal state (whose housing law
+    measures overcrowding, ``lotse.core.statelaw.housing``)."""
+    rules = (
+        RoutingRules.objects.filter(organisation_id=organisation_id).select_related("organisation").first()
+    )
     if rules is None:
-        return {"state_rules": {}, "routes": []}
-    return {"state_rules": rules.state_rules, "routes": rules.routes}
+        return {"state_rules": {}, "routes": [], "state": ""}
+    return {"state_rules": rules.state_rules, "routes": rules.routes, "state": rules.organisation.state}
 
 
 # --- Figures (aggregates only) ---------------------------------------------------------------

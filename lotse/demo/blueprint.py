@@ -18,7 +18,9 @@ demo. The story, in order:
 7. persons and case files in the own records of a unit without the register
    (``own_records``: the other municipality's integration officer);
 8. the Neustadtbüro's rooms, partners' consultation hours, programme, volunteers and
-   counselling log (``neighbourhood``).
+   counselling log (``neighbourhood``);
+9. housing inspection: owners, measured dwellings, inspections, orders, a closure and this
+   week's appointments (``housing``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,17 @@ from django.core.exceptions import ImproperlyConfigured
 from lotse.accounts.blueprint import load_arrangements, load_structure
 from lotse.accounts.models import User
 from lotse.cases.blueprint import routes_upsert
-from lotse.demo import casework, interviews, neighbourhood, own_records, referrals, register, schooling, staff
+from lotse.demo import (
+    casework,
+    housing,
+    interviews,
+    neighbourhood,
+    own_records,
+    referrals,
+    register,
+    schooling,
+    staff,
+)
 
 BLUEPRINTS = Path(__file__).resolve().parent / "blueprints"
 
@@ -71,6 +83,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         lines += own_records.own_records_load(data["own_records"])
     if data.get("neighbourhood"):
         lines += neighbourhood.neighbourhood_load(data["neighbourhood"])
+    if data.get("housing"):
+        lines += housing.housing_load(data["housing"])
     return lines
 
 

@@ -65,9 +65,9 @@ def interviews_load(settings: dict[str, Any]) -> list[str]:
     materials = list(InformationMaterial.objects.filter(organisation=organisation))
     stored = RoutingRules.objects.filter(organisation=organisation).first()
     rules: dict[str, Any] = (
-        {"state_rules": stored.state_rules, "routes": stored.routes}
+        {"state_rules": stored.state_rules, "routes": stored.routes, "state": organisation.state}
         if stored
-        else {"state_rules": {}, "routes": []}
+        else {"state_rules": {}, "routes": [], "state": organisation.state}
     )
     # Units in which another organisation works: referrals there rest on a consent that the
     # clerk records in the interview (verbal, the interpreter as witness).

@@ -1,5 +1,6 @@
-"""The person register: people, households, buildings and dwellings, and the match keys that
-let Lotse find the same person however the name was written."""
+"""The person register: people and households, and the match keys that let Lotse find the
+same person however the name was written. Buildings and dwellings are the housing register
+(``lotse.housing.models``), referred to by label so that this module does not import it."""
 
 from __future__ import annotations
 
@@ -12,49 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation, Unit
 from lotse.core.characters import name_field
-
-
-class Building(models.Model):
-    """A residential building: the address a dwelling belongs to."""
-
-    street = models.CharField(_("Straße"), max_length=200)
-    house_number = models.CharField(_("Hausnummer"), max_length=20)
-    postcode = models.CharField(_("Postleitzahl"), max_length=10)
-    city = models.CharField(_("Ort"), max_length=100)
-    district = models.CharField(_("Stadtteil"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["street", "house_number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["street", "house_number", "postcode"], name="building_address_unique"
-            )
-        ]
-        verbose_name = _("Gebäude")
-        verbose_name_plural = _("Gebäude")
-
-    def __str__(self) -> str:
-        return f"{self.street} {self.house_number}, {self.postcode} {self.city}"
-
-
-class Dwelling(models.Model):
-    """One flat (or room) in a building."""
-
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="dwellings")
-    label = models.CharField(_("Lage"), max_length=60, help_text=_("z. B. „2. OG links“"))
-    area_m2 = models.DecimalField(
-        _("Wohnfläche in m²"), max_digits=6, decimal_places=1, null=True, blank=True
-    )
-    rooms = models.PositiveSmallIntegerField(_("Zimmer"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["building", "label"]
-        constraints = [models.UniqueConstraint(fields=["building", "label"], name="dwelling_label_unique")]
-        verbose_name = _("Wohnung")
-        verbose_name_plural = _("Wohnungen")
-
-    def __str__(self) -> str:
-        return f"{self.building}, {self.label}"
 
 
 class Household(models.Model):
@@ -75,7 +33,7 @@ class Household(models.Model):
     )
     name = name_field(_("Bezeichnung"), max_length=200, help_text=_("z. B. „Familie Popescu“"))
     dwelling = models.ForeignKey(
-        Dwelling, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
+        "housing.Dwelling", on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -161,7 +119,7 @@ class Person(models.Model):
         _("Stellung im Haushalt"), max_length=20, choices=Relationship.choices, blank=True
     )
     dwelling = models.ForeignKey(
-        Dwelling,
+        "housing.Dwelling",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

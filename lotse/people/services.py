@@ -16,12 +16,11 @@ from lotse.core import access
 from lotse.core.audit import audit_record, snapshot
 from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_update
+from lotse.housing.models import Building, Dwelling
 from lotse.people import merging
 from lotse.people.duplicates import keys_of, records_of
 from lotse.people.matching import PartialDate
 from lotse.people.models import (
-    Building,
-    Dwelling,
     Household,
     KnownNameToken,
     Person,
@@ -151,18 +150,31 @@ def _existing(model: type[M], lookup: dict[str, Any]) -> M | None:
 
 @transaction.atomic
 def building_find_or_create(
-    *, actor: Any, street: str, house_number: str, postcode: str, city: str, district: str = ""
+    *,
+    actor: Any,
+    street: str,
+    house_number: str,
+    postcode: str,
+    city: str,
+    district: str = "",
+    organisation_id: int | None = None,
 ) -> Building:
     """The building at street, house number and postcode; created (audited) on first mention.
 
-    City and district are taken from the first mention only.
+    City and district are taken from the first mention only, and so is the authority it
+    belongs to (the register's organisation that first names it, else the actor's employer;
+    its housing inspection keeps the building).
     """
     _require_address_right(actor)
     return _find_or_create(
         actor=actor,
         model=Building,
         lookup={"street": street.strip(), "house_number": house_number.strip(), "postcode": postcode.strip()},
-        defaults={"city": city.strip(), "district": district.strip()},
+        defaults={
+            "city": city.strip(),
+            "district": district.strip(),
+            "organisation_id": organisation_id or getattr(actor, "organisation_id", None),
+        },
     )
 
 
@@ -184,7 +196,9 @@ def dwelling_find_or_create(*, actor: Any, building: Building, label: str) -> Dw
     )
 
 
-def dwelling_for(*, actor: Any, address: Address | None) -> Dwelling | None:
+def dwelling_for(
+    *, actor: Any, address: Address | None, organisation_id: int | None = None
+) -> Dwelling | None:
     """The dwelling at an address, building and dwelling created on first mention; None for
     no address. Called by the person and household services inside their transaction."""
     if address is None or address.empty:
@@ -210,6 +224,7 @@ def dwelling_for(*, actor: Any, address: Address | None) -> Dwelling | None:
         postcode=address.postcode,
         city=address.city,
         district=address.district,
+        organisation_id=organisation_id,
     )
     return dwelling_find_or_create(actor=actor, building=building, label=address.dwelling_label)
 
@@ -299,7 +314,7 @@ def person_create(
     values = data.model_values()
     if kept_by is not None and values.get("register_id"):
         raise ValidationError({"register_id": _("Eigene Akten haben keine Kennung im Melderegister.")})
-    dwelling = dwelling_for(actor=actor, address=data.address)
+    dwelling = dwelling_for(actor=actor, address=data.address, organisation_id=organisation.pk)
     person = Person(organisation=organisation, kept_by=kept_by, dwelling=dwelling, **values)
     audited_create(actor=actor, instance=person)
     match_keys_refresh(person)
@@ -315,7 +330,9 @@ def person_update(*, actor: Any, person: Person, data: PersonInput) -> dict[str,
     if person.kept_by_id is not None and values.get("register_id"):
         raise ValidationError({"register_id": _("Eigene Akten haben keine Kennung im Melderegister.")})
     if data.address is not None:
-        values["dwelling"] = dwelling_for(actor=actor, address=data.address)
+        values["dwelling"] = dwelling_for(
+            actor=actor, address=data.address, organisation_id=person.organisation_id
+        )
     _person, changes = audited_update(actor=actor, instance=person, data=values)
     if changes:
         match_keys_refresh(person)
@@ -500,7 +517,11 @@ def household_create(
     household = Household(organisation_id=person.organisation_id, kept_by_id=person.kept_by_id, name="")
     person = _locked_candidate(household, person)
     household.name = name.strip() or household_default_name(person)
-    household.dwelling = person.dwelling if address is None else dwelling_for(actor=actor, address=address)
+    household.dwelling = (
+        person.dwelling
+        if address is None
+        else dwelling_for(actor=actor, address=address, organisation_id=person.organisation_id)
+    )
     audited_create(actor=actor, instance=household)
     _join(actor=actor, household=household, person=person, relationship=relationship)
     return household
@@ -515,7 +536,10 @@ def household_update(
     _household, changes = audited_update(
         actor=actor,
         instance=household,
-        data={"name": name.strip(), "dwelling": dwelling_for(actor=actor, address=address)},
+        data={
+            "name": name.strip(),
+            "dwelling": dwelling_for(actor=actor, address=address, organisation_id=household.organisation_id),
+        },
     )
     return changes
 

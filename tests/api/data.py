@@ -48,3 +48,38 @@ def build(casework: Any) -> World:
         actor=p.outreach, unit=case.owner_unit, title="Jobcenter anrufen", due_on=casework.days(3), case=case
     )
     return World(person, household, case, contact, referral_in, referral_out, consent, followup)
+
+
+def build_housing(personas: Any) -> dict[str, int]:
+    """A building, dwelling, inspection with a finding and an order of the housing inspector:
+    the ids each housing resource of the API is fuzzed against."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lotse.housing import services as housing
+    from tests.housing.conftest import Housing
+
+    made = Housing(personas)
+    building = made.building(owner=made.owner())
+    dwelling = made.dwelling(building)
+    inspection = made.inspection(dwelling)
+    finding = housing.finding_add(
+        actor=personas.housing,
+        inspection=inspection,
+        category="mould",
+        description="Schimmel",
+        severity="major",
+    )
+    order = housing.order_issue(
+        actor=personas.housing,
+        finding=finding,
+        text="beseitigen",
+        deadline=timezone.localdate() + dt.timedelta(days=9),
+    )
+    return {
+        "buildings": building.pk,
+        "dwellings": dwelling.pk,
+        "inspections": inspection.pk,
+        "orders": order.pk,
+    }

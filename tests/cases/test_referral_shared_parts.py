@@ -11,7 +11,7 @@ from lotse.cases.models import AssessmentRating, Consent, Contact, Disclosure, G
 from lotse.cases.models.case import AssessmentDomain
 from lotse.cases.services import assessments, contacts, referrals, support_plans
 from lotse.core import access
-from lotse.people.models import Building, Dwelling
+from lotse.housing.models import Building, Dwelling
 from tests.cases.casework import LEGAL_BASIS
 
 pytestmark = pytest.mark.django_db

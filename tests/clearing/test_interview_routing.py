@@ -1,5 +1,5 @@
-"""Routing proposals from the blueprint's rules: each rule, the housing minimum and school age
-taken from the data (WoAufG LSA, SchulG LSA), not from code."""
+"""Routing proposals from the blueprint's rules: each rule, school age taken from the data
+(SchulG LSA), the housing minimum from the state law kept as data (WoAufG LSA), not from code."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lotse.clearing.routing import ChildFacts, InterviewFacts, minimum_area, overcrowded, propose, school_age
+from lotse.clearing.routing import ChildFacts, InterviewFacts, overcrowded, propose, school_age
 
 RULES = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "lotse/clearing/blueprints/weissenfels.yaml").read_text()
@@ -25,7 +25,7 @@ def facts(**changes) -> InterviewFacts:
         "dwelling_area_m2": Decimal("60"),
         "needs": frozenset(),
         "children": (),
-        "state": "ST",
+        "state": "ST",  # Organisation.state of Weißenfels
     }
     values.update(changes)
     return InterviewFacts(**values)
@@ -49,8 +49,8 @@ def test_school_age_comes_from_the_state_law_data(age, expected):
     assert school_age(age, "ST") is expected
 
 
-def test_the_school_age_check_has_no_rules_of_its_own_in_the_blueprint():
-    assert "school_age" not in STATE
+def test_school_age_and_housing_minimum_have_no_rules_of_their_own_in_the_blueprint():
+    assert "school_age" not in STATE and "housing_minimum" not in STATE
 
 
 def test_school_age_child_without_school_place_goes_to_the_school_team():
@@ -65,38 +65,34 @@ def test_child_in_school_or_too_young_is_not_routed():
     assert propose(facts(children=children), RULES) == []
 
 
-def test_minimum_area_follows_woaufg_lsa():
-    # 9 m² per person, 6 m² per child under 6.
-    assert minimum_area(4, 0, STATE) == Decimal(36)
-    assert minimum_area(4, 2, STATE) == Decimal(30)
-
-
 def test_overcrowding_uses_small_children_from_the_interview():
     small = (ChildFacts("Maria", 2, "not_school_age"), ChildFacts("Ioana", 4, "not_school_age"))
     # 4 persons on 32 m²: 36 m² needed for four adults, but 30 m² with two small children.
-    assert overcrowded(facts(dwelling_persons=4, dwelling_area_m2=Decimal(32)), STATE)[0] is True
-    assert (
-        overcrowded(facts(dwelling_persons=4, dwelling_area_m2=Decimal(32), children=small), STATE)[0]
-        is False
-    )
-    assert overcrowded(facts(dwelling_persons=4, dwelling_area_m2=None), STATE) == (False, None)
+    crowded = overcrowded(facts(dwelling_persons=4, dwelling_area_m2=Decimal(32)), "ST")
+    assert crowded is not None and crowded.overcrowded is True and crowded.required_m2 == 36
+    with_small = overcrowded(facts(dwelling_persons=4, dwelling_area_m2=Decimal(32), children=small), "ST")
+    assert with_small is not None and with_small.overcrowded is False and with_small.required_m2 == 30
+    assert overcrowded(facts(dwelling_persons=4, dwelling_area_m2=None), "ST") is None
 
 
 def test_overcrowding_goes_to_housing_inspection_with_the_numbers():
     result = propose(facts(dwelling_persons=8, dwelling_area_m2=Decimal(40)), RULES)
     assert units(result) == {"wohnraumkontrolle"}
     assert "8 Personen auf 40 m²" in result[0].reason and "72 m²" in result[0].reason
-    assert "WoAufG LSA" in result[0].reason
+    assert "§ 7 WoAufG LSA" in result[0].reason
 
 
-def test_limit_is_data_not_code():
-    rules = {
-        **RULES,
-        "state_rules": {**STATE, "housing_minimum": {**STATE["housing_minimum"], "m2_per_person": 10}},
-    }
+def test_limit_follows_the_organisations_state():
+    # 4 persons on 38 m²: enough under WoAufG LSA (36 m²), too little under WohnStG NRW (40 m²).
     crowded = facts(dwelling_persons=4, dwelling_area_m2=Decimal(38))
     assert propose(crowded, RULES) == []
-    assert units(propose(crowded, rules)) == {"wohnraumkontrolle"}
+    result = propose(facts(dwelling_persons=4, dwelling_area_m2=Decimal(38), state="NW"), RULES)
+    assert units(result) == {"wohnraumkontrolle"}
+    assert "§ 10 Abs. 1 WohnStG NRW" in result[0].reason
+
+
+def test_without_a_state_no_overcrowding_is_proposed():
+    assert propose(facts(dwelling_persons=8, dwelling_area_m2=Decimal(40), state=""), RULES) == []
 
 
 def test_sublet_goes_to_housing_inspection():

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from lotse.core.audit import audit_verify
 from lotse.core.models import AuditEvent
+from lotse.housing.models import Building, Dwelling
 from lotse.people import services
-from lotse.people.models import Building, Dwelling
 from lotse.people.services import Address
 
 from .conftest import NEUSTADT
@@ -26,8 +26,8 @@ def created(object_type: str) -> list[AuditEvent]:
 
 def test_first_mention_of_an_address_writes_building_and_dwelling_audited(register, personas):
     person = register("Ana", "Popescu", address=NEUSTADT)
-    [building_event] = created("people.building")
-    [dwelling_event] = created("people.dwelling")
+    [building_event] = created("housing.building")
+    [dwelling_event] = created("housing.dwelling")
     assert building_event.actor == personas.clearing and dwelling_event.actor == personas.clearing
     assert building_event.object_id == str(person.dwelling.building_id)
     assert building_event.changes["street"] == [None, "Naumburger Straße"]
@@ -55,7 +55,7 @@ def test_an_address_is_found_again_by_street_number_postcode_and_label(register)
     assert other_flat.dwelling.label == "ohne Angabe"
     assert Building.objects.get().city == "Weißenfels"
     assert Dwelling.objects.count() == 2
-    assert len(created("people.building")) == 1 and len(created("people.dwelling")) == 2
+    assert len(created("housing.building")) == 1 and len(created("housing.dwelling")) == 2
 
 
 def test_a_flat_without_label_is_one_dwelling_whatever_the_clerks_screen_language(register):
@@ -73,7 +73,7 @@ def test_a_household_address_is_written_with_the_household_services_actor(regist
         actor=personas.clearing, person=person, address=Address(**MARKT, dwelling_label="EG")
     )
     assert str(household.dwelling) == "Markt 1, 06667 Weißenfels, EG"
-    assert [event.actor for event in created("people.dwelling")] == [personas.clearing]
+    assert [event.actor for event in created("housing.dwelling")] == [personas.clearing]
 
 
 def test_only_those_who_enter_persons_add_addresses(personas):
@@ -94,7 +94,7 @@ def test_an_invalid_building_is_refused_and_nothing_is_written(personas):
     with pytest.raises(ValidationError) as raised:
         services.building_find_or_create(actor=personas.clearing, **{**MARKT, "postcode": "0" * 11})
     assert "postcode" in raised.value.message_dict
-    assert not Building.objects.exists() and not created("people.building")
+    assert not Building.objects.exists() and not created("housing.building")
 
 
 @pytest.mark.parametrize("moment", ["before our validation", "between our validation and insert"])
@@ -119,7 +119,7 @@ def test_two_requests_naming_a_new_building_at_once_make_one(personas, monkeypat
     building = services.building_find_or_create(actor=personas.clearing, **MARKT)
     assert looked and building == other
     assert Building.objects.count() == 1
-    [event] = created("people.building")
+    [event] = created("housing.building")
     assert event.actor is None  # the other request's event; this one wrote none
     assert services.dwelling_find_or_create(actor=personas.clearing, building=building, label="")
     assert audit_verify().intact

@@ -47,6 +47,7 @@ from lotse.cases.models import (
 from lotse.clearing.models import ArrivalInterview, RegisterImport
 from lotse.core import access
 from lotse.core.models import AuditEvent
+from lotse.housing.models import Building, Dwelling, Finding, FineProceeding, Inspection, Order, Party, Photo
 from lotse.neighbourhood.models import (
     Activity,
     CounsellingEntry,
@@ -59,7 +60,7 @@ from lotse.neighbourhood.models import (
     Room,
     Volunteer,
 )
-from lotse.people.models import Building, Household, Person
+from lotse.people.models import Household, Person
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
@@ -81,6 +82,13 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "import_id": RegisterImport,
     "interview_id": ArrivalInterview,
     "building_id": Building,
+    "dwelling_id": Dwelling,
+    "party_id": Party,
+    "inspection_id": Inspection,
+    "finding_id": Finding,
+    "photo_id": Photo,
+    "order_id": Order,
+    "fine_id": FineProceeding,
     "membership_id": Membership,
     "arrangement_id": JointArrangement,
     "entry_id": CounsellingEntry,

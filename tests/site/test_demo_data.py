@@ -201,3 +201,39 @@ def test_the_school_team_has_children_at_every_stage_and_a_deadline_over_a_holid
     assert school_services.report_deadlines(report, "ST")["parents_contacted"] == dt.date(2026, 5, 18)
     assert report.home_visit_referral is not None
     assert access.visible(school, MissedSchoolingReport).count() == MissedSchoolingReport.objects.count() >= 4
+
+
+def test_housing_inspection_has_content_on_every_page(demo_site: DemoSite):
+    """The housing inspector finds buildings with owners, measured dwellings, inspections of
+    every kind, open orders, an overcrowded dwelling, a closure and this week's appointments."""
+    from lotse.core.statelaw import housing as statelaw
+    from lotse.housing import selectors
+    from lotse.housing.models import Building, Closure, Dwelling, FineProceeding, Inspection, Order, Party
+
+    inspector = User.objects.get(username="demo-housing")
+    buildings = access.visible(inspector, Building)
+    assert buildings.filter(owner__isnull=False).count() >= 10
+    assert access.visible(inspector, Party).filter(contacts__isnull=False).exists()
+    assert access.visible(inspector, Dwelling).filter(area_m2__isnull=False, room_list__isnull=False).exists()
+    inspections = access.visible(inspector, Inspection)
+    assert inspections.filter(status=Inspection.Status.DONE).count() >= 10
+    assert inspections.filter(cause=Inspection.Cause.FOLLOW_UP).exists()
+    today = timezone.localdate()
+    week = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=7), dt.time.max))
+    assert selectors.planned_inspections(inspector, week).count() >= 3
+    orders = access.visible(inspector, Order)
+    assert orders.filter(outcome=Order.Outcome.OPEN, deadline__gte=today).exists()
+    assert orders.filter(outcome=Order.Outcome.COMPLIED).exists()
+    assert access.visible(inspector, FineProceeding).exists()
+    assert Closure.objects.filter(inspection__organisation=inspector.organisation).count() == 1
+    overcrowded = [
+        dwelling
+        for dwelling in access.visible(inspector, Dwelling).filter(inspections__status="done").distinct()
+        if (verdict := selectors.occupancy_of(dwelling).overcrowding) is not None and verdict.overcrowded
+    ]
+    assert overcrowded
+    assert statelaw.housing_rule(inspector.organisation.state)["citation"] == "§ 7 WoAufG LSA"
+    client = Client()
+    client.force_login(inspector, backend="lotse.accounts.backends.LotseModelBackend")
+    home = client.get("/").content.decode()
+    assert "Kontrolle" in home  # this week's appointments on the start page
