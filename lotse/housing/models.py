@@ -45,6 +45,7 @@ class Party(Versioned):
     the housing inspection of an organisation, with the history of contacts."""
 
     AUDIT_HOLDER = "organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = ""  # an owner or manager, not a person of the register
 
     class Kind(models.TextChoices):
         PERSON = "person", _("Privatperson")
@@ -125,6 +126,7 @@ class PartyContact(models.Model):
     """One contact with an owner or manager: a call, a letter, a meeting, about a building."""
 
     AUDIT_HOLDER = "party.organisation_id"
+    AUDIT_SUBJECT = ""  # an owner or manager, not a person of the register
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Telefon")
@@ -241,6 +243,7 @@ class Inspection(Versioned):
     """A visit to a dwelling (Wohnungsbegehung): why, when, who came, what was found."""
 
     AUDIT_HOLDER = "organisation_id"
+    AUDIT_SUBJECT = ""  # about a dwelling: residents appear as counts, not as persons
 
     class Cause(models.TextChoices):
         COMPLAINT = "complaint", _("Beschwerde")
@@ -323,6 +326,7 @@ class Finding(models.Model):
     """A deficiency found at an inspection, under one item of the state's checklist."""
 
     AUDIT_HOLDER = "inspection.organisation_id"
+    AUDIT_SUBJECT = ""  # about a dwelling: residents appear as counts, not as persons
 
     class Severity(models.TextChoices):
         MINOR = "minor", _("geringfügig")
@@ -350,6 +354,7 @@ class Photo(models.Model):
     random name, recognised by its content, served only through an audited download."""
 
     AUDIT_HOLDER = "inspection.organisation_id"
+    AUDIT_SUBJECT = ""  # about a dwelling: residents appear as counts, not as persons
     AUDIT_REDACTED: frozenset[str] = frozenset({"original_name"})
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
@@ -380,6 +385,7 @@ class Order(Versioned):
     """An order (Anordnung) to remedy a finding by a deadline; a re-inspection checks it."""
 
     AUDIT_HOLDER = "finding.inspection.organisation_id"
+    AUDIT_SUBJECT = ""  # about a dwelling: residents appear as counts, not as persons
 
     class Outcome(models.TextChoices):
         OPEN = "open", _("offen")
@@ -434,6 +440,7 @@ class FineProceeding(Versioned):
     """Fine proceedings (Bußgeldverfahren) for an order not complied with, by stage."""
 
     AUDIT_HOLDER = "order.finding.inspection.organisation_id"
+    AUDIT_SUBJECT = ""  # about a dwelling: residents appear as counts, not as persons
 
     class Stage(models.TextChoices):
         OPENED = "opened", _("eingeleitet")
@@ -470,6 +477,7 @@ class Closure(Versioned):
     be vacated; lifted once the deficiencies are remedied."""
 
     AUDIT_HOLDER = "inspection.organisation_id"
+    AUDIT_SUBJECT = ""  # about a dwelling: residents appear as counts, not as persons
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="closures")
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="closures")

@@ -196,6 +196,11 @@ COMMON_FIELDS = {
     "unit": _l("Einheit"),
     "child": _l("Kind"),
     "school": _l("Schule"),
+    "party": _l("Eigentümer oder Verwalter"),
+    "building": _l("Gebäude"),
+    "inspection": _l("Kontrolle"),
+    "finding": _l("Befund"),
+    "order": _l("Anordnung"),
 }
 
 
