@@ -1,4 +1,4 @@
-"""Letters of housing inspection as PDF (WeasyPrint, which shapes every script: Romanian
+"""Letters of housing inspection as PDF (``lotse.core.pdf``: every script shaped, Romanian
 diacritics, Bulgarian Cyrillic, Arabic right to left, in DejaVu Sans): the inspection report
 and the order letter, with the authority's letterhead from the blueprint, the checklist, the
 findings with their legal basis and the deadlines, ready to print and sign."""
@@ -7,18 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lotse.core.pdf import render_pdf
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing.models import Inspection, Letterhead, Order
-
-
-def _pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # imported when a letter is made: it loads Pango
-
-    html = render_to_string(template, context)
-    return bytes(HTML(string=html).write_pdf())
 
 
 def _letterhead(organisation: Any) -> Letterhead | None:
@@ -55,7 +48,7 @@ def inspection_report(inspection: Inspection) -> bytes:
             persons=inspection.persons_found or 0,
             children_ages=inspection.children_ages_found,
         )
-    return _pdf(
+    return render_pdf(
         "housing/letters/inspection_report.html",
         {
             "letterhead": _letterhead(inspection.organisation),
@@ -72,7 +65,7 @@ def inspection_report(inspection: Inspection) -> bytes:
 
 def order_letter(order: Order) -> bytes:
     inspection = order.finding.inspection
-    return _pdf(
+    return render_pdf(
         "housing/letters/order_letter.html",
         {
             "letterhead": _letterhead(inspection.organisation),
