@@ -421,6 +421,9 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "lotse.cases.models.Contact.Kind",
         "CounsellingKindEnum": "lotse.neighbourhood.models.CounsellingEntry.Kind",
         "SchoolKindEnum": "lotse.schooling.models.School.Kind",
+        "OrderOutcomeEnum": "lotse.housing.models.Order.Outcome",
+        "SchoolingReportOutcomeEnum": "lotse.schooling.models.MissedSchoolingReport.Outcome",
+        "CounsellingOutcomeEnum": "lotse.neighbourhood.models.CounsellingEntry.Outcome",
         # Kitchen and bath of a dwelling: one choice set (own, shared, none).
         "FacilityEnum": "lotse.housing.models.Dwelling.Facility",
     },
