@@ -17,6 +17,7 @@ from lotse.core import access
 from lotse.core.models import AuditEvent
 from lotse.neighbourhood import services
 from lotse.neighbourhood.models import Mentorship, Volunteer, VolunteerAgreement
+from tests.queries import AUDIT_LOCK, LISTED
 
 from .office import office, own_person
 
@@ -200,3 +201,116 @@ def test_expired_certificate_is_not_matched_with_a_family_with_children(personas
         starts_on=today,
     )
     assert Mentorship.objects.count() == 1
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _mentorships(user, n: int) -> list[Mentorship]:
+    volunteer = _volunteer(user, timezone.localdate() - dt.timedelta(days=30))
+    made = []
+    for i in range(n):
+        person = own_person(user, f"Mira{i}", "Kovač")
+        made.append(
+            services.mentorship_create(
+                actor=user,
+                unit=office(),
+                volunteer=volunteer,
+                person=person,
+                consent=_consent(user, person),
+                starts_on=timezone.localdate(),
+            )
+        )
+    return made
+
+
+def test_agreement_through_the_volunteer_page(personas, client_for):
+    user = personas.neighbourhood
+    volunteer = _volunteer(user)
+    client = client_for(user)
+    url = f"/stadtteilbuero/ehrenamt/{volunteer.pk}/vereinbarung/"
+    response = client.post(
+        url, {"tasks": "Lesepatenschaft", "valid_from": "2026-03-01", "valid_until": "2026-02-01"}
+    )
+    assert response.status_code == 400
+    assert "„Gilt bis“ liegt vor „gilt ab“." in response.content.decode()
+    assert not VolunteerAgreement.objects.exists()
+    response = client.post(
+        url,
+        {
+            "tasks": "Lesepatenschaft",
+            "valid_from": "2026-03-01",
+            "signed_on": "2026-03-01",
+            "filed_at": "Ordner 3",
+        },
+    )
+    assert response.status_code == 302
+    agreement = VolunteerAgreement.objects.get()
+    page = client.get(f"/stadtteilbuero/ehrenamt/{volunteer.pk}/").content.decode()
+    assert "Lesepatenschaft" in page and "Ordner 3" in page
+    response = client.post(
+        f"/stadtteilbuero/vereinbarungen/{agreement.pk}/ende/",
+        {"ends_on": timezone.localdate().isoformat(), "version": agreement.version},
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.valid_until == timezone.localdate()
+
+
+def test_mentorship_through_the_pages_needs_a_covering_consent(personas, client_for):
+    user = personas.neighbourhood
+    person = own_person(user)
+    volunteer = _volunteer(user, timezone.localdate() - dt.timedelta(days=30))
+    client = client_for(user)
+    assert "Mira" in client.get("/stadtteilbuero/patenschaften/?q=Kovač").content.decode()
+    url = f"/stadtteilbuero/patenschaften/neu/{person.pk}/"
+    assert client.get(url).status_code == 200
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"volunteer": volunteer.pk, "consent": "", "starts_on": today})
+    assert response.status_code == 400
+    assert "braucht es eine gültige Einwilligung" in response.content.decode()
+    assert not Mentorship.objects.exists()
+    consent = _consent(user, person)
+    response = client.post(
+        url, {"volunteer": volunteer.pk, "consent": consent.pk, "starts_on": today, "note": "Behördengänge"}
+    )
+    assert response.status_code == 302
+    mentorship = Mentorship.objects.get()
+    detail = f"/stadtteilbuero/patenschaften/{mentorship.pk}/"
+    assert (
+        client.post(
+            detail + "treffen/", {"meetings": 2, "note": "Behördengänge", "version": mentorship.version}
+        ).status_code
+        == 302
+    )
+    mentorship.refresh_from_db()
+    assert client.post(detail + "ende/", {"ends_on": today, "version": mentorship.version}).status_code == 302
+    mentorship.refresh_from_db()
+    assert mentorship.meetings == 2 and mentorship.status == Mentorship.Status.ENDED
+    assert "Kovač" in client.get(f"/stadtteilbuero/ehrenamt/{volunteer.pk}/").content.decode()
+
+
+def test_outsiders_get_404_on_mentorship_pages(personas, client_for):
+    mentorship = _mentorships(personas.neighbourhood, 1)[0]
+    for name in ("clearing", "outsider"):
+        client = client_for(getattr(personas, name))
+        assert client.get("/stadtteilbuero/patenschaften/").status_code == 404
+        assert client.get(f"/stadtteilbuero/patenschaften/{mentorship.pk}/").status_code == 404
+        assert client.get(f"/stadtteilbuero/patenschaften/neu/{mentorship.person_id}/").status_code == 404
+
+
+def test_mentorship_pages_query_counts(personas, client_for, django_assert_num_queries):
+    mentorship = _mentorships(personas.neighbourhood, 3)[0]
+    client = client_for(personas.neighbourhood)
+    client.get("/stadtteilbuero/patenschaften/")
+    # session, user, memberships, their units' organisations; count; the page of mentorships
+    # with volunteer and person; session renewal (savepoint, update, release); the record of
+    # the listed persons.
+    with django_assert_num_queries(9 + LISTED):
+        page = client.get("/stadtteilbuero/patenschaften/").content.decode()
+    assert page.count('href="/stadtteilbuero/patenschaften/') >= 3
+    client.get(f"/stadtteilbuero/patenschaften/{mentorship.pk}/")
+    # session, user, memberships, organisations; the mentorship with volunteer, person and
+    # consent; session renewal (3); the audited read (savepoint, head, insert, release).
+    with django_assert_num_queries(12 + AUDIT_LOCK):
+        assert client.get(f"/stadtteilbuero/patenschaften/{mentorship.pk}/").status_code == 200

@@ -55,9 +55,11 @@ from lotse.neighbourhood.models import (
     InternshipMatch,
     InternshipOffer,
     Mediation,
+    Mentorship,
     Registration,
     Room,
     Volunteer,
+    VolunteerAgreement,
 )
 from lotse.people.models import Building, Household, Person
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
@@ -92,6 +94,8 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "mediation_id": Mediation,
     "offer_id": InternshipOffer,
     "match_id": InternshipMatch,
+    "agreement_id": VolunteerAgreement,
+    "mentorship_id": Mentorship,
     "slug": Unit,  # by its slug
     "child_id": ListedChild,
     "enrolment_id": Enrolment,
