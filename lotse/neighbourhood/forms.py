@@ -94,6 +94,17 @@ class CounsellingForm(forms.Form):
         return value
 
 
+class CounsellingEditForm(CounsellingForm):
+    """Correcting an entry: the same fields without the referral (it has its own pages)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, unit=unit, units=Unit.objects.none(), consents=Topic.objects.none(), **kwargs)
+        for name in ("refer_to", "referral_reason", "legal_basis", "consent"):
+            del self.fields[name]
+
+
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False)
 

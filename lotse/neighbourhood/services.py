@@ -20,7 +20,9 @@ from lotse.cases.mails import send_notices
 from lotse.cases.models import Consent, SharedPart
 from lotse.cases.services.referrals import consent_problem, referral_create
 from lotse.core import access
+from lotse.core.audit import audit_record
 from lotse.core.blueprints import is_demo_loading
+from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_delete, audited_update
 from lotse.neighbourhood import recurrence
 from lotse.neighbourhood.models import (
@@ -181,6 +183,62 @@ def counselling_create(
         ),
     )
     entry.topics.set(topics)
+    return entry
+
+
+COUNSELLING_FIELDS = ("held_on", "kind", "language", "interpreter", "age_group", "gender", "outcome", "note")
+
+
+@transaction.atomic
+def counselling_update(
+    *,
+    actor: Any,
+    entry: CounsellingEntry,
+    data: Mapping[str, Any],
+    topics: Iterable[Topic],
+    expected_version: int | None = None,
+) -> CounsellingEntry:
+    """Correct one counselling entry. The person and a referral made with it stay as they
+    are (a referral has its own pages); an entry with a referral keeps the outcome „verwiesen“."""
+    _require(actor, "edit", entry)
+    topics = list(topics)
+    if not topics:
+        raise ValidationError({"topics": _("Bitte mindestens ein Thema wählen.")})
+    if any(topic.unit_id != entry.unit_id for topic in topics):
+        raise ValidationError({"topics": _("Dieses Thema gehört zu einer anderen Einheit.")})
+    values = {key: data[key] for key in COUNSELLING_FIELDS if key in data}
+    if values.get("held_on") and values["held_on"] > timezone.localdate():
+        raise ValidationError({"held_on": _("Eine Beratung kann nicht in der Zukunft liegen.")})
+    referred = CounsellingEntry.Outcome.REFERRED
+    if entry.referral_id is not None and values.get("outcome", referred) != referred:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "Dieser Kontakt hat eine Verweisung; das Ergebnis bleibt „in das Netzwerk verwiesen“."
+                )
+            }
+        )
+    if entry.referral_id is None and values.get("outcome") == referred:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "„In das Netzwerk verwiesen“ gilt nur mit einer Verweisung; bitte legen Sie die "
+                    "Verweisung auf der Seite der Person an."
+                )
+            }
+        )
+    if "note" in values:
+        values["note"] = str(values["note"]).strip()
+    entry, _changes = audited_update(
+        actor=actor, instance=entry, data=values, expected_version=expected_version
+    )
+    before = sorted(entry.topics.values_list("pk", flat=True))
+    after = sorted(topic.pk for topic in topics)
+    if before != after:
+        entry.topics.set(topics)
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, obj=entry, changes={"topics": [before, after]}
+        )
     return entry
 
 

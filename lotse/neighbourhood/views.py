@@ -26,6 +26,7 @@ from lotse.neighbourhood.forms import (
     AgreementForm,
     AssignForm,
     BookingForm,
+    CounsellingEditForm,
     CounsellingForm,
     CourseForm,
     EndForm,
@@ -138,6 +139,41 @@ def counselling_new(request: HttpRequest) -> HttpResponse:
 def counselling_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.get_counselling_for(request.user, entry_id)
     return render(request, "neighbourhood/counselling_detail.html", {"entry": entry})
+
+
+@login_required
+def counselling_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.get_counselling_for(request.user, entry_id)
+    access.require(request.user, "edit", entry)
+    initial = {name: getattr(entry, name) for name in services.COUNSELLING_FIELDS}
+    form = CounsellingEditForm(
+        request.POST or None,
+        unit=entry.unit,
+        initial={**initial, "topics": list(entry.topics.all()), "version": entry.version},
+    )
+
+    def save() -> CounsellingEntry:
+        data = form.cleaned_data
+        return services.counselling_update(
+            actor=request.user,
+            entry=entry,
+            data={name: data[name] for name in services.COUNSELLING_FIELDS},
+            topics=data["topics"],
+            expected_version=version_of(form),
+        )
+
+    def done(_result: CounsellingEntry) -> HttpResponse:
+        messages.success(request, _("Der Beratungskontakt ist gespeichert."))
+        return redirect("neighbourhood:counselling_detail", entry.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/counselling_edit.html", entry=entry),
+        save=save,
+        done=done,
+        current=lambda: selectors.get_counselling_for(request.user, entry_id),
+    )
 
 
 # --- activities --------------------------------------------------------------------------------
@@ -399,6 +435,27 @@ def booking_new(request: HttpRequest) -> HttpResponse:
 
     return form_page(
         request, form, show=page(request, "neighbourhood/booking_form.html"), save=save, done=done
+    )
+
+
+@login_required
+def booking_delete(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Asks first (GET), deletes on the confirmation (POST)."""
+    booking = selectors.get_booking_for(request.user, booking_id)
+    if not access.can(request.user, "edit", booking):
+        raise Http404
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Buchung ist gelöscht."))
+        day = timezone.localtime(booking.starts_at).date().isoformat()
+        return redirect(reverse("neighbourhood:room_list") + f"?von={day}")
+
+    return form_page(
+        request,
+        Form(request.POST) if request.method == "POST" else Form(),
+        show=page(request, "neighbourhood/booking_delete.html", booking=booking),
+        save=lambda: services.booking_delete(actor=request.user, booking=booking),
+        done=done,
     )
 
 

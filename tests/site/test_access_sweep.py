@@ -58,6 +58,7 @@ from lotse.neighbourhood.models import (
     Mentorship,
     Registration,
     Room,
+    RoomBooking,
     Volunteer,
     VolunteerAgreement,
 )
@@ -96,6 +97,7 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "match_id": InternshipMatch,
     "agreement_id": VolunteerAgreement,
     "mentorship_id": Mentorship,
+    "booking_id": RoomBooking,
     "slug": Unit,  # by its slug
     "child_id": ListedChild,
     "enrolment_id": Enrolment,
