@@ -201,3 +201,14 @@ def test_the_school_team_has_children_at_every_stage_and_a_deadline_over_a_holid
     assert school_services.report_deadlines(report, "ST")["parents_contacted"] == dt.date(2026, 5, 18)
     assert report.home_visit_referral is not None
     assert access.visible(school, MissedSchoolingReport).count() == MissedSchoolingReport.objects.count() >= 4
+
+
+def test_the_neighbourhood_office_has_agreements_and_a_mentorship_on_a_consent(demo_site: DemoSite):
+    from lotse.cases.models import SharedPart
+    from lotse.neighbourhood.models import Mentorship, VolunteerAgreement
+
+    assert VolunteerAgreement.objects.count() == 2
+    mentorship = Mentorship.objects.select_related("consent", "volunteer").get()
+    assert mentorship.meetings == 5 and mentorship.status == Mentorship.Status.ACTIVE
+    assert SharedPart.CONTACT_DATA in mentorship.consent.data_parts
+    assert mentorship.consent.person_id == mentorship.person_id
