@@ -16,11 +16,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from lotse.accounts.models import Organisation, Unit, User
-from lotse.cases.models import Consent
+from lotse.cases.models import Consent, SharedPart
 from lotse.cases.services import consents
 from lotse.demo.clock import demo_clock, demo_moment
 from lotse.neighbourhood import recurrence, services
-from lotse.neighbourhood.models import Activity, AgeGroup, CounsellingEntry, Gender, Room, Topic
+from lotse.neighbourhood.models import Activity, AgeGroup, CounsellingEntry, Gender, Room, Topic, Volunteer
 from lotse.people import services as people_services
 from lotse.people.matching import parse_birth_date
 from lotse.people.services import PersonInput
@@ -303,6 +303,62 @@ class DemoOffice:
             count += 1
         return count
 
+    def agreements_and_mentorships(self) -> int:
+        """Agreements with volunteers and a mentorship, on the person's consent to pass their
+        contact data to the volunteer (recorded through case work's consent service)."""
+        volunteers = {v.name: v for v in Volunteer.objects.filter(unit=self.unit)}
+        for entry in self.settings.get("agreements", []):
+            volunteer = volunteers.get(entry["volunteer"])
+            if volunteer is None:
+                continue
+            starts = self.today - dt.timedelta(days=int(entry["days_ago"]))
+            until = entry.get("until_in_days")
+            services.agreement_create(
+                actor=self.worker,
+                volunteer=volunteer,
+                tasks=entry["tasks"],
+                valid_from=starts,
+                valid_until=self.today + dt.timedelta(days=int(until)) if until is not None else None,
+                signed_on=starts,
+                filed_at=entry.get("filed_at", ""),
+            )
+        partner_unit = Unit.objects.filter(slug="caritas-mbe").first()
+        made = 0
+        for entry in self.settings.get("mentorships", []):
+            volunteer = volunteers.get(entry["volunteer"])
+            person = next((p for p in self.persons if p.family_name == entry["family_name"]), None)
+            if volunteer is None or person is None or partner_unit is None:
+                continue
+            starts = self.today - dt.timedelta(days=int(entry["days_ago"]))
+            consent = consents.consent_create(
+                actor=self.worker,
+                person=person,
+                purpose=f"Patenschaft: Anschrift und Erreichbarkeit an {volunteer.name} (Ehrenamt)",
+                recipients=list(partner_unit.organisations.all()),
+                form=Consent.Form.VERBAL_WITNESS,
+                witness="Sprachmittlerin des Neustadtbüros",
+                information_language=(person.languages or ["de"])[0],
+                given_on=starts,
+                valid_until=starts + dt.timedelta(days=365),
+                data_parts=[SharedPart.CONTACT_DATA],
+                unit=self.unit,
+            )
+            with demo_clock(demo_moment(starts, 11)):
+                mentorship = services.mentorship_create(
+                    actor=self.worker,
+                    unit=self.unit,
+                    volunteer=volunteer,
+                    person=person,
+                    consent=consent,
+                    starts_on=starts,
+                    note=entry.get("note", ""),
+                )
+            services.mentorship_update(
+                actor=self.worker, mentorship=mentorship, data={"meetings": int(entry.get("meetings", 0))}
+            )
+            made += 1
+        return made
+
     def courses(self) -> int:
         """The courses of the last and this half year, with the office's persons in them."""
         persons = self.persons
@@ -396,6 +452,7 @@ def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     counted = sum(demo.headcounts(activity) for activity, entry in made if entry.get("headcounts"))
     volunteers = demo.volunteers({activity.title: activity for activity, _entry in made})
     counselled = demo.counselling()
+    mentorships = demo.agreements_and_mentorships()
     courses = demo.courses()
     mediations = demo.mediations()
     internships = demo.internships()
@@ -403,5 +460,5 @@ def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
         f"Neustadtbüro: {len(rooms)} Räume, {hours} Sprechstunden der Partner, {len(made)} Angebote, "
         f"{registered} Anmeldungen, {counted} gezählte Termine, {volunteers} Ehrenamtliche, "
         f"{counselled} Beratungen, {courses} Kurse, {mediations} Moderationen, "
-        f"{internships} Praktikumsangebote (Demo)"
+        f"{internships} Praktikumsangebote, {mentorships} Patenschaften (Demo)"
     ]

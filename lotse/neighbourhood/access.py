@@ -35,10 +35,12 @@ from lotse.neighbourhood.models import (
     InternshipOffer,
     Mediation,
     MediationMeeting,
+    Mentorship,
     Registration,
     Room,
     RoomBooking,
     Volunteer,
+    VolunteerAgreement,
     VolunteerHours,
 )
 
@@ -148,6 +150,14 @@ def sees_bookings(user: Any, target: Any) -> bool:
 access.reason(Volunteer, "view", "office")(lambda user: _q(staff(user)))
 access.reason(Volunteer, "edit", "office")(lambda user: _q(staff(user)))
 access.reason(VolunteerHours, "view", "office")(lambda user: _q(staff(user), "volunteer__"))
+access.reason(VolunteerAgreement, "view", "office")(lambda user: _q(staff(user), "volunteer__"))
+access.reason(Mentorship, "view", "office")(lambda user: _q(staff(user)))
+access.reason(Mentorship, "edit", "office")(lambda user: _q(staff(user)))
+
+
+@access.check(Mentorship, "list")
+def coordinates_mentorships(user: Any, target: Any) -> bool:
+    return bool(staff(user))
 
 
 @access.check(Volunteer, "list")

@@ -22,6 +22,7 @@ from lotse.neighbourhood.models import (
     Gender,
     InternshipMatch,
     Mediation,
+    Mentorship,
     Room,
     Topic,
 )
@@ -91,6 +92,17 @@ class CounsellingForm(forms.Form):
         if value > timezone.localdate():
             raise ValidationError(_("Eine Beratung kann nicht in der Zukunft liegen."))
         return value
+
+
+class CounsellingEditForm(CounsellingForm):
+    """Correcting an entry: the same fields without the referral (it has its own pages)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, unit=unit, units=Unit.objects.none(), consents=Topic.objects.none(), **kwargs)
+        for name in ("refer_to", "referral_reason", "legal_basis", "consent"):
+            del self.fields[name]
 
 
 class PersonSearchForm(forms.Form):
@@ -457,3 +469,54 @@ class OfferForm(forms.Form):
 class MatchForm(forms.Form):
     status = forms.ChoiceField(label=_("Stand"), choices=InternshipMatch.Status.choices)
     note = forms.CharField(label=_("Notiz"), max_length=300, required=False)
+
+
+class AgreementForm(forms.Form):
+    tasks = forms.CharField(
+        label=_("Aufgaben"), max_length=500, help_text=_("z. B. „Hausaufgabenhilfe, dienstags 15–17 Uhr“")
+    )
+    valid_from = forms.DateField(label=_("gilt ab"), widget=date_input())
+    valid_until = forms.DateField(label=_("gilt bis"), widget=date_input(), required=False)
+    signed_on = forms.DateField(label=_("unterschrieben am"), widget=date_input(), required=False)
+    filed_at = forms.CharField(
+        label=_("Ablage des unterschriebenen Originals"),
+        max_length=200,
+        required=False,
+        help_text=_("z. B. „Ordner Ehrenamt, Schrank Büro 2“"),
+    )
+
+
+class EndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Ende am"), widget=date_input())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MentorshipForm(forms.Form):
+    volunteer = forms.ModelChoiceField(label=_("Patin/Pate"), queryset=Mentorship.objects.none())
+    consent = forms.ModelChoiceField(
+        label=_("Einwilligung"),
+        queryset=Mentorship.objects.none(),
+        required=False,
+        help_text=_("Die Einwilligung muss die Weitergabe von Anschrift und Erreichbarkeit umfassen."),
+    )
+    starts_on = forms.DateField(label=_("Beginn"), widget=date_input())
+    note = forms.CharField(
+        label=_("Notiz"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args: Any, volunteers: Any, consents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        volunteer = self.fields["volunteer"]
+        consent = self.fields["consent"]
+        assert isinstance(volunteer, forms.ModelChoiceField) and isinstance(consent, forms.ModelChoiceField)
+        volunteer.queryset = volunteers
+        consent.queryset = consents
+        consent.empty_label = _("– keine Einwilligung –")
+
+
+class MentorshipUpdateForm(forms.Form):
+    meetings = forms.IntegerField(label=_("Treffen bisher"), min_value=0, max_value=999)
+    note = forms.CharField(
+        label=_("Notiz"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -362,6 +362,93 @@ class VolunteerHours(models.Model):
         return f"{self.worked_on:%d.%m.%Y}: {self.hours}"
 
 
+class VolunteerAgreement(Versioned):
+    """An agreement (Ehrenamtsvereinbarung) with a volunteer: what they do, from when until
+    when, when it was signed and where the signed paper is kept."""
+
+    AUDIT_HOLDER = "volunteer.organisation_id"
+    AUDIT_SUBJECT = ""  # about the volunteer, who is not in the person register
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("Ehrenamtliche/r")
+    )
+    tasks = models.CharField(_("Aufgaben"), max_length=500)
+    valid_from = models.DateField(_("gilt ab"))
+    valid_until = models.DateField(_("gilt bis"), null=True, blank=True)
+    signed_on = models.DateField(_("unterschrieben am"), null=True, blank=True)
+    filed_at = models.CharField(
+        _("Ablage des unterschriebenen Originals"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. „Ordner Ehrenamt, Schrank Büro 2“"),
+    )
+    created_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="agreement_until_after_from",
+            )
+        ]
+        verbose_name = _("Ehrenamtsvereinbarung")
+        verbose_name_plural = _("Ehrenamtsvereinbarungen")
+
+    def __str__(self) -> str:
+        return f"{self.tasks} (ab {self.valid_from:%d.%m.%Y})"
+
+    def is_current_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class Mentorship(Versioned):
+    """A volunteer matched with a person and their household (Patenschaft). Rests on the
+    person's consent to pass their contact data to the volunteer."""
+
+    AUDIT_HOLDER = "organisation_id"
+    AUDIT_SUBJECT = "person_id"
+    AUDIT_REDACTED: frozenset[str] = frozenset({"note"})
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("läuft")
+        ENDED = "ended", _("beendet")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("Einheit"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("Organisation")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("Patin/Pate")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("Person/Familie")
+    )
+    consent = models.ForeignKey(
+        "cases.Consent", on_delete=models.PROTECT, related_name="+", verbose_name=_("Einwilligung")
+    )
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"), null=True, blank=True)
+    status = models.CharField(_("Stand"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    meetings = models.PositiveSmallIntegerField(_("Treffen"), default=0)
+    note = EncryptedTextField(_("Notiz"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="mentorship_ends_after_start",
+            )
+        ]
+        verbose_name = _("Patenschaft")
+        verbose_name_plural = _("Patenschaften")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} ↔ {self.person_id}"
+
+
 class OfficeRules(models.Model):
     """Rules of one office, from its blueprint: how long a certificate of conduct counts and how
     early the start page reminds of its renewal."""

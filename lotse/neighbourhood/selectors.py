@@ -12,6 +12,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from lotse.accounts.models import Organisation, Unit
+from lotse.cases.models import Consent
+from lotse.cases.selectors.consents import valid_consents_for
 from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.neighbourhood import recurrence
@@ -25,12 +27,14 @@ from lotse.neighbourhood.models import (
     InternshipOffer,
     Mediation,
     MediationMeeting,
+    Mentorship,
     OfficeRules,
     Registration,
     Room,
     RoomBooking,
     Topic,
     Volunteer,
+    VolunteerAgreement,
     VolunteerHours,
 )
 
@@ -170,6 +174,47 @@ def rules_by_unit(unit_ids: set[int]) -> dict[int, OfficeRules]:
 
 def hours_of(volunteer: Volunteer) -> QuerySet[VolunteerHours]:
     return volunteer.hours.select_related("activity").order_by("-worked_on", "-pk")
+
+
+def agreements_of(volunteer: Volunteer) -> QuerySet[VolunteerAgreement]:
+    """The volunteer's agreements (who sees the volunteer sees them)."""
+    return volunteer.agreements.order_by("-valid_from", "-pk")
+
+
+def get_agreement_for(user: Any, agreement_id: int) -> VolunteerAgreement:
+    agreement = access.get(
+        user, access.visible(user, VolunteerAgreement).select_related("volunteer"), agreement_id
+    )
+    return agreement
+
+
+# --- mentorships -------------------------------------------------------------------------------
+
+
+def mentorships_visible_to(user: Any) -> QuerySet[Mentorship]:
+    return (
+        access.visible(user, Mentorship)
+        .select_related("volunteer", "person")
+        .order_by("status", "-starts_on", "-pk")
+    )
+
+
+def get_mentorship_for(user: Any, mentorship_id: int) -> Mentorship:
+    mentorship = access.get(user, mentorships_visible_to(user).select_related("consent"), mentorship_id)
+    audit_view(actor=user, obj=mentorship)
+    return mentorship
+
+
+def consents_for_mentorship(user: Any, person: Any) -> QuerySet[Consent]:
+    """The person's consents valid today that the user's organisation obtained (case work's
+    ``valid_consents_for``): the choice on the form; the service checks the chosen one covers
+    passing the contact data on."""
+    valid = valid_consents_for(user, person)
+    return Consent.objects.filter(pk__in=[c.pk for c in valid]).order_by("-given_on", "-pk")
+
+
+def mentorships_of(user: Any, volunteer: Volunteer) -> list[Mentorship]:
+    return list(mentorships_visible_to(user).filter(volunteer=volunteer))
 
 
 # --- figures -----------------------------------------------------------------------------------

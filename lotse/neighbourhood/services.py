@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation, Unit
 from lotse.cases.mails import send_notices
-from lotse.cases.models import Consent
-from lotse.cases.services.referrals import referral_create
+from lotse.cases.models import Consent, SharedPart
+from lotse.cases.services.referrals import consent_problem, referral_create
 from lotse.core import access
+from lotse.core.audit import audit_record
 from lotse.core.blueprints import is_demo_loading
+from lotse.core.models import AuditEvent
 from lotse.core.services import audited_create, audited_delete, audited_update
 from lotse.neighbourhood import recurrence
 from lotse.neighbourhood.models import (
@@ -33,12 +35,14 @@ from lotse.neighbourhood.models import (
     InternshipOffer,
     Mediation,
     MediationMeeting,
+    Mentorship,
     OfficeRules,
     Registration,
     Room,
     RoomBooking,
     Topic,
     Volunteer,
+    VolunteerAgreement,
     VolunteerAssignment,
     VolunteerHours,
 )
@@ -179,6 +183,62 @@ def counselling_create(
         ),
     )
     entry.topics.set(topics)
+    return entry
+
+
+COUNSELLING_FIELDS = ("held_on", "kind", "language", "interpreter", "age_group", "gender", "outcome", "note")
+
+
+@transaction.atomic
+def counselling_update(
+    *,
+    actor: Any,
+    entry: CounsellingEntry,
+    data: Mapping[str, Any],
+    topics: Iterable[Topic],
+    expected_version: int | None = None,
+) -> CounsellingEntry:
+    """Correct one counselling entry. The person and a referral made with it stay as they
+    are (a referral has its own pages); an entry with a referral keeps the outcome „verwiesen“."""
+    _require(actor, "edit", entry)
+    topics = list(topics)
+    if not topics:
+        raise ValidationError({"topics": _("Bitte mindestens ein Thema wählen.")})
+    if any(topic.unit_id != entry.unit_id for topic in topics):
+        raise ValidationError({"topics": _("Dieses Thema gehört zu einer anderen Einheit.")})
+    values = {key: data[key] for key in COUNSELLING_FIELDS if key in data}
+    if values.get("held_on") and values["held_on"] > timezone.localdate():
+        raise ValidationError({"held_on": _("Eine Beratung kann nicht in der Zukunft liegen.")})
+    referred = CounsellingEntry.Outcome.REFERRED
+    if entry.referral_id is not None and values.get("outcome", referred) != referred:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "Dieser Kontakt hat eine Verweisung; das Ergebnis bleibt „in das Netzwerk verwiesen“."
+                )
+            }
+        )
+    if entry.referral_id is None and values.get("outcome") == referred:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "„In das Netzwerk verwiesen“ gilt nur mit einer Verweisung; bitte legen Sie die "
+                    "Verweisung auf der Seite der Person an."
+                )
+            }
+        )
+    if "note" in values:
+        values["note"] = str(values["note"]).strip()
+    entry, _changes = audited_update(
+        actor=actor, instance=entry, data=values, expected_version=expected_version
+    )
+    before = sorted(entry.topics.values_list("pk", flat=True))
+    after = sorted(topic.pk for topic in topics)
+    if before != after:
+        entry.topics.set(topics)
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, obj=entry, changes={"topics": [before, after]}
+        )
     return entry
 
 
@@ -625,6 +685,35 @@ def volunteer_update(
     return volunteer
 
 
+def require_certificate_for_children(volunteer: Volunteer, *, field: str) -> None:
+    """Work with children and young people only on a valid extended certificate of conduct
+    (§ 72a SGB VIII): the one check for activities and for mentorships."""
+    valid_until = certificate_valid_until(volunteer, _rules(volunteer.unit_id))
+    if valid_until is None:
+        raise ValidationError(
+            {
+                field: _(
+                    "„%(name)s“ hat kein erweitertes Führungszeugnis vorgelegt und kann deshalb "
+                    "nicht bei einem Angebot für Kinder oder Jugendliche eingesetzt werden."
+                )
+                % {"name": volunteer.name}
+            },
+            code="certificate",
+        )
+    if valid_until < timezone.localdate():
+        raise ValidationError(
+            {
+                field: _(
+                    "Das Führungszeugnis von „%(name)s“ ist seit %(date)s abgelaufen. Bei Angeboten "
+                    "für Kinder oder Jugendliche kann sie/er erst wieder eingesetzt werden, wenn ein "
+                    "neues vorliegt."
+                )
+                % {"name": volunteer.name, "date": date_format(valid_until, "d.m.Y")}
+            },
+            code="certificate",
+        )
+
+
 @transaction.atomic
 def volunteer_assign(*, actor: Any, volunteer: Volunteer, activity: Activity) -> VolunteerAssignment:
     """A volunteer helps with an activity; with children only on a valid certificate of
@@ -634,31 +723,7 @@ def volunteer_assign(*, actor: Any, volunteer: Volunteer, activity: Activity) ->
     if volunteer.unit_id != activity.unit_id:
         raise ValidationError({"activity": _("Das Angebot gehört zu einer anderen Einheit.")})
     if activity.for_children:
-        valid_until = certificate_valid_until(volunteer, _rules(volunteer.unit_id))
-        today = timezone.localdate()
-        if valid_until is None:
-            raise ValidationError(
-                {
-                    "activity": _(
-                        "„%(name)s“ hat kein erweitertes Führungszeugnis vorgelegt und kann deshalb "
-                        "nicht bei einem Angebot für Kinder oder Jugendliche eingesetzt werden."
-                    )
-                    % {"name": volunteer.name}
-                },
-                code="certificate",
-            )
-        if valid_until < today:
-            raise ValidationError(
-                {
-                    "activity": _(
-                        "Das Führungszeugnis von „%(name)s“ ist seit %(date)s abgelaufen. Bei Angeboten "
-                        "für Kinder oder Jugendliche kann sie/er erst wieder eingesetzt werden, wenn ein "
-                        "neues vorliegt."
-                    )
-                    % {"name": volunteer.name, "date": date_format(valid_until, "d.m.Y")}
-                },
-                code="certificate",
-            )
+        require_certificate_for_children(volunteer, field="activity")
     if VolunteerAssignment.objects.filter(volunteer=volunteer, activity=activity).exists():
         raise ValidationError({"activity": _("Sie/er hilft bei diesem Angebot schon mit.")})
     return audited_create(actor=actor, instance=VolunteerAssignment(volunteer=volunteer, activity=activity))
@@ -905,3 +970,166 @@ def matches_follow_merge(actor: Any, kept: Any, merged: Any) -> int:
             audited_update(actor=actor, instance=row, data={"person": kept})
         count += 1
     return count
+
+
+# --- volunteer agreements and mentorships ------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Any,
+    volunteer: Volunteer,
+    tasks: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    signed_on: dt.date | None = None,
+    filed_at: str = "",
+) -> VolunteerAgreement:
+    """An agreement with a volunteer (Ehrenamtsvereinbarung)."""
+    _require(actor, "edit", volunteer)
+    if not tasks.strip():
+        raise ValidationError({"tasks": _("Bitte die Aufgaben nennen, die die Vereinbarung umfasst.")})
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationError({"valid_until": _("„Gilt bis“ liegt vor „gilt ab“.")})
+    if signed_on is not None and signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("Das Datum der Unterschrift liegt in der Zukunft.")})
+    return audited_create(
+        actor=actor,
+        instance=VolunteerAgreement(
+            volunteer=volunteer,
+            tasks=tasks.strip(),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            signed_on=signed_on,
+            filed_at=filed_at.strip(),
+        ),
+    )
+
+
+@transaction.atomic
+def agreement_end(
+    *, actor: Any, agreement: VolunteerAgreement, ends_on: dt.date, expected_version: int | None = None
+) -> VolunteerAgreement:
+    """The agreement ends on ``ends_on`` (its last day)."""
+    _require(actor, "edit", agreement.volunteer)
+    if ends_on < agreement.valid_from:
+        raise ValidationError(
+            {
+                "valid_until": _("Das Ende liegt vor dem Beginn der Vereinbarung (%(date)s).")
+                % {"date": date_format(agreement.valid_from, "d.m.Y")}
+            }
+        )
+    agreement, _changes = audited_update(
+        actor=actor, instance=agreement, data={"valid_until": ends_on}, expected_version=expected_version
+    )
+    return agreement
+
+
+def mentorship_consent_problem(consent: Consent | None, *, person: Any, organisation_id: int) -> str | None:
+    """Why ``consent`` does not allow passing the person's contact data to a volunteer of the
+    office, or None if it does. Validity (person, obtaining organisation, dates, withdrawal)
+    is case work's check for referrals (``consent_problem``); a volunteer is no recipient
+    organisation, so what it adds is that the contact data may be passed on."""
+    if consent is None:
+        return _(
+            "Für eine Patenschaft braucht es eine gültige Einwilligung der Person, dass ihre "
+            "Anschrift und Erreichbarkeit (Telefon, E-Mail) an die Patin oder den Paten "
+            "weitergegeben werden. Bitte erfassen Sie diese Einwilligung zuerst."
+        )
+    problem = consent_problem(
+        consent, person=person, organisation_id=organisation_id, recipients=[], on=timezone.localdate()
+    )
+    if problem:
+        return problem
+    if SharedPart.CONTACT_DATA not in consent.data_parts:
+        return _(
+            "Die gewählte Einwilligung erlaubt nicht, %(part)s weiterzugeben; ohne sie kann die "
+            "Patin oder der Pate die Familie nicht erreichen."
+        ) % {"part": SharedPart.CONTACT_DATA.label}
+    return None
+
+
+def _children_in(person: Any, on: dt.date) -> bool:
+    """Does the person's household (or the person) include someone under 18?"""
+    members = [person]
+    if person.household_id is not None:
+        members = list(person.household.members.all()) or members
+    return any((age := member.age_on(on)) is not None and age < 18 for member in members)
+
+
+@transaction.atomic
+def mentorship_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    volunteer: Volunteer,
+    person: Any,
+    consent: Consent | None,
+    starts_on: dt.date,
+    note: str = "",
+) -> Mentorship:
+    """Match a volunteer with a person and their household, on the person's consent to pass
+    their contact data on; with children in the household only on a valid certificate of
+    conduct."""
+    _require(actor, "edit", volunteer)
+    if actor is not None and not access.can(actor, "view", person):
+        raise PermissionDenied
+    if volunteer.unit_id != unit.pk:
+        raise ValidationError({"volunteer": _("Die/der Ehrenamtliche gehört zu einer anderen Einheit.")})
+    if not volunteer.active:
+        raise ValidationError({"volunteer": _("Die/der Ehrenamtliche ist nicht mehr aktiv.")})
+    organisation = _organisation_of(actor, unit)
+    if problem := mentorship_consent_problem(consent, person=person, organisation_id=organisation.pk):
+        raise ValidationError({"consent": problem})
+    if _children_in(person, timezone.localdate()):
+        require_certificate_for_children(volunteer, field="volunteer")
+    if Mentorship.objects.filter(
+        volunteer=volunteer, person=person, status=Mentorship.Status.ACTIVE
+    ).exists():
+        raise ValidationError({"person": _("Diese Patenschaft besteht schon.")})
+    return audited_create(
+        actor=actor,
+        instance=Mentorship(
+            unit=unit,
+            organisation=organisation,
+            volunteer=volunteer,
+            person=person,
+            consent=consent,
+            starts_on=starts_on,
+            note=note.strip(),
+        ),
+    )
+
+
+@transaction.atomic
+def mentorship_update(
+    *, actor: Any, mentorship: Mentorship, data: Mapping[str, Any], expected_version: int | None = None
+) -> Mentorship:
+    """Meetings and the note of a running mentorship."""
+    _require(actor, "edit", mentorship)
+    allowed = {key: data[key] for key in ("meetings", "note") if key in data}
+    mentorship, _changes = audited_update(
+        actor=actor, instance=mentorship, data=allowed, expected_version=expected_version
+    )
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_end(
+    *, actor: Any, mentorship: Mentorship, ends_on: dt.date, expected_version: int | None = None
+) -> Mentorship:
+    _require(actor, "edit", mentorship)
+    if mentorship.status == Mentorship.Status.ENDED:
+        raise ValidationError(_("Diese Patenschaft ist bereits beendet."))
+    if ends_on < mentorship.starts_on:
+        raise ValidationError({"ends_on": _("Das Ende liegt vor dem Beginn der Patenschaft.")})
+    if ends_on > timezone.localdate():
+        raise ValidationError({"ends_on": _("Eine Patenschaft endet heute oder in der Vergangenheit.")})
+    mentorship, _changes = audited_update(
+        actor=actor,
+        instance=mentorship,
+        data={"ends_on": ends_on, "status": Mentorship.Status.ENDED},
+        expected_version=expected_version,
+    )
+    return mentorship

@@ -23,16 +23,21 @@ from lotse.core.pages import form_page, page, paginate, version_of
 from lotse.neighbourhood import documents, selectors, services
 from lotse.neighbourhood.forms import (
     ActivityForm,
+    AgreementForm,
     AssignForm,
     BookingForm,
+    CounsellingEditForm,
     CounsellingForm,
     CourseForm,
+    EndForm,
     HeadcountForm,
     HoursForm,
     MatchForm,
     MediationCloseForm,
     MediationForm,
     MeetingForm,
+    MentorshipForm,
+    MentorshipUpdateForm,
     OfferForm,
     ProgressForm,
     RegistrationForm,
@@ -47,6 +52,7 @@ from lotse.neighbourhood.models import (
     InternshipMatch,
     InternshipOffer,
     Mediation,
+    Mentorship,
     Registration,
     Room,
     RoomBooking,
@@ -133,6 +139,41 @@ def counselling_new(request: HttpRequest) -> HttpResponse:
 def counselling_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.get_counselling_for(request.user, entry_id)
     return render(request, "neighbourhood/counselling_detail.html", {"entry": entry})
+
+
+@login_required
+def counselling_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.get_counselling_for(request.user, entry_id)
+    access.require(request.user, "edit", entry)
+    initial = {name: getattr(entry, name) for name in services.COUNSELLING_FIELDS}
+    form = CounsellingEditForm(
+        request.POST or None,
+        unit=entry.unit,
+        initial={**initial, "topics": list(entry.topics.all()), "version": entry.version},
+    )
+
+    def save() -> CounsellingEntry:
+        data = form.cleaned_data
+        return services.counselling_update(
+            actor=request.user,
+            entry=entry,
+            data={name: data[name] for name in services.COUNSELLING_FIELDS},
+            topics=data["topics"],
+            expected_version=version_of(form),
+        )
+
+    def done(_result: CounsellingEntry) -> HttpResponse:
+        messages.success(request, _("Der Beratungskontakt ist gespeichert."))
+        return redirect("neighbourhood:counselling_detail", entry.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/counselling_edit.html", entry=entry),
+        save=save,
+        done=done,
+        current=lambda: selectors.get_counselling_for(request.user, entry_id),
+    )
 
 
 # --- activities --------------------------------------------------------------------------------
@@ -397,6 +438,27 @@ def booking_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def booking_delete(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Asks first (GET), deletes on the confirmation (POST)."""
+    booking = selectors.get_booking_for(request.user, booking_id)
+    if not access.can(request.user, "edit", booking):
+        raise Http404
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Buchung ist gelöscht."))
+        day = timezone.localtime(booking.starts_at).date().isoformat()
+        return redirect(reverse("neighbourhood:room_list") + f"?von={day}")
+
+    return form_page(
+        request,
+        Form(request.POST) if request.method == "POST" else Form(),
+        show=page(request, "neighbourhood/booking_delete.html", booking=booking),
+        save=lambda: services.booking_delete(actor=request.user, booking=booking),
+        done=done,
+    )
+
+
 # --- volunteers --------------------------------------------------------------------------------
 
 
@@ -459,6 +521,12 @@ def _volunteer_page(request: HttpRequest, volunteer: Volunteer, **forms: Any) ->
         "valid_until": selectors.certificate_until(volunteer),
         "assignments": selectors.assignments_of(volunteer),
         "hours": selectors.hours_of(volunteer)[:50],
+        "agreements": selectors.agreements_of(volunteer),
+        "today": timezone.localdate(),
+        "mentorships": selectors.mentorships_of(request.user, volunteer),
+        "agreement_form": forms.get("agreement_form")
+        or AgreementForm(initial={"valid_from": timezone.localdate()}),
+        "problem": forms.get("problem"),
         "assign_form": forms.get("assign_form") or AssignForm(activities=activities),
         "hours_form": forms.get("hours_form")
         or HoursForm(activities=activities, initial={"worked_on": timezone.localdate()}),
@@ -511,6 +579,160 @@ def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
         show=lambda form=None, **extra: _volunteer_page(request, volunteer, hours_form=form),
         save=lambda: services.hours_log(actor=request.user, volunteer=volunteer, **form.cleaned_data),
         done=done,
+    )
+
+
+@login_required
+@require_POST
+def agreement_add(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    volunteer = selectors.get_volunteer_for(request.user, volunteer_id)
+    access.require(request.user, "edit", volunteer)
+    form = AgreementForm(request.POST)
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Vereinbarung ist eingetragen."))
+        return redirect("neighbourhood:volunteer_detail", volunteer.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _volunteer_page(request, volunteer, agreement_form=form),
+        save=lambda: services.agreement_create(actor=request.user, volunteer=volunteer, **form.cleaned_data),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def agreement_end(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for(request.user, agreement_id)
+    volunteer = selectors.get_volunteer_for(request.user, agreement.volunteer_id)
+    form = EndForm(request.POST)
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Das Ende der Vereinbarung ist eingetragen."))
+        return redirect("neighbourhood:volunteer_detail", volunteer.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _volunteer_page(request, volunteer, problem=form),
+        save=lambda: services.agreement_end(
+            actor=request.user,
+            agreement=agreement,
+            ends_on=form.cleaned_data["ends_on"],
+            expected_version=version_of(form),
+        ),
+        done=done,
+    )
+
+
+# --- mentorships -------------------------------------------------------------------------------
+
+
+@login_required
+def mentorship_list(request: HttpRequest) -> HttpResponse:
+    """The office's mentorships, and a search for the person or family to match."""
+    access.require(request.user, "list", Mentorship)
+    query = request.GET.get("q", "").strip()
+    context = {
+        "page": paginate(request, selectors.mentorships_visible_to(request.user)),
+        "query": query,
+        "found": list(person_search(request.user, query)[:10]) if query else [],
+    }
+    return render(request, "neighbourhood/mentorship_list.html", context)
+
+
+@login_required
+def mentorship_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    access.require(request.user, "list", Mentorship)
+    person = get_person_for(request.user, person_id)
+    unit = _unit(selectors.activity_units(request.user))
+    consents = selectors.consents_for_mentorship(request.user, person)
+    form = MentorshipForm(
+        request.POST or None,
+        volunteers=selectors.volunteers_visible_to(request.user).filter(unit=unit, active=True),
+        consents=consents,
+        initial={"starts_on": timezone.localdate(), "consent": consents.values_list("pk", flat=True).first()},
+    )
+    return form_page(
+        request,
+        form,
+        show=page(request, "neighbourhood/mentorship_form.html", person=person),
+        save=lambda: services.mentorship_create(
+            actor=request.user, unit=unit, person=person, **form.cleaned_data
+        ),
+        done=lambda mentorship: redirect("neighbourhood:mentorship_detail", mentorship.pk),
+    )
+
+
+def _mentorship_page(request: HttpRequest, mentorship: Mentorship, **forms: Any) -> HttpResponse:
+    context = {
+        "mentorship": mentorship,
+        "update_form": forms.get("update_form")
+        or MentorshipUpdateForm(
+            initial={"meetings": mentorship.meetings, "note": mentorship.note, "version": mentorship.version}
+        ),
+        "end_form": forms.get("end_form")
+        or EndForm(initial={"ends_on": timezone.localdate(), "version": mentorship.version}),
+    }
+    return render(request, "neighbourhood/mentorship_detail.html", context)
+
+
+@login_required
+def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    return _mentorship_page(request, selectors.get_mentorship_for(request.user, mentorship_id))
+
+
+@login_required
+@require_POST
+def mentorship_update(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = selectors.get_mentorship_for(request.user, mentorship_id)
+    access.require(request.user, "edit", mentorship)
+    form = MentorshipUpdateForm(request.POST)
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Patenschaft ist gespeichert."))
+        return redirect("neighbourhood:mentorship_detail", mentorship.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _mentorship_page(request, mentorship, update_form=form),
+        save=lambda: services.mentorship_update(
+            actor=request.user,
+            mentorship=mentorship,
+            data={"meetings": form.cleaned_data["meetings"], "note": form.cleaned_data["note"].strip()},
+            expected_version=version_of(form),
+        ),
+        done=done,
+        current=lambda: selectors.get_mentorship_for(request.user, mentorship_id),
+    )
+
+
+@login_required
+@require_POST
+def mentorship_end(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = selectors.get_mentorship_for(request.user, mentorship_id)
+    access.require(request.user, "edit", mentorship)
+    form = EndForm(request.POST)
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die Patenschaft ist beendet."))
+        return redirect("neighbourhood:mentorship_detail", mentorship.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda form=None, **extra: _mentorship_page(request, mentorship, end_form=form),
+        save=lambda: services.mentorship_end(
+            actor=request.user,
+            mentorship=mentorship,
+            ends_on=form.cleaned_data["ends_on"],
+            expected_version=version_of(form),
+        ),
+        done=done,
+        current=lambda: selectors.get_mentorship_for(request.user, mentorship_id),
     )
 
 

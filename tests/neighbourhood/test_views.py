@@ -314,9 +314,9 @@ def test_volunteer_pages_query_counts(personas, client_for, django_assert_num_qu
     client.get(f"/stadtteilbuero/ehrenamt/{made[0].pk}/")
     # session, user, memberships, organisations; the volunteer with hours; the rules; the
     # assignments with their activities; the activities of the assignment form; the hours; the
-    # activities of the hours form; session renewal (3); the audited read (savepoint, head,
-    # insert, release).
-    with django_assert_num_queries(17 + AUDIT_LOCK):
+    # activities of the hours form; the agreements; the mentorships with their persons;
+    # session renewal (3); the audited read (savepoint, head, insert, release).
+    with django_assert_num_queries(19 + AUDIT_LOCK):
         assert client.get(f"/stadtteilbuero/ehrenamt/{made[0].pk}/").status_code == 200
 
 

@@ -56,9 +56,12 @@ from lotse.neighbourhood.models import (
     InternshipMatch,
     InternshipOffer,
     Mediation,
+    Mentorship,
     Registration,
     Room,
+    RoomBooking,
     Volunteer,
+    VolunteerAgreement,
 )
 from lotse.people.models import Household, Person
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
@@ -100,6 +103,9 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "mediation_id": Mediation,
     "offer_id": InternshipOffer,
     "match_id": InternshipMatch,
+    "agreement_id": VolunteerAgreement,
+    "mentorship_id": Mentorship,
+    "booking_id": RoomBooking,
     "slug": Unit,  # by its slug
     "child_id": ListedChild,
     "enrolment_id": Enrolment,

@@ -237,3 +237,14 @@ def test_housing_inspection_has_content_on_every_page(demo_site: DemoSite):
     client.force_login(inspector, backend="lotse.accounts.backends.LotseModelBackend")
     home = client.get("/").content.decode()
     assert "Kontrolle" in home  # this week's appointments on the start page
+
+
+def test_the_neighbourhood_office_has_agreements_and_a_mentorship_on_a_consent(demo_site: DemoSite):
+    from lotse.cases.models import SharedPart
+    from lotse.neighbourhood.models import Mentorship, VolunteerAgreement
+
+    assert VolunteerAgreement.objects.count() == 2
+    mentorship = Mentorship.objects.select_related("consent", "volunteer").get()
+    assert mentorship.meetings == 5 and mentorship.status == Mentorship.Status.ACTIVE
+    assert SharedPart.CONTACT_DATA in mentorship.consent.data_parts
+    assert mentorship.consent.person_id == mentorship.person_id

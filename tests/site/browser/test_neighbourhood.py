@@ -103,6 +103,39 @@ def test_neighbourhood_office_walk(visitor: Callable[..., Visitor], demo_site: D
     page.get_by_role("link", name=volunteer.name).click()
     page.wait_for_url(f"**/stadtteilbuero/ehrenamt/{volunteer.pk}/")
     check()
+    # Agreements and mentorships: the one of the demo, and one refused for want of a consent.
+    from lotse.neighbourhood.models import CounsellingEntry, Mentorship
+
+    mentorship = Mentorship.objects.get()
+    page.goto(f"{demo_site.url}/stadtteilbuero/ehrenamt/{mentorship.volunteer_id}/")
+    page.wait_for_selector("text=Ordner Ehrenamt, Büro 2")
+    check()
+    page.get_by_role("link", name="Patenschaften", exact=True).first.click()
+    page.wait_for_url("**/stadtteilbuero/patenschaften/")
+    check()
+    page.wait_for_selector(f"a[href='/stadtteilbuero/patenschaften/{mentorship.pk}/']")
+    page.goto(f"{demo_site.url}/stadtteilbuero/patenschaften/{mentorship.pk}/")
+    page.wait_for_selector(f"text={mentorship.volunteer.name}")
+    check()
+    page.goto(f"{demo_site.url}/stadtteilbuero/patenschaften/?q=Haddad")
+    page.get_by_role("link", name="Haddad, Samira: Patenschaft anlegen").click()
+    page.wait_for_url("**/stadtteilbuero/patenschaften/neu/*/")
+    check()
+    page.select_option("#id_volunteer", label=mentorship.volunteer.name)
+    page.get_by_role("button", name="Patenschaft anlegen").click()
+    page.wait_for_selector("text=braucht es eine gültige Einwilligung")
+    assert all("400" in error for error in staff.take_console_errors())
+    check()
+
+    # Correcting a counselling entry; a booking deleted only after the confirmation.
+    entry = CounsellingEntry.objects.order_by("-pk").first()
+    assert entry is not None
+    page.goto(f"{demo_site.url}/stadtteilbuero/beratung/{entry.pk}/bearbeiten/")
+    check()
+    page.goto(f"{demo_site.url}/stadtteilbuero/buchungen/{booking.pk}/loeschen/")
+    page.wait_for_selector("text=Ja, Buchung löschen")
+    check()
+
     page.goto(f"{demo_site.url}/stadtteilbuero/kennzahlen/")
     check()
 
