@@ -12,6 +12,7 @@ class NeighbourhoodConfig(AppConfig):
             CounsellingEntry,
             CourseParticipant,
             InternshipMatch,
+            Mentorship,
             Registration,
         )
         from lotse.neighbourhood.services import matches_follow_merge, participants_follow_merge
@@ -22,3 +23,5 @@ class NeighbourhoodConfig(AppConfig):
         follows_merge(Registration, "person")
         follows_merge(CourseParticipant, "person", participants_follow_merge)
         follows_merge(InternshipMatch, "person", matches_follow_merge)
+        # A mentorship stays with the family; its consent follows the merge with the person.
+        follows_merge(Mentorship, "person")
