@@ -619,7 +619,7 @@ def photo_upload(
     access.require(actor, "edit", inspection)
     if finding is not None and finding.inspection_id != inspection.pk:
         raise ValidationError({"finding": _("Der Befund gehört zu einer anderen Kontrolle.")})
-    data = document_storage._read_upload(upload)
+    data = document_storage.read_upload(upload)
     kind = file_kinds.sniff(data[: document_storage.SNIFF_BYTES], data)
     if kind is None or kind.content_type not in PHOTO_KINDS or file_kinds.polyglot(data, kind) is not None:
         raise ValidationError({"file": _("Bitte ein Foto als JPEG oder PNG hochladen.")})
@@ -638,7 +638,7 @@ def photo_upload(
             uploaded_by=actor,
         ),
     )
-    document_storage._store(storage_name, data)
+    document_storage.store_file(storage_name, data)
     return photo
 
 

@@ -39,7 +39,7 @@ def document_path(document: Document) -> Path:
     return document_dir() / document.storage_name
 
 
-def _read_upload(upload: File) -> bytes:
+def read_upload(upload: File) -> bytes:
     """The whole upload (at most the limit plus one chunk): documents are small by design."""
     data = bytearray()
     for chunk in upload.chunks():
@@ -78,7 +78,7 @@ def document_upload(
     _check_permission(actor, case=case, person=person)
     if case is not None and case.status == CaseFile.Status.CLOSED:
         raise ValidationError(_("Die Fallakte ist abgeschlossen. Bitte zuerst wieder öffnen."))
-    data = _read_upload(upload)
+    data = read_upload(upload)
     kind = file_kinds.sniff(data[:SNIFF_BYTES], data)
     if kind is None:
         raise ValidationError(
@@ -119,7 +119,7 @@ def document_upload(
             uploaded_by=actor,
         ),
     )
-    _store(storage_name, data)
+    store_file(storage_name, data)
     return document
 
 
@@ -129,8 +129,9 @@ def _pending_dir() -> Path:
     return directory
 
 
-def _store(storage_name: str, data: bytes) -> None:
-    """Write to ``pending/`` now, move into place when the transaction commits.
+def store_file(storage_name: str, data: bytes) -> None:
+    """Write to ``pending/`` now, move into place when the transaction commits (the one store of
+    uploaded files: case documents and housing photos).
 
     A rolled-back upload leaves its file in ``pending/`` only, never where downloads look;
     leftovers older than a day are removed by the next upload.
