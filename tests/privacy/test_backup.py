@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,9 @@ from lotse.core.models import AuditEvent
 from lotse.privacy.backup import pg_env
 
 ROOT = Path(__file__).resolve().parents[2]
+# The installations of one test run share their keys, as a restored installation must
+# (decision 0029); each would otherwise make its own in its var/.
+KEY = Fernet.generate_key().decode()
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # Run inside the source installation (manage.py shell -c): the blueprint, a clerk of the
@@ -123,6 +127,7 @@ class Installation:
             "LOTSE_DOCUMENT_DIR": str(self.documents),
             "LOTSE_AUDIT_ANCHOR_FILE": str(self.root / "audit-anker.jsonl"),
             "LOTSE_TASKS_BACKEND": "immediate",
+            "LOTSE_ENCRYPTION_KEYS": KEY,
         }
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
