@@ -217,8 +217,8 @@ def _snapshot_facts(cursor: Any) -> tuple[dict[str, list[str]], dict[str, Any], 
         if entry.area != DOCUMENTS:
             continue  # register exports waiting for their import are not backed up (decision 0024)
         meta = entry.model._meta
-        name_column = meta.get_field(entry.name_field).column
-        sha_column = meta.get_field(entry.sha256_field).column
+        columns = {field.name: field.column for field in meta.concrete_fields}
+        name_column, sha_column = columns[entry.name_field], columns[entry.sha256_field]
         cursor.execute(f"SELECT {name_column}, {sha_column} FROM {meta.db_table}")  # noqa: S608
         documents += [(str(name), str(sha)) for name, sha in cursor.fetchall() if name]
     return migrations, audit, sorted(documents)
