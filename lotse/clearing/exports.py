@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lotse.clearing.selectors import Cell, Figures, PeriodFigures
+from lotse.core.exports import xlsx_reading_order
 from lotse.people.countries import country_name
 
 COUNT_FORMAT = "0"
@@ -91,6 +92,7 @@ def figures_xlsx(figures: Figures) -> bytes:
     for label, cell in figures.months:
         _append(months, [(label, None), _count(cell)])
     months["A1"].font = months["B1"].font = Font(bold=True)
+    xlsx_reading_order(workbook)  # labels in Arabic (the page's language) read right to left
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

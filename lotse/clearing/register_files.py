@@ -222,16 +222,23 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _open_workbook(path: Path) -> Any:
+def _content(source: Path | bytes) -> bytes:
+    """The file's bytes: the import keeps them in the encrypted file store and hands them over
+    decrypted; tests and tools may still give a path."""
+    return source if isinstance(source, bytes) else source.read_bytes()
+
+
+def _open_workbook(source: Path | bytes) -> Any:
     not_xlsx = _(
         "Die Datei ist keine Excel-Arbeitsmappe im Format .xlsx (oder sie ist mit einem Kennwort "
         "geschützt). Bitte speichern Sie sie in Excel als „Excel-Arbeitsmappe (.xlsx)“ ohne Kennwort, "
         "oder als CSV."
     )
-    if not zipfile.is_zipfile(path):
+    data = _content(source)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise FileProblem(not_xlsx)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             names = {member.filename for member in members}
             unpacked = sum(member.file_size for member in members)
@@ -246,7 +253,7 @@ def _open_workbook(path: Path) -> Any:
     try:
         # A file object, not the path: openpyxl would insist on an .xlsx suffix, and stored
         # uploads are named by a random token.
-        return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for broken files
         raise FileProblem(not_xlsx) from None
 
@@ -260,42 +267,44 @@ def _xlsx_rows(workbook: Any) -> Iterator[tuple[int, list[str]]]:
 # --- both ------------------------------------------------------------------------------------
 
 
-def _raw_rows(path: Path, fmt: FileFormat) -> Iterator[tuple[int, list[str]]]:
+def _raw_rows(source: Path | bytes, fmt: FileFormat) -> Iterator[tuple[int, list[str]]]:
     if fmt.kind == "xlsx":
-        workbook = _open_workbook(path)
+        workbook = _open_workbook(source)
         try:
             yield from _xlsx_rows(workbook)
         finally:
             workbook.close()
     else:
-        text, _codec = decode(path.read_bytes())
+        text, _codec = decode(_content(source))
         for row, cells in _csv_rows(text, fmt.delimiter):
             yield row, [clean_cell(cell) for cell in cells]
 
 
-def read_records(path: Path, fmt: FileFormat) -> Iterator[Record]:
+def read_records(source: Path | bytes, fmt: FileFormat) -> Iterator[Record]:
     """The data rows after the header, blank rows left out (but counted)."""
-    rows = _raw_rows(path, fmt)
+    rows = _raw_rows(source, fmt)
     next(rows, None)
     for row, cells in rows:
         if any(cells):
             yield Record(row, cells)
 
 
-def inspect(path: Path, kind: str) -> Inspection:
+def inspect(source: Path | bytes, kind: str) -> Inspection:
     """Read the whole file once: format, header, number of data rows. Unreadable files raise."""
     sheet_name, sheet_count = "", 0
     if kind == "xlsx":
-        workbook = _open_workbook(path)
+        source = _content(source)
+        workbook = _open_workbook(source)
         try:
             sheet_name, sheet_count = workbook.worksheets[0].title, len(workbook.worksheets)
         finally:
             workbook.close()
         fmt = FileFormat("xlsx")
     else:
-        text, codec = decode(path.read_bytes())
+        source = _content(source)
+        text, codec = decode(source)
         fmt = FileFormat("csv", codec, sniff_delimiter(text))
-    rows = _raw_rows(path, fmt)
+    rows = _raw_rows(source, fmt)
     header_cells: list[str] = []
     for _row, cells in rows:
         header_cells = cells

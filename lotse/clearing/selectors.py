@@ -24,7 +24,7 @@ from lotse.clearing.models import (
 )
 from lotse.clearing.register_files import FileProblem
 from lotse.clearing.register_import import PREVIEW_GROUPS, ImportRow, RowValidator, change_label
-from lotse.core import access
+from lotse.core import access, files
 from lotse.core.audit import audit_view
 from lotse.core.statelaw import schooling
 from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
@@ -43,14 +43,24 @@ def get_import_for(user: Any, import_id: int) -> RegisterImport:
     return access.get(user, RegisterImport.objects.select_related("created_by", "started_by"), import_id)
 
 
+def import_file_data(register_import: RegisterImport) -> bytes | None:
+    """The uploaded export, decrypted from the file store and checked against its hash; None
+    if it is gone (deleted after the import) or no longer the one uploaded."""
+    try:
+        return files.store("imports").read(register_import.file_token, sha256=register_import.file_sha256)
+    except (files.FileMissing, files.FileDamaged):
+        return None
+
+
 def column_examples(register_import: RegisterImport) -> list[list[str]]:
     """The first few non-empty values of each column, to help with the mapping."""
     examples: list[list[str]] = [[] for _ in register_import.columns]
-    if not register_import.file_path.exists():
+    content = import_file_data(register_import)
+    if content is None:
         return examples
     fmt = register_files.FileFormat(register_import.kind, register_import.encoding, register_import.delimiter)
     try:
-        for count, record in enumerate(register_files.read_records(register_import.file_path, fmt)):
+        for count, record in enumerate(register_files.read_records(content, fmt)):
             for index, cell in enumerate(record.cells[: len(examples)]):
                 if cell and len(examples[index]) < EXAMPLES_PER_COLUMN and cell not in examples[index]:
                     examples[index].append(cell[:40])
@@ -82,12 +92,13 @@ def preview_of(register_import: RegisterImport, limit: int = PREVIEW_ROWS) -> Pr
     used = set(mapping.values())
     ignored = [name for index, name in enumerate(register_import.columns) if index not in used]
     preview = Preview([str(label) for _key, label, _fields in groups], [], ignored)
-    if not register_import.file_path.exists():
+    content = import_file_data(register_import)
+    if content is None:
         return preview
     fmt = register_files.FileFormat(register_import.kind, register_import.encoding, register_import.delimiter)
     validator = RowValidator(register_import.columns, mapping)
     try:
-        for record in register_files.read_records(register_import.file_path, fmt):
+        for record in register_files.read_records(content, fmt):
             row, _errors = validator.validate(record)
             if row is not None:
                 cells = [row.display_group(key) for key, _label, _fields in groups]
@@ -409,7 +420,8 @@ def _person_label(person: Person) -> str:
 def duplicates_of(user: Any, register_import: RegisterImport, posted: Any = None) -> list[FlaggedRow]:
     """The flagged rows with their likely duplicates, names and reasons computed again from
     the file and the register (the import keeps ids only); persons as the user may see them."""
-    if not register_import.duplicates or not register_import.file_path.exists():
+    content = import_file_data(register_import) if register_import.duplicates else None
+    if content is None:
         return []
     flagged = {flags["row"]: flags for flags in register_import.duplicates}
     wanted = set(flagged) | {other for flags in flagged.values() for other in flags["rows"]}
@@ -417,7 +429,7 @@ def duplicates_of(user: Any, register_import: RegisterImport, posted: Any = None
     validator = RowValidator(register_import.columns, register_import.mapping)
     rows: dict[int, ImportRow] = {}
     try:
-        for record in register_files.read_records(register_import.file_path, fmt):
+        for record in register_files.read_records(content, fmt):
             if record.row in wanted:
                 row, _errors = validator.validate(record)
                 if row is not None:

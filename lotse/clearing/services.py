@@ -2,8 +2,9 @@
 
 The steps, each a service that checks the register right and audits what it changes:
 
-1. ``register_import_create`` keeps the uploaded file (outside the web root, under a random
-   name), reads it once as a table and guesses the column mapping from the headers;
+1. ``register_import_create`` keeps the uploaded file (encrypted in the file store
+   ``lotse.core.files``, under a random name), reads it once as a table and guesses the
+   column mapping from the headers;
 2. ``register_import_map`` sets the mapping and checks *every* row; any error keeps the
    import from starting, so a bad file writes nothing;
 3. ``register_import_start`` queues the background task (again after an interruption);
@@ -15,10 +16,7 @@ The steps, each a service that checks the register right and audits what it chan
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import os
-import secrets
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -54,7 +52,8 @@ from lotse.clearing.register_import import (
     guess_mapping,
     mapping_problems,
 )
-from lotse.core import access
+from lotse.clearing.selectors import import_file_data
+from lotse.core import access, files
 from lotse.core.audit import audit_record, current_request_id
 from lotse.core.models import AuditEvent
 from lotse.core.services import StaleVersion, audited_create, audited_delete, audited_update
@@ -89,34 +88,24 @@ def max_upload_bytes() -> int:
     return int(settings.LOTSE_IMPORT_MAX_MB) * 1024 * 1024
 
 
-def import_dir() -> Path:
-    directory = Path(settings.LOTSE_IMPORT_DIR)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
+def _files() -> files.FileStore:
+    return files.store("imports")
 
 
-def _delete_file(path: Path) -> None:
-    path.unlink(missing_ok=True)
+def _delete_file(token: str) -> None:
+    _files().delete(token, at_commit=False)
 
 
-def _store(upload: File) -> tuple[str, Path, str, int]:
-    """Write the upload under a random name, readable only by Lotse: (token, path, sha256, size)."""
-    token = secrets.token_hex(16)
-    path = import_dir() / token
-    digest = hashlib.sha256()
-    size = 0
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as target:
-        for chunk in upload.chunks():
-            size += len(chunk)
-            if size > max_upload_bytes():
-                break
-            digest.update(chunk)
-            target.write(chunk)
-    if size > max_upload_bytes():
-        _delete_file(path)
-        raise ValidationError(_too_large())
-    return token, path, digest.hexdigest(), size
+def _store(upload: File) -> tuple[bytes, files.Stored]:
+    """Keep the upload in the encrypted file store under a random name (at once: it is read
+    before the import's row exists, and deleted again if that fails)."""
+    data = bytearray()
+    for chunk in upload.chunks():
+        data += chunk
+        if len(data) > max_upload_bytes():
+            raise ValidationError(_too_large())
+    content = bytes(data)
+    return content, _files().write(content, at_commit=False)
 
 
 def _too_large() -> str:
@@ -125,23 +114,17 @@ def _too_large() -> str:
     }
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        for block in iter(lambda: source.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _verify_file(register_import: RegisterImport) -> None:
-    path = register_import.file_path
-    if not path.exists() or _file_digest(path) != register_import.file_sha256:
+def _verified_file(register_import: RegisterImport) -> bytes:
+    """The uploaded file, decrypted and checked against its hash."""
+    data = import_file_data(register_import)
+    if data is None:
         raise ValidationError(
             _(
                 "Die hochgeladene Datei ist nicht mehr vorhanden oder verändert. "
                 "Bitte laden Sie sie erneut hoch."
             )
         )
+    return data
 
 
 def _format(register_import: RegisterImport) -> FileFormat:
@@ -161,9 +144,9 @@ def register_import_create(*, actor: Any, organisation: Organisation, upload: Fi
         raise ValidationError(str(problem)) from None
     if (upload.size or 0) > max_upload_bytes():
         raise ValidationError(_too_large())
-    token, path, sha256, size = _store(upload)
+    content, stored = _store(upload)
     try:
-        inspection = register_files.inspect(path, kind)
+        inspection = register_files.inspect(content, kind)
         with transaction.atomic():
             return audited_create(
                 actor=actor,
@@ -171,9 +154,9 @@ def register_import_create(*, actor: Any, organisation: Organisation, upload: Fi
                     organisation=organisation,
                     created_by=actor,
                     file_name=name,
-                    file_token=token,
-                    file_sha256=sha256,
-                    file_size=size,
+                    file_token=stored.name,
+                    file_sha256=stored.sha256,
+                    file_size=stored.size,
                     kind=kind,
                     encoding=inspection.format.encoding,
                     delimiter=inspection.format.delimiter,
@@ -185,12 +168,12 @@ def register_import_create(*, actor: Any, organisation: Organisation, upload: Fi
                 ),
             )
     except FileProblem as problem:
-        _delete_file(path)
+        _delete_file(stored.name)
         raise ValidationError(
             _("Die Datei lässt sich nicht lesen. %(problem)s") % {"problem": problem}
         ) from None
     except BaseException:
-        _delete_file(path)
+        _delete_file(stored.name)
         raise
 
 
@@ -231,14 +214,14 @@ def register_import_map(
     problems = mapping_problems(mapping)
     if problems:
         raise ValidationError(problems)
-    _verify_file(register_import)
+    content = _verified_file(register_import)
 
     validator = RowValidator(register_import.columns, mapping)
     errors: list[dict[str, Any]] = []
     error_count = total = 0
     valid: list[ImportRow] = []
     try:
-        for record in register_files.read_records(register_import.file_path, _format(register_import)):
+        for record in register_files.read_records(content, _format(register_import)):
             total += 1
             row, row_errors = validator.validate(record)
             if row is not None:
@@ -327,7 +310,7 @@ def register_import_start(
         if register_import.is_active:
             raise ValidationError(_("Der Import läuft bereits."))
         raise ValidationError(_("Dieser Import lässt sich nicht starten."))
-    _verify_file(register_import)
+    _verified_file(register_import)
     chosen = dict(register_import.duplicate_decisions)
     if decisions is not None and register_import.status == RegisterImport.Status.READY:
         chosen = _checked_decisions(register_import, decisions)
@@ -360,8 +343,8 @@ def register_import_discard(*, actor: Any, register_import: RegisterImport) -> R
     if not register_import.can_discard:
         raise ValidationError(_("Dieser Import lässt sich nicht mehr verwerfen."))
     audited_update(actor=actor, instance=register_import, data={"status": RegisterImport.Status.DISCARDED})
-    path = register_import.file_path
-    transaction.on_commit(lambda: _delete_file(path))
+    token = register_import.file_token
+    transaction.on_commit(lambda: _delete_file(token))
     return register_import
 
 
@@ -539,8 +522,8 @@ def _finish(import_id: int, attempt: int, data: dict[str, Any]) -> None:
             return
         audited_update(actor=register_import.started_by, instance=register_import, data=data)
         if data.get("status") == RegisterImport.Status.DONE:
-            path = register_import.file_path
-            transaction.on_commit(lambda: _delete_file(path))
+            token = register_import.file_token
+            transaction.on_commit(lambda: _delete_file(token))
 
 
 def register_import_process(*, import_id: int, attempt: int) -> dict[str, int]:
@@ -557,7 +540,7 @@ def register_import_process(*, import_id: int, attempt: int) -> dict[str, int]:
     request_id = current_request_id.set(f"import-{import_id}-{attempt}")
     try:
         validator = RowValidator(register_import.columns, register_import.mapping)
-        records = register_files.read_records(register_import.file_path, _format(register_import))
+        records = register_files.read_records(_verified_file(register_import), _format(register_import))
         for chunk in _batched(islice(records, register_import.processed_rows, None), CHUNK_SIZE):
             _process_chunk(import_id, attempt, actor, chunk, validator)
             if connection.vendor == "sqlite":
@@ -614,16 +597,14 @@ def register_imports_clean_up(*, older_than: dt.timedelta) -> int:
         if register_import.can_discard:
             register_import_discard(actor=None, register_import=register_import)
             discarded += 1
-    directory = import_dir()
     open_tokens = set(
         RegisterImport.objects.filter(
             status__in=[*RegisterImport.MAPPABLE, RegisterImport.Status.FAILED, *RegisterImport.ACTIVE]
         ).values_list("file_token", flat=True)
     )
-    for path in directory.iterdir():
-        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
-        if path.is_file() and path.name not in open_tokens and modified < cutoff:
-            _delete_file(path)
+    for token in _files().names(older_than=older_than):
+        if token not in open_tokens:
+            _delete_file(token)
     return discarded
 
 

@@ -107,9 +107,12 @@ def encrypted_fields() -> Iterator[tuple[type[models.Model], models.Field]]:
 
 def verify_keys() -> None:
     """Open one stored value per encrypted field with the configured keys (the newest value:
-    written under the newest key in use); raise ``KeyMissing`` if one does not open. Quietly
+    written under the newest key in use), and the newest stored file of each kind
+    (``lotse.core.files``, decision 0029); raise ``KeyMissing`` if one does not open. Quietly
     nothing when the tables do not exist yet (before the first ``migrate``)."""
     from django.db import DatabaseError
+
+    from lotse.core import files
 
     for model, field in encrypted_fields():
         try:
@@ -122,6 +125,7 @@ def verify_keys() -> None:
         except DatabaseError:
             return
         del stored  # reading it through the field has decrypted it
+    files.verify_keys()
 
 
 def encrypt_rows(model: type[models.Model], field_names: list[str], *, batch: int = 500) -> int:

@@ -7,9 +7,8 @@ validates, writes audited in one transaction and leaves nothing half-saved.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import io
 import os
-import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import IO, Any
@@ -33,7 +32,7 @@ from lotse.cases.services.referrals import (
     referral_create,
     referral_start,
 )
-from lotse.core import access
+from lotse.core import access, files
 from lotse.core.audit import audit_view
 from lotse.core.services import audited_create, audited_update
 from lotse.core.statelaw import housing as statelaw
@@ -614,8 +613,8 @@ def inspection_cancel(
 def photo_upload(
     *, actor: Any, inspection: Inspection, upload: File, caption: str = "", finding: Finding | None = None
 ) -> Photo:
-    """A photo (JPEG or PNG, recognised by its content) kept outside the web root like a case
-    document."""
+    """A photo (JPEG or PNG, recognised by its content) kept encrypted in the one file store
+    like a case document."""
     access.require(actor, "edit", inspection)
     if finding is not None and finding.inspection_id != inspection.pk:
         raise ValidationError({"finding": _("Der Befund gehört zu einer anderen Kontrolle.")})
@@ -623,46 +622,29 @@ def photo_upload(
     kind = file_kinds.sniff(data[: document_storage.SNIFF_BYTES], data)
     if kind is None or kind.content_type not in PHOTO_KINDS or file_kinds.polyglot(data, kind) is not None:
         raise ValidationError({"file": _("Bitte ein Foto als JPEG oder PNG hochladen.")})
-    storage_name = secrets.token_hex(20)
-    photo = audited_create(
+    stored = files.store().write(data)
+    return audited_create(
         actor=actor,
         instance=Photo(
             inspection=inspection,
             finding=finding,
             caption=caption.strip()[:200],
             original_name=(os.path.basename(upload.name or "") or "foto")[:255],
-            storage_name=storage_name,
+            storage_name=stored.name,
             content_type=kind.content_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            size=stored.size,
+            sha256=stored.sha256,
             uploaded_by=actor,
         ),
     )
-    document_storage.store_file(storage_name, data)
-    return photo
 
 
 def photo_open(*, actor: Any, photo: Photo) -> IO[bytes]:
     """The stored photo after checking access and integrity; the read is audited."""
     access.require(actor, "view", photo)
-    path = document_storage.document_dir() / photo.storage_name
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise document_storage.FileUnavailable(
-            _("Die Datei fehlt im Ablagespeicher. Bitte wenden Sie sich an den Betrieb.")
-        ) from None
-    digest = hashlib.sha256()
-    for block in iter(lambda: handle.read(1 << 20), b""):
-        digest.update(block)
-    if digest.hexdigest() != photo.sha256:
-        handle.close()
-        raise document_storage.FileUnavailable(
-            _("Die Datei wurde im Ablagespeicher verändert und wird nicht ausgeliefert.")
-        )
-    handle.seek(0)
+    data = files.store().read(photo.storage_name, sha256=photo.sha256)
     audit_view(actor=actor, obj=photo)
-    return handle
+    return io.BytesIO(data)
 
 
 # --- orders, re-inspections, fines, closures ----------------------------------------------------

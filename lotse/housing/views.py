@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lotse.cases.services.documents import FileUnavailable
 from lotse.core import access
+from lotse.core.files import FileUnavailable
 from lotse.core.pages import form_page, page, paginate, version_of
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing import figures as housing_figures

@@ -12,7 +12,10 @@ The file is written under a temporary name and renamed when complete (mode 0600)
 
 The database snapshot and the facts in the manifest come from the same moment: on SQLite they
 are read from the copy, on PostgreSQL inside the exported snapshot that pg_dump dumps. The
-document files named by that snapshot follow (documents are written once and never changed).
+document files named by that snapshot follow (documents are written once and never changed;
+``rotate_keys`` replaces a file whole, and both versions open while the old key is kept). The
+files are backed up as stored, encrypted (decision 0029); the backup checks that each still
+opens to the content uploaded, and ``restore`` that the configured keys open the restored data.
 
 ``restore_backup`` checks everything before it touches anything: the archive whole and every
 checksum right, the vendor and the migrations fitting the code, the database without tables,
@@ -47,8 +50,9 @@ from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from lotse.cases.models import Document
 from lotse.core.audit import audit_verify
+from lotse.core.crypto import KeyMissing, verify_keys
+from lotse.core.files import FileKeyMissing, FileUnavailable, registered, store
 from lotse.core.management.commands.migrate import sqlite_path
 from lotse.core.models import AuditEvent
 
@@ -208,10 +212,16 @@ def _snapshot_facts(cursor: Any) -> tuple[dict[str, list[str]], dict[str, Any], 
         "newest_id": int(newest[0]) if newest else None,
         "newest_hash": str(newest[1]) if newest else None,
     }
-    document_table = Document._meta.db_table
-    cursor.execute(f"SELECT storage_name, sha256 FROM {document_table} ORDER BY storage_name")  # noqa: S608
-    documents = [(str(name), str(sha)) for name, sha in cursor.fetchall()]
-    return migrations, audit, documents
+    documents: list[tuple[str, str]] = []
+    for entry in registered():  # case documents, housing photos: every kept file
+        if entry.area != DOCUMENTS:
+            continue  # register exports waiting for their import are not backed up (decision 0024)
+        meta = entry.model._meta
+        columns = {field.name: field.column for field in meta.concrete_fields}
+        name_column, sha_column = columns[entry.name_field], columns[entry.sha256_field]
+        cursor.execute(f"SELECT {name_column}, {sha_column} FROM {meta.db_table}")  # noqa: S608
+        documents += [(str(name), str(sha)) for name, sha in cursor.fetchall() if name]
+    return migrations, audit, sorted(documents)
 
 
 def _dump_sqlite(target: Path) -> tuple[dict[str, list[str]], dict[str, Any], list[tuple[str, str]]]:
@@ -298,6 +308,7 @@ def backup_write(path: Path) -> BackupResult:
                 with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
                     files[database_file.name] = _add_file(archive, database_file.name, database_file)
                     directory = Path(settings.LOTSE_DOCUMENT_DIR)
+                    file_store = store(DOCUMENTS)
                     for storage_name, expected in documents:
                         source = directory / storage_name
                         member = f"{DOCUMENTS}/{storage_name}"
@@ -307,7 +318,13 @@ def backup_write(path: Path) -> BackupResult:
                             )
                             continue
                         files[member] = _add_file(archive, member, source)
-                        if files[member]["sha256"] != expected:
+                        # The archive holds the file as stored (encrypted, decision 0029);
+                        # whether it still opens to the content uploaded is checked here.
+                        try:
+                            file_store.read(storage_name, sha256=expected)
+                        except FileKeyMissing as problem:
+                            warnings.append(f"Dokument {storage_name}: {problem}")
+                        except FileUnavailable:
                             warnings.append(
                                 f"Dokument {storage_name}: die Datei ist nicht mehr die hochgeladene "
                                 "(Prüfsumme weicht ab); gesichert wie vorgefunden."
@@ -686,4 +703,12 @@ def restore_backup(path: Path, *, migrate: Callable[[], object]) -> RestoreResul
         )
     if missing:
         migrate()
+    try:
+        verify_keys()  # what the server checks at start-up: texts and files open (decision 0029)
+    except KeyMissing as problem:
+        raise BackupError(
+            f"Die Sicherung ist vollständig zurückgespielt, aber die Schlüssel dieser Installation "
+            f"öffnen ihre verschlüsselten Daten nicht: {problem} Lotse startet so nicht; bitte die "
+            "Schlüssel der gesicherten Installation in LOTSE_ENCRYPTION_KEYS eintragen."
+        ) from problem
     return RestoreResult(manifest, report.events, missing)

@@ -1,4 +1,4 @@
-"""Documents on a case file: recognised by content, stored outside the web root, downloaded
+"""Documents on a case file: recognised by content, stored encrypted outside the web root, downloaded
 only by those who may see the case, every download in the audit trail."""
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def test_upload_keeps_the_file_outside_the_web_root_under_a_random_name(
             actor=personas.clearing, upload=upload(), title="Mietvertrag", case=case
         )
     stored = document_dir / document.storage_name
-    assert stored.read_bytes() == PDF
+    assert stored.read_bytes().startswith(b"lotse-datei:1:")  # encrypted (decision 0029)
+    assert b"%PDF" not in stored.read_bytes() and b"obj" not in stored.read_bytes()
     assert "mietvertrag" not in document.storage_name
     assert oct(os.stat(stored).st_mode & 0o777) == "0o600"
     assert (document.content_type, document.size, document.person_id) == (

@@ -43,8 +43,10 @@ def test_the_whole_flow_in_the_browser_pages(personas, client_for, django_captur
     assert register_import.file_path.parent.name == "imports"
     assert (
         register_import.file_path.name != "Neuanmeldungen Oktober.csv"
-        and len(register_import.file_token) == 32
+        and len(register_import.file_token) == 40
     )
+    # Encrypted in the file store (decision 0029): no name from the export on disk.
+    assert b"Popescu" not in register_import.file_path.read_bytes()
 
     page = client.get(detail(register_import, "zuordnung/")).content.decode()
     assert '<option value="register_id" selected>' in page

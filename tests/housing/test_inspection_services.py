@@ -215,7 +215,8 @@ def test_photos_are_sniffed_stored_outside_and_read_audited(housing, settings, t
             caption="Bad, Decke",
         )
     assert photo.content_type == "image/png" and photo.storage_name not in "Schimmel.png"
-    assert (tmp_path / photo.storage_name).read_bytes() == PNG
+    stored = (tmp_path / photo.storage_name).read_bytes()
+    assert stored.startswith(b"lotse-datei:1:") and b"PNG" not in stored  # encrypted (decision 0029)
     with services.photo_open(actor=housing.inspector, photo=photo) as handle:
         assert handle.read() == PNG
     from django.core.exceptions import PermissionDenied

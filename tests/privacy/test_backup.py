@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,9 @@ from lotse.core.models import AuditEvent
 from lotse.privacy.backup import pg_env
 
 ROOT = Path(__file__).resolve().parents[2]
+# The installations of one test run share their keys, as a restored installation must
+# (decision 0029); each would otherwise make its own in its var/.
+KEY = Fernet.generate_key().decode()
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # Run inside the source installation (manage.py shell -c): the blueprint, a clerk of the
@@ -105,6 +109,7 @@ class Installation:
 
     root: Path
     database: str  # a SQLite file path or a PostgreSQL database name
+    keys: str = KEY  # LOTSE_ENCRYPTION_KEYS
 
     @property
     def url(self) -> str:
@@ -123,6 +128,7 @@ class Installation:
             "LOTSE_DOCUMENT_DIR": str(self.documents),
             "LOTSE_AUDIT_ANCHOR_FILE": str(self.root / "audit-anker.jsonl"),
             "LOTSE_TASKS_BACKEND": "immediate",
+            "LOTSE_ENCRYPTION_KEYS": self.keys,
         }
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -287,6 +293,22 @@ def test_the_backup_is_one_private_tar_with_a_manifest_of_checksums(source):
     for app, name in source.installation.query("SELECT app, name FROM django_migrations"):
         applied.setdefault(app, []).append(name)
     assert manifest["migrations"] == {app: sorted(names) for app, names in applied.items()}
+
+
+def test_the_backup_carries_the_documents_as_stored_encrypted(source):
+    """Decision 0029: the files are encrypted at rest, and so in the backup."""
+    assert len(source.documents) == 2
+    for content in source.documents.values():
+        assert content.startswith(b"lotse-datei:1:")
+        assert b"%PDF" not in content and b"PNG" not in content
+
+
+def test_a_restore_whose_keys_do_not_open_the_data_says_so(source, target):
+    target.keys = Fernet.generate_key().decode()
+    done = target.manage("restore", str(source.backup), check=False)
+    assert done.returncode == 1
+    assert "öffnen ihre verschlüsselten Daten nicht" in done.stderr
+    assert "LOTSE_ENCRYPTION_KEYS" in done.stderr
 
 
 def test_an_existing_backup_is_never_overwritten(source):
@@ -536,7 +558,8 @@ def test_a_sqlite_target_that_is_some_other_file_is_refused(source, target):
 
 
 def test_every_store_of_uploaded_files_is_in_the_backup():
-    """The backup holds the documents (LOTSE_DOCUMENT_DIR). Uploads waiting in LOTSE_IMPORT_DIR
+    """The backup holds the documents (LOTSE_DOCUMENT_DIR: every file the models registered
+    with ``lotse.core.files.stores_files`` name in the area "documents"). Uploads waiting in LOTSE_IMPORT_DIR
     are transient: the import deletes them, and a restored import that lost its file is simply
     uploaded again. Django's FileFields store under MEDIA_ROOT, which the backup does not hold:
     the one there is, the leaflet of InformationMaterial, is never filled (the blueprint gives

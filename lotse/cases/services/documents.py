@@ -1,13 +1,11 @@
-"""Documents on a case file, or a signed consent form on a person: stored outside the web
-root under a random name, recognised by content, read only through an audited download."""
+"""Documents on a case file, or a signed consent form on a person: recognised by content, kept
+encrypted in the one file store (``lotse.core.files``, decision 0029), read only through an
+audited download."""
 
 from __future__ import annotations
 
-import hashlib
+import io
 import os
-import secrets
-import time
-from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from lotse.cases import file_kinds
 from lotse.cases.models import CaseFile, Consent, Document
-from lotse.core import access
+from lotse.core import access, files
 from lotse.core.audit import audit_view
 from lotse.core.services import audited_create, audited_delete
 
@@ -27,16 +25,6 @@ SNIFF_BYTES = 8
 
 def max_bytes() -> int:
     return int(settings.LOTSE_DOCUMENT_MAX_MB) * 1024 * 1024
-
-
-def document_dir() -> Path:
-    directory = Path(settings.LOTSE_DOCUMENT_DIR)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
-
-
-def document_path(document: Document) -> Path:
-    return document_dir() / document.storage_name
 
 
 def read_upload(upload: File) -> bytes:
@@ -103,8 +91,8 @@ def document_upload(
             }
         )
     original_name = os.path.basename(upload.name or "") or "dokument"
-    storage_name = secrets.token_hex(20)
-    document = audited_create(
+    stored = files.store().write(data)
+    return audited_create(
         actor=actor,
         instance=Document(
             organisation_id=actor.organisation_id,
@@ -112,77 +100,36 @@ def document_upload(
             person=person if person is not None else (case.person if case is not None else None),
             title=(title or original_name).strip()[:200],
             original_name=original_name[:255],
-            storage_name=storage_name,
+            storage_name=stored.name,
             content_type=kind.content_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            size=stored.size,
+            sha256=stored.sha256,
             uploaded_by=actor,
         ),
     )
-    store_file(storage_name, data)
-    return document
-
-
-def _pending_dir() -> Path:
-    directory = document_dir() / "pending"
-    directory.mkdir(mode=0o700, exist_ok=True)
-    return directory
 
 
 def store_file(storage_name: str, data: bytes) -> None:
-    """Write to ``pending/`` now, move into place when the transaction commits (the one store of
-    uploaded files: case documents and housing photos).
-
-    A rolled-back upload leaves its file in ``pending/`` only, never where downloads look;
-    leftovers older than a day are removed by the next upload.
-    """
-    pending = _pending_dir() / storage_name
-    descriptor = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as target:
-        target.write(data)
-    transaction.on_commit(lambda: os.replace(pending, document_dir() / storage_name))
-    _sweep_pending()
+    """Keep ``data`` under ``storage_name`` in the one encrypted file store (``lotse.core.files``),
+    in place when the transaction commits. Prefer ``files.store().write(data)``, which also
+    picks the name and returns the hash."""
+    files.store().write(data, name=storage_name)
 
 
-def _sweep_pending(max_age_seconds: int = 86400) -> None:
-    now = time.time()
-    for leftover in _pending_dir().iterdir():
-        try:
-            if now - leftover.stat().st_mtime > max_age_seconds:
-                leftover.unlink()
-        except FileNotFoundError:  # another process was quicker
-            continue
-
-
-class FileUnavailable(Exception):
-    """The stored file is gone or no longer the one uploaded: nothing is handed out."""
+FileUnavailable = files.FileUnavailable
 
 
 def document_open(*, actor: Any, document: Document) -> IO[bytes]:
     """The stored file for a download, after checking access and integrity; the read is audited."""
     access.require(actor, "view", document)
-    path = document_path(document)
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise FileUnavailable(
-            _("Die Datei fehlt im Ablagespeicher. Bitte wenden Sie sich an den Betrieb.")
-        ) from None
-    digest = hashlib.sha256()
-    for block in iter(lambda: handle.read(1 << 20), b""):
-        digest.update(block)
-    if digest.hexdigest() != document.sha256:
-        handle.close()
-        raise FileUnavailable(_("Die Datei wurde im Ablagespeicher verändert und wird nicht ausgeliefert."))
-    handle.seek(0)
+    data = files.store().read(document.storage_name, sha256=document.sha256)
     audit_view(actor=actor, obj=document)
-    return handle
+    return io.BytesIO(data)
 
 
 @transaction.atomic
 def document_delete(*, actor: Any, document: Document) -> None:
     """Remove a wrongly uploaded document; the file goes when the transaction commits."""
     access.require(actor, "delete", document)
-    path = document_path(document)
     audited_delete(actor=actor, instance=document)
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    files.store().delete(document.storage_name)

@@ -1,4 +1,5 @@
-"""Template helpers: KERN markup for form fields and tables, isolation of names (``|bdi``)."""
+"""Template helpers: KERN markup for form fields and tables, isolation of names (``|bdi``) and
+of free text (``|usertext``)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from django.template.base import (
     token_kwargs,
 )
 from django.template.context import Context
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+
+from lotse.core import bidi
 
 register = template.Library()
 
@@ -57,7 +60,24 @@ def bdi(value: Any) -> str:
     no markup."""
     if value is None or value == "":
         return ""
+    if bidi.is_rtl(value):  # the same as the browser finds; said for WeasyPrint (PDF)
+        return format_html('<bdi dir="rtl">{}</bdi>', value)
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def usertext(value: Any) -> str:
+    """Free text someone typed (a note, a reason, a description) inside a German page or PDF:
+    escaped, line breaks kept, in a ``<span>`` with the writing direction of the text itself
+    (``lotse.core.bidi.direction``, the rule of ``dir="auto"``; WeasyPrint needs it spelled
+    out), so that a note in Arabic reads right to left – and, alone in its paragraph or cell,
+    is aligned right (``.user-text:only-child``) – without reordering the German around it.
+    Empty values give nothing."""
+    if value is None or value == "":
+        return ""
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    body = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+    return format_html('<span class="user-text" dir="{}">{}</span>', bidi.direction(value) or "auto", body)
 
 
 @register.filter
