@@ -7,12 +7,25 @@ class ClearingConfig(AppConfig):
     verbose_name = "Lotse: Clearingstelle"
 
     def ready(self) -> None:
+        from django.db.models import Q
+        from django.utils.translation import gettext_lazy as _
+
         from lotse.clearing import access  # noqa: F401  (registers its access rules)
         from lotse.clearing.models import ArrivalInterview, InterviewChild
         from lotse.clearing.services import interview_adults_follow_merge
+        from lotse.core.retention import retention_follows, retention_kind
         from lotse.people.merging import follows_merge
 
         # When two register records become one, interviews follow the kept record.
         follows_merge(ArrivalInterview, "person")
         follows_merge(ArrivalInterview, "further_adults", interview_adults_follow_merge)
         follows_merge(InterviewChild, "person")
+
+        # Retention (decision 0027): an interview that led to no case file ends on its own.
+        retention_kind(
+            ArrivalInterview,
+            label=_("Ankunftsgespräch, zu dem es keine Fallakte gibt"),
+            due_from="held_on",
+            scope=lambda today: Q(person__case_files=None),
+        )
+        retention_follows(InterviewChild, parent="clearing.arrivalinterview", via="interview")

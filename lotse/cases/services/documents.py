@@ -179,6 +179,13 @@ def document_open(*, actor: Any, document: Document) -> IO[bytes]:
     return handle
 
 
+def document_file_goes(document: Document) -> None:
+    """The stored file of a document that retention or erasure removes: gone when the
+    transaction commits (nothing if it rolls back)."""
+    path = document_path(document)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
 @transaction.atomic
 def document_delete(*, actor: Any, document: Document) -> None:
     """Remove a wrongly uploaded document; the file goes when the transaction commits."""

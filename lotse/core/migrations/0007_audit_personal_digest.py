@@ -120,7 +120,7 @@ def forwards(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute("DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent")
+        schema_editor.execute("DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent", params=None)
     events = list(AuditEvent.objects.order_by("id"))
     old_hashes, counts = {}, {}
     expected = GENESIS_HASH
@@ -150,7 +150,7 @@ def forwards(apps, schema_editor):
         AuditEvent.objects.filter(pk__in=[e.pk for e in chunk]).update(hash=models.F("id"))
         AuditEvent.objects.bulk_update(chunk, ["prev_hash", "salt", "personal_digest", "hash"])
     if vendor == "postgresql":
-        schema_editor.execute(TRIGGER)
+        schema_editor.execute(TRIGGER, params=None)
     if events:
         newest = events[-1]
         line = {
