@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 
 from lotse.cases.models import CaseFile, Contact, Document
@@ -302,3 +303,11 @@ def test_the_command_queues_the_run_for_the_background_service(work, capsys):
     run = RetentionRun.objects.get()
     assert run.trigger == "Hintergrunddienst"
     assert not CaseFile.objects.filter(pk=old.pk).exists()
+
+
+def test_the_record_of_processing_shows_the_periods_from_the_rules(personas, client_for):
+    page = client_for(personas.dpo).get(reverse("privacy:processing_record")).content.decode()
+    assert "Aufbewahrungsregeln je Art der Aufzeichnung" in page
+    assert "Fallakte, ab ihrem Abschluss" in page and "36 Monate, dann löschen" in page
+    assert "12 Monate, dann anonymisieren" in page  # registrations
+    assert "mindestens 36 Monate (Regel der Organisation (Akten der Fallarbeit" in page
