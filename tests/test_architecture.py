@@ -347,3 +347,14 @@ def test_housing_register_sits_below_the_person_register():
         ]
     assert offenders == []
     assert "lotse.housing.models.Dwelling" in _imported_modules(LOTSE / "people" / "services.py")
+
+
+def test_every_record_about_a_person_is_known_to_retention():
+    """A model that names the person it is about (``AUDIT_SUBJECT``) is a kind of record with
+    a rule of how it ends, or follows a parent that is (decision 0027)."""
+    from lotse.core.audit import subject_models
+    from lotse.core.retention import known_models
+
+    known = known_models()
+    unknown = [model._meta.label_lower for model, _lookup in subject_models() if model not in known]
+    assert unknown == []

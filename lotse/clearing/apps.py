@@ -7,10 +7,14 @@ class ClearingConfig(AppConfig):
     verbose_name = "Lotse: Clearingstelle"
 
     def ready(self) -> None:
+        from django.db.models import Q
+        from django.utils.translation import gettext_lazy as _
+
         from lotse.clearing import access  # noqa: F401  (registers its access rules)
         from lotse.clearing.models import ArrivalInterview, InterviewChild, RegisterImport
         from lotse.clearing.services import interview_adults_follow_merge
         from lotse.core.files import stores_files
+        from lotse.core.retention import retention_follows, retention_kind
         from lotse.people.merging import follows_merge
 
         # When two register records become one, interviews follow the kept record.
@@ -19,3 +23,12 @@ class ClearingConfig(AppConfig):
         follows_merge(InterviewChild, "person")
         # Register exports waiting for their import: encrypted like documents, not backed up.
         stores_files(RegisterImport, name_field="file_token", sha256_field="file_sha256", area="imports")
+
+        # Retention (decision 0027): an interview that led to no case file ends on its own.
+        retention_kind(
+            ArrivalInterview,
+            label=_("Ankunftsgespräch, zu dem es keine Fallakte gibt"),
+            due_from="held_on",
+            scope=lambda today: Q(person__case_files=None),
+        )
+        retention_follows(InterviewChild, parent="clearing.arrivalinterview", via="interview")

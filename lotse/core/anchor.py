@@ -74,7 +74,11 @@ def anchor_set(path: Path | None = None) -> Anchor | None:
 
 
 def anchors_read(path: Path) -> tuple[list[Anchor], list[str]]:
-    """The anchors in ``path`` and the lines that are not anchors (each named as a problem)."""
+    """The anchors in ``path`` and the lines that are not anchors (each named as a problem).
+
+    A line with ``epoch`` marks the re-hashing of the chain (decision 0027): the migration
+    checked the anchors before it against the old chain; from then on the line itself is the
+    anchor of the new chain's end and those before it are no longer checked."""
     anchors: list[Anchor] = []
     problems: list[str] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -82,6 +86,8 @@ def anchors_read(path: Path) -> tuple[list[Anchor], list[str]]:
             continue
         try:
             data: dict[str, Any] = json.loads(line)
+            if "epoch" in data:
+                anchors.clear()
             anchors.append(
                 Anchor(
                     anchored_at=str(data["anchored_at"]),

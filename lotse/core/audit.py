@@ -11,7 +11,9 @@ import contextvars
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
+import secrets
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -81,23 +83,45 @@ def changes_between(
     return changes
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def personal_part(event: AuditEvent) -> dict[str, Any]:
+    """What an event says that may name a person: the recorded values and the actor's name."""
+    return {"changes": event.changes, "actor_name": event.actor_name}
+
+
+def personal_digest(event: AuditEvent) -> str:
+    """The digest of the event's personal part under its own salt (an HMAC key of 16 random
+    bytes). Once pseudonymising empties the salt, the digest that stays in the chain cannot
+    be matched against guessed names (decision 0027)."""
+    return hmac.new(
+        event.salt.encode("ascii"), _canonical(personal_part(event)).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+
+
 def _event_hash(event: AuditEvent) -> str:
     payload = {
         "occurred_at": jsonable(event.occurred_at),
         "actor": event.actor_id,
-        "actor_name": event.actor_name,
+        "personal": event.personal_digest,
         "organisation": event.organisation_id,
         "action": event.action,
         "object_type": event.object_type,
         "object_id": event.object_id,
-        "changes": event.changes,
         "request_id": event.request_id,
         "prev_hash": event.prev_hash,
     }
     if event.holder_id is not None:  # events written before holders were recorded hash without
         payload["holder"] = event.holder_id
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(payload).encode("utf-8")).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
 
 
 def holder_of(obj: models.Model) -> int | None:
@@ -151,9 +175,7 @@ def audit_record(
         holder_id = holder_id if holder_id is not None else holder_of(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+        _lock_chain()
         prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
         event = AuditEvent(
             occurred_at=timezone.now(),
@@ -169,7 +191,9 @@ def audit_record(
             changes=jsonable(dict(changes or {})),
             request_id=current_request_id.get(),
             prev_hash=prev_hash,
+            salt=secrets.token_hex(16),
         )
+        event.personal_digest = personal_digest(event)
         event.hash = _event_hash(event)
         event.save(force_insert=True)
     return event
@@ -296,10 +320,29 @@ class ChainReport:
         return self.broken_event_id is None
 
 
+class _Pseudonyms:
+    """The running digest of the events one pseudonymisation replaced, in the order of ids."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.events = 0
+        self.first_id: int | None = None
+
+    def add(self, event_id: int, part: Mapping[str, Any]) -> None:
+        self.digest.update((_canonical([event_id, part]) + "\n").encode("utf-8"))
+        self.events += 1
+        self.first_id = event_id if self.first_id is None else self.first_id
+
+
 def audit_verify() -> ChainReport:
-    """Recompute the chain from the first event; stop at the first one that does not fit."""
+    """Recompute the chain from the first event; stop at the first one that does not fit.
+
+    An event's personal part is checked against its digest while it has its salt; once
+    pseudonymised, against the digest its pseudonymisation recorded in the chain (0027)."""
     expected_prev = GENESIS_HASH
     count = 0
+    replaced: dict[int, _Pseudonyms] = {}
+    recorded: dict[int, Any] = {}
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != expected_prev:
             return ChainReport(
@@ -308,8 +351,82 @@ def audit_verify() -> ChainReport:
                 "der Verweis auf das vorige Ereignis stimmt nicht: "
                 "davor wurde ein Ereignis entfernt oder eingefügt",
             )
-        if _event_hash(event) != event.hash:
+        if event.pseudonymised_by is None:
+            intact = bool(event.salt) and hmac.compare_digest(personal_digest(event), event.personal_digest)
+        else:
+            intact = not event.salt and event.pseudonymised_by > event.pk
+            replaced.setdefault(event.pseudonymised_by, _Pseudonyms()).add(event.pk, personal_part(event))
+        if not intact or _event_hash(event) != event.hash:
             return ChainReport(count, event.pk, "der Inhalt wurde nachträglich verändert")
+        if event.action == AuditEvent.Action.PSEUDONYMISE:
+            recorded[event.pk] = event.changes
         expected_prev = event.hash
         count += 1
+    for by, pseudonyms in sorted(replaced.items()):
+        record = recorded.get(by) or {}
+        if record.get("events") != pseudonyms.events or record.get("digest") != pseudonyms.digest.hexdigest():
+            return ChainReport(
+                count,
+                pseudonyms.first_id,
+                "ein pseudonymisiertes Ereignis passt nicht zu der Pseudonymisierung, "
+                f"die es nennt (#{by}): es wurde danach verändert",
+            )
     return ChainReport(count)
+
+
+PSEUDONYM = "[gelöscht]"
+
+
+def _pseudonym_of(changes: Any) -> Any:
+    """The same keys (field names), every value replaced: what was recorded stays visible as
+    'changed', never what it was."""
+    if isinstance(changes, Mapping):
+        return {str(key): PSEUDONYM for key in changes}
+    return PSEUDONYM if changes else changes
+
+
+def audit_pseudonymise(*, actor: Any, objects: Iterable[tuple[str, str]], reason: str) -> AuditEvent | None:
+    """Replace the recorded values of every event about the given records (``(object_type,
+    object_id)`` pairs) by a pseudonym, keeping the chain verifiable: one ``pseudonymise``
+    event records how many events it replaced and the digest of what they say afterwards;
+    each replaced event loses its salt and names that event. None if nothing was left to do.
+    """
+    by_type: dict[str, set[str]] = {}
+    for object_type, object_id in objects:
+        by_type.setdefault(object_type, set()).add(str(object_id))
+    if not by_type:
+        return None
+    with transaction.atomic():
+        _lock_chain()
+        ids: set[int] = set()
+        for object_type, object_ids in by_type.items():
+            chunk = sorted(object_ids)
+            for start in range(0, len(chunk), 500):
+                ids.update(
+                    AuditEvent.objects.filter(
+                        object_type=object_type,
+                        object_id__in=chunk[start : start + 500],
+                        pseudonymised_by=None,
+                    ).values_list("pk", flat=True)
+                )
+        if not ids:
+            return None
+        pseudonyms = _Pseudonyms()
+        events = []
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            for event in AuditEvent.objects.filter(pk__in=ordered[start : start + 500]).order_by("pk"):
+                event.changes = _pseudonym_of(event.changes)
+                event.salt = ""
+                pseudonyms.add(event.pk, personal_part(event))
+                events.append(event)
+        record = audit_record(
+            actor=actor,
+            action=AuditEvent.Action.PSEUDONYMISE,
+            object_type="core.auditevent",
+            changes={"events": pseudonyms.events, "digest": pseudonyms.digest.hexdigest(), "reason": reason},
+        )
+        for event in events:
+            event.pseudonymised_by = record.pk
+        AuditEvent.objects.bulk_update(events, ["changes", "salt", "pseudonymised_by"], batch_size=500)
+    return record

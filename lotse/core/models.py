@@ -44,6 +44,7 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("Anmeldung fehlgeschlagen")
         LOGOUT = "logout", _("abgemeldet")
         SECOND_FACTOR = "second_factor", _("zweiter Faktor")
+        PSEUDONYMISE = "pseudonymise", _("pseudonymisiert")
 
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -78,6 +79,12 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The personal part (``changes``, ``actor_name``) enters the hash only through this digest,
+    # salted with ``salt``; pseudonymising replaces the part, empties the salt and names the
+    # event that did it (decision 0027). The database allows exactly this change.
+    personal_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
+    salt = models.CharField(max_length=32, blank=True, default="", db_default="")
+    pseudonymised_by = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -12,6 +12,14 @@
   the register (or of a unit's own records) for the persons they keep: a deliberate,
   audited export, never browsing.
 
+- Legal holds and erasure requests (Art. 17, decision 0027) of an organisation are seen,
+  recorded and decided by those who keep its data protection (``VIEW_AUDIT``) or handle its
+  privacy requests (``HANDLE_PRIVACY_REQUESTS``) – the unit that keeps the register records
+  a request through the same capability. Nobody else sees them.
+
+- The deletion log and the retention rules name no person: readable like the record of
+  processing activities.
+
 - The record of processing activities (Art. 30) of an organisation is read by those who keep
   its data protection (``VIEW_AUDIT``, ``HANDLE_PRIVACY_REQUESTS``) and those who configure it
   (``MANAGE_CONFIGURATION``). It names no client.
@@ -30,7 +38,7 @@ from lotse.accounts.roles import Capability as C
 from lotse.core import access
 from lotse.core.audit import subject_models
 from lotse.people.models import Person
-from lotse.privacy.models import ProcessingActivity
+from lotse.privacy.models import ErasureRequest, LegalHold, ProcessingActivity, RetentionRun
 
 
 @access.reason(Person, "audit_subject", "data_protection_officer")
@@ -70,6 +78,49 @@ def persons_kept(user: Any) -> Q | None:
 
 @access.check(ProcessingActivity, "record")
 def reads_processing_record(user: Any, target: Any) -> bool:
+    organisation_id = user.organisation_id
+    return bool(organisation_id) and any(
+        policy.has_capability(user, capability, organisation_id=organisation_id)
+        for capability in (C.VIEW_AUDIT, C.HANDLE_PRIVACY_REQUESTS, C.MANAGE_CONFIGURATION)
+    )
+
+
+def _keeps_privacy(user: Any) -> bool:
+    organisation_id = user.organisation_id
+    return bool(organisation_id) and any(
+        policy.has_capability(user, capability, organisation_id=organisation_id)
+        for capability in (C.VIEW_AUDIT, C.HANDLE_PRIVACY_REQUESTS)
+    )
+
+
+@access.reason(LegalHold, "view", "data_protection")
+def holds_of_own_organisation(user: Any) -> Q | None:
+    return Q(organisation_id=user.organisation_id) if _keeps_privacy(user) else None
+
+
+@access.reason(ErasureRequest, "view", "data_protection")
+def requests_of_own_organisation(user: Any) -> Q | None:
+    return Q(organisation_id=user.organisation_id) if _keeps_privacy(user) else None
+
+
+@access.check(LegalHold, "manage")
+def manages_holds(user: Any, target: Any) -> bool:
+    """Set a hold (on the model) or lift one (of the own organisation)."""
+    return _keeps_privacy(user) and (
+        isinstance(target, type) or target.organisation_id == user.organisation_id
+    )
+
+
+@access.check(ErasureRequest, "manage")
+def manages_requests(user: Any, target: Any) -> bool:
+    """Record a request (on the model) or decide one (of the own organisation)."""
+    return _keeps_privacy(user) and (
+        isinstance(target, type) or target.organisation_id == user.organisation_id
+    )
+
+
+@access.check(RetentionRun, "view")
+def reads_deletion_log(user: Any, target: Any) -> bool:
     organisation_id = user.organisation_id
     return bool(organisation_id) and any(
         policy.has_capability(user, capability, organisation_id=organisation_id)

@@ -7,4 +7,26 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Lotse: Datenschutz"
 
     def ready(self) -> None:
+        from django.db.models import Q
+        from django.utils.translation import gettext_lazy as _
+
+        from lotse.core.retention import retention_kind
+        from lotse.people.merging import follows_merge
         from lotse.privacy import access  # noqa: F401  (registers its access rules)
+        from lotse.privacy.models import ErasureRequest, LegalHold
+
+        follows_merge(LegalHold, "person")
+        follows_merge(ErasureRequest, "person")
+        retention_kind(
+            LegalHold,
+            label=_("Aufgehobene Löschsperre"),
+            due_from="lifted_at",
+            scope=lambda today: Q(lifted_at__isnull=False),
+            finished=lambda today: Q(lifted_at__isnull=False),
+        )
+        retention_kind(
+            ErasureRequest,
+            label=_("Entschiedenes Löschersuchen"),
+            due_from="decided_at",
+            erased_with_person=False,
+        )

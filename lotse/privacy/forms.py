@@ -51,3 +51,49 @@ class LogFilterForm(forms.Form):
         if since and until and until < since:
             self.add_error("bis", ValidationError(_("„bis“ liegt vor „von“.")))
         return data
+
+
+class ErasureRequestForm(forms.Form):
+    received_on = forms.DateField(label=_("Eingegangen am"), widget=date_input())
+    note = forms.CharField(
+        label=_("Anmerkung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wie das Ersuchen kam (Brief, E-Mail, vor Ort) und was die Person wünscht."),
+    )
+
+
+class ErasureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[("erase", _("löschen")), ("refuse", _("ablehnen"))],
+        widget=forms.RadioSelect,
+    )
+    decision_reason = forms.CharField(
+        label=_("Begründung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bei einer Ablehnung Pflicht: welche Pflicht zur Aufbewahrung entgegensteht."),
+    )
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Sperre"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    until = forms.DateField(
+        label=_("Gesperrt bis"),
+        required=False,
+        widget=date_input(),
+        help_text=_(
+            "Leer lassen, wenn das Ende noch nicht feststeht; dann gilt die Sperre bis zur Aufhebung."
+        ),
+    )
+
+
+class LiftHoldForm(forms.Form):
+    lift_reason = forms.CharField(
+        label=_("Grund der Aufhebung"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )

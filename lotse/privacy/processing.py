@@ -64,6 +64,43 @@ class ProcessingRecord:
     undescribed: list[str] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
     as_of: str = ""
+    retention: list[RetentionLine] = field(default_factory=list)
+
+
+@dataclass
+class RetentionLine:
+    """One kind of record and how long it is kept, from the retention rules (decision 0027)."""
+
+    kind: str
+    period: str
+    minimum: str
+
+
+def _retention_lines() -> list[RetentionLine]:
+    from lotse.core.retention import kinds
+    from lotse.privacy.models import RetentionRule
+
+    rules = {rule.kind: rule for rule in RetentionRule.objects.all()}
+    lines = []
+    for kind in kinds():
+        rule = rules.get(kind.key)
+        if rule is None:
+            period = _("keine Regel: wird nicht automatisch gelöscht")
+        elif rule.action == RetentionRule.Action.KEEP:
+            period = _("wird aufbewahrt")
+        else:
+            period = _("%(months)s Monate, dann %(action)s") % {
+                "months": rule.months,
+                "action": rule.get_action_display(),
+            }
+        minimum = (
+            _("mindestens %(months)s Monate (%(source)s)")
+            % {"months": rule.minimum_months, "source": rule.minimum_source or _("Regel der Organisation")}
+            if rule is not None and rule.minimum_months
+            else "–"
+        )
+        lines.append(RetentionLine(str(kind.label), str(period), str(minimum)))
+    return lines
 
 
 def _recipients(unit: Unit, routes: list[ReferralRoute], organisation: Organisation) -> list[str]:
@@ -147,4 +184,5 @@ def processing_record(organisation: Organisation) -> ProcessingRecord:
         undescribed=undescribed,
         measures=[str(measure) for measure in MEASURES],
         as_of=date_format(today, "d.m.Y"),
+        retention=_retention_lines(),
     )

@@ -314,3 +314,56 @@ def signals(user: Any, *, now: dt.datetime | None = None, days: int = 7) -> Sign
     quiet = reads.filter(Q(occurred_at__hour__gte=late) | Q(occurred_at__hour__lt=early)).count()
     exports = recent.filter(action=AuditEvent.Action.EXPORT).count()
     return Signals([Reader(row["actor_name"], row["records"]) for row in many], quiet, exports)
+
+
+# Erasure requests, legal holds and the deletion log (decision 0027).
+
+
+def erasure_requests_for(user: Any) -> QuerySet[Any]:
+    from lotse.privacy.models import ErasureRequest
+
+    return (
+        access.visible(user, ErasureRequest)
+        .select_related("person", "decided_by")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def get_erasure_request_for(user: Any, request_id: int) -> Any:
+
+    return access.get(user, erasure_requests_for(user), request_id)
+
+
+def holds_in_force_for(user: Any) -> QuerySet[Any]:
+    from lotse.privacy.models import LegalHold
+
+    return (
+        access.visible(user, LegalHold)
+        .filter(lifted_at__isnull=True)
+        .select_related("person", "set_by")
+        .order_by("-set_at", "-pk")
+    )
+
+
+def get_hold_for(user: Any, hold_id: int) -> Any:
+    from lotse.privacy.models import LegalHold
+
+    return access.get(user, access.visible(user, LegalHold).select_related("person"), hold_id)
+
+
+def deletion_log(user: Any, runs: int = 10) -> list[Any]:
+    """The newest runs of the retention job with their lines (no person in them)."""
+    from lotse.privacy.models import RetentionRun
+
+    if not access.can(user, "view", RetentionRun):
+        return []
+    return list(RetentionRun.objects.prefetch_related("entries").order_by("-started_at", "-pk")[:runs])
+
+
+def retention_rules() -> list[dict[str, Any]]:
+    """Each declared kind of record with its rule (or none), for the record of processing."""
+    from lotse.core.retention import kinds
+    from lotse.privacy.models import RetentionRule
+
+    rules = {rule.kind: rule for rule in RetentionRule.objects.all()}
+    return [{"kind": kind, "rule": rules.get(kind.key)} for kind in kinds()]

@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from lotse.core.models import AuditEvent
 from lotse.core.navigation import Entry
 from lotse.privacy import views
-from lotse.privacy.models import ProcessingActivity
+from lotse.privacy.models import ErasureRequest, ProcessingActivity
 
 app_name = "privacy"
 
 NAVIGATION = [
     Entry(_("Zugriffsprotokoll"), "privacy:audit_log", 80, "list", AuditEvent),
     Entry(_("Verarbeitungsverzeichnis"), "privacy:processing_record", 85, "record", ProcessingActivity),
+    Entry(_("Löschen und Aufbewahren"), "privacy:erasure_list", 86, "manage", ErasureRequest),
 ]
 
 urlpatterns = [
@@ -18,4 +19,9 @@ urlpatterns = [
     path("datenschutz/protokoll/person/<int:person_id>/", views.person_log, name="person_log"),
     path("datenschutz/auskunft/<int:person_id>/", views.subject_access, name="subject_access"),
     path("datenschutz/verzeichnis/", views.processing_record, name="processing_record"),
+    path("datenschutz/loeschen/", views.erasure_list, name="erasure_list"),
+    path("datenschutz/loeschen/ersuchen/neu/<int:person_id>/", views.erasure_new, name="erasure_new"),
+    path("datenschutz/loeschen/ersuchen/<int:request_id>/", views.erasure_detail, name="erasure_detail"),
+    path("datenschutz/loeschen/sperre/neu/<int:person_id>/", views.hold_new, name="hold_new"),
+    path("datenschutz/loeschen/sperre/<int:hold_id>/aufheben/", views.hold_lift, name="hold_lift"),
 ]

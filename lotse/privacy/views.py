@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,12 +16,19 @@ from lotse.core import access
 from lotse.core.audit import audit_record
 from lotse.core.exports import spreadsheet_text
 from lotse.core.models import AuditEvent
-from lotse.core.pages import keyset_page
+from lotse.core.pages import form_page, keyset_page, page
 from lotse.core.pdf import render_pdf
-from lotse.privacy import selectors
-from lotse.privacy.forms import LogFilterForm
-from lotse.privacy.models import ProcessingActivity
+from lotse.privacy import selectors, services
+from lotse.privacy.forms import (
+    ErasureDecisionForm,
+    ErasureRequestForm,
+    LegalHoldForm,
+    LiftHoldForm,
+    LogFilterForm,
+)
+from lotse.privacy.models import ErasureRequest, LegalHold, ProcessingActivity
 from lotse.privacy.processing import processing_record as processing_record_of
+from lotse.privacy.retention import erasure_duties
 from lotse.privacy.subject_access import render_answer
 from lotse.privacy.subject_access import subject_access as subject_access_of
 
@@ -89,6 +97,7 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
             "page": page,
             "lines": selectors.describe(list(page.object_list)),
             "answers_requests": access.can(request.user, "subject_access", person),
+            "handles_erasure": access.can(request.user, "manage", ErasureRequest),
         },
     )
 
@@ -180,3 +189,126 @@ def processing_record(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="verarbeitungsverzeichnis-{stamp}.pdf"'
         return response
     return render(request, "privacy/processing_record.html", {"record": record})
+
+
+# Erasure requests and legal holds (Art. 17 GDPR, decision 0027).
+
+
+def _require_privacy(user: Any, model: Any) -> None:
+    if not access.can(user, "manage", model):
+        raise Http404
+
+
+@login_required
+def erasure_list(request: HttpRequest) -> HttpResponse:
+    """Open and decided erasure requests, legal holds in force, the newest deletion runs."""
+    _require_privacy(request.user, ErasureRequest)
+    return render(
+        request,
+        "privacy/erasure_list.html",
+        {
+            "requests": list(selectors.erasure_requests_for(request.user)[:100]),
+            "holds": list(selectors.holds_in_force_for(request.user)[:100]),
+            "runs": selectors.deletion_log(request.user),
+        },
+    )
+
+
+@login_required
+def erasure_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require_privacy(request.user, ErasureRequest)
+    person = services.get_person_for_privacy(request.user, person_id)
+    form = ErasureRequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
+
+    def save() -> ErasureRequest:
+        data = form.cleaned_data
+        return services.erasure_request_record(
+            actor=request.user, person=person, received_on=data["received_on"], note=data["note"]
+        )
+
+    def done(erasure: ErasureRequest) -> HttpResponse:
+        messages.success(request, _("Das Löschersuchen ist erfasst und geprüft."))
+        return redirect("privacy:erasure_detail", erasure.pk)
+
+    return form_page(
+        request, form, show=page(request, "privacy/erasure_new.html", person=person), save=save, done=done
+    )
+
+
+@login_required
+def erasure_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    erasure = selectors.get_erasure_request_for(request.user, request_id)
+    _require_privacy(request.user, erasure)
+    form = ErasureDecisionForm(request.POST or None)
+    duties = (
+        [duty.line() for duty in erasure_duties(erasure.person, timezone.localdate())]
+        if erasure.person is not None and erasure.status == ErasureRequest.Status.OPEN
+        else []
+    )
+
+    def save() -> ErasureRequest:
+        data = form.cleaned_data
+        return services.erasure_request_decide(
+            actor=request.user,
+            request=erasure,
+            erase=data["decision"] == "erase",
+            reason=data["decision_reason"],
+        )
+
+    def done(decided: ErasureRequest) -> HttpResponse:
+        if decided.status == ErasureRequest.Status.ERASED:
+            messages.success(
+                request, _("Die Daten der Person sind gelöscht; die Entscheidung ist festgehalten.")
+            )
+        else:
+            messages.success(request, _("Das Ersuchen ist abgelehnt; die Begründung ist festgehalten."))
+        return redirect("privacy:erasure_detail", decided.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "privacy/erasure_detail.html", erasure=erasure, duties=duties),
+        save=save,
+        done=done,
+    )
+
+
+@login_required
+def hold_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require_privacy(request.user, LegalHold)
+    person = services.get_person_for_privacy(request.user, person_id)
+    form = LegalHoldForm(request.POST or None)
+
+    def save() -> LegalHold:
+        data = form.cleaned_data
+        return services.legal_hold_set(
+            actor=request.user, person=person, reason=data["reason"], until=data["until"]
+        )
+
+    def done(hold: LegalHold) -> HttpResponse:
+        messages.success(request, _("Die Löschsperre ist gesetzt."))
+        return redirect("privacy:erasure_list")
+
+    return form_page(
+        request, form, show=page(request, "privacy/hold_form.html", person=person), save=save, done=done
+    )
+
+
+@login_required
+def hold_lift(request: HttpRequest, hold_id: int) -> HttpResponse:
+    hold = selectors.get_hold_for(request.user, hold_id)
+    _require_privacy(request.user, hold)
+    form = LiftHoldForm(request.POST or None)
+
+    def save() -> LegalHold:
+        return services.legal_hold_lift(
+            actor=request.user, hold=hold, reason=form.cleaned_data["lift_reason"]
+        )
+
+    def done(lifted: LegalHold) -> HttpResponse:
+        messages.success(request, _("Die Löschsperre ist aufgehoben."))
+        return redirect("privacy:erasure_list")
+
+    return form_page(
+        request, form, show=page(request, "privacy/hold_lift.html", hold=hold), save=save, done=done
+    )

@@ -152,15 +152,16 @@ def test_inserted_event_is_detected():
 
 def test_recomputed_forgery_breaks_the_link_to_the_next_event():
     """Even with a correctly recomputed hash, the following event no longer fits."""
-    from lotse.core.audit import _event_hash
+    from lotse.core.audit import _event_hash, personal_digest
 
     events = _events(3)
     target = AuditEvent.objects.get(pk=events[1].pk)
     target.actor_name = "jemand anderes"
+    target.personal_digest = personal_digest(target)
     new_hash = _event_hash(target)
     _tamper(
-        "UPDATE core_auditevent SET actor_name = %s, hash = %s WHERE id = %s",
-        [target.actor_name, new_hash, target.pk],
+        "UPDATE core_auditevent SET actor_name = %s, personal_digest = %s, hash = %s WHERE id = %s",
+        [target.actor_name, target.personal_digest, new_hash, target.pk],
     )
     report = audit_verify()
     assert report.broken_event_id == events[2].pk
