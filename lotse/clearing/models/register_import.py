@@ -20,10 +20,10 @@ STALLED_AFTER = dt.timedelta(minutes=2)
 class RegisterImport(models.Model):
     """An export file of the population register, its column mapping, check and run.
 
-    The file itself lies outside the web root under ``LOTSE_IMPORT_DIR``, named by a random
-    token; it is deleted when the import is done or discarded. The record keeps no row of
-    personal data: counts, the register-file row numbers of errors, and the ids of changed
-    persons with the names of the changed fields.
+    The file itself lies in the encrypted file store (``lotse.core.files``, area ``imports``:
+    ``LOTSE_IMPORT_DIR``), named by a random token; it is deleted when the import is done or
+    discarded. The record keeps no row of personal data: counts, the register-file row numbers
+    of errors, and the ids of changed persons with the names of the changed fields.
     """
 
     class Status(models.TextChoices):
