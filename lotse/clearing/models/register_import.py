@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -124,10 +123,6 @@ class RegisterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%d.%m.%Y %H:%M})" if self.created_at else self.file_name
-
-    @property
-    def file_path(self) -> Path:
-        return Path(settings.LOTSE_IMPORT_DIR) / self.file_token
 
     @property
     def is_active(self) -> bool:
