@@ -373,8 +373,9 @@ LOTSE_WORKER_MAX_ATTEMPTS = int(os.environ.get("LOTSE_WORKER_MAX_ATTEMPTS", "5")
 LOTSE_WORKER_RETRY_MAX_SECONDS = float(os.environ.get("LOTSE_WORKER_RETRY_MAX_SECONDS", "30"))
 
 # --- Documents of case files -------------------------------------------------------
-# Uploaded documents live outside the web root under random names; only the access-checked
-# download view reads them. Back this directory up together with the database.
+# Uploaded documents and photos live outside the web root under random names, encrypted with
+# LOTSE_ENCRYPTION_KEYS (lotse.core.files, decision 0029); only access-checked views read them.
+# Back this directory up together with the database (manage.py backup).
 LOTSE_DOCUMENT_DIR = Path(os.environ.get("LOTSE_DOCUMENT_DIR", VAR_DIR / "documents"))
 LOTSE_DOCUMENT_MAX_MB = int(os.environ.get("LOTSE_DOCUMENT_MAX_MB", "10"))
 
@@ -432,7 +433,8 @@ SPECTACULAR_SETTINGS = {
 # --- Register import --------------------------------------------------------------
 # Largest file the Clearingstelle may upload (megabytes); the reverse proxy must allow it too.
 LOTSE_IMPORT_MAX_MB = int(os.environ.get("LOTSE_IMPORT_MAX_MB", "20"))
-# Uploaded files wait here (outside the web root) until the import is done or discarded.
+# Uploaded files wait here (outside the web root, encrypted like documents) until the import
+# is done or discarded.
 LOTSE_IMPORT_DIR = VAR_DIR / "imports"
 # Where ``manage.py audit_anchor`` appends the audit chain's end (decision 0022). In production
 # a path the database account cannot write, best on another machine.

@@ -358,3 +358,18 @@ def test_every_record_about_a_person_is_known_to_retention():
     known = known_models()
     unknown = [model._meta.label_lower for model, _lookup in subject_models() if model not in known]
     assert unknown == []
+
+
+def test_uploaded_files_are_kept_only_through_the_one_file_store():
+    """Decision 0029: only ``lotse/core/files.py`` knows where uploaded files lie (and the backup,
+    which copies them as stored, encrypted); every app writes and reads them as names through
+    the store, so that none can keep a file in plain text."""
+    allowed = {LOTSE / "core" / "files.py", LOTSE / "privacy" / "backup.py", LOTSE / "settings.py"}
+    offenders = []
+    for path in sorted(LOTSE.rglob("*.py")):
+        if path in allowed or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in {"LOTSE_DOCUMENT_DIR", "LOTSE_IMPORT_DIR"}:
+                offenders.append(f"{path.relative_to(LOTSE.parent)}:{node.lineno}")
+    assert offenders == []

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
@@ -22,6 +24,11 @@ from tests.clock import earlier
 from .conftest import HEADER, ROWS, csv_bytes, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+def _stored(register_import: RegisterImport) -> Path:
+    """Where the file store keeps the upload (encrypted, decision 0029)."""
+    return Path(django_settings.LOTSE_IMPORT_DIR) / register_import.file_token
 
 
 def test_csv_import_creates_the_persons_with_everything_the_register_says(personas, run_import):
@@ -43,7 +50,7 @@ def test_csv_import_creates_the_persons_with_everything_the_register_says(person
         ["BG"],
     )
     # The file has done its work: it is deleted.
-    assert not register_import.file_path.exists()
+    assert not _stored(register_import).exists()
 
 
 def test_xlsx_import_with_date_and_number_cells(personas, run_import):
@@ -160,8 +167,8 @@ def test_even_a_rerun_from_the_first_row_creates_nobody_twice(personas, run_impo
         status=RegisterImport.Status.FAILED, processed_rows=0, created_count=0
     )
     first.refresh_from_db()
-    first.file_path.parent.mkdir(parents=True, exist_ok=True)
-    first.file_path.write_bytes(csv_bytes(ROWS))
+    _stored(first).parent.mkdir(parents=True, exist_ok=True)
+    _stored(first).write_bytes(csv_bytes(ROWS))
     from lotse.clearing.tasks import run_register_import
 
     services.register_import_start(actor=personas.clearing, register_import=first)
@@ -270,12 +277,12 @@ def test_every_step_is_audited_and_person_writes_carry_the_clerk(personas, run_i
 
 def test_discard_deletes_the_file(personas, import_file, django_capture_on_commit_callbacks):
     register_import = import_file(csv_bytes(ROWS), check=False)
-    assert register_import.file_path.exists()
+    assert _stored(register_import).exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.register_import_discard(actor=personas.clearing, register_import=register_import)
     register_import.refresh_from_db()
     assert register_import.status == RegisterImport.Status.DISCARDED
-    assert not register_import.file_path.exists()
+    assert not _stored(register_import).exists()
 
 
 def test_header_only_columns_are_kept_in_order(personas, import_file):
@@ -296,7 +303,7 @@ def test_clean_up_discards_imports_left_lying_and_orphaned_files(personas, impor
     lying.refresh_from_db()
     fresh.refresh_from_db()
     assert lying.status == RegisterImport.Status.DISCARDED
-    assert fresh.status == RegisterImport.Status.READY and fresh.file_path.exists()
+    assert fresh.status == RegisterImport.Status.READY and _stored(fresh).exists()
     assert not orphan.exists()
     event = AuditEvent.objects.filter(object_id=str(lying.pk)).latest("id")
     assert (event.actor_name, event.changes["status"]) == ("System", ["ready", "discarded"])

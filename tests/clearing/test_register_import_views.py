@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 
 from lotse.clearing import services
 from lotse.clearing.models import RegisterImport
@@ -16,6 +19,11 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/clearingstelle/melderegister/"
 UPLOAD = "/clearingstelle/melderegister/neu/"
+
+
+def _stored(register_import: RegisterImport) -> Path:
+    """Where the file store keeps the upload (encrypted, decision 0029)."""
+    return Path(django_settings.LOTSE_IMPORT_DIR) / register_import.file_token
 
 
 def detail(register_import: RegisterImport, suffix: str = "") -> str:
@@ -40,13 +48,13 @@ def test_the_whole_flow_in_the_browser_pages(personas, client_for, django_captur
     register_import = RegisterImport.objects.get()
     assert response["Location"] == detail(register_import, "zuordnung/")
     # Stored outside the web root under a random name, never the uploaded one.
-    assert register_import.file_path.parent.name == "imports"
+    assert _stored(register_import).parent.name == "imports"
     assert (
-        register_import.file_path.name != "Neuanmeldungen Oktober.csv"
+        _stored(register_import).name != "Neuanmeldungen Oktober.csv"
         and len(register_import.file_token) == 40
     )
     # Encrypted in the file store (decision 0029): no name from the export on disk.
-    assert b"Popescu" not in register_import.file_path.read_bytes()
+    assert b"Popescu" not in _stored(register_import).read_bytes()
 
     page = client.get(detail(register_import, "zuordnung/")).content.decode()
     assert '<option value="register_id" selected>' in page
@@ -277,4 +285,4 @@ def test_discard_from_the_preview(personas, client_for, import_file, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(personas.clearing).post(detail(register_import, "verwerfen/"), follow=True)
     assert "Der Import ist verworfen; die Datei ist gelöscht." in response.content.decode()
-    assert not register_import.file_path.exists()
+    assert not _stored(register_import).exists()

@@ -29,7 +29,8 @@ class Document(models.Model):
     )
     title = models.CharField(_("Bezeichnung"), max_length=200)
     original_name = models.CharField(_("Dateiname"), max_length=255)
-    # Relative to settings.LOTSE_DOCUMENT_DIR; a random token, never the uploaded name.
+    # A name in the encrypted file store (lotse.core.files); a random token, never the uploaded
+    # name. ``sha256`` is the hash of the plain content, checked on every read.
     storage_name = models.CharField(max_length=100, unique=True, editable=False)
     content_type = models.CharField(_("Dateityp"), max_length=100)
     size = models.PositiveIntegerField(_("Größe in Bytes"))

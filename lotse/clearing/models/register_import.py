@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -20,10 +19,10 @@ STALLED_AFTER = dt.timedelta(minutes=2)
 class RegisterImport(models.Model):
     """An export file of the population register, its column mapping, check and run.
 
-    The file itself lies outside the web root under ``LOTSE_IMPORT_DIR``, named by a random
-    token; it is deleted when the import is done or discarded. The record keeps no row of
-    personal data: counts, the register-file row numbers of errors, and the ids of changed
-    persons with the names of the changed fields.
+    The file itself lies in the encrypted file store (``lotse.core.files``, area ``imports``:
+    ``LOTSE_IMPORT_DIR``), named by a random token; it is deleted when the import is done or
+    discarded. The record keeps no row of personal data: counts, the register-file row numbers
+    of errors, and the ids of changed persons with the names of the changed fields.
     """
 
     class Status(models.TextChoices):
@@ -124,10 +123,6 @@ class RegisterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%d.%m.%Y %H:%M})" if self.created_at else self.file_name
-
-    @property
-    def file_path(self) -> Path:
-        return Path(settings.LOTSE_IMPORT_DIR) / self.file_token
 
     @property
     def is_active(self) -> bool:
