@@ -133,6 +133,12 @@ def _open(raw: bytes) -> bytes:
     raise FileKeyMissing(wanted)
 
 
+def _same_owner(path: Path, like: Path) -> None:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        found = like.stat()
+        os.chown(path, found.st_uid, found.st_gid)
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -170,7 +176,9 @@ class FileStore:
         return self.root / name
 
     def _write_atomic(self, target: Path, raw: bytes) -> None:
-        """A temporary file beside ``target``, then renamed: readers see the old or the new."""
+        """A temporary file beside ``target``, then renamed: readers see the old or the new.
+        The new file keeps the owner of the one it replaces (or of the directory): ``migrate``
+        and ``rotate_keys`` run as root in the operator guide, the server as the service user."""
         partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
@@ -178,6 +186,7 @@ class FileStore:
                 handle.write(raw)
                 handle.flush()
                 os.fsync(handle.fileno())
+            _same_owner(partial, target if target.exists() else target.parent)
             os.replace(partial, target)
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -205,6 +214,7 @@ class FileStore:
         descriptor = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(sealed)
+        _same_owner(pending, self.root)
         target = self._path(name)
         transaction.on_commit(lambda: os.replace(pending, target))
         self._sweep_pending(pending_dir)

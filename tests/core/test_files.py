@@ -5,6 +5,7 @@ and the migration of plain files from before leave no plain content on disk."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,22 @@ def test_plain_content_from_before_is_read_only_with_its_hash_and_then_encrypted
     assert MARKER not in (document_dir / name).read_bytes()
     assert store.reencrypt(name, sha256=sha) is False  # already under the newest key
     assert store.read(name, sha256=sha) == CONTENT
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to change owners")
+def test_a_file_rewritten_by_root_keeps_the_owner_the_server_runs_as(document_dir):
+    """``migrate`` and ``rotate_keys`` run as root in the operator guide; the server, as the
+    service user, must still read what they wrote."""
+    store = files.store()
+    os.chown(store.root, 4242, 4242)
+    name = "b" * 40
+    (document_dir / name).write_bytes(CONTENT)
+    os.chown(document_dir / name, 4242, 4242)
+    assert store.reencrypt(name, sha256=files.sha256_of(CONTENT))
+    new = store.write(CONTENT, at_commit=False)
+    for written in (name, new.name):
+        found = (document_dir / written).stat()
+        assert (found.st_uid, found.st_gid, found.st_mode & 0o777) == (4242, 4242, 0o600)
 
 
 # --- With the database: documents, rotation, migration, start-up ----------------------------
