@@ -108,6 +108,14 @@ class RetentionLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.count}"
 
+    @property
+    def label(self) -> str:
+        """The kind's German name, as its app declared it (the key if no longer declared)."""
+        from lotse.core.retention import kind
+
+        declared = kind(self.kind)
+        return str(declared.label) if declared is not None else self.kind
+
 
 class LegalHold(models.Model):
     """A legal hold (Löschsperre): a person's records, or one record, are kept past their

@@ -132,3 +132,4 @@ def test_the_overview_asks_the_same_queries_for_more_requests_holds_and_runs(per
     # and deciders (one query); the holds with persons and setters (one); the runs and their
     # lines (two) – none per row.
     assert len(many) == len(few)
+    assert "Aufgehobene Löschsperre" in client.get(LIST).content.decode()  # kinds by their names
