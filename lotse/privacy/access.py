@@ -12,6 +12,11 @@
   the register (or of a unit's own records) for the persons they keep: a deliberate,
   audited export, never browsing.
 
+- Requests of persons about their data (``SubjectRequest``: rectification, restriction) are
+  recorded, listed and decided by whoever handles the organisation's privacy requests
+  (``HANDLE_PRIVACY_REQUESTS``) or reads its log (``VIEW_AUDIT``), for the persons they may
+  look up; only their own organisation's requests.
+
 - The record of processing activities (Art. 30) of an organisation is read by those who keep
   its data protection (``VIEW_AUDIT``, ``HANDLE_PRIVACY_REQUESTS``) and those who configure it
   (``MANAGE_CONFIGURATION``). It names no client.
@@ -30,7 +35,7 @@ from lotse.accounts.roles import Capability as C
 from lotse.core import access
 from lotse.core.audit import subject_models
 from lotse.people.models import Person
-from lotse.privacy.models import ProcessingActivity
+from lotse.privacy.models import ProcessingActivity, SubjectRequest
 
 
 @access.reason(Person, "audit_subject", "data_protection_officer")
@@ -75,3 +80,26 @@ def reads_processing_record(user: Any, target: Any) -> bool:
         policy.has_capability(user, capability, organisation_id=organisation_id)
         for capability in (C.VIEW_AUDIT, C.HANDLE_PRIVACY_REQUESTS, C.MANAGE_CONFIGURATION)
     )
+
+
+def _handles_requests(user: Any) -> bool:
+    organisation_id = user.organisation_id
+    return bool(organisation_id) and any(
+        policy.has_capability(user, capability, organisation_id=organisation_id)
+        for capability in (C.VIEW_AUDIT, C.HANDLE_PRIVACY_REQUESTS)
+    )
+
+
+@access.reason(SubjectRequest, "view", "privacy_requests")
+def requests_of_own_organisation(user: Any) -> Q | None:
+    return Q(organisation_id=user.organisation_id) if _handles_requests(user) else None
+
+
+@access.check(SubjectRequest, "list")
+def lists_requests(user: Any, target: Any) -> bool:
+    return _handles_requests(user)
+
+
+@access.check(SubjectRequest, "decide")
+def decides_request(user: Any, request: SubjectRequest) -> bool:
+    return _handles_requests(user) and request.organisation_id == user.organisation_id
