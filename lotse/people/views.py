@@ -17,18 +17,20 @@ from django.views.decorators.http import require_POST
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.core import access
 from lotse.core.pages import error_text, form_page, is_htmx, keyset_page, page
-from lotse.people import selectors, services
+from lotse.people import protection, selectors, services
 from lotse.people.duplicates import records_of
 from lotse.people.forms import (
     HouseholdForm,
     MemberAddForm,
     MergeForm,
     PersonForm,
+    RegisterBlockForm,
     RelationshipForm,
+    RestrictionForm,
     records_from_partial,
 )
 from lotse.people.matching import DEFAULT_THRESHOLD
-from lotse.people.models import Household, Person
+from lotse.people.models import Household, Person, Restriction
 
 
 @login_required
@@ -144,7 +146,97 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "threshold": DEFAULT_THRESHOLD,
             "can_edit": access.can(request.user, "edit", person),
             "can_open_case": access.can(request.user, "casework", Unit),
+            "shows_whereabouts": access.can(request.user, "whereabouts", person),
+            "can_block": access.can(request.user, "block", person),
+            "can_restrict": access.can(request.user, "restrict", person),
+            "restriction": protection.restriction_in_force(person),
         },
+    )
+
+
+def _protected_person(request: HttpRequest, person_id: int, action: str) -> Person:
+    """A current record of the register on which the user may ``action`` (block, restrict)."""
+    person = selectors.get_person_for(request.user, person_id)
+    if person.merged_into_id:
+        raise Http404
+    access.require(request.user, action, person)
+    return person
+
+
+@login_required
+def person_block(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The register's block (§§ 51, 52 BMG), entered, changed or lifted by its keepers."""
+    person = _protected_person(request, person_id, "block")
+    form = RegisterBlockForm(
+        request.POST or None,
+        initial={
+            "register_block": person.register_block,
+            "register_block_since": person.register_block_since,
+        },
+    )
+
+    def save() -> Any:
+        kind = form.cleaned_data["register_block"]
+        if not kind:
+            return protection.register_block_lift(actor=request.user, person=person)
+        return protection.register_block_set(
+            actor=request.user, person=person, kind=kind, since=form.cleaned_data["register_block_since"]
+        )
+
+    def done(_changes: Any) -> HttpResponse:
+        messages.success(request, _("Die Sperre ist gespeichert."))
+        return redirect("people:person_detail", person.pk)
+
+    return form_page(
+        request, form, show=page(request, "people/person_block.html", person=person), save=save, done=done
+    )
+
+
+@login_required
+def person_restrict(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Restrict the processing of everything about the person (Art. 18 GDPR)."""
+    person = _protected_person(request, person_id, "restrict")
+    form = RestrictionForm(request.POST or None)
+
+    def done(_restriction: Restriction) -> HttpResponse:
+        messages.success(
+            request, _("Die Verarbeitung der Daten von %(name)s ist eingeschränkt.") % {"name": person}
+        )
+        return redirect("people:person_detail", person.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "people/person_restrict.html", person=person),
+        save=lambda: protection.restriction_set(
+            actor=request.user,
+            person=person,
+            ground=form.cleaned_data["ground"],
+            requested_on=form.cleaned_data["requested_on"],
+            note=form.cleaned_data["note"],
+        ),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def restriction_lift(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _protected_person(request, person_id, "restrict")
+    restriction = protection.restriction_in_force(person)
+    if restriction is None:
+        raise Http404
+
+    def done(_restriction: Restriction) -> HttpResponse:
+        messages.success(request, _("Die Einschränkung ist aufgehoben."))
+        return redirect("people:person_detail", person.pk)
+
+    return form_page(
+        request,
+        Form(request.POST),  # nothing to fill in: the button says it all
+        show=page(request, "people/person_restrict.html", person=person, restriction=restriction),
+        save=lambda: protection.restriction_lift(actor=request.user, restriction=restriction),
+        done=done,
     )
 
 
