@@ -57,7 +57,7 @@ class RestrictedField(serializers.Field):
     relations the list loads with it (``"person"``, ``"case.person"``); no person: false."""
 
     def __init__(self, path: str, **kwargs: Any) -> None:
-        kwargs.update(read_only=True, source="*")
+        kwargs = {**kwargs, "read_only": True, "source": "*"}
         kwargs.setdefault(
             "help_text",
             "true: die Verarbeitung der Daten der Person ist eingeschränkt (Art. 18 DSGVO), nur lesen",

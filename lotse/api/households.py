@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -16,7 +16,7 @@ from lotse.api.persons import AddressSerializer
 from lotse.cases.selectors import persons as selectors
 from lotse.core import access
 from lotse.core.audit import audit_view
-from lotse.people.models import Household, Person
+from lotse.people.models import Household
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -48,12 +48,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 def _with_members(user: Any, households: Any) -> Any:
     members = selectors.persons_for_casework(user).only("pk", "household_id").order_by("pk")
-    blocked = Person.objects.filter(household=OuterRef("pk")).exclude(register_block="")
-    return (
+    return selectors.with_blocked_member(
         households.select_related("dwelling__building", "organisation")
-        .annotate(has_blocked_member=Exists(blocked))
-        .prefetch_related(Prefetch("members", queryset=members, to_attr="visible_members"))
-    )
+    ).prefetch_related(Prefetch("members", queryset=members, to_attr="visible_members"))
 
 
 @extend_schema_view(
@@ -73,9 +70,7 @@ class HouseholdViewSet(ApiViewSet):
         household.visible_members = list(  # type: ignore[attr-defined]
             selectors.persons_for_casework(request.user).filter(household=household).only("pk").order_by("pk")
         )
-        household.has_blocked_member = (  # type: ignore[attr-defined]
-            Person.objects.filter(household=household).exclude(register_block="").exists()
-        )
+        household.has_blocked_member = selectors.has_blocked_member(household)  # type: ignore[attr-defined]
         data: Any = HouseholdSerializer(household, context={"request": request}).data
         etag = content_etag(data)
         if (cached := not_modified(request, etag)) is not None:

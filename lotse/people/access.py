@@ -159,6 +159,12 @@ def sees_whereabouts(user: Any, person: Person) -> bool:
     return person.kept_by_id is None and person.organisation_id in _keeps(user)
 
 
+# The persons whose processing the user restricts (the pages of the restriction): the register's
+# keepers theirs; the data protection officer adds its own reason (lotse/privacy/access.py).
+access.reason(Person, "restrict", "register")(lambda user: _of_register(_keeps(user)))
+access.reason(Person, "restrict", "own_records")(lambda user: _own_records(user, _keeps_own(user)))
+
+
 # A restriction is seen with its person, and by the data protection officer of the person's
 # organisation (who sets it).
 access.reason(Restriction, "view", "person")(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -192,22 +193,39 @@ def person_block(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _person_to_restrict(request: HttpRequest, person_id: int) -> tuple[Person, str]:
+    """The person, and where the user came from: the register's page, or the data protection
+    officer's page of the person (who does not read the register)."""
+    person = selectors.get_person_to_restrict(request.user, person_id)
+    access.require(request.user, "restrict", person)
+    if access.can(request.user, "edit", person):
+        return person, reverse("people:person_detail", args=[person.pk])
+    return person, reverse("privacy:person_log", args=[person.pk])
+
+
 @login_required
 def person_restrict(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Restrict the processing of everything about the person (Art. 18 GDPR)."""
-    person = _protected_person(request, person_id, "restrict")
+    """Restrict the processing of everything about the person (Art. 18 GDPR), or (when it is
+    restricted) show the restriction with the button that lifts it."""
+    person, back = _person_to_restrict(request, person_id)
     form = RestrictionForm(request.POST or None)
 
     def done(_restriction: Restriction) -> HttpResponse:
         messages.success(
             request, _("Die Verarbeitung der Daten von %(name)s ist eingeschränkt.") % {"name": person}
         )
-        return redirect("people:person_detail", person.pk)
+        return redirect(back)
 
     return form_page(
         request,
         form,
-        show=page(request, "people/person_restrict.html", person=person),
+        show=page(
+            request,
+            "people/person_restrict.html",
+            person=person,
+            back=back,
+            restriction=protection.restriction_in_force(person),
+        ),
         save=lambda: protection.restriction_set(
             actor=request.user,
             person=person,
@@ -222,19 +240,19 @@ def person_restrict(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def restriction_lift(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _protected_person(request, person_id, "restrict")
+    person, back = _person_to_restrict(request, person_id)
     restriction = protection.restriction_in_force(person)
     if restriction is None:
         raise Http404
 
     def done(_restriction: Restriction) -> HttpResponse:
         messages.success(request, _("Die Einschränkung ist aufgehoben."))
-        return redirect("people:person_detail", person.pk)
+        return redirect(back)
 
     return form_page(
         request,
         Form(request.POST),  # nothing to fill in: the button says it all
-        show=page(request, "people/person_restrict.html", person=person, restriction=restriction),
+        show=page(request, "people/person_restrict.html", person=person, restriction=restriction, back=back),
         save=lambda: protection.restriction_lift(actor=request.user, restriction=restriction),
         done=done,
     )

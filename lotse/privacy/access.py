@@ -57,6 +57,16 @@ def _about_records_held_by(organisation_id: int) -> Q:
     return condition
 
 
+@access.reason(Person, "restrict", "data_protection_officer")
+def persons_to_restrict(user: Any) -> Q | None:
+    """The data protection officer restricts the processing of the persons of its organisation
+    (Art. 18 GDPR; the check ``may_restrict`` in lotse/people/access.py decides per person)."""
+    organisation_id = user.organisation_id
+    if organisation_id and _handles_requests(user):
+        return Q(organisation_id=organisation_id)
+    return None
+
+
 @access.reason(Person, "subject_access", "privacy_requests")
 def persons_for_privacy_requests(user: Any) -> Q | None:
     organisation_id = user.organisation_id
