@@ -106,6 +106,12 @@ def _export(request: HttpRequest, person: Any, events: Any) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="zugriffe-person-{person.pk}-{stamp}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with umlauts only with the byte order mark
     writer = csv.writer(response, delimiter=";")
+    if person.processing_restricted:  # exports mark a restricted person (Art. 18 GDPR)
+        writer.writerow(
+            [_("Hinweis"), _("Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO).")]
+        )
+    if person.register_block:
+        writer.writerow([_("Hinweis"), person.get_register_block_display()])
     writer.writerow(
         [
             _("Nr."),

@@ -159,3 +159,30 @@ def test_every_read_of_a_blocked_person_is_a_signal(personas, work, client_for):
     filtered = selectors.log_events(personas.dpo, selectors.Filters(blocked=True))
     assert {event.actor_name for event in filtered} >= {"outreach-worker", "housing-inspector"}
     assert not filtered.filter(object_type="people.person", object_id=str(free.pk)).exists()
+
+
+def test_the_export_of_a_restricted_blocked_person_says_so_and_only_the_dpo_gets_it(
+    personas, work, client_for
+):
+    import csv
+    import io
+
+    person = work.person("Maria", "Schutz")
+    protection.register_block_set(actor=personas.clearing, person=person, kind=RegisterBlock.CONDITIONAL)
+    protection.restriction_set(
+        actor=personas.dpo, person=person, ground="legal_claims", requested_on=timezone.localdate()
+    )
+    url = f"/datenschutz/protokoll/person/{person.pk}/"
+    for user in (personas.clearing, personas.outreach, personas.admin, personas.outsider):
+        assert client_for(user).get(url, {"format": "csv"}).status_code == 404
+    response = client_for(personas.dpo).get(url, {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Hinweis",
+        "Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO).",
+    ]
+    assert rows[1] == ["Hinweis", "bedingter Sperrvermerk (§ 52 BMG)"]
+    assert rows[2][0] == "Nr."
+    assert (
+        AuditEvent.objects.filter(action="export", object_id=str(person.pk), actor=personas.dpo).count() == 1
+    )
