@@ -19,9 +19,9 @@ from lotse.privacy.models import SubjectRequest
 
 def protection_load(settings: dict[str, Any]) -> list[str]:
     dpo = User.objects.filter(username=settings["dpo"]).first()
-    organisation_id = dpo.organisation_id if dpo is not None else None
-    if dpo is None or organisation_id is None:
+    if dpo is None or dpo.organisation_id is None:
         return []
+    organisation_id: int = dpo.organisation_id
     if SubjectRequest.objects.filter(organisation_id=organisation_id).exists():
         return []
     cases = CaseFile.objects.filter(
