@@ -62,3 +62,17 @@ def test_the_receiver_does_not_see_the_address_of_a_person_blocked_later(casewor
         "Naumburger Straße"
         in client_for(casework.p.clearing).get(f"/verweisungen/{referral.pk}/").content.decode()
     )
+
+
+def test_a_mentorship_never_takes_the_address_of_a_blocked_person(casework):
+    from lotse.neighbourhood.services import mentorship_consent_problem
+
+    person = person_at_neustadt(casework)
+    assert "Einwilligung" in mentorship_consent_problem(
+        None, person=person, organisation_id=casework.p.city.pk
+    )
+    protection.register_block_set(
+        actor=casework.p.clearing, person=person, kind=RegisterBlock.INFORMATION_BLOCK
+    )
+    problem = mentorship_consent_problem(None, person=person, organisation_id=casework.p.city.pk)
+    assert "Sperre eingetragen (Auskunftssperre (§ 51 BMG))" in problem
