@@ -376,7 +376,16 @@ def _household_page(request: HttpRequest, household: Household, *, error: str = 
     }
     if is_htmx(request) and request.method == "GET":
         return render(request, "people/partials/household_candidates.html", context)
-    context |= {"members": selectors.household_members(household), "error": error}
+    members = selectors.household_members(household)
+    # §§ 51, 52 BMG: where a blocked member lives is not shown outside the register's keepers;
+    # the household's dwelling is where they live too (decision 0028).
+    hidden = {member.pk for member in members if not access.can(request.user, "whereabouts", member)}
+    context |= {
+        "members": members,
+        "hidden_whereabouts": hidden,
+        "shows_whereabouts": not hidden,
+        "error": error,
+    }
     return render(request, "people/household_detail.html", context)
 
 

@@ -93,3 +93,14 @@ def test_the_dpo_restricts_from_the_log_and_the_pages_show_it(personas, client_f
     # Lifted by the DPO.
     assert dpo.post(f"/personen/{person.pk}/einschraenkung/aufheben/").status_code == 302
     assert not Person.objects.get(pk=person.pk).processing_restricted
+
+
+def test_the_household_page_hides_where_a_blocked_member_lives(personas, client_for):
+    from lotse.people.services import household_create
+
+    person = blocked(personas)
+    household = household_create(actor=personas.clearing, person=person, name="Familie Schutz")
+    reader = client_for(personas.housing).get(f"/personen/haushalte/{household.pk}/").content.decode()
+    assert "Naumburger Straße" not in reader and "gesperrt" in reader
+    keeper = client_for(personas.clearing).get(f"/personen/haushalte/{household.pk}/").content.decode()
+    assert "Naumburger Straße" in keeper
