@@ -104,3 +104,11 @@ def test_the_household_page_hides_where_a_blocked_member_lives(personas, client_
     assert "Naumburger Straße" not in reader and "gesperrt" in reader
     keeper = client_for(personas.clearing).get(f"/personen/haushalte/{household.pk}/").content.decode()
     assert "Naumburger Straße" in keeper
+
+
+def test_the_register_list_hides_a_blocked_address_from_readers(personas, client_for):
+    person = blocked(personas)
+    reader = client_for(personas.housing).get("/personen/", {"q": "Schutz"}).content.decode()
+    assert person.family_name in reader and "Naumburger Straße" not in reader
+    keeper = client_for(personas.clearing).get("/personen/", {"q": "Schutz"}).content.decode()
+    assert "Naumburger Straße" in keeper
