@@ -73,3 +73,18 @@ def test_restricted_is_on_the_person_and_on_the_records_about_them(casework, api
     assert cases[case.pk] is True and cases[other.pk] is False
     referrals = client.get("/api/v1/referrals/").json()["results"]
     assert {row["person"]: row["restricted"] for row in referrals}[case.person_id] is True
+
+
+def test_a_write_about_a_restricted_person_is_a_400_in_german(casework, api_for):
+    case = casework.open_case(casework.person("Ana", "Popescu"))
+    protection.restriction_set(
+        actor=casework.p.dpo, person=case.person, ground="objection", requested_on=timezone.localdate()
+    )
+    response = api_for(casework.p.outreach).post(
+        "/api/v1/contacts/",
+        {"case": case.pk, "kind": "phone", "occurred_on": str(casework.days(-1))},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "eingeschränkt (Art. 18 DSGVO)" in response.json()["detail"]
+    assert case.contacts.count() == 0
