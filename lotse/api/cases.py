@@ -12,7 +12,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSerializer, query, resolve
+from lotse.api.common import (
+    ApiViewSet,
+    IdField,
+    RestrictedField,
+    UnitRefSerializer,
+    UserRefSerializer,
+    query,
+    resolve,
+)
 from lotse.api.contacts import ContactSerializer
 from lotse.api.errors import service_errors
 from lotse.api.etags import audited_detail, expected_version, version_response
@@ -26,6 +34,7 @@ from lotse.cases.services import case_files as services
 class CaseSerializer(serializers.ModelSerializer):
     owner_unit = UnitRefSerializer(read_only=True)
     lead = serializers.SerializerMethodField(help_text="federführende Fachkraft")
+    restricted = RestrictedField("person")
 
     class Meta:
         model = CaseFile
@@ -38,6 +47,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "organisation",
             "owner_unit",
             "person",
+            "restricted",
             "household",
             "opened_on",
             "closed_on",

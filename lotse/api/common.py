@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,6 +50,29 @@ class UserRefSerializer(serializers.Serializer):
         return str(user)
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class RestrictedField(serializers.Field):
+    """``restricted``: the processing of the person the record is about is restricted (Art. 18
+    GDPR) – the record is read only. ``path`` leads from the record to the person along
+    relations the list loads with it (``"person"``, ``"case.person"``); no person: false."""
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        kwargs = {**kwargs, "read_only": True, "source": "*"}
+        kwargs.setdefault(
+            "help_text",
+            "true: die Verarbeitung der Daten der Person ist eingeschränkt (Art. 18 DSGVO), nur lesen",
+        )
+        super().__init__(**kwargs)
+        self.path = path
+
+    def to_representation(self, value: Any) -> bool:
+        for name in self.path.split("."):
+            value = getattr(value, name, None)
+            if value is None:
+                return False
+        return bool(value.processing_restricted)
+
+
 class ApiViewSet(viewsets.GenericViewSet):
     # Ids in paths are integers (also in the OpenAPI schema); lists are never cached. (A
     # comment, not a docstring: drf-spectacular would show it on every operation.)
@@ -62,7 +87,8 @@ class ApiViewSet(viewsets.GenericViewSet):
         paginator.ordering = self.ordering  # type: ignore[attr-defined]
         page = paginator.paginate_queryset(queryset, request, view=self)
         audit_list(actor=request.user, rows=page or [])
-        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+        data = serializer_class(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)

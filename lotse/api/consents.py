@@ -20,6 +20,7 @@ from lotse.api.common import (
     ApiViewSet,
     IdField,
     OrganisationRefSerializer,
+    RestrictedField,
     UnitRefSerializer,
     not_visible,
     query,
@@ -37,6 +38,7 @@ from lotse.cases.services import consents as services
 class ConsentSerializer(serializers.ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
     unit = UnitRefSerializer(read_only=True, help_text="die Einheit, die sie eingeholt hat")
+    restricted = RestrictedField("person")
     recipients = serializers.SerializerMethodField()
     valid_today = serializers.SerializerMethodField()
 
@@ -45,6 +47,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "person",
+            "restricted",
             "organisation",
             "unit",
             "purpose",
@@ -125,7 +128,7 @@ class ConsentFilter(serializers.Serializer):
 
 
 def _with_recipients(consents: Any) -> Any:
-    return consents.select_related("organisation", "unit").prefetch_related("recipients")
+    return consents.select_related("organisation", "unit", "person").prefetch_related("recipients")
 
 
 def consent_response(consent: Consent, *, created: bool = False) -> Response:

@@ -17,8 +17,9 @@ from lotse.api.common import ApiViewSet, IdField, query
 from lotse.api.etags import content_etag, etag_response, not_modified
 from lotse.cases.selectors import case_files as case_selectors
 from lotse.cases.selectors import persons as selectors
+from lotse.core import access
 from lotse.core.audit import audit_view
-from lotse.people.models import Person
+from lotse.people.models import Person, RegisterBlock
 
 
 class AddressSerializer(serializers.Serializer):
@@ -30,11 +31,34 @@ class AddressSerializer(serializers.Serializer):
     dwelling = serializers.CharField(source="label")
 
 
+def whereabouts_shown(serializer: serializers.Serializer, person: Person) -> bool:
+    """The one place the API asks whether a person's address may go out (§§ 51, 52 BMG): to the
+    register's keepers always, to others unless the register blocks it. No request: never."""
+    request = serializer.context.get("request")
+    return request is not None and access.can(request.user, "whereabouts", person)
+
+
 class PersonSerializer(serializers.ModelSerializer):
     birth_date = serializers.SerializerMethodField(
         help_text="Nur das Bekannte: 14.03.1988, 03.1988 oder 1988; null, wenn unbekannt"
     )
-    address = AddressSerializer(source="dwelling", read_only=True, allow_null=True)
+    address = serializers.SerializerMethodField(
+        help_text="null, wenn unbekannt oder wegen einer Sperre im Melderegister zurückgehalten"
+    )
+    address_withheld = serializers.SerializerMethodField(
+        help_text="true: eine Sperre im Melderegister (§§ 51, 52 BMG) hält die Anschrift zurück"
+    )
+    register_block = serializers.ChoiceField(
+        choices=RegisterBlock.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Sperre im Melderegister; leer, wenn keine",
+    )
+    restricted = serializers.BooleanField(
+        source="processing_restricted",
+        read_only=True,
+        help_text="true: die Verarbeitung der Daten ist eingeschränkt (Art. 18 DSGVO), nur lesen",
+    )
     # Declared, not derived: for a read-only field ModelSerializer drops ``allow_blank``, and
     # the schema then offered the blank value (a person outside a household) outside the enum.
     relationship = serializers.ChoiceField(
@@ -48,6 +72,16 @@ class PersonSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_birth_date(self, person: Person) -> str | None:
         return person.birth_date_display if person.birth_year is not None else None
+
+    @extend_schema_field(AddressSerializer(allow_null=True))
+    def get_address(self, person: Person) -> Any:
+        if person.dwelling is None or not whereabouts_shown(self, person):
+            return None
+        return AddressSerializer(person.dwelling).data
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_address_withheld(self, person: Person) -> bool:
+        return bool(person.register_block) and not whereabouts_shown(self, person)
 
     class Meta:
         model = Person
@@ -73,6 +107,9 @@ class PersonSerializer(serializers.ModelSerializer):
             "household",
             "relationship",
             "address",
+            "address_withheld",
+            "register_block",
+            "restricted",
             "move_in_date",
             "previous_country",
             "register_id",
@@ -106,7 +143,7 @@ class PersonViewSet(ApiViewSet):
 
     def retrieve(self, request: Request, pk: int) -> Response:
         person = selectors.get_person_for_casework(request.user, pk)
-        data: Any = PersonSerializer(person).data
+        data: Any = PersonSerializer(person, context={"request": request}).data
         etag = content_etag(data)
         if (cached := not_modified(request, etag)) is not None:
             return cached

@@ -18,7 +18,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSerializer, query, resolve
+from lotse.api.common import (
+    ApiViewSet,
+    IdField,
+    RestrictedField,
+    UnitRefSerializer,
+    UserRefSerializer,
+    query,
+    resolve,
+)
 from lotse.api.errors import service_errors
 from lotse.api.etags import audited_detail, expected_version, version_response
 from lotse.cases.models import Referral, SharedPart
@@ -34,6 +42,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     from_unit = UnitRefSerializer(read_only=True)
     to_unit = UnitRefSerializer(read_only=True)
     created_by = UserRefSerializer(read_only=True, allow_null=True)
+    restricted = RestrictedField("person")
     overdue = serializers.SerializerMethodField()
     shared = serializers.ListField(
         source="shared_parts", child=serializers.ChoiceField(choices=SharedPart.choices), read_only=True
@@ -45,6 +54,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "id",
             "status",
             "person",
+            "restricted",
             "household",
             "case",
             "from_unit",
@@ -173,7 +183,7 @@ class ReferralViewSet(ApiViewSet):
                 referrals = referrals.filter(status__in=Referral.OPEN_STATES, access_ended_at__isnull=True)
             elif state:
                 referrals = referrals.filter(status=state)
-        referrals = referrals.select_related("from_unit", "to_unit", "created_by")
+        referrals = referrals.select_related("from_unit", "to_unit", "created_by", "person")
         return self.paginated(request, referrals, ReferralSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:

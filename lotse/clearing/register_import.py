@@ -26,7 +26,7 @@ from lotse.clearing.register_files import Record, column_name
 from lotse.core.characters import name_problem
 from lotse.people.countries import country_name, language_name
 from lotse.people.matching import PartialDate, parse_birth_date
-from lotse.people.models import Person
+from lotse.people.models import Person, RegisterBlock
 from lotse.people.services import Address
 
 # --- Lotse's fields and the register headers that mean them ---------------------------------
@@ -137,6 +137,21 @@ FIELDS: tuple[ImportField, ...] = (
             "zuzugausstaat",
             "zuzugausdemausland",
             "vorherigerstaat",
+        ),
+    ),
+    # The register's block (§§ 51, 52 BMG): kept, never dropped (docs/decisions/0028).
+    ImportField(
+        "register_block",
+        gettext_lazy("Sperre im Melderegister"),
+        max_length=60,
+        aliases=(
+            "auskunftssperre",
+            "sperrvermerk",
+            "bedingtersperrvermerk",
+            "sperre",
+            "meldesperre",
+            "auskunftssperrebmg",
+            "sperrkennzeichen",
         ),
     ),
 )
@@ -333,6 +348,33 @@ def parse_sex(text: str) -> str:
 _BIRTH_PROBLEM = re.compile(r"^Ungültiges Geburtsdatum „.*?“: (?P<problem>.*)$", re.S)
 
 
+_BLOCK_YES = {"ja", "j", "1", "x", "y", "yes", "true", "wahr", "gesperrt"}
+_BLOCK_NO = {"", "nein", "n", "0", "no", "false", "falsch", "keine", "ohne", "none"}
+
+
+def parse_register_block(text: str, header: str = "") -> str:
+    """The block a cell of the register's block column means: ``ja``/``1``/``X`` the kind the
+    column's header names (a „Bedingter Sperrvermerk“ column: § 52, any other: § 51),
+    ``nein``/``0``/empty none, or the kind written out („Auskunftssperre“, „§ 52 BMG“)."""
+    value = normalise_header(text.replace("§", " "))
+    if value in _BLOCK_NO:
+        return ""
+    if value in _BLOCK_YES:
+        conditional = "bedingt" in normalise_header(header)
+        return RegisterBlock.CONDITIONAL if conditional else RegisterBlock.INFORMATION_BLOCK
+    if "bedingt" in value or value.startswith("52"):
+        return RegisterBlock.CONDITIONAL
+    if "auskunftssperre" in value or value.startswith("51"):
+        return RegisterBlock.INFORMATION_BLOCK
+    raise ValueError(
+        _(
+            "„%(value)s“ ist keine Angabe zur Sperre; erwartet werden ja/nein, 1/0, X oder "
+            "„Auskunftssperre“ bzw. „bedingter Sperrvermerk“."
+        )
+        % {"value": text}
+    )
+
+
 def parse_birth(text: str, today: dt.date | None = None) -> PartialDate | None:
     """The people module's reading of partial birth dates; the message without its prefix."""
     try:
@@ -441,6 +483,8 @@ class ImportRow:
             return ", ".join(language_name(code) for code in value or [])
         if key == "previous_country":
             return country_name(value) if value else ""
+        if key == "register_block":
+            return str(RegisterBlock(value).label) if value else ""
         if isinstance(value, list):
             return ", ".join(value)
         if isinstance(value, dt.date):
@@ -474,6 +518,7 @@ PREVIEW_GROUPS: tuple[tuple[str, Promise, tuple[str, ...]], ...] = (
     ("address", gettext_lazy("Anschrift"), (*ADDRESS_FIELDS, "dwelling_label")),
     ("move_in_date", gettext_lazy("Einzugsdatum"), ("move_in_date",)),
     ("previous_country", gettext_lazy("Zuzug aus"), ("previous_country",)),
+    ("register_block", gettext_lazy("Sperre"), ("register_block",)),
 )
 
 
@@ -560,6 +605,7 @@ class RowValidator:
             "languages": parse_languages,
             "previous_country": lambda text: (parse_country(text) or "") if text else "",
             "move_in_date": lambda text: parse_full_date(text, self.today),
+            "register_block": lambda text: parse_register_block(text, self.column("register_block")),
         }
         for key, parse in parsers.items():
             if key in self.mapping:

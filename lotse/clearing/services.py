@@ -58,9 +58,10 @@ from lotse.core.audit import audit_record, current_request_id
 from lotse.core.models import AuditEvent
 from lotse.core.services import StaleVersion, audited_create, audited_delete, audited_update
 from lotse.core.unavailable import is_transient
+from lotse.people import protection
 from lotse.people import services as people_services
 from lotse.people.matching import PartialDate
-from lotse.people.models import Person
+from lotse.people.models import BlockSource, Person
 
 logger = logging.getLogger(__name__)
 
@@ -392,6 +393,20 @@ def person_input_for(row: ImportRow, person: Person | None) -> people_services.P
     )
 
 
+def _keep_block(actor: Any, person: Person, row: ImportRow) -> dict[str, Any]:
+    """The register's block as the row says (when the column is mapped): set or changed; lifted
+    when the register no longer has it and it came from an import. A block entered by hand
+    stays until a clerk lifts it (docs/decisions/0028)."""
+    if "register_block" not in row.mapped:
+        return {}
+    kind = row.values.get("register_block", "")
+    if kind:
+        return protection.register_block_set(actor=actor, person=person, kind=kind, source=BlockSource.IMPORT)
+    if person.register_block and person.register_block_source == BlockSource.IMPORT:
+        return protection.register_block_lift(actor=actor, person=person)
+    return {}
+
+
 def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     iterator = iter(records)
     while batch := list(islice(iterator, size)):
@@ -455,11 +470,12 @@ def _process_chunk(
                     raise RowFailed(row.row, _("Die gewählte Person steht nicht mehr im Register."))
             try:
                 if person is None:
-                    people_services.person_create(
+                    person = people_services.person_create(
                         actor=actor,
                         organisation=register_import.organisation,
                         data=person_input_for(row, None),
                     )
+                    _keep_block(actor, person, row)
                     created += 1
                 elif person.merged_into_id is not None:
                     skipped += 1
@@ -467,10 +483,19 @@ def _process_chunk(
                         notes.append(
                             {"row": row.row, "register_id": row.register_id, "kept": person.merged_into_id}
                         )
+                elif person.processing_restricted:
+                    # Art. 18 GDPR: the record is stored, not changed; only the block is kept.
+                    _keep_block(actor, person, row)
+                    skipped += 1
+                    if len(notes) < MAX_NOTES:
+                        notes.append(
+                            {"row": row.row, "register_id": row.register_id, "restricted": person.pk}
+                        )
                 else:
                     changes = people_services.person_update(
                         actor=actor, person=person, data=person_input_for(row, person)
                     )
+                    changes.update(_keep_block(actor, person, row))
                     if changes:
                         updated += 1
                         if len(changed) < MAX_LISTED_CHANGES:

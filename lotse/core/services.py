@@ -6,7 +6,7 @@ and recorded in the audit trail in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -23,8 +23,29 @@ def _redacted(instance: models.Model) -> frozenset[str]:
     return frozenset(getattr(instance, "AUDIT_REDACTED", ()))
 
 
+# ``guard(instance, fields)`` raises ``ValidationError`` to refuse a write: ``fields`` are the
+# changed fields of an update, None for a create or a delete. Registered by the apps that
+# know why a write must not happen (the person register: a restriction of processing,
+# Art. 18 GDPR); core knows no app.
+WriteGuard = Callable[[models.Model, frozenset[str] | None], None]
+_write_guards: list[WriteGuard] = []
+
+
+def write_guard(fn: WriteGuard) -> WriteGuard:
+    """Register a guard that every audited write asks first (once per function)."""
+    if fn not in _write_guards:
+        _write_guards.append(fn)
+    return fn
+
+
+def guard_write(instance: models.Model, fields: frozenset[str] | None) -> None:
+    for guard in _write_guards:
+        guard(instance, fields)
+
+
 @transaction.atomic
 def audited_create(*, actor: Any, instance: M) -> M:
+    guard_write(instance, None)
     instance.full_clean()
     instance.save(force_insert=True)
     audit_record(
@@ -74,6 +95,8 @@ def audited_update(
         setattr(instance, name, value)
     instance.full_clean()
     changes = changes_between(before, snapshot(instance), _redacted(instance))
+    if changes:
+        guard_write(instance, frozenset(name.removesuffix("_id") for name in changes))
     if changes and versioned:
         fields = {name: getattr(instance, name) for name in changes}
         for field in instance._meta.concrete_fields:  # update() skips auto_now by itself
@@ -100,6 +123,7 @@ def audited_update(
 
 @transaction.atomic
 def audited_delete(*, actor: Any, instance: models.Model) -> None:
+    guard_write(instance, None)
     changes = changes_between(snapshot(instance), {}, _redacted(instance))
     object_type, object_id = instance._meta.label_lower, str(instance.pk)
     instance.delete()

@@ -20,7 +20,9 @@ demo. The story, in order:
 8. the Neustadtbüro's rooms, partners' consultation hours, programme, volunteers and
    counselling log (``neighbourhood``);
 9. housing inspection: owners, measured dwellings, inspections, orders, a closure and this
-   week's appointments (``housing``).
+   week's appointments (``housing``);
+10. a person with a block in the register, a restricted one, requests to the data protection
+    officer (``protection``), last, so that nothing else is written about them.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from lotse.demo import (
     interviews,
     neighbourhood,
     own_records,
+    protection,
     referrals,
     register,
     schooling,
@@ -85,6 +88,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         lines += neighbourhood.neighbourhood_load(data["neighbourhood"])
     if data.get("housing"):
         lines += housing.housing_load(data["housing"])
+    if data.get("protection"):
+        lines += protection.protection_load(data["protection"])
     return lines
 
 

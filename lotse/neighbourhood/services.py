@@ -1031,6 +1031,12 @@ def mentorship_consent_problem(consent: Consent | None, *, person: Any, organisa
     office, or None if it does. Validity (person, obtaining organisation, dates, withdrawal)
     is case work's check for referrals (``consent_problem``); a volunteer is no recipient
     organisation, so what it adds is that the contact data may be passed on."""
+    if getattr(person, "register_block", ""):
+        # §§ 51, 52 BMG: the address of a blocked person stays with the register (decision 0028).
+        return _(
+            "Für diese Person ist im Melderegister eine Sperre eingetragen (%(block)s): ihre "
+            "Anschrift geht an keine Patin und keinen Paten. Vereinbaren Sie Treffen über das Büro."
+        ) % {"block": person.get_register_block_display()}
     if consent is None:
         return _(
             "Für eine Patenschaft braucht es eine gültige Einwilligung der Person, dass ihre "

@@ -26,7 +26,7 @@ from lotse.accounts import policy
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.accounts.roles import Capability as C
 from lotse.core import access
-from lotse.people.models import Household, Person
+from lotse.people.models import Household, Person, Restriction
 
 
 def _reads(user: Any) -> set[int]:
@@ -125,3 +125,48 @@ def keeps_register_of(user: Any, organisation: Organisation | type[Organisation]
     """Write the register of ``organisation`` (the class: of any organisation)."""
     keeps = _keeps(user)
     return bool(keeps) if isinstance(organisation, type) else organisation.pk in keeps
+
+
+# --- protection: restriction of processing, register block (docs/decisions/0028) ------------
+
+
+def _privacy_officer_of(user: Any, organisation_id: int) -> bool:
+    return organisation_id == user.organisation_id and any(
+        policy.has_capability(user, capability, organisation_id=organisation_id)
+        for capability in (C.VIEW_AUDIT, C.HANDLE_PRIVACY_REQUESTS)
+    )
+
+
+@access.check(Person, "restrict")
+def may_restrict(user: Any, person: Person) -> bool:
+    """Restrict or lift the processing of a person (Art. 18 GDPR): the data protection officer
+    of the person's organisation, or the keepers of the person's register (own records)."""
+    return _privacy_officer_of(user, person.organisation_id) or _keeps_record(user, person)
+
+
+@access.check(Person, "block")
+def may_block(user: Any, person: Person) -> bool:
+    """Record or lift the register's block: only the keepers of the register itself."""
+    return person.kept_by_id is None and person.organisation_id in _keeps(user)
+
+
+@access.check(Person, "whereabouts")
+def sees_whereabouts(user: Any, person: Person) -> bool:
+    """The address and dwelling of a person: to whoever sees the person, unless the register
+    blocks it (§§ 51, 52 BMG); then only to the register's keepers."""
+    if not person.register_block:
+        return True
+    return person.kept_by_id is None and person.organisation_id in _keeps(user)
+
+
+# The persons whose processing the user restricts (the pages of the restriction): the register's
+# keepers theirs; the data protection officer adds its own reason (lotse/privacy/access.py).
+access.reason(Person, "restrict", "register")(lambda user: _of_register(_keeps(user)))
+access.reason(Person, "restrict", "own_records")(lambda user: _own_records(user, _keeps_own(user)))
+
+
+# A restriction is seen with its person, and by the data protection officer of the person's
+# organisation (who sets it).
+access.reason(Restriction, "view", "person")(
+    lambda user: Q(person__in=access.visible(user, Person).values("pk"))
+)

@@ -16,7 +16,7 @@ from lotse.people.country_fields import (
     languages_field,
 )
 from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
-from lotse.people.models import Person
+from lotse.people.models import Person, RegisterBlock, Restriction
 from lotse.people.services import Address, PersonInput
 
 # Fields whose value changes the duplicate lookup shown beside the form.
@@ -278,3 +278,33 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, ids: tuple[int, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kept"].choices = [(pk, pk) for pk in ids]  # type: ignore[attr-defined]
+
+
+class RegisterBlockForm(forms.Form):
+    """The register's block, entered or lifted by hand (§§ 51, 52 BMG)."""
+
+    register_block = forms.ChoiceField(
+        label=_("Sperre im Melderegister"),
+        choices=[("", _("keine Sperre")), *RegisterBlock.choices],
+        required=False,
+    )
+    register_block_since = forms.DateField(
+        label=_("Eingetragen am"),
+        required=False,
+        widget=date_input(),
+        help_text=_("leer: heute"),
+    )
+
+
+class RestrictionForm(forms.Form):
+    """A restriction of processing (Art. 18 GDPR) set on the person's page."""
+
+    ground = forms.ChoiceField(label=_("Grund"), choices=Restriction.Ground.choices, widget=forms.RadioSelect)
+    requested_on = forms.DateField(label=_("Verlangt am"), widget=date_input())
+    note = forms.CharField(
+        label=_("Anmerkung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("z. B. welche Angabe die Person bestreitet; wird verschlüsselt gespeichert"),
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation, Unit
 from lotse.core.characters import name_field
+from lotse.core.crypto import EncryptedTextField
 
 
 class Household(models.Model):
@@ -46,6 +47,21 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegisterBlock(models.TextChoices):
+    """Blocks of the population register that keep a person's address from others."""
+
+    # § 51 BMG: danger to life, health, personal freedom or similar interests; no register
+    # information is given (limited to two years, § 51 (4) BMG).
+    INFORMATION_BLOCK = "information_block", _("Auskunftssperre (§ 51 BMG)")
+    # § 52 BMG: people living in certain institutions; information only after hearing them.
+    CONDITIONAL = "conditional", _("bedingter Sperrvermerk (§ 52 BMG)")
+
+
+class BlockSource(models.TextChoices):
+    IMPORT = "import", _("Import aus dem Melderegister")
+    HAND = "hand", _("von Hand eingetragen")
 
 
 class Person(models.Model):
@@ -137,8 +153,26 @@ class Person(models.Model):
         related_name="merged_records",
         verbose_name=_("zusammengeführt in"),
     )
+    # A block in the population register (docs/decisions/0028): the address and whereabouts
+    # stay with the register's keepers; everyone else who sees the person sees the block.
+    register_block = models.CharField(
+        _("Sperre im Melderegister"), max_length=30, choices=RegisterBlock.choices, blank=True
+    )
+    register_block_since = models.DateField(_("Sperre eingetragen am"), null=True, blank=True)
+    register_block_source = models.CharField(
+        _("Sperre übernommen aus"), max_length=10, choices=BlockSource.choices, blank=True
+    )
+    # Kept by ``lotse.people.restrictions`` together with a ``Restriction`` in force: while
+    # set, every audited write about the person is refused (Art. 18 GDPR).
+    processing_restricted = models.BooleanField(_("Verarbeitung eingeschränkt"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # What may still be written while the processing is restricted: the restriction itself
+    # and the register's block, which protects the person (docs/decisions/0028).
+    WRITABLE_WHILE_RESTRICTED = frozenset(
+        {"processing_restricted", "register_block", "register_block_since", "register_block_source"}
+    )
 
     class Meta:
         ordering = ["family_name", "given_names"]
@@ -161,6 +195,18 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kept_by__isnull=True) | models.Q(register_id__isnull=True),
                 name="person_own_records_no_register_id",
+            ),
+            # A block has a kind, a date and where it came from, or none of them.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(register_block="", register_block_since__isnull=True, register_block_source="")
+                    | (
+                        ~models.Q(register_block="")
+                        & models.Q(register_block_since__isnull=False)
+                        & ~models.Q(register_block_source="")
+                    )
+                ),
+                name="person_register_block_complete",
             ),
             models.UniqueConstraint(
                 fields=["household"],
@@ -297,3 +343,75 @@ class PersonNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%d.%m.%Y}"
+
+
+class Restriction(models.Model):
+    """A restriction of processing (Art. 18 GDPR) of everything about one person.
+
+    While it is in force (not lifted), ``Person.processing_restricted`` is set and every
+    audited write about the person is refused (``lotse.people.restrictions``): the records are
+    stored, shown with a banner and read, but not changed. Set and lifted by the data
+    protection officer or the keepers of the register; each step is audited.
+    """
+
+    AUDIT_HOLDER = "person.organisation_id"  # whose data protection officer sees every access
+    AUDIT_SUBJECT = "person_id"  # whom it is about, for the DPO's log
+    # Writing the restriction itself is what the restriction allows.
+    WRITABLE_WHILE_RESTRICTED = True
+
+    class Ground(models.TextChoices):
+        # Art. 18 (1) GDPR, letters a to d.
+        ACCURACY = "accuracy", _("Die Person bestreitet die Richtigkeit der Daten (Art. 18 Abs. 1 a)")
+        UNLAWFUL = "unlawful", _("Unrechtmäßig verarbeitet, Einschränkung statt Löschung (Art. 18 Abs. 1 b)")
+        LEGAL_CLAIMS = (
+            "legal_claims",
+            _("Die Person braucht die Daten für Rechtsansprüche (Art. 18 Abs. 1 c)"),
+        )
+        OBJECTION = "objection", _("Widerspruch nach Art. 21 wird geprüft (Art. 18 Abs. 1 d)")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="restrictions", verbose_name=_("Person")
+    )
+    ground = models.CharField(_("Grund"), max_length=20, choices=Ground.choices)
+    note = EncryptedTextField(_("Anmerkung"), blank=True, max_length=2000)
+    requested_on = models.DateField(_("verlangt am"))
+    set_at = models.DateTimeField(_("eingeschränkt am"), auto_now_add=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eingeschränkt von"),
+    )
+    lifted_at = models.DateTimeField(_("aufgehoben am"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aufgehoben von"),
+    )
+
+    AUDIT_REDACTED: frozenset[str] = frozenset({"note"})
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="restriction_one_in_force",
+                violation_error_message=_("Für diese Person ist die Verarbeitung schon eingeschränkt."),
+            )
+        ]
+        verbose_name = _("Einschränkung der Verarbeitung")
+        verbose_name_plural = _("Einschränkungen der Verarbeitung")
+
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} ({self.requested_on:%d.%m.%Y})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None

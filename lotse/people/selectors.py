@@ -45,6 +45,19 @@ def get_person_for(user: Any, person_id: int) -> Person:
     return person
 
 
+def get_person_to_restrict(user: Any, person_id: int) -> Person:
+    """A current person whose processing the user may restrict or release (the register's
+    keepers, the data protection officer), or 404. Opening it is audited."""
+    person = access.get(
+        user,
+        Person.objects.filter(merged_into__isnull=True).select_related("organisation"),
+        person_id,
+        "restrict",
+    )
+    audit_view(actor=user, obj=person)
+    return person
+
+
 def person_search(user: Any, query: str) -> QuerySet[Person]:
     """By name however typed (``lotse.people.search``) or register id; newest first."""
     return search_by_name(persons_visible_to(user), query).order_by("-created_at", "-pk")

@@ -11,24 +11,27 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.core import access
 from lotse.core.pages import error_text, form_page, is_htmx, keyset_page, page
-from lotse.people import selectors, services
+from lotse.people import protection, selectors, services
 from lotse.people.duplicates import records_of
 from lotse.people.forms import (
     HouseholdForm,
     MemberAddForm,
     MergeForm,
     PersonForm,
+    RegisterBlockForm,
     RelationshipForm,
+    RestrictionForm,
     records_from_partial,
 )
 from lotse.people.matching import DEFAULT_THRESHOLD
-from lotse.people.models import Household, Person
+from lotse.people.models import Household, Person, Restriction
 
 
 @login_required
@@ -144,7 +147,114 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "threshold": DEFAULT_THRESHOLD,
             "can_edit": access.can(request.user, "edit", person),
             "can_open_case": access.can(request.user, "casework", Unit),
+            "shows_whereabouts": access.can(request.user, "whereabouts", person),
+            "can_block": access.can(request.user, "block", person),
+            "can_restrict": access.can(request.user, "restrict", person),
+            "restriction": protection.restriction_in_force(person),
         },
+    )
+
+
+def _protected_person(request: HttpRequest, person_id: int, action: str) -> Person:
+    """A current record of the register on which the user may ``action`` (block, restrict)."""
+    person = selectors.get_person_for(request.user, person_id)
+    if person.merged_into_id:
+        raise Http404
+    access.require(request.user, action, person)
+    return person
+
+
+@login_required
+def person_block(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The register's block (§§ 51, 52 BMG), entered, changed or lifted by its keepers."""
+    person = _protected_person(request, person_id, "block")
+    form = RegisterBlockForm(
+        request.POST or None,
+        initial={
+            "register_block": person.register_block,
+            "register_block_since": person.register_block_since,
+        },
+    )
+
+    def save() -> Any:
+        kind = form.cleaned_data["register_block"]
+        if not kind:
+            return protection.register_block_lift(actor=request.user, person=person)
+        return protection.register_block_set(
+            actor=request.user, person=person, kind=kind, since=form.cleaned_data["register_block_since"]
+        )
+
+    def done(_changes: Any) -> HttpResponse:
+        messages.success(request, _("Die Sperre ist gespeichert."))
+        return redirect("people:person_detail", person.pk)
+
+    return form_page(
+        request, form, show=page(request, "people/person_block.html", person=person), save=save, done=done
+    )
+
+
+def _person_to_restrict(request: HttpRequest, person_id: int) -> tuple[Person, str]:
+    """The person, and where the user came from: the register's page, or the data protection
+    officer's page of the person (who does not read the register)."""
+    person = selectors.get_person_to_restrict(request.user, person_id)
+    access.require(request.user, "restrict", person)
+    if access.can(request.user, "edit", person):
+        return person, reverse("people:person_detail", args=[person.pk])
+    return person, reverse("privacy:person_log", args=[person.pk])
+
+
+@login_required
+def person_restrict(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Restrict the processing of everything about the person (Art. 18 GDPR), or (when it is
+    restricted) show the restriction with the button that lifts it."""
+    person, back = _person_to_restrict(request, person_id)
+    form = RestrictionForm(request.POST or None)
+
+    def done(_restriction: Restriction) -> HttpResponse:
+        messages.success(
+            request, _("Die Verarbeitung der Daten von %(name)s ist eingeschränkt.") % {"name": person}
+        )
+        return redirect(back)
+
+    return form_page(
+        request,
+        form,
+        show=page(
+            request,
+            "people/person_restrict.html",
+            person=person,
+            back=back,
+            restriction=protection.restriction_in_force(person),
+        ),
+        save=lambda: protection.restriction_set(
+            actor=request.user,
+            person=person,
+            ground=form.cleaned_data["ground"],
+            requested_on=form.cleaned_data["requested_on"],
+            note=form.cleaned_data["note"],
+        ),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def restriction_lift(request: HttpRequest, person_id: int) -> HttpResponse:
+    person, back = _person_to_restrict(request, person_id)
+    restriction = protection.restriction_in_force(person)
+    if restriction is None:
+        raise Http404
+
+    def done(_restriction: Restriction) -> HttpResponse:
+        messages.success(request, _("Die Einschränkung ist aufgehoben."))
+        return redirect(back)
+
+    return form_page(
+        request,
+        Form(request.POST),  # nothing to fill in: the button says it all
+        show=page(request, "people/person_restrict.html", person=person, restriction=restriction, back=back),
+        save=lambda: protection.restriction_lift(actor=request.user, restriction=restriction),
+        done=done,
     )
 
 
@@ -266,7 +376,16 @@ def _household_page(request: HttpRequest, household: Household, *, error: str = 
     }
     if is_htmx(request) and request.method == "GET":
         return render(request, "people/partials/household_candidates.html", context)
-    context |= {"members": selectors.household_members(household), "error": error}
+    members = selectors.household_members(household)
+    # §§ 51, 52 BMG: where a blocked member lives is not shown outside the register's keepers;
+    # the household's dwelling is where they live too (decision 0028).
+    hidden = {member.pk for member in members if not access.can(request.user, "whereabouts", member)}
+    context |= {
+        "members": members,
+        "hidden_whereabouts": hidden,
+        "shows_whereabouts": not hidden,
+        "error": error,
+    }
     return render(request, "people/household_detail.html", context)
 
 

@@ -20,6 +20,11 @@
 - The deletion log and the retention rules name no person: readable like the record of
   processing activities.
 
+- Requests of persons about their data (``SubjectRequest``: rectification, restriction) are
+  recorded, listed and decided by whoever handles the organisation's privacy requests
+  (``HANDLE_PRIVACY_REQUESTS``) or reads its log (``VIEW_AUDIT``), for the persons they may
+  look up; only their own organisation's requests.
+
 - The record of processing activities (Art. 30) of an organisation is read by those who keep
   its data protection (``VIEW_AUDIT``, ``HANDLE_PRIVACY_REQUESTS``) and those who configure it
   (``MANAGE_CONFIGURATION``). It names no client.
@@ -38,7 +43,7 @@ from lotse.accounts.roles import Capability as C
 from lotse.core import access
 from lotse.core.audit import subject_models
 from lotse.people.models import Person
-from lotse.privacy.models import ErasureRequest, LegalHold, ProcessingActivity, RetentionRun
+from lotse.privacy.models import ErasureRequest, LegalHold, ProcessingActivity, RetentionRun, SubjectRequest
 
 
 @access.reason(Person, "audit_subject", "data_protection_officer")
@@ -58,6 +63,16 @@ def _about_records_held_by(organisation_id: int) -> Q:
         holder = model.AUDIT_HOLDER.replace(".", "__")  # type: ignore[attr-defined]
         condition |= Q(pk__in=model._base_manager.filter(**{holder: organisation_id}).values(lookup))
     return condition
+
+
+@access.reason(Person, "restrict", "data_protection_officer")
+def persons_to_restrict(user: Any) -> Q | None:
+    """The data protection officer restricts the processing of the persons of its organisation
+    (Art. 18 GDPR; the check ``may_restrict`` in lotse/people/access.py decides per person)."""
+    organisation_id = user.organisation_id
+    if organisation_id and _keeps_privacy(user):
+        return Q(organisation_id=organisation_id)
+    return None
 
 
 @access.reason(Person, "subject_access", "privacy_requests")
@@ -126,3 +141,18 @@ def reads_deletion_log(user: Any, target: Any) -> bool:
         policy.has_capability(user, capability, organisation_id=organisation_id)
         for capability in (C.VIEW_AUDIT, C.HANDLE_PRIVACY_REQUESTS, C.MANAGE_CONFIGURATION)
     )
+
+
+@access.reason(SubjectRequest, "view", "privacy_requests")
+def subject_requests_of_own_organisation(user: Any) -> Q | None:
+    return Q(organisation_id=user.organisation_id) if _keeps_privacy(user) else None
+
+
+@access.check(SubjectRequest, "list")
+def lists_requests(user: Any, target: Any) -> bool:
+    return _keeps_privacy(user)
+
+
+@access.check(SubjectRequest, "decide")
+def decides_request(user: Any, request: SubjectRequest) -> bool:
+    return _keeps_privacy(user) and request.organisation_id == user.organisation_id

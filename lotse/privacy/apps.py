@@ -13,10 +13,11 @@ class PrivacyConfig(AppConfig):
         from lotse.core.retention import retention_kind
         from lotse.people.merging import follows_merge
         from lotse.privacy import access  # noqa: F401  (registers its access rules)
-        from lotse.privacy.models import ErasureRequest, LegalHold
+        from lotse.privacy.models import ErasureRequest, LegalHold, SubjectRequest
 
         follows_merge(LegalHold, "person")
         follows_merge(ErasureRequest, "person")
+        follows_merge(SubjectRequest, "person")
         retention_kind(
             LegalHold,
             label=_("Aufgehobene Löschsperre"),
@@ -29,4 +30,11 @@ class PrivacyConfig(AppConfig):
             label=_("Entschiedenes Löschersuchen"),
             due_from="decided_at",
             erased_with_person=False,
+        )
+        retention_kind(
+            SubjectRequest,
+            label=_("Entschiedener Antrag auf Berichtigung oder Einschränkung"),
+            due_from="decided_at",
+            scope=lambda today: ~Q(status=SubjectRequest.Status.OPEN),
+            finished=lambda today: ~Q(status=SubjectRequest.Status.OPEN),
         )

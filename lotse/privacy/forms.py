@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.core.models import AuditEvent
 from lotse.core.widgets import date_input
+from lotse.people.models import Restriction
+from lotse.privacy.models import SubjectRequest
 
 
 class LogFilterForm(forms.Form):
@@ -33,6 +35,11 @@ class LogFilterForm(forms.Form):
     bis = forms.DateField(label=_("bis"), required=False, widget=date_input())
     ruhezeit = forms.BooleanField(
         label=_("nur zwischen 22 und 6 Uhr"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "kern-form-check__checkbox"}),
+    )
+    gesperrt = forms.BooleanField(
+        label=_("nur Zugriffe auf Personen mit Sperre im Melderegister"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "kern-form-check__checkbox"}),
     )
@@ -93,7 +100,45 @@ class LegalHoldForm(forms.Form):
     )
 
 
+class SubjectRequestForm(forms.Form):
+    """A person's request about their data, as it came in."""
+
+    kind = forms.ChoiceField(
+        label=_("Art des Antrags"), choices=SubjectRequest.Kind.choices, widget=forms.RadioSelect
+    )
+    received_on = forms.DateField(label=_("Eingegangen am"), widget=date_input())
+    description = forms.CharField(
+        label=_("Was die Person verlangt"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "z. B. welche Angabe falsch ist und wie sie richtig lautet; wird verschlüsselt gespeichert"
+        ),
+    )
+
+
 class LiftHoldForm(forms.Form):
     lift_reason = forms.CharField(
         label=_("Grund der Aufhebung"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SubjectRequestDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[c for c in SubjectRequest.Status.choices if c[0] != SubjectRequest.Status.OPEN],
+        widget=forms.RadioSelect,
+    )
+    ground = forms.ChoiceField(
+        label=_("Grund der Einschränkung"),
+        choices=[("", _("– bei einem Antrag auf Einschränkung wählen –")), *Restriction.Ground.choices],
+        required=False,
+        help_text=_("Nur bei einem Antrag auf Einschränkung: Lotse schränkt die Verarbeitung sofort ein."),
+    )
+    decision = forms.CharField(
+        label=_("Entscheidung und Begründung"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Was berichtigt wurde, oder warum nicht; bei Ablehnung Pflicht"),
     )

@@ -27,6 +27,7 @@ from lotse.core.audit import audit_view, subject_lookup, subject_models
 from lotse.core.models import AuditEvent
 from lotse.people.models import Person
 from lotse.people.search import search_by_name
+from lotse.privacy.models import SubjectRequest
 
 # Accesses between these hours (local time) are worth a look.
 QUIET_HOURS = (22, 6)
@@ -55,12 +56,19 @@ class Filters:
     since: dt.date | None = None
     until: dt.date | None = None
     quiet_hours: bool = False
+    blocked: bool = False
 
 
 def log_events(user: Any, filters: Filters) -> QuerySet[AuditEvent]:
     events = log_events_visible_to(user)
     if filters.person is not None:
         events = events.filter(events_about(filters.person.pk))
+    if filters.blocked:
+        events = events.filter(
+            events_about_persons(blocked_person_ids(user)),
+            action__in=(AuditEvent.Action.VIEW, AuditEvent.Action.LIST),
+            actor__isnull=False,
+        )
     if filters.user:
         events = events.filter(actor_name__iexact=filters.user)
     if filters.organisation_id:
@@ -87,15 +95,35 @@ def events_about(person_id: int) -> Q:
     read, or shown in a list. A person has few records: their ids are read per kind (one
     query each) and the events found by the index on (kind, id); list events by the ids
     they name."""
+    return events_about_persons([person_id])
+
+
+# More persons blocked in the register than this are not looked for in one page of the log.
+BLOCKED_LIMIT = 200
+
+
+def blocked_person_ids(user: Any) -> list[int]:
+    """The persons blocked in the register (§§ 51, 52 BMG) whom the DPO may look up: every read
+    of them is a signal (decision 0028). One query."""
+    persons = access.visible(user, Person._base_manager.exclude(register_block=""), "audit_subject")
+    return list(persons.order_by("pk").values_list("pk", flat=True)[:BLOCKED_LIMIT])
+
+
+def events_about_persons(person_ids: list[int]) -> Q:
+    """``events_about`` for several persons: one query per kind of record about a person."""
     condition = Q(pk__in=[])
+    if not person_ids:
+        return condition
     for model, lookup in subject_models():
         label = model._meta.label_lower
         if lookup == "pk":
-            ids = [str(person_id)]
+            ids = [str(person_id) for person_id in person_ids]
         else:
             ids = [
                 str(pk)
-                for pk in model._base_manager.filter(**{lookup: person_id}).values_list("pk", flat=True)
+                for pk in model._base_manager.filter(**{f"{lookup}__in": person_ids}).values_list(
+                    "pk", flat=True
+                )
             ]
         if not ids:
             continue
@@ -296,11 +324,14 @@ class Signals:
     many_records: list[Reader]
     quiet_hours: int
     exports: int
+    blocked_reads: int = 0
 
 
 def signals(user: Any, *, now: dt.datetime | None = None, days: int = 7) -> Signals:
     """What is worth a look in the last ``days``: users who opened very many records, reads at
-    quiet hours, exports. Three aggregate queries."""
+    quiet hours, exports, and every read of a person blocked in the register (§§ 51, 52 BMG).
+    Three aggregate queries, one for the blocked persons and, when there are any, one per
+    kind of record about a person and one count."""
     now = now or timezone.now()
     recent = log_events_visible_to(user).filter(occurred_at__gte=now - dt.timedelta(days=days))
     reads = recent.filter(action=AuditEvent.Action.VIEW, actor__isnull=False)
@@ -313,7 +344,17 @@ def signals(user: Any, *, now: dt.datetime | None = None, days: int = 7) -> Sign
     late, early = QUIET_HOURS
     quiet = reads.filter(Q(occurred_at__hour__gte=late) | Q(occurred_at__hour__lt=early)).count()
     exports = recent.filter(action=AuditEvent.Action.EXPORT).count()
-    return Signals([Reader(row["actor_name"], row["records"]) for row in many], quiet, exports)
+    blocked = blocked_person_ids(user)
+    blocked_reads = (
+        recent.filter(
+            events_about_persons(blocked),
+            action__in=(AuditEvent.Action.VIEW, AuditEvent.Action.LIST),
+            actor__isnull=False,
+        ).count()
+        if blocked
+        else 0
+    )
+    return Signals([Reader(row["actor_name"], row["records"]) for row in many], quiet, exports, blocked_reads)
 
 
 # Erasure requests, legal holds and the deletion log (decision 0027).
@@ -367,3 +408,40 @@ def retention_rules() -> list[dict[str, Any]]:
 
     rules = {rule.kind: rule for rule in RetentionRule.objects.all()}
     return [{"kind": kind, "rule": rules.get(kind.key)} for kind in kinds()]
+
+
+# --- requests of persons about their data ----------------------------------------------------
+
+
+def subject_requests_visible_to(user: Any) -> QuerySet[SubjectRequest]:
+    """Open requests first, by deadline; then the decided ones, newest first."""
+    return access.visible(user, SubjectRequest).select_related("person", "decided_by")
+
+
+def open_subject_requests(user: Any) -> QuerySet[SubjectRequest]:
+    return (
+        subject_requests_visible_to(user).filter(status=SubjectRequest.Status.OPEN).order_by("due_on", "pk")
+    )
+
+
+def decided_subject_requests(user: Any) -> QuerySet[SubjectRequest]:
+    return (
+        subject_requests_visible_to(user)
+        .exclude(status=SubjectRequest.Status.OPEN)
+        .order_by("-decided_on", "-pk")
+    )
+
+
+def get_subject_request_for(user: Any, request_id: int) -> SubjectRequest:
+    """The request, or 404; opening it is an audit event."""
+    request = access.get(
+        user,
+        SubjectRequest.objects.select_related("person", "decided_by", "recorded_by", "restriction"),
+        request_id,
+    )
+    audit_view(actor=user, obj=request)
+    return request
+
+
+def subject_requests_of(user: Any, person: Person) -> list[SubjectRequest]:
+    return list(subject_requests_visible_to(user).filter(person=person).order_by("-received_on", "-pk"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.core import access
-from lotse.core.audit import audit_record
+from lotse.core.audit import audit_list, audit_record
 from lotse.core.exports import spreadsheet_text
 from lotse.core.models import AuditEvent
 from lotse.core.pages import form_page, keyset_page, page
@@ -25,8 +25,10 @@ from lotse.privacy.forms import (
     LegalHoldForm,
     LiftHoldForm,
     LogFilterForm,
+    SubjectRequestDecisionForm,
+    SubjectRequestForm,
 )
-from lotse.privacy.models import ErasureRequest, LegalHold, ProcessingActivity
+from lotse.privacy.models import ErasureRequest, LegalHold, ProcessingActivity, SubjectRequest
 from lotse.privacy.processing import processing_record as processing_record_of
 from lotse.privacy.retention import erasure_duties
 from lotse.privacy.subject_access import render_answer
@@ -44,6 +46,7 @@ def _filters(form: LogFilterForm) -> selectors.Filters:
         since=data.get("von"),
         until=data.get("bis"),
         quiet_hours=bool(data.get("ruhezeit")),
+        blocked=bool(data.get("gesperrt")),
     )
 
 
@@ -98,6 +101,9 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
             "lines": selectors.describe(list(page.object_list)),
             "answers_requests": access.can(request.user, "subject_access", person),
             "handles_erasure": access.can(request.user, "manage", ErasureRequest),
+            "records_requests": access.can(request.user, "list", SubjectRequest),
+            "can_restrict": access.can(request.user, "restrict", person),
+            "subject_requests": selectors.subject_requests_of(request.user, person),
         },
     )
 
@@ -110,6 +116,12 @@ def _export(request: HttpRequest, person: Any, events: Any) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="zugriffe-person-{person.pk}-{stamp}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with umlauts only with the byte order mark
     writer = csv.writer(response, delimiter=";")
+    if person.processing_restricted:  # exports mark a restricted person (Art. 18 GDPR)
+        writer.writerow(
+            [_("Hinweis"), _("Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO).")]
+        )
+    if person.register_block:
+        writer.writerow([_("Hinweis"), person.get_register_block_display()])
     writer.writerow(
         [
             _("Nr."),
@@ -311,4 +323,90 @@ def hold_lift(request: HttpRequest, hold_id: int) -> HttpResponse:
 
     return form_page(
         request, form, show=page(request, "privacy/hold_lift.html", hold=hold), save=save, done=done
+    )
+
+
+# --- requests of persons about their data (rectification, restriction) ------------------------
+
+
+@login_required
+def subject_request_list(request: HttpRequest) -> HttpResponse:
+    """Open requests by deadline (one month, Art. 12 (3) GDPR), then the decided ones."""
+    access.require(request.user, "list", SubjectRequest)
+    open_requests = list(selectors.open_subject_requests(request.user)[:500])
+    audit_list(actor=request.user, rows=open_requests)
+    decided = keyset_page(
+        request, selectors.decided_subject_requests(request.user), ordering=("-decided_on", "-pk")
+    )
+    return render(
+        request,
+        "privacy/subject_request_list.html",
+        {"open_requests": open_requests, "page": decided, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def subject_request_create(request: HttpRequest, person_id: int) -> HttpResponse:
+    access.require(request.user, "list", SubjectRequest)
+    person = selectors.person_for_subject_access(request.user, person_id)
+    form = SubjectRequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
+
+    def done(created: SubjectRequest) -> HttpResponse:
+        messages.success(
+            request,
+            _("Der Antrag ist erfasst; zu beantworten bis %(date)s.")
+            % {"date": created.due_on.strftime("%d.%m.%Y")},
+        )
+        return redirect("privacy:subject_request_detail", created.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "privacy/subject_request_form.html", person=person),
+        save=lambda: services.subject_request_create(
+            actor=request.user,
+            person=person,
+            kind=form.cleaned_data["kind"],
+            received_on=form.cleaned_data["received_on"],
+            description=form.cleaned_data["description"],
+        ),
+        done=done,
+    )
+
+
+@login_required
+def subject_request_detail(request: HttpRequest, subject_request_id: int) -> HttpResponse:
+    """The request, and (while open) the decision."""
+    subject_request = selectors.get_subject_request_for(request.user, subject_request_id)
+    can_decide = subject_request.status == SubjectRequest.Status.OPEN and access.can(
+        request.user, "decide", subject_request
+    )
+    form = SubjectRequestDecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST" and form is None:
+        raise Http404
+
+    def done(_decided: SubjectRequest) -> HttpResponse:
+        messages.success(request, _("Die Entscheidung ist gespeichert."))
+        return redirect("privacy:subject_request_detail", subject_request.pk)
+
+    show = page(
+        request,
+        "privacy/subject_request_detail.html",
+        subject_request=subject_request,
+        today=timezone.localdate(),
+    )
+    if form is None:
+        return show(None)
+    return form_page(
+        request,
+        form,
+        show=show,
+        save=lambda: services.subject_request_decide(
+            actor=request.user,
+            request=subject_request,
+            status=form.cleaned_data["status"],
+            decision=form.cleaned_data["decision"],
+            ground=form.cleaned_data["ground"],
+        ),
+        done=done,
     )

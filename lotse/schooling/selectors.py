@@ -116,16 +116,26 @@ def get_child_for(user: Any, child_id: int, action: str = "view") -> ListedChild
 
 
 def parents_of(user: Any, child: ListedChild) -> list[Person]:
-    """The child's parents (head and partner of the household) the user may see: their contact data."""
+    """The child's parents (head and partner of the household) the user may see: their contact
+    data, for the page and the letters. Where the register blocks the address of a parent or
+    of the child (§§ 51, 52 BMG), it is left out here, the one place both take it from:
+    ``dwelling`` is None and ``address_withheld`` set (decision 0028)."""
     if child.person.household_id is None:
         return []
-    return list(
+    parents = list(
         access.visible(user, Person)
         .filter(household_id=child.person.household_id, relationship__in=("head", "partner"))
         .exclude(pk=child.person_id)
         .select_related("dwelling__building")
         .order_by("relationship", "pk")
     )
+    child_blocked = not access.can(user, "whereabouts", child.person)
+    for parent in parents:
+        withheld = child_blocked or not access.can(user, "whereabouts", parent)
+        parent.address_withheld = withheld  # type: ignore[attr-defined]
+        if withheld:
+            parent.dwelling = None  # shown and printed, never saved
+    return parents
 
 
 def enrolments_of(child: ListedChild) -> list[Enrolment]:

@@ -91,6 +91,7 @@ def test_german_register_headers_are_recognised():
         "move_in_date": "Zuzugsdatum",
         "previous_country": "Herkunftsstaat",
         "languages": "Sprachen",
+        "register_block": "Auskunftssperre",  # kept, not dropped (decision 0028)
     }
     assert mapping_problems(mapping) == []
 

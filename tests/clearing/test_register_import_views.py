@@ -64,7 +64,8 @@ def test_the_whole_flow_in_the_browser_pages(personas, client_for, django_captur
 
     page = client.get(detail(register_import)).content.decode()
     assert "Alle 3 Zeilen sind in Ordnung: 3 Personen sind neu, 0 stehen schon im Register" in page
-    assert "Nicht übernommen werden die Spalten: „Auskunftssperre“." in page
+    # The register's block is kept, not dropped (decision 0028): no column is left out.
+    assert "Nicht übernommen werden die Spalten" not in page
     assert "Ivanov" in page and "14.03.1988" in page  # the preview shows the values as understood
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(detail(register_import, "starten/"))

@@ -64,7 +64,7 @@ from lotse.neighbourhood.models import (
     VolunteerAgreement,
 )
 from lotse.people.models import Household, Person
-from lotse.privacy.models import ErasureRequest, LegalHold
+from lotse.privacy.models import ErasureRequest, LegalHold, SubjectRequest
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
@@ -114,6 +114,7 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "school_id": School,
     "request_id": ErasureRequest,
     "hold_id": LegalHold,
+    "subject_request_id": SubjectRequest,
 }
 # Other path parameters: fixed words to try.
 KWARG_WORDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from lotse.core import access
 from lotse.core.audit import audit_view
@@ -38,3 +38,14 @@ def get_household_for_casework(user: Any, household_id: int) -> Household:
     )
     audit_view(actor=user, obj=household)
     return household
+
+
+def with_blocked_member(households: QuerySet[Household]) -> QuerySet[Household]:
+    """``has_blocked_member``: one of the household's members is blocked in the register
+    (§§ 51, 52 BMG), so the household's dwelling is their whereabouts too (decision 0028)."""
+    blocked = Person.objects.filter(household=OuterRef("pk")).exclude(register_block="")
+    return households.annotate(has_blocked_member=Exists(blocked))
+
+
+def has_blocked_member(household: Household) -> bool:
+    return Person.objects.filter(household=household).exclude(register_block="").exists()

@@ -135,10 +135,19 @@ def data_categories(referral: Referral) -> str:
 
 
 def _shared(
-    *, parts: Any, domains: Any, case: Any, consent: Consent | None
+    *, parts: Any, domains: Any, case: Any, consent: Consent | None, person: Any = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The share fields of a new referral from the sender's choice, and what is wrong with it."""
     chosen = {str(part) for part in parts}
+    if person is not None and person.register_block and SharedPart.CONTACT_DATA in chosen:
+        # §§ 51, 52 BMG: the address of a blocked person stays with the register (decision 0028).
+        return {}, {
+            "shared": _(
+                "Für diese Person ist im Melderegister eine Sperre eingetragen (%(block)s): Anschrift "
+                "und Erreichbarkeit gehen mit keiner Verweisung mit. Bitte wählen Sie diese Angaben ab."
+            )
+            % {"block": person.get_register_block_display()}
+        }
     domains = [code for code in AssessmentDomain.values if code in {str(d) for d in domains}]
     problems: dict[str, str] = {}
     unknown = chosen - set(SharedPart.values)
@@ -243,7 +252,11 @@ def referral_create(
     ):
         raise ValidationError({"consent": problem})
     share_fields, problems = _shared(
-        parts=shared, domains=assessment_domains, case=case, consent=consent if recipients else None
+        parts=shared,
+        domains=assessment_domains,
+        case=case,
+        consent=consent if recipients else None,
+        person=person,
     )
     if problems:
         raise ValidationError(problems)

@@ -315,6 +315,8 @@ def _work_context(
         "timeline": timeline(referral),
         "is_sender": access.can(user, "manage", referral),
         "shows_person": shows_subject,
+        # §§ 51, 52 BMG: a blocked person's address stays with the register (decision 0028).
+        "shows_whereabouts": shows_subject and access.can(user, "whereabouts", referral.person),
         "shows_case": referral.case_id is not None and shows_subject,
         "today": timezone.localdate(),
         "error": error,

@@ -33,3 +33,14 @@ def languages(codes: list[str]) -> str:
 @register.filter
 def pair(first: Any, second: Any) -> list[Any]:
     return [first, second]
+
+
+@register.filter
+def whereabouts_shown(person: Any, user: Any) -> bool:
+    """``{% if person|whereabouts_shown:request.user %}``: may the page show where the person
+    lives? Asks the access layer (§§ 51, 52 BMG, decision 0028); no question without a block."""
+    if not getattr(person, "register_block", ""):
+        return True
+    from lotse.core import access
+
+    return access.can(user, "whereabouts", person)
