@@ -249,7 +249,8 @@ def test_detail_query_count_is_constant(personas, client_for, django_assert_num_
     client.get(f"/clearingstelle/gespraeche/{interview.pk}/")
     # session, user, memberships, their organisations; the interview with person, household,
     # clerk, organisation; children, further adults, hand-outs with their versions (3
-    # prefetches); the read in the audit trail (savepoint, advisory lock on PostgreSQL only, last hash, insert, release);
+    # prefetches); the read in the audit trail (savepoint, advisory lock on PostgreSQL only,
+    # last hash, insert, release);
     # referrals; routing rules; receiving units and their organisations; the person's valid
     # consents and their recipients; the provisions offered per receiving unit; session
     # renewal (savepoint, update, release).
