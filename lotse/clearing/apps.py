@@ -11,7 +11,7 @@ class ClearingConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from lotse.clearing import access  # noqa: F401  (registers its access rules)
-        from lotse.clearing.models import ArrivalInterview, InterviewChild, RegisterImport
+        from lotse.clearing.models import ArrivalInterview, InterviewChild, MaterialVersion, RegisterImport
         from lotse.clearing.services import interview_adults_follow_merge
         from lotse.core.files import stores_files
         from lotse.core.retention import retention_follows, retention_kind
@@ -23,6 +23,8 @@ class ClearingConfig(AppConfig):
         follows_merge(InterviewChild, "person")
         # Register exports waiting for their import: encrypted like documents, not backed up.
         stores_files(RegisterImport, name_field="file_token", sha256_field="file_sha256", area="imports")
+        # The library's leaflets lie in the document store like documents (empty name: a link).
+        stores_files(MaterialVersion, name_field="storage_name", sha256_field="sha256")
 
         # Retention (decision 0027): an interview that led to no case file ends on its own.
         retention_kind(

@@ -12,7 +12,7 @@ from lotse.clearing.register_files import FileProblem, kind_for_name
 from lotse.clearing.register_import import FIELD_BY_KEY, field_choices
 from lotse.core.characters import NameFormField
 from lotse.core.widgets import date_input
-from lotse.people.countries import language_name
+from lotse.people.countries import language_choices, language_name
 from lotse.people.country_fields import in_order_of, keep_languages, language_field, languages_field
 from lotse.people.models import Person
 
@@ -170,7 +170,7 @@ class InterviewForm(forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Person.objects.filter(pk__in=[p.pk for p in household])
         self.materials = materials
-        topics = list(dict.fromkeys(m.topic for m in materials))
+        topics = list(dict.fromkeys(m.material.topic for m in materials))
         languages = list(dict.fromkeys(m.language for m in materials))
         self.fields["material_topics"].choices = [(t, t) for t in topics]  # type: ignore[attr-defined]
         self.fields["material_languages"].choices = [  # type: ignore[attr-defined]
@@ -187,7 +187,7 @@ class InterviewForm(forms.Form):
     def chosen_materials(self) -> list[Any]:
         topics = set(self.cleaned_data["material_topics"])
         languages = set(self.cleaned_data["material_languages"])
-        return [m for m in self.materials if m.topic in topics and m.language in languages]
+        return [m for m in self.materials if m.material.topic in topics and m.language in languages]
 
     def data_for_service(self) -> dict[str, Any]:
         data = {
@@ -204,12 +204,12 @@ class InterviewForm(forms.Form):
         """The edit form as the interview was saved, the information pack included."""
         from lotse.clearing.services import INTERVIEW_FIELDS
 
-        materials = list(interview.materials.all())
+        materials = [handout.version for handout in interview.handouts.all()]
         return {
             **{name: getattr(interview, name) for name in INTERVIEW_FIELDS},
             "languages": list(interview.languages),
             "further_adults": [adult.pk for adult in interview.further_adults.all()],
-            "material_topics": list(dict.fromkeys(m.topic for m in materials)),
+            "material_topics": list(dict.fromkeys(m.material.topic for m in materials)),
             "material_languages": list(dict.fromkeys(m.language for m in materials)),
             "version": interview.version,
         }
@@ -306,3 +306,40 @@ def saved_child_initial(child: InterviewChild) -> dict[str, Any]:
         "school_status": child.school_status,
         "day_care_status": child.day_care_status,
     }
+
+
+# --- The information library -------------------------------------------------------------------
+
+
+class MaterialForm(forms.Form):
+    topic = forms.CharField(
+        label=_("Thema"), max_length=100, help_text=_("z. B. Schule und Kita, Wohnen, Gesundheit")
+    )
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    public = forms.BooleanField(
+        label=_("Öffentlich: ohne Anmeldung herunterladbar (z. B. auf den öffentlichen Seiten)"),
+        required=False,
+        help_text=_("Nur für Material ohne personenbezogene Daten."),
+    )
+
+
+class VersionUploadForm(forms.Form):
+    language = forms.ChoiceField(label=_("Sprache"))
+    file = forms.FileField(
+        label=_("PDF-Datei"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={
+            "required": _("Bitte wählen Sie eine PDF-Datei aus."),
+            "empty": _("Die Datei ist leer."),
+        },
+    )
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        """``languages``: the library's languages, offered first."""
+        super().__init__(*args, **kwargs)
+        choices = language_choices()
+        first = [(code, f"{language_name(code)} ({code})") for code in languages]
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        rest = [choice for choice in choices if choice[0] not in languages]
+        field.choices = [("", gettext("– bitte wählen –")), *first, *rest]

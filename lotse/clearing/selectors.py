@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.urls import reverse
 
 from lotse.accounts.models import Organisation, Unit
 from lotse.clearing import import_duplicates, register_files
 from lotse.clearing.import_duplicates import comparison_of
 from lotse.clearing.models import (
     ArrivalInterview,
-    InformationMaterial,
     InterviewChild,
+    Material,
+    MaterialHandout,
+    MaterialVersion,
     RegisterImport,
     RoutingRules,
 )
@@ -163,7 +167,10 @@ def get_interview_for(user: Any, interview_id: int) -> ArrivalInterview:
         ).prefetch_related(
             Prefetch("children", queryset=InterviewChild.objects.select_related("person")),
             "further_adults",
-            "materials",
+            Prefetch(
+                "handouts",
+                queryset=MaterialHandout.objects.select_related("version__material", "handed_by"),
+            ),
         ),
         interview_id,
     )
@@ -227,10 +234,121 @@ def school_age_from(organisation_id: int) -> int | None:
     return schooling.entry_age(state) if state else None
 
 
-def materials_of(organisation_id: int) -> list[InformationMaterial]:
+def materials_of(organisation_id: int) -> list[MaterialVersion]:
+    """The information pack on offer in an interview: the current version of each material of
+    the organisation's library in each language (a file or, until one is uploaded, a link)."""
     return list(
-        InformationMaterial.objects.filter(organisation_id=organisation_id).order_by("topic", "language")
+        MaterialVersion.objects.filter(material__organisation_id=organisation_id, is_current=True)
+        .select_related("material")
+        .order_by("material__topic", "material__title", "material_id", "language")
     )
+
+
+# --- The information library ------------------------------------------------------------------
+
+
+@dataclass
+class LibraryRow:
+    """A material with its current version per language (a cell of the matrix)."""
+
+    material: Material
+    cells: list[MaterialVersion | None]
+
+
+@dataclass
+class Library:
+    languages: list[str]
+    topics: list[tuple[str, list[LibraryRow]]]
+
+
+def library_for(user: Any) -> Library:
+    """The library the user reads, by topic, as a matrix material × language of current
+    versions (two queries: materials, current versions)."""
+    materials = list(
+        access.visible(user, Material).select_related("organisation").order_by("topic", "title", "pk")
+    )
+    current = list(
+        MaterialVersion.objects.filter(material__in=[m.pk for m in materials], is_current=True).order_by(
+            "language"
+        )
+    )
+    present = {v.language for v in current}
+    languages = sorted(present, key=lambda code: (code != "de", code))
+    by_key = {(v.material_id, v.language): v for v in current}
+    topics: dict[str, list[LibraryRow]] = {}
+    for material in materials:
+        cells = [by_key.get((material.pk, language)) for language in languages]
+        topics.setdefault(material.topic, []).append(LibraryRow(material, cells))
+    return Library(languages=languages, topics=list(topics.items()))
+
+
+def get_material_for(user: Any, material_id: int, action: str = "view") -> Material:
+    return access.get(user, Material.objects.select_related("organisation"), material_id, action)
+
+
+def versions_of_material(material: Material) -> list[tuple[str, list[MaterialVersion]]]:
+    """Every version of the material, by language (German first), newest first."""
+    versions = MaterialVersion.objects.filter(material=material).select_related("uploaded_by")
+    grouped: dict[str, list[MaterialVersion]] = {}
+    for version in sorted(versions, key=lambda v: (v.language != "de", v.language, -v.number)):
+        grouped.setdefault(version.language, []).append(version)
+    return list(grouped.items())
+
+
+def get_version_for(user: Any, version_id: int) -> MaterialVersion:
+    return access.get(user, MaterialVersion.objects.select_related("material"), version_id)
+
+
+def get_public_version(version_id: int) -> MaterialVersion:
+    """A current file version of a public material, for anyone (no account), else 404."""
+    version = (
+        MaterialVersion.objects.select_related("material")
+        .filter(pk=version_id, is_current=True, material__public=True)
+        .exclude(storage_name="")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+class PublicMaterial(NamedTuple):
+    topic: str
+    title: str
+    language: str
+    version: int
+    download_url: str
+
+
+def public_materials(organisation: Organisation, language: str) -> list[PublicMaterial]:
+    """What the public portal offers to download: the current file of each public material of
+    ``organisation`` in ``language`` (one query). Links and non-public materials are left out;
+    the download URL needs no account (``clearing:material_public``)."""
+    versions = (
+        MaterialVersion.objects.filter(
+            material__organisation=organisation,
+            material__public=True,
+            language=language,
+            is_current=True,
+        )
+        .exclude(storage_name="")
+        .select_related("material")
+        .order_by("material__topic", "material__title", "material_id")
+    )
+    return [
+        PublicMaterial(
+            topic=v.material.topic,
+            title=v.material.title,
+            language=v.language,
+            version=v.number,
+            download_url=reverse("clearing:material_public", args=[v.pk, public_file_name(v)]),
+        )
+        for v in versions
+    ]
+
+
+def public_file_name(version: MaterialVersion) -> str:
+    return f"{version.material.slug}-{version.language}-{version.number}.pdf"
 
 
 def routing_rules_of(organisation_id: int) -> dict[str, Any]:

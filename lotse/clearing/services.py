@@ -16,6 +16,7 @@ The steps, each a service that checks the register right and audits what it chan
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,16 +32,21 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
+from lotse.cases import file_kinds
 from lotse.cases.selectors.referrals import referral_route_for
+from lotse.cases.services import documents as document_storage
 from lotse.cases.services.referrals import referral_create
 from lotse.clearing import import_duplicates, register_files
 from lotse.clearing.models import (
     ArrivalInterview,
-    InformationMaterial,
     InterviewChild,
+    Material,
+    MaterialHandout,
+    MaterialVersion,
     RegisterImport,
     RoutingRules,
 )
@@ -693,7 +699,8 @@ def interview_create(
     materials: Iterable[Any] = (),
     clerk: Any = None,
 ) -> Any:
-    """Record an arrival interview with its children and the material handed out."""
+    """Record an arrival interview with its children and the material handed out (``materials``:
+    versions of the organisation's library, each logged as a hand-out)."""
 
     _require_register_right(actor, person.organisation)
     values = {key: data[key] for key in INTERVIEW_FIELDS if key in data}
@@ -713,9 +720,7 @@ def interview_create(
         raise ValidationError(_("Weitere Erwachsene müssen im selben Register stehen."))
     if adults:
         interview.further_adults.set(adults)
-    chosen = [m for m in materials if m.organisation_id == person.organisation_id]
-    if chosen:
-        interview.materials.set(chosen)
+    _handouts_add(actor, interview, _versions_of(materials, person.organisation_id), by=interview.clerk)
     for index, child in enumerate(children):
         child_values = _child_values(child, index, person.organisation_id)
         try:
@@ -724,15 +729,12 @@ def interview_create(
             raise ValidationError(
                 _("Kind %(n)s: %(errors)s") % {"n": index + 1, "errors": " ".join(error.messages)}
             ) from None
-    if adults or chosen:
+    if adults:
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             obj=interview,
-            changes={
-                "further_adults": [[], sorted(p.pk for p in adults)],
-                "materials": [[], sorted(m.pk for m in chosen)],
-            },
+            changes={"further_adults": [[], sorted(p.pk for p in adults)]},
         )
     return interview
 
@@ -775,17 +777,13 @@ def interview_update(
     adults = [p for p in further_adults if p.pk != interview.person_id]
     if any(p.organisation_id != organisation_id for p in adults):
         raise ValidationError(_("Weitere Erwachsene müssen im selben Register stehen."))
-    chosen = [m for m in materials if m.organisation_id == organisation_id]
     related: dict[str, list[Any]] = {}
-    for name, manager, new in (
-        ("further_adults", interview.further_adults, adults),
-        ("materials", interview.materials, chosen),
-    ):
-        before = sorted(item.pk for item in manager.all())
-        after = sorted({item.pk for item in new})
-        if before != after:
-            manager.set(after)
-            related[name] = [before, after]
+    before = sorted(item.pk for item in interview.further_adults.all())
+    after = sorted({item.pk for item in adults})
+    if before != after:
+        interview.further_adults.set(after)
+        related["further_adults"] = [before, after]
+    handouts_changed = _handouts_set(actor, interview, _versions_of(materials, organisation_id))
 
     # Each child row is audited on its own (created, changed, removed).
     saved = {child.pk: child for child in interview.children.all()}
@@ -817,7 +815,7 @@ def interview_update(
 
     if related:
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=interview, changes=related)
-    if (related or children_changed) and not changes:
+    if (related or children_changed or handouts_changed) and not changes:
         # Only rows beside the interview changed: the version moves on all the same, so that a
         # second editor of the old version is stopped too (the row is locked above).
         ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
@@ -880,41 +878,6 @@ def interview_route(
             ) from None
         referrals.append(referral)
     return referrals
-
-
-@transaction.atomic
-def materials_upsert(
-    *, actor: Any, organisation: Organisation, entries: list[dict[str, Any]], languages: list[str]
-) -> int:
-    """The information library from the blueprint: one material per entry and language, found
-    by slug and language, created or updated. No personal data, but configuration: validated
-    before it is written, and audited like units and referral routes; ``actor=None`` is the
-    blueprint loader."""
-    if actor is not None:
-        access.require(actor, "configure", organisation)
-    count = 0
-    for entry in entries:
-        entry_languages = languages if entry.get("languages", "all") == "all" else entry["languages"]
-        for language in entry_languages:
-            data = {
-                "topic": entry["topic"],
-                "title": entry["title"],
-                "url": entry.get("url", "").replace("{language}", language),
-            }
-            material = InformationMaterial.objects.filter(
-                organisation=organisation, slug=entry["slug"], language=language
-            ).first()
-            if material is None:
-                audited_create(
-                    actor=actor,
-                    instance=InformationMaterial(
-                        organisation=organisation, slug=entry["slug"], language=language, **data
-                    ),
-                )
-            else:
-                audited_update(actor=actor, instance=material, data=data)
-            count += 1
-    return count
 
 
 @transaction.atomic
@@ -1071,3 +1034,274 @@ def interview_members_add(
     elif adults:
         ArrivalInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
     return added
+
+
+# --- The information library (docs/decisions/0031) ------------------------------------------------
+
+
+def _require_library_right(actor: Any, organisation: Organisation) -> None:
+    """Who keeps the organisation's library (``lotse/clearing/access.py``); the blueprint
+    loader and the demo (``actor=None``) always may."""
+    if actor is not None:
+        access.require(actor, "keep_library", organisation)
+
+
+def _unique_slug(organisation: Organisation, title: str) -> str:
+    base = slugify(title)[:70] or "material"
+    slug, number = base, 1
+    while Material.objects.filter(organisation=organisation, slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def material_create(
+    *, actor: Any, organisation: Organisation, topic: str, title: str, public: bool = False, slug: str = ""
+) -> Material:
+    """A new material of the library, still without versions."""
+    _require_library_right(actor, organisation)
+    return audited_create(
+        actor=actor,
+        instance=Material(
+            organisation=organisation,
+            slug=slug or _unique_slug(organisation, title),
+            topic=topic.strip(),
+            title=title.strip(),
+            public=public,
+        ),
+    )
+
+
+@transaction.atomic
+def material_update(*, actor: Any, material: Material, data: dict[str, Any]) -> Material:
+    """Change topic, title or whether the material is public."""
+    _require_library_right(actor, material.organisation)
+    values: dict[str, Any] = {key: data[key] for key in ("topic", "title", "public") if key in data}
+    for key in ("topic", "title"):
+        if key in values:
+            values[key] = values[key].strip()
+    return audited_update(actor=actor, instance=material, data=values)[0]
+
+
+def _versions_of_language(material: Material, language: str) -> Any:
+    return MaterialVersion.objects.select_for_update().filter(material=material, language=language)
+
+
+def _next_number(material: Material, language: str) -> int:
+    numbers = _versions_of_language(material, language).values_list("number", flat=True)
+    return max(numbers, default=0) + 1
+
+
+def _current_ends(actor: Any, material: Material, language: str, *, keep: int | None = None) -> None:
+    """The current version of the language (other than ``keep``) stops being current."""
+    for other in _versions_of_language(material, language).filter(is_current=True).exclude(pk=keep):
+        audited_update(actor=actor, instance=other, data={"is_current": False, "pinned": False})
+
+
+def _make_current(actor: Any, version: MaterialVersion, *, pinned: bool) -> None:
+    """``version`` becomes the current one of its language (the others stop being current)."""
+    _current_ends(actor, version.material, version.language, keep=version.pk)
+    audited_update(actor=actor, instance=version, data={"is_current": True, "pinned": pinned})
+
+
+def _pdf_or_refuse(data: bytes) -> None:
+    kind = file_kinds.sniff(data[: document_storage.SNIFF_BYTES], data)
+    if kind is not file_kinds.PDF:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Diese Datei ist kein PDF (erkannt am Inhalt, nicht am Namen) oder sie ist "
+                    "beschädigt. Bitte laden Sie das Informationsmaterial als PDF hoch."
+                )
+            }
+        )
+    if file_kinds.polyglot(data, kind) is not None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Die Datei ist ein PDF, enthält aber zugleich Teile einer Webseite oder eines "
+                    "Archivs und wird deshalb nicht angenommen. Bitte speichern Sie sie neu "
+                    "(z. B. mit „Drucken als PDF“) und laden Sie sie dann hoch."
+                )
+            }
+        )
+
+
+def _language_checked(language: str) -> str:
+    code = (language or "").strip().lower()
+    if not code or len(code) > 3 or not code.isalpha():
+        raise ValidationError({"language": _("Bitte eine Sprache wählen (ISO-639-Code, z. B. ro).")})
+    return code
+
+
+@transaction.atomic
+def material_version_upload(
+    *, actor: Any, material: Material, language: str, upload: File
+) -> MaterialVersion:
+    """A new version of ``material`` in ``language``: a PDF (recognised by its content, within
+    the size limit of documents) kept in the document store. It becomes the current version of
+    its language unless staff chose an older one on purpose (``material_version_choose``)."""
+    _require_library_right(actor, material.organisation)
+    language = _language_checked(language)
+    data = document_storage.read_upload(upload)
+    _pdf_or_refuse(data)
+    return _version_store(actor, material, language, data, Path(upload.name or "").name)
+
+
+def _version_store(
+    actor: Any, material: Material, language: str, data: bytes, original_name: str
+) -> MaterialVersion:
+    stored = files.store().write(data)  # moved into place only if the transaction commits
+    pinned = _versions_of_language(material, language).filter(is_current=True, pinned=True).exists()
+    if not pinned:
+        _current_ends(actor, material, language)
+    version = audited_create(
+        actor=actor,
+        instance=MaterialVersion(
+            material=material,
+            language=language,
+            number=_next_number(material, language),
+            original_name=(original_name or f"{material.slug}-{language}.pdf")[:255],
+            storage_name=stored.name,
+            content_type=file_kinds.PDF.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+            is_current=not pinned,
+        ),
+    )
+    return version
+
+
+@transaction.atomic
+def material_version_store(
+    *, actor: Any, material: Material, language: str, data: bytes, name: str = ""
+) -> MaterialVersion:
+    """Like ``material_version_upload`` for a PDF made by Lotse itself (the demo's leaflets)."""
+    _require_library_right(actor, material.organisation)
+    if len(data) > document_storage.max_bytes():
+        raise ValidationError({"file": _("Die Datei ist zu groß.")})
+    _pdf_or_refuse(data)
+    return _version_store(actor, material, _language_checked(language), data, name)
+
+
+@transaction.atomic
+def material_version_choose(*, actor: Any, version: MaterialVersion) -> MaterialVersion:
+    """Make ``version`` the current one of its language. Choosing an older version keeps it
+    current when newer ones are uploaded; choosing the newest lets uploads follow again."""
+    _require_library_right(actor, version.material.organisation)
+    newest = _versions_of_language(version.material, version.language).order_by("-number").first()
+    _make_current(actor, version, pinned=newest is not None and newest.pk != version.pk)
+    version.refresh_from_db()
+    return version
+
+
+class MaterialUnavailable(Exception):
+    """The version has no file here (a link), is not to be handed out, or its file is damaged."""
+
+
+def material_version_open(*, actor: Any, version: MaterialVersion, public: bool = False) -> IO[bytes]:
+    """The stored PDF of ``version`` after checking its integrity. Staff who see the library
+    open any version; ``public`` (no account) opens only the current version of a public
+    material. Leaflets hold no personal data: reads are not audited."""
+    if public:
+        if not (version.material.public and version.is_current and version.storage_name):
+            raise MaterialUnavailable(_("Dieses Material ist nicht öffentlich."))
+    elif not access.can(actor, "view", version.material):
+        raise PermissionDenied
+    if not version.storage_name:
+        raise MaterialUnavailable(_("Diese Fassung ist ein Link, keine Datei."))
+    try:
+        data = files.store().read(version.storage_name, sha256=version.sha256)
+    except files.FileUnavailable as problem:
+        raise MaterialUnavailable(str(problem)) from None
+    return io.BytesIO(data)
+
+
+@transaction.atomic
+def materials_upsert(
+    *, actor: Any, organisation: Organisation, entries: list[dict[str, Any]], languages: list[str]
+) -> int:
+    """The library's materials named in the blueprint, found by slug, created or updated.
+
+    An entry's ``url`` (``{language}`` replaced) becomes a link version in each language that
+    has no version yet, and follows a changed URL while the current version is still that
+    link; once a file is uploaded, the blueprint leaves the language alone. Configuration:
+    validated before it is written, audited; ``actor=None`` is the blueprint loader, anyone
+    else must configure the organisation. Returns the number of materials."""
+    if actor is not None:
+        access.require(actor, "configure", organisation)
+    for entry in entries:
+        values = {
+            "topic": entry["topic"],
+            "title": entry["title"],
+            "public": bool(entry.get("public", True)),
+        }
+        material = Material.objects.filter(organisation=organisation, slug=entry["slug"]).first()
+        if material is None:
+            material = audited_create(
+                actor=actor, instance=Material(organisation=organisation, slug=entry["slug"], **values)
+            )
+        else:
+            audited_update(actor=actor, instance=material, data=values)
+        url = entry.get("url", "")
+        entry_languages = languages if entry.get("languages", "all") == "all" else entry["languages"]
+        for language in entry_languages:
+            if not url:
+                continue
+            address = url.replace("{language}", language)
+            versions = list(_versions_of_language(material, language))
+            if not versions:
+                audited_create(
+                    actor=actor,
+                    instance=MaterialVersion(
+                        material=material,
+                        language=language,
+                        number=1,
+                        url=address,
+                        uploaded_by=actor,
+                        is_current=True,
+                    ),
+                )
+                continue
+            current = next((v for v in versions if v.is_current), None)
+            if current is not None and not current.storage_name and current.url != address:
+                audited_update(actor=actor, instance=current, data={"url": address})
+    return len(entries)
+
+
+def _versions_of(materials: Iterable[Any], organisation_id: int) -> list[MaterialVersion]:
+    """The chosen versions that belong to the organisation's library (others are ignored)."""
+    return [v for v in materials if v.material.organisation_id == organisation_id]
+
+
+def _handouts_add(
+    actor: Any, interview: ArrivalInterview, versions: list[MaterialVersion], *, by: Any
+) -> int:
+    """Log each version as handed out now by ``by`` (the clerk of a new interview, whoever
+    adds it on the edit page)."""
+    handed_at = timezone.now()
+    for version in versions:
+        audited_create(
+            actor=actor,
+            instance=MaterialHandout(interview=interview, version=version, handed_at=handed_at, handed_by=by),
+        )
+    return len(versions)
+
+
+def _handouts_set(actor: Any, interview: ArrivalInterview, versions: list[MaterialVersion]) -> bool:
+    """The interview's hand-outs as ticked on the edit page, by material and language: what was
+    handed out stays logged with its version; new ticks are handed out now; a removed tick
+    (a mistake corrected) deletes its hand-out, audited."""
+    saved = {
+        (h.version.material_id, h.version.language): h
+        for h in MaterialHandout.objects.filter(interview=interview).select_related("version")
+    }
+    wanted = {(v.material_id, v.language): v for v in versions}
+    added = [v for key, v in wanted.items() if key not in saved]
+    removed = [h for key, h in saved.items() if key not in wanted]
+    for handout in removed:
+        audited_delete(actor=actor, instance=handout)
+    _handouts_add(actor, interview, added, by=actor)
+    return bool(added or removed)

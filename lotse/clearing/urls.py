@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation
 from lotse.clearing import views
-from lotse.clearing.models import ArrivalInterview, RegisterImport
+from lotse.clearing.models import ArrivalInterview, Material, RegisterImport
 from lotse.core.navigation import Entry
 
 app_name = "clearing"
@@ -12,6 +12,7 @@ NAVIGATION = [
     Entry(_("Melderegister-Import"), "clearing:import_list", 20, "list", RegisterImport),
     Entry(_("Ankunftsgespräche"), "clearing:interview_list", 30, "list", ArrivalInterview),
     Entry(_("Kennzahlen"), "clearing:figures", 40, "figures", Organisation),
+    Entry(_("Informationsmaterial"), "clearing:library", 45, "list", Material),
 ]
 
 urlpatterns = [
@@ -33,5 +34,22 @@ urlpatterns = [
     path("gebaeude/", views.building_list, name="building_list"),
     path("gebaeude/<int:building_id>/", views.occupancy_plan, name="occupancy_plan"),
     path("kennzahlen/", views.figures, name="figures"),
+    path("informationsmaterial/", views.library, name="library"),
+    path("informationsmaterial/neu/", views.material_create, name="material_create"),
+    path("informationsmaterial/<int:material_id>/", views.material_detail, name="material_detail"),
+    path("informationsmaterial/<int:material_id>/hochladen/", views.material_upload, name="material_upload"),
+    path("informationsmaterial/<int:material_id>/bearbeiten/", views.material_edit, name="material_edit"),
+    path(
+        "informationsmaterial/fassung/<int:version_id>/aktuell/",
+        views.material_version_choose,
+        name="material_version_choose",
+    ),
+    path(
+        "informationsmaterial/fassung/<int:version_id>/datei/",
+        views.material_version_download,
+        name="material_version_download",
+    ),
+    # For anyone, without an account: the current file of a public material (the portal's link).
+    path("oeffentlich/material/<int:public_id>/<str:name>", views.material_public, name="material_public"),
     path("kennzahlen/tabelle.xlsx", views.figures_download, name="figures_download"),
 ]

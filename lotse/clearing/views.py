@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +26,13 @@ from lotse.clearing.forms import (
     ChildFormSet,
     InterviewForm,
     MappingForm,
+    MaterialForm,
     UploadForm,
+    VersionUploadForm,
     child_initial,
     saved_child_initial,
 )
-from lotse.clearing.models import ArrivalInterview, RegisterImport
+from lotse.clearing.models import ArrivalInterview, Material, MaterialVersion, RegisterImport
 from lotse.clearing.routing import Proposal, facts_of, propose
 from lotse.core import access
 from lotse.core.pages import error_text, form_page, is_htmx, page, paginate
@@ -213,7 +216,7 @@ def interview_create(request: HttpRequest, person_id: int) -> HttpResponse:
         "held_on": today,
         "languages": list(person.languages),
         "material_languages": list(dict.fromkeys(["de", *person.languages])),
-        "material_topics": list(dict.fromkeys(m.topic for m in materials)),
+        "material_topics": list(dict.fromkeys(m.material.topic for m in materials)),
     }
     form = InterviewForm(
         request.POST or None, initial=initial, household=household.adults, materials=materials
@@ -573,3 +576,190 @@ def building_list(request: HttpRequest) -> HttpResponse:
 def occupancy_plan(request: HttpRequest, building_id: int) -> HttpResponse:
     building, plan = occupancy.occupancy_plan(request.user, building_id)
     return render(request, "clearing/occupancy_plan.html", {"building": building, "plan": plan})
+
+
+# --- The information library -------------------------------------------------------------------
+
+
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    """Materials by topic, with the current version per language."""
+    access.require(request.user, "list", Material)
+    user = cast(User, request.user)
+    return render(
+        request,
+        "clearing/library.html",
+        {
+            "library": selectors.library_for(user),
+            "can_keep": user.organisation is not None and access.can(user, "keep_library", user.organisation),
+        },
+    )
+
+
+def _own_organisation(request: HttpRequest) -> Organisation:
+    organisation = cast(User, request.user).organisation
+    if organisation is None:
+        raise Http404
+    access.require(request.user, "keep_library", organisation)
+    return organisation
+
+
+@login_required
+def material_create(request: HttpRequest) -> HttpResponse:
+    organisation = _own_organisation(request)
+    form = MaterialForm(request.POST or None)
+
+    def done(material: Material) -> HttpResponse:
+        messages.success(request, _("Das Material ist angelegt. Laden Sie jetzt die erste Fassung hoch."))
+        return redirect("clearing:material_detail", material.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "clearing/material_form.html"),
+        save=lambda: services.material_create(
+            actor=request.user,
+            organisation=organisation,
+            topic=form.cleaned_data["topic"],
+            title=form.cleaned_data["title"],
+            public=form.cleaned_data["public"],
+        ),
+        done=done,
+    )
+
+
+def _material_page(request: HttpRequest, material: Material, **forms: Any) -> Any:
+    can_keep = access.can(request.user, "edit", material)
+    languages = [language for language, _versions in selectors.versions_of_material(material)]
+    context: dict[str, Any] = {
+        "material": material,
+        "versions": selectors.versions_of_material(material),
+        "can_keep": can_keep,
+        "max_mb": services.document_storage.max_bytes() // (1024 * 1024),
+    }
+    if can_keep:
+        context["upload_form"] = forms.get("upload_form") or VersionUploadForm(languages=languages)
+        context["edit_form"] = forms.get("edit_form") or MaterialForm(
+            initial={"topic": material.topic, "title": material.title, "public": material.public}
+        )
+    return page(request, "clearing/material_detail.html", **context)
+
+
+@login_required
+def material_detail(request: HttpRequest, material_id: int) -> HttpResponse:
+    material = selectors.get_material_for(request.user, material_id)
+    return _material_page(request, material)()
+
+
+@login_required
+def material_upload(request: HttpRequest, material_id: int) -> HttpResponse:
+    material = selectors.get_material_for(request.user, material_id, "edit")
+    languages = [language for language, _versions in selectors.versions_of_material(material)]
+    form = VersionUploadForm(request.POST or None, request.FILES or None, languages=languages)
+
+    def done(version: MaterialVersion) -> HttpResponse:
+        if version.is_current:
+            messages.success(
+                request,
+                _("Fassung %(n)s (%(language)s) ist hochgeladen und jetzt die aktuelle.")
+                % {"n": version.number, "language": version.language},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Fassung %(n)s (%(language)s) ist hochgeladen. Aktuell bleibt die ausgewählte "
+                    "ältere Fassung, bis Sie die neue auswählen."
+                )
+                % {"n": version.number, "language": version.language},
+            )
+        return redirect("clearing:material_detail", material.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda f, **extra: _material_page(request, material, upload_form=f)(**extra),
+        save=lambda: services.material_version_upload(
+            actor=request.user,
+            material=material,
+            language=form.cleaned_data["language"],
+            upload=form.cleaned_data["file"],
+        ),
+        done=done,
+    )
+
+
+@login_required
+def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
+    material = selectors.get_material_for(request.user, material_id, "edit")
+    form = MaterialForm(request.POST or None)
+    if request.method != "POST":
+        return redirect("clearing:material_detail", material.pk)
+
+    def done(_material: Material) -> HttpResponse:
+        messages.success(request, _("Die Angaben zum Material sind gespeichert."))
+        return redirect("clearing:material_detail", material.pk)
+
+    return form_page(
+        request,
+        form,
+        show=lambda f, **extra: _material_page(request, material, edit_form=f)(**extra),
+        save=lambda: services.material_update(actor=request.user, material=material, data=form.cleaned_data),
+        done=done,
+    )
+
+
+@login_required
+@require_POST
+def material_version_choose(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(request.user, version_id)
+    material = version.material
+
+    def done(chosen: MaterialVersion) -> HttpResponse:
+        messages.success(
+            request,
+            _("Fassung %(n)s ist jetzt die aktuelle (%(language)s).")
+            % {"n": chosen.number, "language": chosen.language},
+        )
+        return redirect("clearing:material_detail", material.pk)
+
+    return form_page(
+        request,
+        Form(request.POST),
+        show=_material_page(request, material),
+        save=lambda: services.material_version_choose(actor=request.user, version=version),
+        done=done,
+    )
+
+
+def _pdf_response(handle: Any, name: str) -> FileResponse:
+    response = FileResponse(handle, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def material_version_download(request: HttpRequest, version_id: int) -> HttpResponseBase:
+    version = selectors.get_version_for(request.user, version_id)
+    try:
+        handle = services.material_version_open(actor=request.user, version=version)
+    except services.MaterialUnavailable as problem:
+        return render(request, "cases/document_missing.html", {"message": str(problem)}, status=410)
+    response = _pdf_response(handle, selectors.public_file_name(version))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def material_public(request: HttpRequest, public_id: int, name: str) -> HttpResponseBase:
+    """The current file of a public material, for anyone without an account (the portal's
+    downloads); anything else is 404."""
+    version = selectors.get_public_version(public_id)
+    if name != selectors.public_file_name(version):
+        raise Http404
+    try:
+        handle = services.material_version_open(actor=None, version=version, public=True)
+    except services.MaterialUnavailable:
+        raise Http404 from None
+    response = _pdf_response(handle, name)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

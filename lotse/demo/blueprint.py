@@ -10,6 +10,7 @@ demo. The story, in order:
 1. partner organisations and another municipality with their units (as the accounts
    part loads organisations), the demo logins and further colleagues (``staff``);
 2. the population register (``register``, from ``population``);
+   the information library's leaflets as PDFs (``library``), handed out in the interviews;
 3. arrival interviews with their referrals (``interviews``);
 4. the referral routes to the partner (as the cases part loads routes);
 5. the partner's referrals on signed consents, case files of the outreach unit and the school
@@ -42,6 +43,7 @@ from lotse.demo import (
     casework,
     housing,
     interviews,
+    library,
     neighbourhood,
     own_records,
     protection,
@@ -68,12 +70,14 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         raise ImproperlyConfigured(
             "Demo-Daten werden nur mit LOTSE_DEMO=1 geladen (demo data needs LOTSE_DEMO=1)."
         )
-    texts = data["texts"]
+    texts = data.get("texts", "")
     lines = load_structure({"organisations": data.get("organisations", []), "units": data.get("units", [])})
     lines += load_arrangements(data.get("joint_arrangements") or [])
     lines += staff.staff_load(data.get("staff") or {})
     if "register" in data:
         lines += register.register_load(data["register"])
+    if data.get("library"):
+        lines += library.library_load(data["library"])
     if "interviews" in data:
         lines += interviews.interviews_load(data["interviews"])
     if data.get("routes"):

@@ -19,8 +19,8 @@ from lotse.accounts.models import Organisation, Unit, User
 from lotse.cases.models import Consent
 from lotse.cases.services.consents import consent_create
 from lotse.cases.services.referrals import crosses_organisation, recipient_organisations
-from lotse.clearing import routing, services
-from lotse.clearing.models import ArrivalInterview, InformationMaterial, RoutingRules
+from lotse.clearing import routing, selectors, services
+from lotse.clearing.models import ArrivalInterview, RoutingRules
 from lotse.core.statelaw import schooling
 from lotse.demo.clock import demo_clock, demo_moment
 from lotse.people.models import Person
@@ -62,7 +62,7 @@ def interviews_load(settings: dict[str, Any]) -> list[str]:
         pools[person.primary_nationality if person.primary_nationality in pools else ""].append(person)
     start, end = settings["start"], settings["end"]
     span = (end - start).days
-    materials = list(InformationMaterial.objects.filter(organisation=organisation))
+    materials = selectors.materials_of(organisation.pk)
     stored = RoutingRules.objects.filter(organisation=organisation).first()
     rules: dict[str, Any] = (
         {"state_rules": stored.state_rules, "routes": stored.routes, "state": organisation.state}
@@ -107,33 +107,35 @@ def interviews_load(settings: dict[str, Any]) -> list[str]:
         area = Decimal(rng.choice([28, 35, 42, 48, 55, 62, 70]))
         needs = sorted(set(rng.sample(shares.needs, rng.choice([0, 1, 1, 2]))))
         clerk = rng.choice(clerks)
-        interview = services.interview_create(
-            actor=None,
-            clerk=clerk,
-            person=person,
-            data={
-                "held_on": held_on,
-                "interpreter_used": bool(person.languages) and rng.random() < 0.6,
-                "interpreter_language": person.languages[0] if person.languages else "",
-                "languages": person.languages or ["de"],
-                "reason": "work" if rng.random() < 0.8 else "family",
-                "employed": employed,
-                "sector": sector,
-                "via_agency": employed and rng.random() < 0.6,
-                "contract": rng.choice(["fixed_term", "agency", "work_contract", "permanent"])
-                if employed
-                else "none",
-                "vocational_training": rng.random() < 0.2,
-                "housing": rng.choice(["rented", "rented", "sublet", "employer", "shared"]),
-                "dwelling_persons": persons_in_dwelling,
-                "dwelling_area_m2": area,
-                "health_insurance": "yes" if employed else rng.choice(["no", "unknown"]),
-                "needs": needs,
-            },
-            children=children,
-            further_adults=further,
-            materials=[m for m in materials if m.language in (person.languages or ["de"])][:3],
-        )
+        # Recorded on the day it was held: the hand-outs of the information pack carry that day.
+        with demo_clock(demo_moment(held_on, 10)):
+            interview = services.interview_create(
+                actor=None,
+                clerk=clerk,
+                person=person,
+                data={
+                    "held_on": held_on,
+                    "interpreter_used": bool(person.languages) and rng.random() < 0.6,
+                    "interpreter_language": person.languages[0] if person.languages else "",
+                    "languages": person.languages or ["de"],
+                    "reason": "work" if rng.random() < 0.8 else "family",
+                    "employed": employed,
+                    "sector": sector,
+                    "via_agency": employed and rng.random() < 0.6,
+                    "contract": rng.choice(["fixed_term", "agency", "work_contract", "permanent"])
+                    if employed
+                    else "none",
+                    "vocational_training": rng.random() < 0.2,
+                    "housing": rng.choice(["rented", "rented", "sublet", "employer", "shared"]),
+                    "dwelling_persons": persons_in_dwelling,
+                    "dwelling_area_m2": area,
+                    "health_insurance": "yes" if employed else rng.choice(["no", "unknown"]),
+                    "needs": needs,
+                },
+                children=children,
+                further_adults=further,
+                materials=[m for m in materials if m.language in (person.languages or ["de"])][:3],
+            )
         created += 1
         proposals = routing.propose(routing.facts_of(interview, state=organisation.state), rules)
         chosen = proposals[:2]

@@ -457,7 +457,7 @@ def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     mediations = demo.mediations()
     internships = demo.internships()
     return [
-        f"Neustadtbüro: {len(rooms)} Räume, {hours} Sprechstunden der Partner, {len(made)} Angebote, "
+        f"{unit.name}: {len(rooms)} Räume, {hours} Sprechstunden der Partner, {len(made)} Angebote, "
         f"{registered} Anmeldungen, {counted} gezählte Termine, {volunteers} Ehrenamtliche, "
         f"{counselled} Beratungen, {courses} Kurse, {mediations} Moderationen, "
         f"{internships} Praktikumsangebote, {mentorships} Patenschaften (Demo)"

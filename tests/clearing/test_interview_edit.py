@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from lotse.clearing.models import ArrivalInterview, InformationMaterial
+from lotse.clearing.models import ArrivalInterview, MaterialVersion
 from lotse.core.models import AuditEvent
 
 from .interviews import make_interview, make_person
@@ -67,7 +67,7 @@ def test_the_edit_page_shows_the_interview_as_saved(personas, client_for):
         personas,
         children=[ANDREI],
         notes="vertraulich",
-        materials=InformationMaterial.objects.filter(slug="schule", language__in=["ro", "de"]),
+        materials=MaterialVersion.objects.filter(material__slug="schule", language__in=["ro", "de"]),
     )
     client = client_for(personas.clearing)
     detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()

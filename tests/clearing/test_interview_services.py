@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from lotse.clearing import services
-from lotse.clearing.models import ArrivalInterview, InformationMaterial, InterviewChild
+from lotse.clearing import selectors, services
+from lotse.clearing.models import ArrivalInterview, InterviewChild, MaterialVersion
 from lotse.core.audit import REDACTED
 from lotse.core.models import AuditEvent
 
@@ -64,19 +64,40 @@ def test_interpreter_needs_a_language_and_no_job_no_sector(personas):
         make_interview(personas, employed=False, sector="food")
 
 
-def test_materials_handed_out_are_recorded(personas):
-    ro = list(InformationMaterial.objects.filter(organisation=personas.city, language="ro"))
+def test_materials_handed_out_are_logged_with_version_time_and_clerk(personas):
+    ro = [v for v in selectors.materials_of(personas.city.pk) if v.language == "ro"]
     assert len(ro) == 5  # five topics from the blueprint, each in Romanian
     interview = services.interview_create(
         actor=personas.clearing, person=make_person(personas), data=interview_data(), materials=ro[:2]
     )
-    assert set(interview.materials.all()) == set(ro[:2])
-    event = AuditEvent.objects.filter(object_type="clearing.arrivalinterview", action="update").get()
-    assert event.changes["materials"] == [[], sorted(m.pk for m in ro[:2])]
+    handouts = list(interview.handouts.all())
+    assert {h.version for h in handouts} == set(ro[:2])
+    assert {h.handed_by for h in handouts} == {personas.clearing}
+    assert all(h.handed_at is not None for h in handouts)
+    events = AuditEvent.objects.filter(object_type="clearing.materialhandout", action="create")
+    assert {e.object_id for e in events} == {str(h.pk) for h in handouts}
+    # The hand-out names the person: it is logged for the register's data protection officer.
+    assert {e.holder_id for e in events} == {personas.city.pk}
+
+
+def test_a_material_of_another_library_is_not_handed_out(personas):
+    other = services.material_create(actor=None, organisation=personas.other_town, topic="T", title="Fremd")
+    link = services.materials_upsert(
+        actor=None,
+        organisation=personas.other_town,
+        entries=[{"slug": other.slug, "topic": "T", "title": "Fremd", "url": "https://x.example/{language}"}],
+        languages=["ro"],
+    )
+    assert link == 1
+    foreign = MaterialVersion.objects.get(material=other, language="ro")
+    interview = services.interview_create(
+        actor=personas.clearing, person=make_person(personas), data=interview_data(), materials=[foreign]
+    )
+    assert not interview.handouts.exists()
 
 
 def test_library_has_the_ten_languages(personas):
-    languages = set(InformationMaterial.objects.values_list("language", flat=True))
+    languages = set(MaterialVersion.objects.values_list("language", flat=True))
     assert languages == {"de", "ro", "bg", "pl", "uk", "ru", "ar", "en", "hu", "tr"}
 
 

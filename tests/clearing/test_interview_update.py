@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from lotse.clearing import services
-from lotse.clearing.models import ArrivalInterview, InformationMaterial, InterviewChild
+from lotse.clearing.models import ArrivalInterview, InterviewChild, MaterialVersion
 from lotse.clearing.routing import facts_of, propose
 from lotse.clearing.selectors import routing_rules_of
 from lotse.core.audit import REDACTED, audit_verify
@@ -36,7 +36,7 @@ def update(personas, interview, *, children=None, **changes):
         data=interview_data(**changes),
         children=saved_rows(interview) if children is None else children,
         further_adults=changes.pop("further_adults", list(interview.further_adults.all())),
-        materials=changes.pop("materials", list(interview.materials.all())),
+        materials=changes.pop("materials", [h.version for h in interview.handouts.all()]),
         expected_version=changes.pop("expected_version", None),
     )
 
@@ -98,15 +98,19 @@ def test_further_adults_and_the_pack_are_replaced_and_audited(personas):
     partner = make_person(personas, "Ion", "Popescu", sex="m")
     brother = make_person(personas, "Mihai", "Popescu", sex="m")
     interview = make_interview(personas, further_adults=[partner])
-    materials = list(InformationMaterial.objects.filter(language="ro")[:2])
+    materials = list(MaterialVersion.objects.filter(language="ro", is_current=True)[:2])
     update(personas, interview, further_adults=[brother], materials=materials)
     assert list(interview.further_adults.all()) == [brother]
-    assert set(interview.materials.all()) == set(materials)
+    assert {h.version for h in interview.handouts.all()} == set(materials)
     event = AuditEvent.objects.filter(object_type="clearing.arrivalinterview", action="update").latest("id")
-    assert event.changes == {
-        "further_adults": [[partner.pk], [brother.pk]],
-        "materials": [[], sorted(m.pk for m in materials)],
-    }
+    assert event.changes == {"further_adults": [[partner.pk], [brother.pk]]}
+    handed = AuditEvent.objects.filter(object_type="clearing.materialhandout", action="create")
+    assert handed.count() == 2
+    # Unticked on the next edit (a mistake corrected): the hand-out goes, audited; the other stays.
+    kept = interview.handouts.get(version=materials[0])
+    update(personas, interview, materials=materials[:1])
+    assert list(interview.handouts.all()) == [kept]
+    assert AuditEvent.objects.filter(object_type="clearing.materialhandout", action="delete").count() == 1
 
 
 def test_an_invalid_child_rolls_back_every_change(personas):

@@ -9,7 +9,7 @@ import pytest
 
 from lotse.cases.models import Referral
 from lotse.cases.services.consents import consent_create
-from lotse.clearing.models import ArrivalInterview, InformationMaterial
+from lotse.clearing.models import ArrivalInterview, MaterialVersion
 from lotse.core.models import AuditEvent
 from tests.queries import AUDIT_LOCK, LISTED
 
@@ -74,7 +74,7 @@ def test_the_clerk_finds_a_person_and_records_an_interview(personas, client_for)
     # Andrei is named as free text: first the offer to take him into the register and household.
     assert response["Location"] == f"/clearingstelle/gespraeche/{interview.pk}/haushalt/"
     assert interview.children.get().name == "Andrei"
-    assert {(m.slug, m.language) for m in interview.materials.all()} == {
+    assert {(h.version.material.slug, h.version.language) for h in interview.handouts.all()} == {
         ("schule", "ro"), ("schule", "de"), ("wohnen", "ro"), ("wohnen", "de"),
     }  # fmt: skip
     detail = client.get(f"/clearingstelle/gespraeche/{interview.pk}/").content.decode()
@@ -232,7 +232,7 @@ def test_detail_query_count_is_constant(personas, client_for, django_assert_num_
         children=children,
         needs=["family", "counselling"],
         housing="sublet",
-        materials=InformationMaterial.objects.filter(language="ro")[:2],
+        materials=MaterialVersion.objects.filter(language="ro")[:2],
     )
     for _ in range(2):
         consent_create(
@@ -248,8 +248,9 @@ def test_detail_query_count_is_constant(personas, client_for, django_assert_num_
     client = client_for(personas.clearing)
     client.get(f"/clearingstelle/gespraeche/{interview.pk}/")
     # session, user, memberships, their organisations; the interview with person, household,
-    # clerk, organisation; children, further adults, materials (3 prefetches); the read in the
-    # audit trail (savepoint, advisory lock on PostgreSQL only, last hash, insert, release);
+    # clerk, organisation; children, further adults, hand-outs with their versions (3
+    # prefetches); the read in the audit trail (savepoint, advisory lock on PostgreSQL only,
+    # last hash, insert, release);
     # referrals; routing rules; receiving units and their organisations; the person's valid
     # consents and their recipients; the provisions offered per receiving unit; session
     # renewal (savepoint, update, release).

@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from lotse.demo.blueprint import BLUEPRINTS, demo_settings
 from lotse.demo.datafiles import DATA, read_data
 from lotse.demo.population import arabic_script, arabic_spellings, names, place
+
+LOTSE = Path(__file__).resolve().parents[2] / "lotse"
 
 
 def test_name_lists_are_words():
@@ -34,6 +40,28 @@ def test_every_place_has_postcodes_as_written_and_shares_that_add_up():
 def test_demo_settings_name_files_that_exist():
     for path in sorted(BLUEPRINTS.glob("*.yaml")):
         data = demo_settings(path.stem)
-        assert (DATA / "texts" / f"{data['texts']}.yaml").exists(), path.name
+        if "texts" in data:
+            assert (DATA / "texts" / f"{data['texts']}.yaml").exists(), path.name
         if "register" in data:
             assert (DATA / "places" / f"{data['register']['place']}.yaml").exists(), path.name
+
+
+def test_demo_leaflets_are_materials_of_the_blueprint_with_title_and_lines():
+    """Each demo's leaflets (``library``) name materials of its blueprint's library, in
+    languages as ISO codes, each with a title and lines as words."""
+    with_library = 0
+    for path in sorted(BLUEPRINTS.glob("*.yaml")):
+        library = demo_settings(path.stem).get("library")
+        if not library:
+            continue
+        with_library += 1
+        clearing = yaml.safe_load((LOTSE / "clearing" / "blueprints" / path.name).read_text(encoding="utf-8"))
+        slugs = {entry["slug"] for entry in clearing["materials"]}
+        leaflets = read_data(f"leaflets/{library['leaflets']}.yaml")
+        assert set(leaflets) <= slugs, path.name
+        for languages in leaflets.values():
+            for code, text in languages.items():
+                assert isinstance(code, str) and 2 <= len(code) <= 3, (path.name, code)
+                assert isinstance(text["title"], str) and text["title"]
+                assert text["lines"] and all(isinstance(line, str) and line for line in text["lines"])
+    assert with_library == 3

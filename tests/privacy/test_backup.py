@@ -562,8 +562,8 @@ def test_every_store_of_uploaded_files_is_in_the_backup():
     with ``lotse.core.files.stores_files`` name in the area "documents"). Uploads waiting in LOTSE_IMPORT_DIR
     are transient: the import deletes them, and a restored import that lost its file is simply
     uploaded again. Django's FileFields store under MEDIA_ROOT, which the backup does not hold:
-    the one there is, the leaflet of InformationMaterial, is never filled (the blueprint gives
-    links). A new file field or directory for uploads must be added to lotse/privacy/backup.py
+    there is none (the information library keeps its PDFs in the document store, decision
+    0031). A new file field or directory for uploads must be added to lotse/privacy/backup.py
     first, and then here."""
     file_fields = sorted(
         f"{model._meta.label}.{field.name}"
@@ -571,7 +571,7 @@ def test_every_store_of_uploaded_files_is_in_the_backup():
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     )
-    assert file_fields == ["clearing.InformationMaterial.file"]
+    assert file_fields == []
     directories = sorted(
         name for name in dir(settings) if name.startswith("LOTSE_") and name.endswith("_DIR")
     )

@@ -44,7 +44,7 @@ from lotse.cases.models import (
     Measure,
     Referral,
 )
-from lotse.clearing.models import ArrivalInterview, RegisterImport
+from lotse.clearing.models import ArrivalInterview, Material, MaterialVersion, RegisterImport
 from lotse.core import access
 from lotse.core.models import AuditEvent
 from lotse.housing.models import Building, Dwelling, Finding, FineProceeding, Inspection, Order, Party, Photo
@@ -115,6 +115,8 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "request_id": ErasureRequest,
     "hold_id": LegalHold,
     "subject_request_id": SubjectRequest,
+    "material_id": Material,
+    "version_id": MaterialVersion,
 }
 # Other path parameters: fixed words to try.
 KWARG_WORDS = {
@@ -124,6 +126,10 @@ KWARG_WORDS = {
     "step": ["zuweisung", "eltern"],
     "letter": ["einladung"],
     "language": ["ro"],
+    # The public download of the information library: no record of anyone (tested in
+    # tests/clearing/test_materials.py); here an id nobody has.
+    "public_id": [2**31 - 7],
+    "name": ["blatt-de-1.pdf"],
 }
 # Query parameters that pages read record ids from (``?person=…`` to start a referral …).
 QUERY_MODELS: dict[str, type[models.Model]] = {

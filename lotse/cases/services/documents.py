@@ -109,13 +109,6 @@ def document_upload(
     )
 
 
-def store_file(storage_name: str, data: bytes) -> None:
-    """Keep ``data`` under ``storage_name`` in the one encrypted file store (``lotse.core.files``),
-    in place when the transaction commits. Prefer ``files.store().write(data)``, which also
-    picks the name and returns the hash."""
-    files.store().write(data, name=storage_name)
-
-
 FileUnavailable = files.FileUnavailable
 
 

@@ -1,5 +1,6 @@
 """Arrival interviews (Ankunftsgespräche): what the register does not know about a person
-and their household, the information material handed out, and the needs to route onward."""
+and their household, and the needs to route onward. The information material handed out is
+logged in ``lotse.clearing.models.library.MaterialHandout``."""
 
 from __future__ import annotations
 
@@ -12,35 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import Organisation
 from lotse.core.crypto import EncryptedTextField
 from lotse.core.models import Versioned
-
-
-class InformationMaterial(models.Model):
-    """One leaflet or web page in one language (ISO 639-1 code), from the blueprint."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="materials")
-    slug = models.SlugField(max_length=80)
-    topic = models.CharField(_("Thema"), max_length=100)
-    title = models.CharField(_("Titel"), max_length=200)
-    language = models.CharField(_("Sprache"), max_length=3, help_text=_("ISO-639-Code, z. B. ro"))
-    file = models.FileField(_("Datei"), upload_to="informationsmaterial/", blank=True)
-    url = models.URLField(_("Adresse im Netz"), blank=True)
-
-    class Meta:
-        ordering = ["topic", "language"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "slug", "language"], name="material_slug_language_unique"
-            )
-        ]
-        verbose_name = _("Informationsmaterial")
-        verbose_name_plural = _("Informationsmaterialien")
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.language})"
-
-    def clean(self) -> None:
-        if not self.file and not self.url:
-            raise ValidationError(_("Bitte eine Datei oder eine Adresse im Netz angeben."))
 
 
 class ArrivalInterview(Versioned):
@@ -141,9 +113,6 @@ class ArrivalInterview(Versioned):
     insurer = models.CharField(_("Krankenkasse"), max_length=100, blank=True)
     needs = models.JSONField(_("Bedarfe"), default=list, blank=True)
     notes = EncryptedTextField(_("Notizen"), blank=True)
-    materials = models.ManyToManyField(
-        InformationMaterial, blank=True, related_name="interviews", verbose_name=_("Ausgegebenes Material")
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0010_organisation_operates_installation'),
         ('people', '0011_protection'),
-        ('privacy', '0001_processing_activity'),
+        ('privacy', '0002_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
