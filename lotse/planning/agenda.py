@@ -34,7 +34,7 @@ def round_table_actions(user: Any, today: dt.date) -> Iterator[Item]:
         yield Item(
             section=_section(action.due_on, today),
             what=action.title,
-            url=reverse("planning:round_table_detail", args=[action.round_table_id]),
+            url=reverse("planning:my_actions"),
             about=(Link(str(action.round_table)),),
             due_on=action.due_on,
             whose=_("Runder Tisch"),

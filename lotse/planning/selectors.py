@@ -189,15 +189,14 @@ def get_action_for(user: Any, action_id: int, action: str = "complete") -> Round
     return access.get(user, RoundTableAction.objects.select_related("round_table"), action_id, action)
 
 
-def open_actions_of(user: Any, until: dt.date) -> list[RoundTableAction]:
-    """The user's own open action items due by ``until`` (one query)."""
+def open_actions_of(user: Any, until: dt.date | None) -> list[RoundTableAction]:
+    """The user's own open action items, due by ``until`` if given (one query)."""
     if not access.active(user):
         return []
-    return list(
-        RoundTableAction.objects.filter(owner=user, done_on__isnull=True, due_on__lte=until)
-        .select_related("round_table")
-        .order_by("due_on", "pk")
-    )
+    rows = RoundTableAction.objects.filter(owner=user, done_on__isnull=True)
+    if until is not None:
+        rows = rows.filter(due_on__lte=until)
+    return list(rows.select_related("round_table").order_by("due_on", "pk"))
 
 
 def staff_for_actions(user: Any) -> QuerySet[User]:
@@ -259,3 +258,16 @@ def posts_ending(user: Any, today: dt.date, weeks: int = POSTS_ENDING_WEEKS) -> 
         .filter(Q(ends_on__lte=today + dt.timedelta(weeks=weeks)))
         .order_by("ends_on", "pk")
     )
+
+
+def measure_choices(user: Any, version: ConceptVersion) -> dict[str, Any]:
+    """What a measure form offers: the version's fields, the organisations that can be
+    responsible (institutions, no persons), the user's organisation's units, its grants."""
+    from lotse.accounts.models import Organisation, Unit
+
+    return {
+        "fields": version.fields.order_by("number"),
+        "organisations": Organisation.objects.order_by("name"),
+        "units": Unit.objects.filter(organisations__pk=version.concept.organisation_id).order_by("name"),
+        "grants": grants_visible_to(user),
+    }
