@@ -20,7 +20,9 @@ demo. The story, in order:
 8. the Neustadtbüro's rooms, partners' consultation hours, programme, volunteers and
    counselling log (``neighbourhood``);
 9. housing inspection: owners, measured dwellings, inspections, orders, a closure and this
-   week's appointments (``housing``).
+   week's appointments (``housing``);
+10. steering (Kassel): measures, funding, posts, a round table with action items and the
+    Intercultural Week (``planning``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from lotse.demo import (
     interviews,
     neighbourhood,
     own_records,
+    planning,
     referrals,
     register,
     schooling,
@@ -65,10 +68,12 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         raise ImproperlyConfigured(
             "Demo-Daten werden nur mit LOTSE_DEMO=1 geladen (demo data needs LOTSE_DEMO=1)."
         )
-    texts = data["texts"]
+    texts = data.get("texts", "")
     lines = load_structure({"organisations": data.get("organisations", []), "units": data.get("units", [])})
     lines += load_arrangements(data.get("joint_arrangements") or [])
     lines += staff.staff_load(data.get("staff") or {})
+    if data.get("planning"):
+        lines += planning.planning_load(data["planning"])
     if "register" in data:
         lines += register.register_load(data["register"])
     if "interviews" in data:
