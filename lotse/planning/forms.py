@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.core.widgets import date_input
-from lotse.planning.models import ConceptVersion, FieldOfAction, Grant, Indicator, PlanningMeasure
+from lotse.planning.models import (
+    ConceptVersion,
+    FieldOfAction,
+    Grant,
+    Indicator,
+    PlanningGoal,
+    PlanningMeasure,
+)
 
 
 def _period_check(form: forms.Form, start: str, end: str) -> None:
@@ -67,6 +74,12 @@ class ParticipationForm(forms.Form):
 
 class MeasureForm(forms.Form):
     field = forms.ModelChoiceField(label=_("Handlungsfeld"), queryset=FieldOfAction.objects.none())
+    goal = forms.ModelChoiceField(
+        label=_("Ziel"),
+        queryset=PlanningGoal.objects.none(),
+        required=False,
+        help_text=_("ein Ziel des Handlungsfelds"),
+    )
     title = forms.CharField(label=_("Maßnahme"), max_length=200)
     description = forms.CharField(
         label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -98,6 +111,8 @@ class MeasureForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["field"].queryset = fields
+        self.fields["goal"].queryset = PlanningGoal.objects.filter(field__in=fields).select_related("field")
+        self.fields["goal"].label_from_instance = lambda goal: f"{goal.field.number}. {goal.text}"
         self.fields["responsible"].queryset = organisations
         self.fields["responsible_unit"].queryset = units
         self.fields["grant"].queryset = grants

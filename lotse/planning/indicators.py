@@ -154,12 +154,12 @@ def _overcrowding(organisation_id: int, start: dt.date, end: dt.date, district: 
         if result is not None:
             verdicts.setdefault(dwelling_id, []).append((completed_at.date(), result.overcrowded))
     found = resolved = 0
-    for history in verdicts.values():
-        first_found = next((day for day, crowded in history if crowded and start <= day <= end), None)
-        if first_found is None:
+    for history in verdicts.values():  # oldest first
+        first = next((i for i, (day, crowded) in enumerate(history) if crowded and start <= day <= end), None)
+        if first is None:
             continue
         found += 1
-        later = [crowded for day, crowded in history if day > first_found]
+        later = [crowded for _day, crowded in history[first + 1 :]]
         if later and not later[-1]:
             resolved += 1
     return found, resolved
