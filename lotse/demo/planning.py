@@ -17,7 +17,7 @@ from lotse.neighbourhood import recurrence
 from lotse.neighbourhood import services as neighbourhood
 from lotse.neighbourhood.models import Activity
 from lotse.planning import services
-from lotse.planning.models import Concept, FieldOfAction, Grant, Indicator, Programme, RoundTable
+from lotse.planning.models import Concept, FieldOfAction, Grant, Indicator, Post, Programme, RoundTable
 
 
 def _day(today: dt.date, value: Any) -> dt.date:
@@ -29,13 +29,15 @@ def _day(today: dt.date, value: Any) -> dt.date:
 
 def planning_load(settings: dict[str, Any]) -> list[str]:
     organisation = Organisation.objects.get(slug=settings["organisation"])
-    if RoundTable.objects.filter(organisation=organisation).exists():
+    if (
+        RoundTable.objects.filter(organisation=organisation).exists()
+        or Post.objects.filter(organisation=organisation).exists()
+    ):
         return []  # loaded before
     today = timezone.localdate()
     head = User.objects.get(username=settings["head"])
-    concept = Concept.objects.get(organisation=organisation)
-    version = concept.versions.order_by("-number").first()
-    assert version is not None
+    concept = Concept.objects.filter(organisation=organisation).first()
+    version = concept.versions.order_by("-number").first() if concept is not None else None
     fields = {field.number: field for field in FieldOfAction.objects.filter(version=version)}
     organisations = {o.slug: o for o in Organisation.objects.all()}
     units = {u.slug: u for u in Unit.objects.all()}
@@ -104,7 +106,8 @@ def planning_load(settings: dict[str, Any]) -> list[str]:
             funding_source=measure.get("funding_source", ""),
             grant=grants.get(measure.get("grant", "")),
         )
-    lines.append(f"{len(settings.get('measures', []))} Maßnahmen des Integrationskonzepts (Demo)")
+    if settings.get("measures"):
+        lines.append(f"{len(settings['measures'])} Maßnahmen des Integrationskonzepts (Demo)")
 
     for entry in settings.get("values", []):
         indicator = Indicator.objects.get(organisation=organisation, slug=entry["indicator"])
@@ -135,7 +138,11 @@ def planning_load(settings: dict[str, Any]) -> list[str]:
                 owner=User.objects.get(username=action["owner"]),
                 due_on=_day(today, action["due_in_days"]),
             )
-    lines.append(f"{len(settings.get('round_tables', []))} Runde Tische mit Aufgaben (Demo)")
+    if settings.get("round_tables"):
+        lines.append(f"{len(settings['round_tables'])} Runde Tische mit Aufgaben (Demo)")
+    if settings.get("posts") or settings.get("population"):
+        posts, figures = len(settings.get("posts", [])), len(settings.get("population", []))
+        lines.append(f"{posts} Stellen, {figures} Bevölkerungszahlen (Demo)")
 
     week = settings.get("intercultural_week")
     if week:

@@ -64,6 +64,17 @@ from lotse.neighbourhood.models import (
     VolunteerAgreement,
 )
 from lotse.people.models import Household, Person
+from lotse.planning.models import (
+    ConceptVersion,
+    Grant,
+    Indicator,
+    PlanningMeasure,
+    Post,
+    Programme,
+    ReportingDeadline,
+    RoundTable,
+    RoundTableAction,
+)
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
@@ -111,6 +122,15 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "enrolment_id": Enrolment,
     "report_id": MissedSchoolingReport,
     "school_id": School,
+    "version_id": ConceptVersion,
+    "plan_measure_id": PlanningMeasure,
+    "indicator_id": Indicator,
+    "round_table_id": RoundTable,
+    "item_id": RoundTableAction,
+    "programme_id": Programme,
+    "grant_id": Grant,
+    "deadline_id": ReportingDeadline,
+    "post_id": Post,
 }
 # Other path parameters: fixed words to try.
 KWARG_WORDS = {
