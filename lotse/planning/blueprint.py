@@ -49,8 +49,9 @@ def concept_load(organisation: Organisation, data: dict[str, Any]) -> ConceptVer
                 actor=None, version=version, data={k: v for k, v in settings.items() if k != "label"}
             )
     else:
-        version = concept.versions.order_by("-number").first()
-        assert version is not None
+        latest = concept.versions.order_by("-number").first()
+        assert latest is not None
+        version = latest
     for entry in data.get("fields_of_action", []):
         field = version.fields.filter(number=entry["number"]).first()
         if field is None and version.editable:

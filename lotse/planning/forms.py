@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -110,12 +110,13 @@ class MeasureForm(forms.Form):
         self, *args: Any, fields: Any, organisations: Any, units: Any, grants: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].queryset = fields
-        self.fields["goal"].queryset = PlanningGoal.objects.filter(field__in=fields).select_related("field")
-        self.fields["goal"].label_from_instance = lambda goal: f"{goal.field.number}. {goal.text}"
-        self.fields["responsible"].queryset = organisations
-        self.fields["responsible_unit"].queryset = units
-        self.fields["grant"].queryset = grants
+        cast(forms.ModelChoiceField, self.fields["field"]).queryset = fields
+        goal = cast(forms.ModelChoiceField, self.fields["goal"])
+        goal.queryset = PlanningGoal.objects.filter(field__in=fields).select_related("field")
+        goal.label_from_instance = lambda goal: f"{goal.field.number}. {goal.text}"  # type: ignore[method-assign,assignment]
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["responsible_unit"]).queryset = units
+        cast(forms.ModelChoiceField, self.fields["grant"]).queryset = grants
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -198,8 +199,9 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff
-        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = staff
+        owner.label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[method-assign,assignment]
 
 
 class DoneForm(forms.Form):
@@ -267,7 +269,7 @@ class PostForm(forms.Form):
 
     def __init__(self, *args: Any, grants: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grant"].queryset = grants
+        cast(forms.ModelChoiceField, self.fields["grant"]).queryset = grants
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -65,7 +65,7 @@ def days_to_first_contact(organisation_id: int, start: dt.date, end: dt.date, di
     days = [
         (held - moved).days
         for held, moved in interviews.values_list("held_on", "person__move_in_date")
-        if held >= moved
+        if held is not None and moved is not None and held >= moved
     ]
     return _median(days)
 
@@ -81,7 +81,7 @@ def days_to_first_school_day(
         child__need=ListedChild.Need.SCHOOL,
         first_day__range=(start, end),
     ).values_list("first_day", "child__arrived_on")
-    return _median([(first - arrived).days for first, arrived in rows])
+    return _median([(first - arrived).days for first, arrived in rows if first is not None])
 
 
 def referrals_completed_share(
@@ -148,6 +148,8 @@ def _overcrowding(organisation_id: int, start: dt.date, end: dt.date, district: 
         "dwelling_id", "dwelling__area_m2", "adults_found", "children_ages_found", "completed_at"
     )
     for dwelling_id, area, adults, children, completed_at in rows:
+        if adults is None or completed_at is None:
+            continue
         result = statelaw.assess(
             organisation.state, area, persons=adults + len(children or []), children_ages=children or []
         )

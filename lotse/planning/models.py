@@ -328,7 +328,7 @@ class PlanningMeasure(Versioned):
 
     def clean(self) -> None:
         _period_clean(self.starts_on, self.ends_on)
-        if self.goal_id and self.field_id and self.goal.field_id != self.field_id:
+        if self.goal is not None and self.field_id and self.goal.field_id != self.field_id:
             raise ValidationError({"goal": _("Das Ziel gehört zu einem anderen Handlungsfeld.")})
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from lotse.accounts.models import User
+from lotse.accounts.models import Organisation, User
 from lotse.core import access
 from lotse.planning import indicators
 from lotse.planning.models import (
@@ -162,6 +162,19 @@ def series(indicator: Indicator, today: dt.date, district: str = "") -> list[Poi
     ]
 
 
+def latest(indicator: Indicator, today: dt.date) -> Point | None:
+    points = series(indicator, today)
+    return points[-1] if points else None
+
+
+def own_organisation(user: Any) -> Organisation:
+    """The organisation whose steering the user writes (their employer)."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
 def targets_of(indicator: Indicator) -> list[Target]:
     return list(indicator.targets.order_by("period_start", "pk"))
 
@@ -263,7 +276,7 @@ def posts_ending(user: Any, today: dt.date, weeks: int = POSTS_ENDING_WEEKS) -> 
 def measure_choices(user: Any, version: ConceptVersion) -> dict[str, Any]:
     """What a measure form offers: the version's fields, the organisations that can be
     responsible (institutions, no persons), the user's organisation's units, its grants."""
-    from lotse.accounts.models import Organisation, Unit
+    from lotse.accounts.models import Unit
 
     return {
         "fields": version.fields.order_by("number"),

@@ -63,7 +63,7 @@ def concept_new(request: HttpRequest) -> HttpResponse:
             request, "planning/form.html", title=_("Neues Integrationskonzept"), back="planning:overview"
         ),
         save=lambda: services.concept_create(
-            actor=request.user, organisation=request.user.organisation, **form.cleaned_data
+            actor=request.user, organisation=selectors.own_organisation(request.user), **form.cleaned_data
         ),
         done=lambda version: redirect("planning:version_detail", version.pk),
     )
@@ -251,7 +251,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "list", Concept)
     today = timezone.localdate()
     rows = [
-        (indicator, (selectors.series(indicator, today) or [None])[-1])
+        (indicator, selectors.latest(indicator, today))
         for indicator in selectors.indicators_visible_to(request.user)
     ]
     context = {"rows": rows, "may_plan": access.can(request.user, "plan", Concept)}
@@ -276,7 +276,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
             back="planning:indicator_list",
         ),
         save=lambda: services.indicator_create(
-            actor=request.user, organisation=request.user.organisation, **form.cleaned_data
+            actor=request.user, organisation=selectors.own_organisation(request.user), **form.cleaned_data
         ),
         done=lambda indicator: redirect("planning:indicator_detail", indicator.pk),
     )
@@ -354,7 +354,7 @@ def population(request: HttpRequest) -> HttpResponse:
             may_plan=may_plan,
         ),
         save=lambda: services.population_figure_set(
-            actor=request.user, organisation=request.user.organisation, **form.cleaned_data
+            actor=request.user, organisation=selectors.own_organisation(request.user), **form.cleaned_data
         ),
         done=lambda _figure: redirect("planning:population"),
     )
@@ -384,7 +384,7 @@ def round_table_new(request: HttpRequest) -> HttpResponse:
             request, "planning/form.html", title=_("Runden Tisch eintragen"), back="planning:round_table_list"
         ),
         save=lambda: services.round_table_create(
-            actor=request.user, organisation=request.user.organisation, **form.cleaned_data
+            actor=request.user, organisation=selectors.own_organisation(request.user), **form.cleaned_data
         ),
         done=lambda table: redirect("planning:round_table_detail", table.pk),
     )
@@ -487,7 +487,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
         form,
         show=page(request, "planning/form.html", title=_("Neues Förderprogramm"), back="planning:funding"),
         save=lambda: services.programme_create(
-            actor=request.user, organisation=request.user.organisation, **form.cleaned_data
+            actor=request.user, organisation=selectors.own_organisation(request.user), **form.cleaned_data
         ),
         done=lambda _programme: redirect("planning:funding"),
     )
@@ -520,7 +520,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
         form,
         show=page(request, "planning/form.html", title=_("Neue Stelle"), back="planning:funding"),
         save=lambda: services.post_create(
-            actor=request.user, organisation=request.user.organisation, **form.cleaned_data
+            actor=request.user, organisation=selectors.own_organisation(request.user), **form.cleaned_data
         ),
         done=lambda _post: redirect("planning:funding"),
     )
