@@ -9,20 +9,20 @@ app_name = "planning"
 
 NAVIGATION = [
     Entry(_("Integrationskonzept"), "planning:overview", 90, "list", Concept),
-    Entry(_("Kennzahlen"), "planning:indicator_list", 91, "list", Concept),
+    Entry(_("Kennzahlen des Konzepts"), "planning:indicator_list", 91, "list", Concept),
     Entry(_("Runde Tische"), "planning:round_table_list", 92, "list", Concept),
     Entry(_("Förderung und Stellen"), "planning:funding", 93, "list", Concept),
     Entry(_("Maßnahmen"), "planning:measure_list", 94, "list", PlanningMeasure),
 ]
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("konzept/", views.overview, name="overview"),
     path("konzept/neu/", views.concept_new, name="concept_new"),
-    path("fassungen/<int:version_id>/", views.version_detail, name="version_detail"),
-    path("fassungen/<int:version_id>/bearbeiten/", views.version_edit, name="version_edit"),
-    path("fassungen/<int:version_id>/fortschreiben/", views.version_continue, name="version_continue"),
-    path("fassungen/<int:version_id>/beteiligung/", views.participation_new, name="participation_new"),
-    path("fassungen/<int:version_id>/massnahme/neu/", views.measure_new, name="measure_new"),
+    path("konzept/fassungen/<int:version_id>/", views.version_detail, name="version_detail"),
+    path("konzept/fassungen/<int:version_id>/bearbeiten/", views.version_edit, name="version_edit"),
+    path("konzept/fassungen/<int:version_id>/fortschreiben/", views.version_continue, name="version_continue"),
+    path("konzept/fassungen/<int:version_id>/beteiligung/", views.participation_new, name="participation_new"),
+    path("konzept/fassungen/<int:version_id>/massnahme/neu/", views.measure_new, name="measure_new"),
     path("massnahmen/", views.measure_list, name="measure_list"),
     path("massnahmen/<int:plan_measure_id>/", views.measure_detail, name="measure_detail"),
     path("massnahmen/<int:plan_measure_id>/bearbeiten/", views.measure_edit, name="measure_edit"),
