@@ -183,3 +183,45 @@ def test_the_version_page_reads_in_constant_queries(personas, client_for):
     # session, user, memberships (2), the version (1), fields, goals, measures with their
     # organisations and units (3), the versions, the participation steps: the same for any number.
     assert len(many) == len(few)
+
+
+def test_the_funding_page_reads_in_constant_queries(personas, client_for):
+    head = personas.head
+    programme = services.programme_create(
+        actor=head, organisation=head.organisation, name="WIR", funder="Land"
+    )
+
+    def add(number):
+        grant = services.grant_create(
+            actor=head,
+            programme=programme,
+            title=f"Zuwendung {number}",
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2027, 12, 31),
+            amount_eur=1000,
+            shares=[("Land", 50), ("Stadt", 50)],
+        )
+        services.deadline_create(actor=head, grant=grant, title="Nachweis", due_on=dt.date(2027, 3, 1))
+        services.post_create(
+            actor=head,
+            organisation=head.organisation,
+            title=f"Stelle {number}",
+            starts_on=dt.date(2026, 1, 1),
+            grant=grant,
+        )
+
+    add(1)
+    add(2)
+    client = client_for(head)
+    url = reverse("planning:funding")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(3)
+    add(4)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    # session, user, memberships (2); programmes, their grants, the grants' shares, deadlines
+    # and posts (5); the posts with their grants and units (1): the same for any number.
+    assert len(many) == len(few)
+    assert "Stelle 4" in page and "Land 50 %" in page
