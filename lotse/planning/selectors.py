@@ -223,8 +223,10 @@ def staff_for_actions(user: Any) -> QuerySet[User]:
 
 
 def programmes_visible_to(user: Any) -> list[Programme]:
-    """Programmes with their grants, shares, deadlines and posts (five queries)."""
-    grants = Grant.objects.prefetch_related("shares", "deadlines", "posts").order_by("-starts_on", "pk")
+    """Programmes with their grants, shares, deadlines, posts and measures (six queries)."""
+    grants = Grant.objects.prefetch_related("shares", "deadlines", "posts", "measures").order_by(
+        "-starts_on", "pk"
+    )
     return list(access.visible(user, Programme).prefetch_related(Prefetch("grants", queryset=grants)))
 
 

@@ -20,8 +20,12 @@ urlpatterns = [
     path("konzept/neu/", views.concept_new, name="concept_new"),
     path("konzept/fassungen/<int:version_id>/", views.version_detail, name="version_detail"),
     path("konzept/fassungen/<int:version_id>/bearbeiten/", views.version_edit, name="version_edit"),
-    path("konzept/fassungen/<int:version_id>/fortschreiben/", views.version_continue, name="version_continue"),
-    path("konzept/fassungen/<int:version_id>/beteiligung/", views.participation_new, name="participation_new"),
+    path(
+        "konzept/fassungen/<int:version_id>/fortschreiben/", views.version_continue, name="version_continue"
+    ),
+    path(
+        "konzept/fassungen/<int:version_id>/beteiligung/", views.participation_new, name="participation_new"
+    ),
     path("konzept/fassungen/<int:version_id>/massnahme/neu/", views.measure_new, name="measure_new"),
     path("massnahmen/", views.measure_list, name="measure_list"),
     path("massnahmen/<int:plan_measure_id>/", views.measure_detail, name="measure_detail"),

@@ -222,6 +222,6 @@ def test_the_funding_page_reads_in_constant_queries(personas, client_for):
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
     # session, user, memberships (2); programmes, their grants, the grants' shares, deadlines
-    # and posts (5); the posts with their grants and units (1): the same for any number.
+    # posts and measures (6); the posts with their grants and units (1): the same for any number.
     assert len(many) == len(few)
     assert "Stelle 4" in page and "Land 50 %" in page
