@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "lotse.housing",
     "lotse.schooling",
     "lotse.neighbourhood",
+    "lotse.planning",
     "lotse.api",
     "lotse.privacy",
     # Demo data for all apps; last, so that its part of a blueprint loads after theirs.

@@ -40,12 +40,12 @@ urlpatterns = [
     path("informationsmaterial/<int:material_id>/hochladen/", views.material_upload, name="material_upload"),
     path("informationsmaterial/<int:material_id>/bearbeiten/", views.material_edit, name="material_edit"),
     path(
-        "informationsmaterial/fassung/<int:version_id>/aktuell/",
+        "informationsmaterial/fassung/<int:material_version_id>/aktuell/",
         views.material_version_choose,
         name="material_version_choose",
     ),
     path(
-        "informationsmaterial/fassung/<int:version_id>/datei/",
+        "informationsmaterial/fassung/<int:material_version_id>/datei/",
         views.material_version_download,
         name="material_version_download",
     ),

@@ -711,8 +711,8 @@ def material_edit(request: HttpRequest, material_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def material_version_choose(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = selectors.get_version_for(request.user, version_id)
+def material_version_choose(request: HttpRequest, material_version_id: int) -> HttpResponse:
+    version = selectors.get_version_for(request.user, material_version_id)
     material = version.material
 
     def done(chosen: MaterialVersion) -> HttpResponse:
@@ -739,8 +739,8 @@ def _pdf_response(handle: Any, name: str) -> FileResponse:
 
 
 @login_required
-def material_version_download(request: HttpRequest, version_id: int) -> HttpResponseBase:
-    version = selectors.get_version_for(request.user, version_id)
+def material_version_download(request: HttpRequest, material_version_id: int) -> HttpResponseBase:
+    version = selectors.get_version_for(request.user, material_version_id)
     try:
         handle = services.material_version_open(actor=request.user, version=version)
     except services.MaterialUnavailable as problem:

@@ -22,7 +22,9 @@ demo. The story, in order:
    counselling log (``neighbourhood``);
 9. housing inspection: owners, measured dwellings, inspections, orders, a closure and this
    week's appointments (``housing``);
-10. a person with a block in the register, a restricted one, requests to the data protection
+10. steering (Kassel): measures, funding, posts, a round table with action items and the
+    Intercultural Week (``planning``).
+11. a person with a block in the register, a restricted one, requests to the data protection
     officer (``protection``), last, so that nothing else is written about them.
 """
 
@@ -46,6 +48,7 @@ from lotse.demo import (
     library,
     neighbourhood,
     own_records,
+    planning,
     protection,
     referrals,
     register,
@@ -74,6 +77,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
     lines = load_structure({"organisations": data.get("organisations", []), "units": data.get("units", [])})
     lines += load_arrangements(data.get("joint_arrangements") or [])
     lines += staff.staff_load(data.get("staff") or {})
+    if data.get("planning"):
+        lines += planning.planning_load(data["planning"])
     if "register" in data:
         lines += register.register_load(data["register"])
     if data.get("library"):

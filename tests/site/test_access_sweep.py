@@ -64,6 +64,17 @@ from lotse.neighbourhood.models import (
     VolunteerAgreement,
 )
 from lotse.people.models import Household, Person
+from lotse.planning.models import (
+    ConceptVersion,
+    Grant,
+    Indicator,
+    PlanningMeasure,
+    Post,
+    Programme,
+    ReportingDeadline,
+    RoundTable,
+    RoundTableAction,
+)
 from lotse.privacy.models import ErasureRequest, LegalHold, SubjectRequest
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 from tests.second_factor import issue_token
@@ -116,7 +127,16 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "hold_id": LegalHold,
     "subject_request_id": SubjectRequest,
     "material_id": Material,
-    "version_id": MaterialVersion,
+    "material_version_id": MaterialVersion,
+    "version_id": ConceptVersion,
+    "plan_measure_id": PlanningMeasure,
+    "indicator_id": Indicator,
+    "round_table_id": RoundTable,
+    "item_id": RoundTableAction,
+    "programme_id": Programme,
+    "grant_id": Grant,
+    "deadline_id": ReportingDeadline,
+    "post_id": Post,
 }
 # Other path parameters: fixed words to try.
 KWARG_WORDS = {

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from lotse.accounts.models import User
 from lotse.demo.staff import DEMO_PASSWORD
@@ -14,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = (
-            User.objects.filter(is_demo=True, username__startswith="demo-")
+            User.objects.filter(
+                Q(username__startswith="demo-") | Q(username__startswith="kassel-"), is_demo=True
+            )
             .prefetch_related("memberships__unit")
             .order_by("username")
         )
