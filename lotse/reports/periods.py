@@ -2,8 +2,8 @@
 
 Written as people write them: „2025“, „2025-Q2“ (also „Q2 2025“, „2025/Q2“), „2025-03“ (also
 „03/2025“, „3.2025“); a free span is two dates. A span that ends before it starts is refused
-with a message that says so. The period before is as long and ends the day before
-(``Scope.previous``).
+with a message that says so. The period before is the year, quarter or month before, a free span
+the as many days before.
 """
 
 from __future__ import annotations
@@ -30,12 +30,25 @@ class Period:
     start: dt.date
     end: dt.date
     label: str
+    kind: str = "span"  # "year", "quarter", "month" or "span"
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Period:
+        """The year, quarter or month before; for a free span the as many days before."""
+        if self.kind == "year":
+            return year(self.start.year - 1)
+        if self.kind == "quarter":
+            number = (self.start.month - 1) // 3 + 1
+            return quarter(self.start.year - 1, 4) if number == 1 else quarter(self.start.year, number - 1)
+        if self.kind == "month":
+            return (
+                month(self.start.year - 1, 12)
+                if self.start.month == 1
+                else month(self.start.year, self.start.month - 1)
+            )
         end = self.start - dt.timedelta(days=1)
         start = end - dt.timedelta(days=self.days - 1)
         return Period(start, end, describe(start, end))
@@ -53,16 +66,15 @@ def _year(text: str) -> int:
 
 def year(value: int) -> Period:
     value = _year(str(value))
-    return Period(dt.date(value, 1, 1), dt.date(value, 12, 31), str(value))
+    return Period(dt.date(value, 1, 1), dt.date(value, 12, 31), str(value), "year")
 
 
 def quarter(value_year: int, number: int) -> Period:
     first_month = 3 * (number - 1) + 1
     last_month = first_month + 2
     end = dt.date(value_year, last_month, calendar.monthrange(value_year, last_month)[1])
-    return Period(
-        dt.date(value_year, first_month, 1), end, _("%(q)s. Quartal %(y)s") % {"q": number, "y": value_year}
-    )
+    label = _("%(q)s. Quartal %(y)s") % {"q": number, "y": value_year}
+    return Period(dt.date(value_year, first_month, 1), end, label, "quarter")
 
 
 def month(value_year: int, number: int) -> Period:
@@ -70,7 +82,7 @@ def month(value_year: int, number: int) -> Period:
         raise ValidationError(_("Einen Monat %(month)s gibt es nicht.") % {"month": number})
     start = dt.date(value_year, number, 1)
     end = dt.date(value_year, number, calendar.monthrange(value_year, number)[1])
-    return Period(start, end, date_format(start, "F Y"))
+    return Period(start, end, date_format(start, "F Y"), "month")
 
 
 def parse(text: str) -> Period:

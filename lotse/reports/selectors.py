@@ -3,8 +3,8 @@ must see them, beside the period before.
 
 The providers (``lotse/<app>/report.py``, found by ``lotse.core.reporting``) give raw counts.
 Here they are suppressed (``suppression.suppress``; in full only for a unit's own dashboard
-shown to its own staff), set beside the same figures of the period before (as long, ending the
-day before), and drawn as charts from the very rows of the table. The page, the PDF, the
+shown to its own staff), set beside the same figures of the period before (the year, quarter or
+month before; a free span the as many days before), and drawn as charts from the very rows of the table. The page, the PDF, the
 spreadsheet and the CSV are all made from one ``Report``.
 """
 
@@ -101,7 +101,11 @@ def _shown(
     section_key: str, table: Table, before: Table | None, *, in_full: bool, compare: bool
 ) -> ShownTable:
     rows = suppress(table, in_full=in_full)
-    earlier = dict(suppress(before, in_full=in_full)) if before is not None else {}
+    earlier_rows = suppress(before, in_full=in_full) if before is not None else []
+    earlier = dict(earlier_rows)
+    if earlier_rows and len(earlier_rows) == len(rows) and not earlier.keys() & {label for label, _c in rows}:
+        # A series (months of the year): the same position in the period before.
+        earlier = {label: cells for (label, _c), (_l, cells) in zip(rows, earlier_rows, strict=True)}
     width = len(table.columns)
     shown_rows = []
     for index, (label, cells) in enumerate(rows):
@@ -143,10 +147,12 @@ def build_report(
 ) -> Report:
     """The sections of ``organisation`` for ``period`` (and the period before)."""
     scope = Scope(organisation.pk, period.start, period.end, district)
+    before = period.previous()
     now = sections_for(scope, apps_only)
     then: dict[str, Section] = {}
     if compare:
-        then = {section.key: section for section in sections_for(scope.previous(), apps_only)}
+        earlier = Scope(organisation.pk, before.start, before.end, district)
+        then = {section.key: section for section in sections_for(earlier, apps_only)}
     shown = []
     for section in now:
         earlier = {table.key: table for table in then[section.key].tables} if section.key in then else {}
@@ -165,7 +171,7 @@ def build_report(
         title=title,
         organisation=organisation,
         period=period,
-        before=period.previous(),
+        before=before,
         district=district,
         in_full=in_full,
         sections=shown,

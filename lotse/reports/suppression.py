@@ -3,6 +3,9 @@
 Primary suppression: a count from 1 to 4 is shown as „< 5“ (``SMALL``). Zero is shown: it
 names nobody.
 
+When the total itself is below five, every cell of its column is „< 5“ (zeros too): the
+column then says no more than that its total is small.
+
 Secondary suppression: in a table whose last row is the total of the others, a column is a
 sum ``x₁ + … + xₙ = total``. A reader who sees the total and all cells but one hidden value
 would subtract; so would a reader who knows that every hidden value is 1 to 4 and sees a sum
@@ -61,9 +64,12 @@ def _small(value: Number) -> bool:
     return isinstance(value, int | float) and 0 < value < SMALL
 
 
-def _bounds(cell: Cell) -> tuple[float, float]:
-    """What a reader knows of a hidden value."""
-    return (1, SMALL - 1) if cell.hidden == PRIMARY else (SMALL, math.inf)
+def _bounds(cell: Cell, small_total: bool = False) -> tuple[float, float]:
+    """What a reader knows of a hidden value (in a column whose total is below five every
+    cell is „< 5“, zeros too: 0 to 4)."""
+    if cell.hidden == PRIMARY:
+        return (0 if small_total else 1, SMALL - 1)
+    return (SMALL, math.inf)
 
 
 def column_safe(cells: list[Cell], total: Cell | None) -> bool:
@@ -78,9 +84,10 @@ def column_safe(cells: list[Cell], total: Cell | None) -> bool:
         return True
     unknowns: list[tuple[float, float]] = []
     known = 0.0
+    small_total = total.hidden == PRIMARY
     for cell in cells:
         if cell.hidden:
-            unknowns.append(_bounds(cell))
+            unknowns.append(_bounds(cell, small_total))
         else:
             known -= cell.value or 0
     if total.hidden:
@@ -111,6 +118,11 @@ def suppress(table: Table, *, in_full: bool) -> list[tuple[str, list[Cell]]]:
     for column in range(len(table.columns)):
         cells = [row[column] for row in body if column < len(row)]
         total_cell = total[column] if column < len(total) else None
+        if total_cell is not None and total_cell.hidden == PRIMARY:
+            # A total below five: the whole column is „< 5“, zeros too, or a column of ones
+            # would still say that each of its few people is in a different row.
+            for cell in cells:
+                cell.hidden = PRIMARY
         while not column_safe(cells, total_cell):
             candidates = [c for c in cells if not c.hidden and c.value]
             if candidates:
