@@ -3,9 +3,9 @@ must see them, beside the period before.
 
 The providers (``lotse/<app>/report.py``, found by ``lotse.core.reporting``) give raw counts.
 Here they are suppressed (``suppression.suppress``; in full only for a unit's own dashboard
-shown to its own staff), set beside the same figures of the period before (the year, quarter or
-month before; a free span the as many days before), and drawn as charts from the very rows of the table. The page, the PDF, the
-spreadsheet and the CSV are all made from one ``Report``.
+shown to its own staff), set beside the same figures of the period before (the year, quarter
+or month before; a free span the as many days before), and drawn as charts from the very rows
+of the table. The page, the PDF, the spreadsheet and the CSV are all made from one ``Report``.
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ def build_report(
     now = sections_for(scope, apps_only)
     then: dict[str, Section] = {}
     if compare:
-        earlier = Scope(organisation.pk, before.start, before.end, district)
-        then = {section.key: section for section in sections_for(earlier, apps_only)}
+        before_scope = Scope(organisation.pk, before.start, before.end, district)
+        then = {section.key: section for section in sections_for(before_scope, apps_only)}
     shown = []
     for section in now:
         earlier = {table.key: table for table in then[section.key].tables} if section.key in then else {}
