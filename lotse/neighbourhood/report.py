@@ -37,7 +37,7 @@ def build(scope: Scope) -> Section | None:
             activity__unit__in=units, occurs_on__gte=scope.start, occurs_on__lte=scope.end
         )
     )
-    titles = dict(Activity.objects.filter(pk__in=[row[0] for row in attendance]).values_list("pk", "title"))
+    titles = dict(Activity.objects.filter(unit__in=units).values_list("pk", "title"))
     hours = VolunteerHours.objects.filter(
         volunteer__unit__in=units, worked_on__gte=scope.start, worked_on__lte=scope.end
     ).aggregate(total=Sum("hours"))

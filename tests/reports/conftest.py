@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from lotse.people import services as people_services
-from lotse.people.services import Address, PersonInput
 from lotse.people.matching import PartialDate
+from lotse.people.services import Address, PersonInput
 from tests.clearing.interviews import make_interview
 
 # Distinctive names: the reports must never contain them.
@@ -49,7 +49,9 @@ def arrivals(personas):
     first = person(personas, NAMES[0], NAMES[1], sex="m", district="Neustadt")
     partner = person(personas, NAMES[2], NAMES[3], sex="m", nationality="BG", district="Neustadt")
     child = {"name": "Kind", "age": 7, "school_status": "attends"}
-    make_interview(personas, first, held_on=dt.date(2025, 3, 10), further_adults=[partner], children=[child] * 2)
+    make_interview(
+        personas, first, held_on=dt.date(2025, 3, 10), further_adults=[partner], children=[child] * 2
+    )
     others = [person(personas, f"{NAMES[4]}{i}", NAMES[5], sex="m" if i < 3 else "f") for i in range(5)]
     make_interview(personas, others[0], held_on=dt.date(2025, 6, 1), employed=False, sector="none")
     for other in others[1:]:

@@ -77,7 +77,9 @@ def test_outside_the_unit_small_counts_and_what_would_give_them_away_are_hidden(
     assert work["Insgesamt"] == ["x"] and work["Logistik"] == ["0"]
     # The year before had one interview: hidden, and so is the change that would reveal it.
     interviews = table(report, "clearing", "arrivals").rows[0]
-    assert [c.display for c in interviews.before] == ["< 5"] and [c.display for c in interviews.change] == ["x"]
+    assert [c.display for c in interviews.before] == ["< 5"] and [c.display for c in interviews.change] == [
+        "x"
+    ]
 
 
 def test_district_counts_only_the_people_living_there(personas, arrivals):
@@ -95,5 +97,9 @@ def test_a_year_without_data_is_a_report_that_says_so(personas, arrivals):
 def test_other_organisations_sections_hold_none_of_these_figures(personas, arrivals):
     sections = sections_for(Scope(personas.other_town.pk, YEAR.start, YEAR.end))
     assert all(
-        not value for section in sections for t in section.tables for _label, values in t.rows for value in values
+        not value
+        for section in sections
+        for t in section.tables
+        for _label, values in t.rows
+        for value in values
     )
