@@ -8,7 +8,7 @@ from lotse.reports import views
 app_name = "reports"
 
 NAVIGATION = [
-    Entry(_("Kennzahlen"), "reports:index", 95, "dashboard", Unit),
+    Entry(_("Kennzahlen-Übersichten"), "reports:index", 95, "dashboard", Unit),
 ]
 
 urlpatterns = [
