@@ -38,7 +38,9 @@ def test_the_head_of_office_reads_the_figures(visitor: Callable[..., Visitor], d
     check(head)
     assert page.get_by_role("heading", name="Clearingstelle").count() == 1
     # Each chart is one image named like the table beside it.
-    assert page.locator("svg[role=img] title", has_text="Ankunftsgespräche und erfasste Personen").count() == 1
+    assert (
+        page.locator("svg[role=img] title", has_text="Ankunftsgespräche und erfasste Personen").count() == 1
+    )
     assert page.get_by_role("table", name="Ankunftsgespräche und erfasste Personen").count() == 1
     assert "< 5" in page.locator("main").inner_text()
 
