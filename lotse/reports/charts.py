@@ -15,13 +15,13 @@ from lotse.reports.suppression import Cell, number_text
 # KERN-like, distinguishable also in grey print and for red–green colour blindness.
 COLOURS = ("#004b76", "#c45f00", "#5a8a00", "#7a3e9d")
 WIDTH = 640
-LABEL_WIDTH = 220
-BAR_HEIGHT = 14
+LABEL_WIDTH = 250
+BAR_HEIGHT = 20
 GAP = 8
 LINE_HEIGHT = 220
 
 
-def _short(text: str, limit: int = 34) -> str:
+def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -30,9 +30,9 @@ def _legend(columns: list[str], y: int) -> list[str]:
     x = 0
     for index, column in enumerate(columns):
         colour = COLOURS[index % len(COLOURS)]
-        parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{y + 9}" font-size="11">{escape(_short(column, 30))}</text>')
-        x += 24 + 7 * min(len(column), 30)
+        parts.append(f'<rect x="{x}" y="{y + 2}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y + 13}" font-size="14">{escape(_short(column, 30))}</text>')
+        x += 28 + 9 * min(len(column), 30)
     return parts
 
 
@@ -44,13 +44,13 @@ def bar_chart(
     largest = max([v for v in values if v is not None] + [1])
     plot = WIDTH - LABEL_WIDTH - 60
     group = len(columns) * BAR_HEIGHT + GAP
-    legend = 22 if len(columns) > 1 else 0
+    legend = 24 if len(columns) > 1 else 0
     height = legend + len(rows) * group + GAP
     parts = _legend(columns, 0) if legend else []
     for index, (label, cells) in enumerate(rows):
         top = legend + index * group
         parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{top + BAR_HEIGHT - 3}" font-size="11" '
+            f'<text x="{LABEL_WIDTH - 6}" y="{top + BAR_HEIGHT - 5}" font-size="14" '
             f'text-anchor="end">{escape(_short(label))}</text>'
         )
         for position, cell in enumerate(cells):
@@ -67,7 +67,7 @@ def bar_chart(
             else:
                 end = LABEL_WIDTH
             parts.append(
-                f'<text x="{end + 4}" y="{y + BAR_HEIGHT - 3}" font-size="11">{escape(cell.display)}</text>'
+                f'<text x="{end + 4}" y="{y + BAR_HEIGHT - 5}" font-size="14">{escape(cell.display)}</text>'
             )
     return _svg(chart_id, title, height, parts)
 
@@ -79,20 +79,20 @@ def line_chart(
     values = [c.shown for _label, cells in rows for c in cells if isinstance(c.shown, int | float)]
     largest = max([v for v in values if v is not None] + [1])
     left, bottom, top = 40, LINE_HEIGHT - 40, 28
-    step = (WIDTH - left - 20) / max(1, len(rows) - 1)
+    step = (WIDTH - left - 40) / max(1, len(rows) - 1)
     parts = _legend(columns, 0)
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="#555"/>')
     parts.append(
-        f'<text x="{left - 4}" y="{top + 4}" font-size="10" text-anchor="end">'
+        f'<text x="{left - 4}" y="{top + 4}" font-size="13" text-anchor="end">'
         f"{escape(number_text(largest))}</text>"
     )
-    parts.append(f'<text x="{left - 4}" y="{bottom}" font-size="10" text-anchor="end">0</text>')
-    every = max(1, len(rows) // 12)
+    parts.append(f'<text x="{left - 4}" y="{bottom}" font-size="13" text-anchor="end">0</text>')
+    every = max(1, -(-len(rows) // 6))  # at most six labels: they must not overlap
     for index, (label, _cells) in enumerate(rows):
         if index % every == 0:
             x = left + index * step
             parts.append(
-                f'<text x="{x:.1f}" y="{bottom + 14}" font-size="10" text-anchor="middle">'
+                f'<text x="{x:.1f}" y="{bottom + 14}" font-size="13" text-anchor="middle">'
                 f"{escape(_short(label, 10))}</text>"
             )
     for position in range(len(columns)):
@@ -111,7 +111,7 @@ def line_chart(
                 if cell is not None and cell.hidden:
                     x = left + index * step
                     parts.append(
-                        f'<text x="{x:.1f}" y="{bottom - 4}" font-size="9" text-anchor="middle">'
+                        f'<text x="{x:.1f}" y="{bottom - 4}" font-size="12" text-anchor="middle">'
                         f"{escape(cell.display)}</text>"
                     )
                 segments.append(segment)
