@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "lotse.planning",
     "lotse.api",
     "lotse.privacy",
+    "lotse.reports",
     # Demo data for all apps; last, so that its part of a blueprint loads after theirs.
     "lotse.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("schulteam/", include("lotse.schooling.urls")),
     path("stadtteilbuero/", include("lotse.neighbourhood.urls")),
     path("steuerung/", include("lotse.planning.urls")),
+    path("kennzahlen/", include("lotse.reports.urls")),
     path("", include("lotse.cases.urls")),
     path("", include("lotse.accounts.urls")),
     path("", include("lotse.privacy.urls")),

@@ -444,16 +444,29 @@ def _quarter(day: dt.date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
-def figures_for(user: Any) -> Figures:
-    """The Clearingstelle figures of the user's organisation; three queries whatever the size.
+def interview_tallies(
+    organisation_ids: Any,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    district: str = "",
+) -> tuple[dict[str, _Tally], dict[str, int], _Tally]:
+    """The arrival interviews of the organisations (held from ``start`` to ``end``, of persons
+    living in ``district``) counted by quarter, by month (``MM.YYYY``) and in total; two
+    queries whatever the size. Shared by the unit's figures page and the reports.
 
     Adults are the interviewed person plus the further adults of the interview; work and
-    training are the interviewed person's. Counts below five are shown as „<5“.
+    training are the interviewed person's.
     """
-    ids = access.visible(user, Organisation, "figures").values("pk")
+    interviews_qs = ArrivalInterview.objects.filter(organisation_id__in=organisation_ids)
+    if start is not None:
+        interviews_qs = interviews_qs.filter(held_on__gte=start)
+    if end is not None:
+        interviews_qs = interviews_qs.filter(held_on__lte=end)
+    if district:
+        interviews_qs = interviews_qs.filter(person__dwelling__building__district=district)
     interviews = list(
-        ArrivalInterview.objects.filter(organisation_id__in=ids)
-        .annotate(children_count=Count("children"))
+        interviews_qs.annotate(children_count=Count("children"))
         .values_list(
             "pk",
             "held_on",
@@ -468,7 +481,7 @@ def figures_for(user: Any) -> Figures:
     )
     further: dict[int, list[tuple[str, str]]] = {}
     for interview_id, sex, nationality in ArrivalInterview.further_adults.through.objects.filter(
-        arrivalinterview__organisation_id__in=ids
+        arrivalinterview__in=interviews_qs.values("pk")
     ).values_list("arrivalinterview_id", "person__sex", "person__primary_nationality"):
         further.setdefault(interview_id, []).append((sex, nationality))
     quarters: dict[str, _Tally] = {}
@@ -489,6 +502,14 @@ def figures_for(user: Any) -> Figures:
             else:
                 tally.no_job += 1
             tally.no_training += 0 if training else 1
+    return quarters, months, total
+
+
+def figures_for(user: Any) -> Figures:
+    """The Clearingstelle figures of the user's organisation; three queries whatever the size.
+    Counts below five are shown as „<5“."""
+    ids = access.visible(user, Organisation, "figures").values("pk")
+    quarters, months, total = interview_tallies(ids)
     return Figures(
         quarters=[tally.cells(label) for label, tally in quarters.items()],
         months=[(label, Cell(count)) for label, count in months.items()],

@@ -1,14 +1,25 @@
-"""The shared interface between the reports app and the apps that contribute figures.
+"""Figures for dashboards and the council report: what each app contributes, in one shape.
 
-Each app that contributes has ``lotse/<app>/report.py`` with ``REPORT = [build]`` where
-``build(scope: Scope) -> Section | None`` (None when the organisation has nothing of that
-kind). Providers read aggregates only, with a fixed number of queries, never names. Small-count
-suppression and the comparison with the period before are done by the reports app on these
-tables, not by the providers.
+Each app that contributes figures lists them as ``REPORT`` in its ``report.py``: functions
+``build(scope) -> Section | None`` (None when the organisation has nothing of that kind). A
+provider reads aggregates only, with a fixed number of queries whatever the data, and never a
+name; its tables hold the raw counts. Small-count and secondary suppression, and the
+comparison with the period before, are the reports app's work on these tables
+(``lotse.reports``), not the providers'.
+
+Core knows no app: the providers are found through the app registry, as the agenda's are.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+import importlib
+import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
 
 Number = int | float | None
 
@@ -20,6 +31,15 @@ class Scope:
     end: dt.date  # last day of the period (inclusive)
     district: str = ""  # "" = all districts
 
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Scope:
+        """The period of the same length that ends the day before this one starts."""
+        end = self.start - dt.timedelta(days=1)
+        return Scope(self.organisation_id, end - dt.timedelta(days=self.days - 1), end, self.district)
+
 
 @dataclass
 class Table:
@@ -27,8 +47,8 @@ class Table:
     caption: str  # German, shown above the table / chart
     columns: list[str]  # column headings after the row label
     rows: list[tuple[str, list[Number]]]  # (row label, values) — RAW numbers, never suppressed here
-    counts: bool = True  # True: values are counts of people/records → small-count suppression applies
-    total_row: bool = False  # True: the last row is the sum of the others (secondary suppression uses it)
+    counts: bool = True  # values are counts of people/records → small-count suppression applies
+    total_row: bool = False  # the last row is the sum of the others (secondary suppression uses it)
     unit: str = ""  # e.g. "Anzahl", "Prozent", "Tage"
     chart: str = ""  # "bar", "line" or "" (none)
     source: str = ""  # in words: what is counted, from which records (the query behind it)
@@ -41,3 +61,43 @@ class Section:
     order: int
     tables: list[Table] = field(default_factory=list)
     text: str = ""  # short German summary sentence(s), no names
+
+
+def row(label: str, *values: Number) -> tuple[str, list[Number]]:
+    """A row of a table: its label and values."""
+    return (label, list(values))
+
+
+def months_of(scope: Scope) -> list[str]:
+    """``MM.YYYY`` of every month the period touches (rows of a table by month)."""
+    labels = []
+    year, month = scope.start.year, scope.start.month
+    while (year, month) <= (scope.end.year, scope.end.month):
+        labels.append(f"{month:02d}.{year}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return labels
+
+
+Provider = Callable[[Scope], Section | None]
+
+
+@cache
+def providers() -> list[Provider]:
+    found: list[Provider] = []
+    for config in apps.get_app_configs():
+        module = f"{config.name}.report"
+        if config.name.startswith("lotse.") and importlib.util.find_spec(module) is not None:
+            found.extend(getattr(importlib.import_module(module), "REPORT", []))
+    return found
+
+
+def sections_for(scope: Scope, apps_only: frozenset[str] | None = None) -> list[Section]:
+    """Every provider's section for ``scope`` that has something, in their order; with
+    ``apps_only`` only those of the named apps (by label: a unit's dashboard asks its own)."""
+    sections = [
+        section
+        for build in providers()
+        if apps_only is None or build.__module__.split(".")[1] in apps_only
+        if (section := build(scope)) is not None
+    ]
+    return sorted(sections, key=lambda section: (section.order, section.key))

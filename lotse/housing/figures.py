@@ -4,6 +4,7 @@ closures. Aggregates only; outside the unit, counts below five are shown as „<
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,53 +53,98 @@ def _overcrowding(inspections: list[Inspection], state: str) -> tuple[int, int]:
     return len(found), len(resolved)
 
 
+@dataclass
+class Counts:
+    """The raw counts of one organisation (for a period and a district, if given)."""
+
+    by_cause: list[tuple[str, int]]
+    by_category: list[tuple[str, int]]
+    done: int
+    overcrowded_found: int
+    overcrowded_resolved: int
+    orders_decided: int
+    orders_in_time: int
+    orders_open: int
+    closures_declared: int
+    closures_lifted: int
+
+    def totals(self) -> list[tuple[str, int]]:
+        return [
+            (_("Kontrollen abgeschlossen"), self.done),
+            (_("Überbelegte Wohnungen festgestellt"), self.overcrowded_found),
+            (_("davon nicht mehr überbelegt"), self.overcrowded_resolved),
+            (_("Anordnungen mit Ergebnis"), self.orders_decided),
+            (_("davon fristgerecht erfüllt"), self.orders_in_time),
+            (_("Anordnungen offen"), self.orders_open),
+            (_("Unbewohnbarkeitserklärungen"), self.closures_declared),
+            (_("davon aufgehoben"), self.closures_lifted),
+        ]
+
+
+def counts_of(
+    organisation: Organisation,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    district: str = "",
+) -> Counts:
+    """Inspections completed from ``start`` to ``end`` (by day of completion) in ``district``,
+    their findings, orders and closures; without a period, everything. Shared by the unit's
+    figures page and the reports; a fixed number of queries."""
+    state = organisation.state
+    done = Inspection.objects.filter(organisation=organisation, status=Inspection.Status.DONE)
+    if start is not None:
+        done = done.filter(completed_at__date__gte=start)
+    if end is not None:
+        done = done.filter(completed_at__date__lte=end)
+    if district:
+        done = done.filter(dwelling__building__district=district)
+    labels = dict(Inspection.Cause.choices)
+    causes = dict(done.values_list("cause").annotate(n=Count("pk")).values_list("cause", "n"))
+    checklist = {item["key"]: item["label"] for item in statelaw.checklist(state)} if state else {}
+    categories = dict(
+        Finding.objects.filter(inspection__in=done.values("pk"))
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    orders = Order.objects.filter(finding__inspection__in=done.values("pk"))
+    decided = orders.exclude(outcome=Order.Outcome.OPEN)
+    in_time = decided.filter(outcome=Order.Outcome.COMPLIED, outcome_on__lte=F("deadline")).count()
+    closures = Closure.objects.filter(inspection__in=done.values("pk")).aggregate(
+        declared=Count("pk"), lifted=Count("pk", filter=Q(lifted_on__isnull=False))
+    )
+    found, resolved = (
+        _overcrowding(list(done.select_related("dwelling").order_by("completed_at", "pk")), state)
+        if state
+        else (0, 0)
+    )
+    return Counts(
+        by_cause=[(str(label), causes.get(key, 0)) for key, label in labels.items()],
+        by_category=[(label, categories.get(key, 0)) for key, label in checklist.items()],
+        done=done.count(),
+        overcrowded_found=found,
+        overcrowded_resolved=resolved,
+        orders_decided=decided.count(),
+        orders_in_time=in_time,
+        orders_open=orders.filter(outcome=Order.Outcome.OPEN).count(),
+        closures_declared=closures["declared"],
+        closures_lifted=closures["lifted"],
+    )
+
+
 def figures_for(user: Any) -> list[Figures]:
     in_full = access.can(user, "housing_figures_in_full", Organisation)
     result = []
     for organisation in access.visible(user, Organisation, "housing_figures").order_by("name"):
-        state = organisation.state
-        done = Inspection.objects.filter(organisation=organisation, status=Inspection.Status.DONE)
-        labels = dict(Inspection.Cause.choices)
-        causes = dict(done.values_list("cause").annotate(n=Count("pk")).values_list("cause", "n"))
-        checklist = {item["key"]: item["label"] for item in statelaw.checklist(state)} if state else {}
-        categories = dict(
-            Finding.objects.filter(inspection__organisation=organisation)
-            .values_list("category")
-            .annotate(n=Count("pk"))
-            .values_list("category", "n")
-        )
-        orders = Order.objects.filter(finding__inspection__organisation=organisation)
-        decided = orders.exclude(outcome=Order.Outcome.OPEN)
-        in_time = decided.filter(outcome=Order.Outcome.COMPLIED, outcome_on__lte=F("deadline")).count()
-        closures = Closure.objects.filter(inspection__organisation=organisation).aggregate(
-            declared=Count("pk"), lifted=Count("pk", filter=Q(lifted_on__isnull=False))
-        )
-        found, resolved = (
-            _overcrowding(list(done.select_related("dwelling").order_by("completed_at", "pk")), state)
-            if state
-            else (0, 0)
-        )
+        counts = counts_of(organisation)
         result.append(
             Figures(
                 organisation=organisation.name,
                 in_full=in_full,
-                by_cause=[(str(label), shown(causes.get(key, 0), in_full)) for key, label in labels.items()],
-                by_category=[
-                    (label, shown(categories.get(key, 0), in_full)) for key, label in checklist.items()
-                ],
-                totals=[
-                    (_("Kontrollen abgeschlossen"), shown(done.count(), in_full)),
-                    (_("Überbelegte Wohnungen festgestellt"), shown(found, in_full)),
-                    (_("davon nicht mehr überbelegt"), shown(resolved, in_full)),
-                    (_("Anordnungen mit Ergebnis"), shown(decided.count(), in_full)),
-                    (_("davon fristgerecht erfüllt"), shown(in_time, in_full)),
-                    (
-                        _("Anordnungen offen"),
-                        shown(orders.filter(outcome=Order.Outcome.OPEN).count(), in_full),
-                    ),
-                    (_("Unbewohnbarkeitserklärungen"), shown(closures["declared"], in_full)),
-                    (_("davon aufgehoben"), shown(closures["lifted"], in_full)),
-                ],
+                by_cause=[(label, shown(n, in_full)) for label, n in counts.by_cause],
+                by_category=[(label, shown(n, in_full)) for label, n in counts.by_category],
+                totals=[(label, shown(n, in_full)) for label, n in counts.totals()],
             )
         )
     return result

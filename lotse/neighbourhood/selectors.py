@@ -246,18 +246,31 @@ def figure_units(user: Any) -> QuerySet[Unit]:
     return access.visible(user, Unit, "neighbourhood_figures").distinct().order_by("name")
 
 
-def figures(user: Any, unit: Unit, year: int) -> Figures:
-    inside = access.can(user, "neighbourhood_member", unit)
-    entries = CounsellingEntry.objects.filter(unit=unit, held_on__year=year)
-    result = Figures(unit=unit, inside=inside, year=year)
-    result.contacts = shown(entries.count(), inside)
-    topics = Counter(
+def counselling_by_topic(entries: QuerySet[CounsellingEntry]) -> Counter[str | None]:
+    """Contacts per topic name (None: without a topic; a contact on two topics counts for
+    each); one query. Shared by the office's figures page and the reports."""
+    return Counter(
         dict(
             entries.values_list("topics__name")
             .annotate(n=Count("pk", distinct=True))
             .values_list("topics__name", "n")
         )
     )
+
+
+def attendance_by_activity(headcounts: QuerySet[Headcount]) -> list[tuple[int, int, int]]:
+    """(activity id, people counted, dates counted) for the headcounts; one query."""
+    return list(
+        headcounts.values_list("activity_id").annotate(n=Sum("count"), d=Count("occurs_on", distinct=True))
+    )
+
+
+def figures(user: Any, unit: Unit, year: int) -> Figures:
+    inside = access.can(user, "neighbourhood_member", unit)
+    entries = CounsellingEntry.objects.filter(unit=unit, held_on__year=year)
+    result = Figures(unit=unit, inside=inside, year=year)
+    result.contacts = shown(entries.count(), inside)
+    topics = counselling_by_topic(entries)
     result.by_topic = [
         (name or "–", shown(n, inside)) for name, n in sorted(topics.items(), key=lambda t: -t[1])
     ]
@@ -272,10 +285,8 @@ def figures(user: Any, unit: Unit, year: int) -> Figures:
     result.by_month = [(month, shown(n, inside)) for month, n in months]
     attendance: dict[int, int] = defaultdict(int)
     dates: dict[int, int] = defaultdict(int)
-    for activity_id, n, d in (
+    for activity_id, n, d in attendance_by_activity(
         Headcount.objects.filter(activity__unit=unit, occurs_on__year=year)
-        .values_list("activity_id")
-        .annotate(n=Sum("count"), d=Count("occurs_on", distinct=True))
     ):
         attendance[activity_id] = n
         dates[activity_id] = d
