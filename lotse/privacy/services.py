@@ -249,9 +249,8 @@ def erasure_request_decide(
             % {"what": error.args[0]}
         ) from None
     request.refresh_from_db()
-    request.findings = [*findings, *(f"{kind}: {count} gelöscht" for kind, count in sorted(counts.items()))]
-    ErasureRequest.objects.filter(pk=request.pk).update(findings=request.findings)
-    return request
+    tally = [f"{kind}: {count} gelöscht" for kind, count in sorted(counts.items())]  # counts, no names
+    return audited_update(actor=actor, instance=request, data={"findings": [*findings, *tally]})[0]
 
 
 def _due_on(received_on: dt.date) -> dt.date:
