@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "lotse.neighbourhood",
     "lotse.api",
     "lotse.privacy",
+    "lotse.portal",
     # Demo data for all apps; last, so that its part of a blueprint loads after theirs.
     "lotse.demo",
 ]

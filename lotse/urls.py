@@ -11,6 +11,7 @@ urlpatterns = [
     path("wohnraum/", include("lotse.housing.urls")),
     path("schulteam/", include("lotse.schooling.urls")),
     path("stadtteilbuero/", include("lotse.neighbourhood.urls")),
+    path("portal/", include("lotse.portal.urls")),
     path("", include("lotse.cases.urls")),
     path("", include("lotse.accounts.urls")),
     path("", include("lotse.privacy.urls")),

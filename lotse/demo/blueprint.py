@@ -42,6 +42,7 @@ from lotse.demo import (
     interviews,
     neighbourhood,
     own_records,
+    portal,
     referrals,
     register,
     schooling,
@@ -85,6 +86,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         lines += neighbourhood.neighbourhood_load(data["neighbourhood"])
     if data.get("housing"):
         lines += housing.housing_load(data["housing"])
+    if data.get("portal"):
+        lines += portal.portal_load(data["portal"])
     return lines
 
 

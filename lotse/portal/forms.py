@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lotse.portal.texts import markup_in
+
+
+class TranslationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Übersetzung"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("Nur Text, ohne HTML. Eine leere Zeile beginnt einen neuen Absatz."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        found = markup_in(text)
+        if found:
+            raise forms.ValidationError(
+                _(
+                    "Bitte nur Text schreiben, ohne HTML. Diese Zeichen sind HTML und werden nicht "
+                    "übernommen: %(found)s"
+                ),
+                params={"found": ", ".join(dict.fromkeys(found))},
+                code="markup",
+            )
+        return text
+
+
+class PublishForm(forms.Form):
+    public = forms.TypedChoiceField(
+        choices=[("1", _("öffentlich")), ("0", _("nicht öffentlich"))],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
