@@ -75,8 +75,10 @@ def parse_key(key: str) -> tuple[type[models.Model], int, str] | None:
 
 # --- markup ------------------------------------------------------------------------------------
 
-_CODE = re.compile(r"<\s*(script|style|iframe|object|embed|template)\b.*?(<\s*/\s*\1\s*>|\Z)", re.I | re.S)
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>?")
+_CODE = re.compile(r"<(script|style|iframe|object|embed|template)\b.*?(</\1\s*>|\Z)", re.I | re.S)
+# A tag begins with "<" directly followed by a name ("a < b" is no tag); a broken one may
+# lack its ">".
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>?")
 
 
 def markup_in(text: str) -> list[str]:
