@@ -120,6 +120,8 @@ KWARG_WORDS = {
     "step": ["zuweisung", "eltern"],
     "letter": ["einladung"],
     "language": ["ro"],
+    "portal_key": ["weissenfels", "niemand"],
+    "text_key": ["angebot-1-title", "seite-1-intro"],
 }
 # Query parameters that pages read record ids from (``?person=…`` to start a referral …).
 QUERY_MODELS: dict[str, type[models.Model]] = {
@@ -311,6 +313,21 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "healthz",
     "api:schema",
+    # The public pages (decision 0030): no login, nothing personal (the sweep checks the names).
+    *(
+        f"portal:{prefix}{name}"
+        for prefix in ("", "host_")
+        for name in (
+            "start",
+            "calendar",
+            "feed",
+            "activity",
+            "activity_feed",
+            "hours",
+            "partners",
+            "materials",
+        )
+    ),
 }
 
 
