@@ -263,7 +263,7 @@ def get_text_for(user: Any, language: str, key: str) -> Text:
     elif isinstance(record, PortalPartner):
         portal = record.portal
     else:
-        portal = portals_edited_by(user).get(organisation_id=record.organisation_id)
+        portal = portals_edited_by(user).get(organisation_id=getattr(record, "organisation_id", 0))
     translation = Texts([record], language).translation(record, name)
     source = getattr(record, name) or ""
     if not source.strip():

@@ -2,6 +2,9 @@
 ``/portal/<language>/…`` on a portal's own host name. Only the portal's eleven language codes
 are addresses; any other code is no page (404), never a German page in its place."""
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +21,7 @@ NAVIGATION = [
     Entry(_("Öffentliche Seiten"), "portal:staff_overview", 88, "translate", Portal),
 ]
 
-PAGES = [
+PAGES: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("", views.start, "start"),
     ("kalender/", views.calendar, "calendar"),
     ("calendar.ics", views.feed, "feed"),
