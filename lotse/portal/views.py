@@ -141,7 +141,7 @@ def calendar(request: HttpRequest, language: str, portal_key: str | None = None)
     if month is None:
         end = today + dt.timedelta(weeks=selectors.WEEKS_AHEAD)
         dates = selectors.dates_between(activities, today, end)
-        context.update(view="list", dates=dates, start=today, end=end, month=today.replace(day=1))
+        context |= {"view": "list", "dates": dates, "start": today, "end": end, "month": today.replace(day=1)}
     else:
         last = month.replace(day=calendar_module.monthrange(month.year, month.month)[1])
         dates = selectors.dates_between(activities, month, last)
@@ -154,14 +154,14 @@ def calendar(request: HttpRequest, language: str, portal_key: str | None = None)
         ]
         previous = (month - dt.timedelta(days=1)).replace(day=1)
         following = last + dt.timedelta(days=1)
-        context.update(
-            view="month",
-            month=month,
-            weeks=weeks,
-            dates=dates,
-            previous=f"{previous:%Y-%m}",
-            following=f"{following:%Y-%m}",
-        )
+        context |= {
+            "view": "month",
+            "month": month,
+            "weeks": weeks,
+            "dates": dates,
+            "previous": f"{previous:%Y-%m}",
+            "following": f"{following:%Y-%m}",
+        }
     return _render(request, portal, language, portal_key, "portal/calendar.html", **context)
 
 
