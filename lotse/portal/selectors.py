@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -143,9 +144,9 @@ def feed_changed_at(portal: Portal, activities: list[Activity]) -> dt.datetime:
     """When anything a feed shows last changed: the portal, a translation of its activities."""
     moments = [portal.updated_at]
     if activities:
-        latest = Translation.objects.filter(object_id__in=[a.pk for a in activities]).aggregate(
-            latest=Max("translated_at")
-        )["latest"]
+        latest = Translation.objects.filter(
+            content_type=ContentType.objects.get_for_model(Activity), object_id__in=[a.pk for a in activities]
+        ).aggregate(latest=Max("translated_at"))["latest"]
         if latest:
             moments.append(latest)
     return max(moments)
