@@ -36,3 +36,35 @@ class PublishForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.HiddenInput,
     )
+
+
+class PortalForm(forms.Form):
+    """The portal's own German texts (translated on the translation pages)."""
+
+    name = forms.CharField(label=_("Name der Seiten"), max_length=200)
+    intro = forms.CharField(
+        label=_("Begrüßung auf der Startseite"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    address = forms.CharField(label=_("Anschrift"), widget=forms.Textarea(attrs={"rows": 3}))
+    phone = forms.CharField(label=_("Telefon des Büros"), max_length=60, required=False)
+    email = forms.EmailField(label=_("E-Mail des Büros"), required=False)
+    opening_hours = forms.CharField(
+        label=_("Öffnungszeiten"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    published = forms.BooleanField(label=_("veröffentlicht"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        for name in ("name", "intro", "address", "opening_hours"):
+            found = markup_in(cleaned.get(name) or "")
+            if found:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("Bitte nur Text schreiben, ohne HTML: %(found)s"),
+                        params={"found": ", ".join(dict.fromkeys(found))},
+                        code="markup",
+                    ),
+                )
+        return cleaned

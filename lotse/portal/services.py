@@ -123,3 +123,23 @@ def partner_upsert(*, actor: Any, portal: Portal, organisation: Any, **data: Any
         )
     partner, _changes = audited_update(actor=actor, instance=existing, data=data)
     return partner
+
+
+@transaction.atomic
+def portal_update(
+    *, actor: Any, portal: Portal, data: dict[str, Any], expected_version: int | None = None
+) -> Portal:
+    """The portal's own German texts; a changed text makes its translations outdated."""
+    if not access.can(actor, "translate", portal):
+        raise PermissionDenied
+    allowed = {"name", "intro", "address", "phone", "email", "opening_hours", "published"}
+    if set(data) - allowed:
+        raise TypeError(f"unknown fields {sorted(set(data) - allowed)}")
+    texts = {
+        name: plain(value) if isinstance(value, str) and name != "email" else value
+        for name, value in data.items()
+    }
+    updated, _changes = audited_update(
+        actor=actor, instance=portal, data=texts, expected_version=expected_version
+    )
+    return updated

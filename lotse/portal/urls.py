@@ -35,6 +35,7 @@ PAGES: list[tuple[str, Callable[..., HttpResponse], str]] = [
 urlpatterns = [
     path("redaktion/", views.staff_overview, name="staff_overview"),
     path("redaktion/angebote/", views.staff_activities, name="staff_activities"),
+    path("redaktion/seiten/<int:portal_id>/", views.staff_portal, name="staff_portal"),
     path("redaktion/angebote/<int:activity_id>/veroeffentlichen/", views.staff_publish, name="staff_publish"),
     path("redaktion/<portal_language:language>/", views.staff_language, name="staff_language"),
     path(

@@ -22,7 +22,7 @@ from lotse.core import access
 from lotse.core.pages import form_page, page, version_of
 from lotse.neighbourhood.models import Activity
 from lotse.portal import feeds, selectors, services
-from lotse.portal.forms import PublishForm, TranslationForm
+from lotse.portal.forms import PortalForm, PublishForm, TranslationForm
 from lotse.portal.languages import LANGUAGES, SOURCE, TARGETS
 from lotse.portal.languages import language as language_of
 from lotse.portal.models import Portal
@@ -382,4 +382,33 @@ def staff_publish(request: HttpRequest, activity_id: int) -> HttpResponse:
             actor=request.user, activity=found, public=form.cleaned_data["public"]
         ),
         done=done,
+    )
+
+
+@login_required
+def staff_portal(request: HttpRequest, portal_id: int) -> HttpResponse:
+    """The portal's own German texts: name, greeting, address, opening hours, published."""
+    portal = selectors.get_portal_for(request.user, portal_id)
+    fields = ("name", "intro", "address", "phone", "email", "opening_hours", "published")
+    form = PortalForm(
+        request.POST or None,
+        initial={**{name: getattr(portal, name) for name in fields}, "version": portal.version},
+    )
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Die öffentlichen Seiten sind gespeichert."))
+        return redirect("portal:staff_overview")
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "portal/staff/portal_form.html", portal=portal),
+        save=lambda: services.portal_update(
+            actor=request.user,
+            portal=portal,
+            data={name: form.cleaned_data[name] for name in fields},
+            expected_version=version_of(form),
+        ),
+        done=done,
+        current=lambda: selectors.get_portal_for(request.user, portal_id),
     )

@@ -132,3 +132,41 @@ def test_only_the_publishing_office_translates(personas, client_for):
         f"/portal/redaktion/de/angebot-{cafe.pk}-title/",
     ):
         assert client_for(personas.neighbourhood).get(path).status_code == 404
+
+
+def test_the_office_edits_its_german_texts_and_their_translations_become_outdated(personas, client_for):
+    site = portal()
+    services.translation_save(
+        actor=personas.neighbourhood,
+        portal=site,
+        record=site,
+        field="opening_hours",
+        language="tr",
+        text="Pazartesi – Perşembe 9–16",
+    )
+    client = client_for(personas.neighbourhood)
+    url = f"/portal/redaktion/seiten/{site.pk}/"
+    assert client.get(url).status_code == 200
+    form = {
+        "name": site.name,
+        "intro": site.intro,
+        "address": site.address,
+        "opening_hours": "Montag bis Freitag 9–16 Uhr",
+        "published": "on",
+        "version": site.version,
+    }
+    refused = client.post(url, {**form, "intro": "Hallo <script>alert(1)</script>"})
+    assert refused.status_code == 400
+    assert "Bitte nur Text schreiben, ohne HTML" in refused.content.decode()
+    site.refresh_from_db()
+    assert (
+        site.intro == "Willkommen im Neustadtbüro!" and site.opening_hours == "Montag bis Donnerstag 9–16 Uhr"
+    )
+    assert client.post(url, form).status_code == 302
+    site.refresh_from_db()
+    assert site.opening_hours == "Montag bis Freitag 9–16 Uhr"
+    assert _status(site, "opening_hours", "tr") == Status.OUTDATED
+    stale = client.post(url, {**form, "opening_hours": "geschlossen"})  # the version read before
+    assert stale.status_code == 409
+    for user in (personas.partner, personas.outsider, personas.head):
+        assert client_for(user).get(url).status_code == 404

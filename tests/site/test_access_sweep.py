@@ -64,6 +64,7 @@ from lotse.neighbourhood.models import (
     VolunteerAgreement,
 )
 from lotse.people.models import Household, Person
+from lotse.portal.models import Portal
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
@@ -111,6 +112,7 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "enrolment_id": Enrolment,
     "report_id": MissedSchoolingReport,
     "school_id": School,
+    "portal_id": Portal,
 }
 # Other path parameters: fixed words to try.
 KWARG_WORDS = {
