@@ -80,6 +80,7 @@ def test_the_translation_pages_of_the_office_are_accessible(
 ) -> None:
     from lotse.accounts.models import User
     from lotse.portal import selectors
+    from lotse.portal.models import Portal
 
     editor = visitor("portal-redaktion", as_user="demo-neighbourhood")
     board = selectors.dashboard(User.objects.get(username="demo-neighbourhood"), "ar")
@@ -94,6 +95,7 @@ def test_the_translation_pages_of_the_office_are_accessible(
         "/portal/redaktion/en/?status=outdated",
         f"/portal/redaktion/ar/{board.rows[0].key}/",
         "/portal/redaktion/angebote/",
+        f"/portal/redaktion/seiten/{Portal.objects.get(key='weissenfels').pk}/",
     ):
         editor.open(path)
         visited.append(path)
