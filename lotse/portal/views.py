@@ -322,6 +322,9 @@ def staff_translate(request: HttpRequest, language: str, text_key: str) -> HttpR
             "version": existing.version if existing else None,
         },
     )
+    # The text is typed in the target language (and direction); label and help stay German.
+    target = language_of(language)
+    form.fields["text"].widget.attrs |= {"lang": target.tag, "dir": target.direction}
 
     def done(_result: Any) -> HttpResponse:
         messages.success(request, _("Die Übersetzung ist gespeichert."))
