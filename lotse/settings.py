@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "lotse.api",
     "lotse.privacy",
     "lotse.reports",
+    "lotse.portal",
     # Demo data for all apps; last, so that its part of a blueprint loads after theirs.
     "lotse.demo",
 ]

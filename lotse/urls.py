@@ -13,6 +13,7 @@ urlpatterns = [
     path("stadtteilbuero/", include("lotse.neighbourhood.urls")),
     path("steuerung/", include("lotse.planning.urls")),
     path("kennzahlen/", include("lotse.reports.urls")),
+    path("portal/", include("lotse.portal.urls")),
     path("", include("lotse.cases.urls")),
     path("", include("lotse.accounts.urls")),
     path("", include("lotse.privacy.urls")),

@@ -320,18 +320,17 @@ class PublicMaterial(NamedTuple):
     download_url: str
 
 
-def public_materials(organisation: Organisation, language: str) -> list[PublicMaterial]:
+def public_materials(organisation: Organisation, language: str = "") -> list[PublicMaterial]:
     """What the public portal offers to download: the current file of each public material of
-    ``organisation`` in ``language`` (one query). Links and non-public materials are left out;
-    the download URL needs no account (``clearing:material_public``)."""
+    ``organisation`` in ``language`` (every language if empty; one query). Links and non-public
+    materials are left out; the download URL needs no account (``clearing:material_public``)."""
+    versions = MaterialVersion.objects.filter(
+        material__organisation=organisation, material__public=True, is_current=True
+    )
+    if language:
+        versions = versions.filter(language=language)
     versions = (
-        MaterialVersion.objects.filter(
-            material__organisation=organisation,
-            material__public=True,
-            language=language,
-            is_current=True,
-        )
-        .exclude(storage_name="")
+        versions.exclude(storage_name="")
         .select_related("material")
         .order_by("material__topic", "material__title", "material_id")
     )

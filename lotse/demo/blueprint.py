@@ -49,6 +49,7 @@ from lotse.demo import (
     neighbourhood,
     own_records,
     planning,
+    portal,
     protection,
     referrals,
     register,
@@ -97,6 +98,8 @@ def load(data: dict[str, Any], *, demo: bool) -> list[str]:
         lines += neighbourhood.neighbourhood_load(data["neighbourhood"])
     if data.get("housing"):
         lines += housing.housing_load(data["housing"])
+    if data.get("portal"):
+        lines += portal.portal_load(data["portal"])
     if data.get("protection"):
         lines += protection.protection_load(data["protection"])
     return lines

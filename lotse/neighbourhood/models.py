@@ -212,6 +212,9 @@ class Activity(Versioned):
     starts_at = models.DateTimeField(_("erster Termin: Beginn"))
     ends_at = models.DateTimeField(_("erster Termin: Ende"))
     recurrence = models.TextField(_("Termine (RFC 5545)"))
+    # Shown on the public pages and in the calendar feeds (lotse.portal); never its
+    # registrations, volunteers or organiser's name.
+    public = models.BooleanField(_("öffentlich (Internetseite und Kalender)"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
