@@ -34,7 +34,7 @@ class PrivacyConfig(AppConfig):
         retention_kind(
             SubjectRequest,
             label=_("Entschiedener Antrag auf Berichtigung oder Einschränkung"),
-            due_from="decided_at",
+            due_from="decided_on",
             scope=lambda today: ~Q(status=SubjectRequest.Status.OPEN),
             finished=lambda today: ~Q(status=SubjectRequest.Status.OPEN),
         )
