@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lotse.clearing import selectors, services
 from lotse.clearing.models import Material, MaterialVersion
-from lotse.core import access
+from lotse.core import access, files
 from lotse.core.audit import audit_verify
 from lotse.core.models import AuditEvent
 from lotse.core.pdf import render_pdf
@@ -210,8 +210,9 @@ def test_public_materials_offers_current_files_of_public_materials_only(personas
         == 404
     )
     # A damaged file is not handed out.
-    new_path = services.document_storage.document_dir() / new.storage_name
-    new_path.write_bytes(PDF + b"x")
+    files.store().write(PDF + b"x", at_commit=False, name=new.storage_name + "x")  # another file
+    swapped = files.store().root / (new.storage_name + "x")
+    swapped.replace(files.store().root / new.storage_name)
     assert client.get(offered[0].download_url).status_code == 404
 
 

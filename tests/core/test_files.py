@@ -221,6 +221,7 @@ def test_every_model_naming_stored_files_is_registered():
         ("cases.Document", "documents"),
         ("housing.Photo", "documents"),
         ("clearing.RegisterImport", "imports"),
+        ("clearing.MaterialVersion", "documents"),
     }
 
 

@@ -205,7 +205,8 @@ def test_a_document_of_a_case_goes_with_it_and_its_file_too(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from lotse.cases.services.documents import document_path, document_upload
+    from lotse.cases.services.documents import document_upload
+    from lotse.core import files
 
     settings.LOTSE_DOCUMENT_DIR = tmp_path / "documents"
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -217,8 +218,7 @@ def test_a_document_of_a_case_goes_with_it_and_its_file_too(
             title="Mietvertrag",
             upload=SimpleUploadedFile("vertrag.pdf", pdf, content_type="application/octet-stream"),
         )
-    path = document_path(document)
-    assert path.exists()
+    assert files.store().exists(document.storage_name)
     with earlier(4 * YEAR):
         case_files.case_file_set_status(
             actor=personas.outreach, case=CaseFile.objects.get(pk=case.pk), status="closed", reason="erledigt"
@@ -226,7 +226,7 @@ def test_a_document_of_a_case_goes_with_it_and_its_file_too(
     with django_capture_on_commit_callbacks(execute=True):
         retention_apply(today=timezone.localdate())
     assert not Document.objects.filter(pk=document.pk).exists()
-    assert not path.exists()
+    assert not files.store().exists(document.storage_name)
 
 
 # Rules as data, with minimums.
