@@ -11,7 +11,13 @@ class ClearingConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from lotse.clearing import access  # noqa: F401  (registers its access rules)
-        from lotse.clearing.models import ArrivalInterview, InterviewChild, MaterialVersion, RegisterImport
+        from lotse.clearing.models import (
+            ArrivalInterview,
+            InterviewChild,
+            MaterialHandout,
+            MaterialVersion,
+            RegisterImport,
+        )
         from lotse.clearing.services import interview_adults_follow_merge
         from lotse.core.files import stores_files
         from lotse.core.retention import retention_follows, retention_kind
@@ -34,3 +40,4 @@ class ClearingConfig(AppConfig):
             scope=lambda today: Q(person__case_files=None),
         )
         retention_follows(InterviewChild, parent="clearing.arrivalinterview", via="interview")
+        retention_follows(MaterialHandout, parent="clearing.arrivalinterview", via="interview")

@@ -235,6 +235,6 @@ def test_the_service_refuses_zero_width_characters_in_every_name_field(personas,
 def test_names_are_isolated_in_the_list_and_on_the_detail_page(personas, client_for, register):
     person = register("محمد", "Pop", "1990")
     client = client_for(personas.clearing)
-    assert "<bdi>Pop</bdi>, <bdi dir=\"rtl\">محمد</bdi>" in client.get("/personen/").content.decode()
+    assert '<bdi>Pop</bdi>, <bdi dir="rtl">محمد</bdi>' in client.get("/personen/").content.decode()
     detail = client.get(f"/personen/{person.pk}/").content.decode()
     assert '<h1 class="kern-heading-large"><bdi dir="rtl">محمد</bdi> <bdi>Pop</bdi>' in detail
