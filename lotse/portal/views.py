@@ -23,7 +23,7 @@ from lotse.core.pages import form_page, page, version_of
 from lotse.neighbourhood.models import Activity
 from lotse.portal import feeds, selectors, services
 from lotse.portal.forms import PortalForm, PublishForm, TranslationForm
-from lotse.portal.languages import LANGUAGES, SOURCE, TARGETS
+from lotse.portal.languages import BY_CODE, LANGUAGES, SOURCE, TARGETS
 from lotse.portal.languages import language as language_of
 from lotse.portal.models import Portal
 from lotse.portal.texts import Status
@@ -224,7 +224,12 @@ def materials(request: HttpRequest, language: str, portal_key: str | None = None
     found = selectors.materials_of(portal)
     short = language.split("-")[0]
     own = [material for material in found if material.language == short]
-    other = [material for material in found if material.language != short]
+    # Each other language named in itself, as the language switcher names it.
+    other = [
+        (material, BY_CODE[material.language].name if material.language in BY_CODE else material.language)
+        for material in found
+        if material.language != short
+    ]
     return _render(request, portal, language, portal_key, "portal/materials.html", own=own, other=other)
 
 
