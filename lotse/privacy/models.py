@@ -128,6 +128,9 @@ class LegalHold(models.Model):
     AUDIT_HOLDER = "organisation_id"
     AUDIT_SUBJECT = "person_id"
     AUDIT_REDACTED: frozenset[str] = frozenset({"reason", "lift_reason"})
+    # Recording a request or a hold protects the person's rights: allowed while processing
+    # is restricted (Art. 18 GDPR); erasing the records themselves is still refused then.
+    WRITABLE_WHILE_RESTRICTED = True
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("Organisation")
@@ -186,6 +189,9 @@ class ErasureRequest(models.Model):
     AUDIT_HOLDER = "organisation_id"
     AUDIT_SUBJECT = "person_id"
     AUDIT_REDACTED: frozenset[str] = frozenset({"note", "decision_reason"})
+    # Recording a request or a hold protects the person's rights: allowed while processing
+    # is restricted (Art. 18 GDPR); erasing the records themselves is still refused then.
+    WRITABLE_WHILE_RESTRICTED = True
 
     class Status(models.TextChoices):
         OPEN = "open", _("offen")

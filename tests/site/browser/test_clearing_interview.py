@@ -88,6 +88,6 @@ def test_arrival_interview_flow_is_accessible(visitor: Callable[..., Visitor], d
     page.wait_for_selector("text=2 Verweisungen sind angelegt.")
     check()
     with page.expect_navigation():  # audit the page reached, not the one being left
-        page.get_by_role("link", name="Kennzahlen").click()
+        page.get_by_role("link", name="Kennzahlen", exact=True).click()
     check()
     assert not problems, report("Ankunftsgespräch", problems, visited)
