@@ -51,8 +51,11 @@ def dashboard_units(user: Any) -> Q | None:
 
 @access.check(Unit, "dashboard")
 def sees_dashboards(user: Any, target: Any) -> bool:
-    if isinstance(target, type):
-        return dashboard_units(user) is not None
+    if isinstance(target, type):  # the navigation asks: from the loaded memberships, no query
+        if _organisation_aggregates(user) is not None:
+            return True
+        staff = _staff_units(user)
+        return any(m.unit_id in staff and m.unit.kind in UNIT_SECTIONS for m in policy.memberships_of(user))
     return Unit.objects.filter(dashboard_units(user) or access.NOTHING, pk=target.pk).exists()
 
 
