@@ -62,7 +62,7 @@ def test_clearingstelle_and_aggregate_viewers_see_the_page(personas, client_for,
 def test_everyone_else_gets_404(personas, client_for, name):
     client = client_for(getattr(personas, name))
     assert client.get(URL).status_code == 404
-    assert "Kennzahlen" not in client.get("/").content.decode()
+    assert 'href="/clearingstelle/kennzahlen/"' not in client.get("/").content.decode()
 
 
 def test_head_of_office_cannot_open_interviews(personas, client_for, quarter):

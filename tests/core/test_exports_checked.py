@@ -16,6 +16,7 @@ LOTSE = Path(__file__).resolve().parents[2] / "lotse"
 # Modules that write spreadsheets without personal data, each with the reason.
 AGGREGATE = {
     "lotse/clearing/exports.py": "figures of the Clearingstelle: counts and shares, small counts suppressed",
+    "lotse/reports/exports.py": "dashboards and council report: aggregates, small counts suppressed",
 }
 # Where spreadsheets are read or written outside the site: the operator's own files.
 NOT_EXPORTS = {
