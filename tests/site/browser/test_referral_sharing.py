@@ -33,6 +33,8 @@ def test_the_worker_chooses_what_goes_and_the_partner_sees_exactly_that(
 
     case = (
         CaseFile.objects.filter(owner_unit__slug="aufsuchende-sozialarbeit", person__isnull=False)
+        # Not the demo's restricted person (no writes) nor its blocked one (no address leaves).
+        .filter(person__processing_restricted=False, person__register_block="")
         .exclude(person__referrals__to_unit__slug="caritas-mbe")
         .exclude(person__consents__recipients__slug="caritas-weissenfels")
         .order_by("pk")
