@@ -23,8 +23,13 @@ def test_household_and_interview_edit_pages_are_accessible(
 
     household = Household.objects.annotate(n=Count("members")).filter(n__gte=3).order_by("pk").first()
     head = Person.objects.get(household=household, relationship="head")
-    loner = Person.objects.filter(household__isnull=True, birth_year__lte=2000).order_by("pk").first()
-    other = Person.objects.filter(household__isnull=True).exclude(pk=loner.pk).order_by("-pk").first()
+    # In the register (not a unit's own records), and neither the demo's restricted person (no
+    # writes about them) nor its blocked one.
+    free = Person.objects.filter(
+        household__isnull=True, kept_by__isnull=True, processing_restricted=False, register_block=""
+    )
+    loner = free.filter(birth_year__lte=2000).order_by("pk").first()
+    other = free.exclude(pk=loner.pk).order_by("-pk").first()
     interview = ArrivalInterview.objects.annotate(n=Count("children")).filter(n__gte=1).order_by("pk").first()
     assert household and loner and other and interview
     clerk = visitor("households", as_user="demo-clearing")
@@ -41,7 +46,9 @@ def test_household_and_interview_edit_pages_are_accessible(
     page.get_by_role("link", name=household.name).click()
     page.wait_for_url(f"**/personen/haushalte/{household.pk}/")
     check()
-    page.fill("#q", loner.family_name)
+    # The whole name, as a clerk types it from a form: the family name alone may match more
+    # persons than the list shows once other walks have added some (newest first).
+    page.fill("#q", f"{loner.family_name}, {loner.given_names}")
     page.press("#q", "Enter")
     row = page.locator(f'form:has(input[name=person][value="{loner.pk}"])')
     row.wait_for()
