@@ -26,7 +26,6 @@ class CasesConfig(AppConfig):
             Measure,
             Referral,
         )
-        from lotse.cases.services.documents import document_file_goes
         from lotse.cases.services.followups import followups_follow_merge
         from lotse.core.files import stores_files
         from lotse.core.retention import retention_follows, retention_kind
@@ -55,13 +54,12 @@ class CasesConfig(AppConfig):
         )
         for part, via in parts:
             retention_follows(part, parent="cases.casefile", via=via)
-        retention_follows(Document, parent="cases.casefile", via="case", cleanup=document_file_goes)
+        retention_follows(Document, parent="cases.casefile", via="case")
         retention_kind(
             Document,
             label=_("Dokument ohne Fallakte (etwa ein unterschriebenes Einwilligungsformular)"),
             due_from="uploaded_at",
             scope=lambda today: Q(case__isnull=True),
-            cleanup=document_file_goes,
         )
         retention_kind(
             Referral,

@@ -14,7 +14,6 @@ A kind says:
   only without a case file), as a ``Q`` for the day the run judges as "today";
 - ``actions``: what a rule may choose: ``delete``, ``anonymise`` (then ``anonymise`` names the
   field values that take the person out, the rest stays for statistics) or ``keep``;
-- ``cleanup``: what else goes with a record (a stored file), called before it is deleted;
 - ``after_others``: a register record (a person) is due only when no record of another kind
   names it any more;
 - ``finished``: which records are finished (a closed case file); an erasure request refuses
@@ -43,7 +42,6 @@ ACTIONS = (DELETE, ANONYMISE, KEEP)
 
 Scope = Callable[[dt.date], models.Q]
 Anonymise = Callable[[Any], dict[str, Any]]
-Cleanup = Callable[[Any], None]
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,6 @@ class Follower:
     model: type[models.Model]
     parent: str
     via: str  # the lookup from a follower to its parent record
-    cleanup: Cleanup | None = None
 
     @property
     def key(self) -> str:
@@ -66,7 +63,6 @@ class Kind:
     actions: tuple[str, ...] = (DELETE, KEEP)
     scope: Scope | None = None
     anonymise: Anonymise | None = None
-    cleanup: Cleanup | None = None
     after_others: bool = False
     erased_with_person: bool = True
     finished: Scope | None = None
@@ -96,7 +92,6 @@ def retention_kind(
     actions: tuple[str, ...] = (DELETE, KEEP),
     scope: Scope | None = None,
     anonymise: Anonymise | None = None,
-    cleanup: Cleanup | None = None,
     after_others: bool = False,
     erased_with_person: bool = True,
     finished: Scope | None = None,
@@ -105,9 +100,7 @@ def retention_kind(
     unknown = set(actions) - set(ACTIONS)
     if unknown or (ANONYMISE in actions and anonymise is None):
         raise ImproperlyConfigured(f"{model._meta.label_lower}: Aktionen {actions} passen nicht")
-    kind = Kind(
-        model, label, due_from, actions, scope, anonymise, cleanup, after_others, erased_with_person, finished
-    )
+    kind = Kind(model, label, due_from, actions, scope, anonymise, after_others, erased_with_person, finished)
     known = _kinds.get(kind.key)
     if known is not None and known.due_from != due_from:
         raise ImproperlyConfigured(f"{kind.key}: schon erklärt")
@@ -115,14 +108,12 @@ def retention_kind(
         _kinds[kind.key] = kind
 
 
-def retention_follows(
-    model: type[models.Model], *, parent: str, via: str, cleanup: Cleanup | None = None
-) -> None:
+def retention_follows(model: type[models.Model], *, parent: str, via: str) -> None:
     """Declare that ``model``'s records go with their parent record of kind ``parent``
     (``via`` is the lookup to it); they are removed first, also where the reference protects."""
     if parent not in _kinds:
         raise ImproperlyConfigured(f"{model._meta.label_lower}: unbekannte Art {parent}")
-    follower = Follower(model, parent, via, cleanup)
+    follower = Follower(model, parent, via)
     if all(known.key != follower.key or known.via != via for known in _kinds[parent].followers):
         _kinds[parent].followers.append(follower)
 

@@ -27,6 +27,7 @@ from django.db.models import Max, Min, Q
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
+from lotse.core import files
 from lotse.core.audit import PSEUDONYM, audit_pseudonymise, audit_record, holder_of, jsonable
 from lotse.core.models import AuditEvent
 from lotse.core.retention import ANONYMISE, KEEP, Kind, kinds
@@ -117,8 +118,22 @@ def _delete_with_cascade(instance: models.Model) -> Removed:
     collector = Collector(using=router.db_for_write(type(instance)), origin=instance)
     collector.collect([instance])
     removed = _removed_rows(collector)
+    _stored_files_go(collector)
     collector.delete()
     return removed
+
+
+def _stored_files_go(collector: Collector) -> None:
+    """Every deleted row that names a stored file (``files.stores_files``: a document, a
+    leaflet) takes its file along, when the transaction commits."""
+    for entry in files.registered():
+        names = [getattr(row, entry.name_field) for row in collector.data.get(entry.model, ())]
+        for queryset in collector.fast_deletes:
+            if queryset.model is entry.model:
+                names += list(queryset.values_list(entry.name_field, flat=True))
+        for name in names:
+            if name:
+                files.store(entry.area).delete(name)
 
 
 def record_erase(*, actor: Any, kind: Kind, record: models.Model, reason: str) -> Removed | None:
@@ -131,11 +146,7 @@ def record_erase(*, actor: Any, kind: Kind, record: models.Model, reason: str) -
             removed: Removed = set()
             for follower in kind.followers:
                 for child in follower.model._base_manager.filter(**{follower.via: record}).order_by("pk"):
-                    if follower.cleanup is not None:
-                        follower.cleanup(child)
                     removed |= _delete_with_cascade(child)
-            if kind.cleanup is not None:
-                kind.cleanup(record)
             holder_id = holder_of(record)
             removed |= _delete_with_cascade(record)
             audit_record(

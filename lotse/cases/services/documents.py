@@ -120,12 +120,6 @@ def document_open(*, actor: Any, document: Document) -> IO[bytes]:
     return io.BytesIO(data)
 
 
-def document_file_goes(document: Document) -> None:
-    """The stored file of a document that retention or erasure removes: gone when the
-    transaction commits (nothing if it rolls back)."""
-    files.store().delete(document.storage_name)
-
-
 @transaction.atomic
 def document_delete(*, actor: Any, document: Document) -> None:
     """Remove a wrongly uploaded document; the file goes when the transaction commits."""
