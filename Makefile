@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install pango chromium lint lock messages bench clean
+.PHONY: run test install pango chromium lint lock messages bench bench-full bench-deps clean
 
 # Python packages from the hashed lock file; reinstalled when the lock file changes.
 $(BIN)/.installed: requirements/dev.txt
@@ -66,9 +66,17 @@ lock:
 	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/bench.in -o requirements/bench.txt
 
 # Benchmarks (not part of the tests): adds the reference data and peers to the venv.
-bench: install
+# `make bench` measures at 10,000 and 100,000 persons (minutes); `make bench-full` adds
+# 1,000,000 (an hour or more, most of it filling the databases once; they are kept in var/ and
+# in PostgreSQL databases named lotse_bench_*). Results: benchmarks/results/latest.json and .md.
+bench-deps: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bench.txt
-	LOTSE_DEBUG=1 $(BIN)/python benchmarks/run_all.py
+
+bench: bench-deps
+	LOTSE_DEBUG=1 LOTSE_BENCH=quick $(BIN)/python benchmarks/run_all.py
+
+bench-full: bench-deps
+	LOTSE_DEBUG=1 LOTSE_BENCH=full $(BIN)/python benchmarks/run_all.py
 
 # Refresh the English catalogue after changing German texts; then translate and compile.
 messages: install

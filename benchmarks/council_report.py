@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import _harness
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DB = ROOT / "var" / "bench-council.sqlite3"
@@ -76,6 +78,23 @@ def main() -> None:
                 timings[name].append(time.perf_counter() - started)
                 size[name] = len(data)
         rows.append((year, queries, *(statistics.median(values) for values in timings.values()), size["PDF"]))
+    from lotse.people.models import Person
+
+    persons = Person.objects.count()
+    _harness.save_json(
+        "council_report",
+        [
+            _harness.Measurement(
+                f"council report {year} ({name})",
+                persons,
+                "sqlite",
+                p50_ms=round(median * 1000, 1),
+                queries=queries if name == "Zahlen" else None,
+            )
+            for year, queries, *medians, _pdf_bytes in rows
+            for name, median in zip(("Zahlen", "PDF", "XLSX", "CSV"), medians, strict=True)
+        ],
+    )
     lines = [
         "# Council report on the Weißenfels demo",
         "",

@@ -1,39 +1,33 @@
-"""Duplicate lookup at intake against a register of 1,000,000 persons.
+"""Duplicate lookup at intake against registers of 10,000 to 1,000,000 persons.
 
-Fills a benchmark database (SQLite file and/or PostgreSQL database, kept between runs)
-with synthetic persons and their blocking keys, then times the lookup that the intake page
-does (`lotse.people.duplicates.find_candidates`: key index, then the candidates, then
-scoring) for realistic queries: variants of registered persons and unknown people.
+Fills a benchmark database per engine and size (SQLite file and/or PostgreSQL database, kept
+between runs) with synthetic persons and their blocking keys, then times the lookup that the
+intake page does (`lotse.people.duplicates.find_candidates`: key index, then the candidates,
+then scoring) for realistic queries: variants of registered persons and unknown people.
 
-    LOTSE_DEBUG=1 .venv/bin/python benchmarks/intake_lookup.py [--persons 1000000] [--db sqlite|postgres|both]
+    LOTSE_DEBUG=1 .venv/bin/python benchmarks/intake_lookup.py \
+        [--persons 10000,100000,1000000] [--db sqlite|postgres|both]
 
-Not a test: it prints a table and writes benchmarks/results/intake_lookup.md.
+Without ``--persons`` the sizes of the run (``make bench``: 10k and 100k; ``make bench-full``:
+up to 1M). Not a test: it prints a table and writes benchmarks/results/intake_lookup.md/.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
-PG_URL = "postgres://postgres@127.0.0.1:5432/lotse_bench"
+from _harness import Measurement, databases, percentile, run_child, save, setup_django, sizes
 
 
 def _child(db: str, persons: int, lookups: int) -> None:
     """Runs in a subprocess with DATABASE_URL set for one database."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lotse.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from lotse.accounts.models import Organisation
     from lotse.demo.population import generate
@@ -108,74 +102,60 @@ def _child(db: str, persons: int, lookups: int) -> None:
         timings.append((time.perf_counter() - started) * 1000)
         found += any(c.person.register_id == record.id for c in candidates)
     timings.sort()
+    with CaptureQueriesContext(connection) as captured:
+        find_candidates([queries[0]], among=register)
     print(
-        f"RESULT|{db}|{len(records):,}|{total_keys:,}|{len(queries)}|"
-        f"{statistics.median(timings):.1f}|{timings[int(len(timings) * 0.95) - 1]:.1f}|{timings[-1]:.1f}|"
-        f"{found}/{len(queries)}",
+        f"RESULT|{db}|{len(records)}|{total_keys}|{len(queries)}|"
+        f"{statistics.median(timings):.2f}|{percentile(timings, 0.95):.2f}|{timings[-1]:.2f}|"
+        f"{found}|{len(captured.captured_queries)}",
         flush=True,
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--persons", help="sizes, comma-separated (default: those of the run)")
     parser.add_argument("--lookups", type=int, default=300)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.persons, args.lookups)
+        _child(args.child, int(args.persons), args.lookups)
         return
-    rows = []
-    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
-        env = {**os.environ, "LOTSE_DEBUG": "1"}
-        if db == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / f'bench-{args.persons}.sqlite3'}"
-        else:
-            subprocess.run(
-                ["createdb", "-h", "127.0.0.1", "-U", "postgres", "lotse_bench"], capture_output=True
-            )
-            env["DATABASE_URL"] = PG_URL
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                db,
-                "--persons",
-                str(args.persons),
-                "--lookups",
-                str(args.lookups),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        sys.stderr.write(out.stderr[-3000:])
-        for line in out.stdout.splitlines():
-            print(line)
-            if line.startswith("RESULT|"):
-                rows.append(line.split("|")[1:])
-    table = [
-        "| database | persons | match keys | lookups | median ms | p95 ms | max ms | own record found |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-        *("| " + " | ".join(row) + " |" for row in rows),
-    ]
-    report = "\n".join(
+    rows, measurements = [], []
+    for persons in sizes(args.persons):
+        for db in databases(args.db):
+            for row in run_child(__file__, db, "intake", persons, "--lookups", str(args.lookups)):
+                db_, records, keys, lookups, p50, p95, worst, found, queries = row
+                rows.append(
+                    f"| {db_} | {int(records):,} | {int(keys):,} | {lookups} | {p50} | {p95} | {worst} "
+                    f"| {found}/{lookups} | {queries} |"
+                )
+                measurements.append(
+                    Measurement(
+                        "intake duplicate lookup",
+                        int(records),
+                        db_,
+                        float(p50),
+                        float(p95),
+                        int(queries),
+                        extra={"max_ms": float(worst), "own_record_found": f"{found}/{lookups}"},
+                    )
+                )
+    save(
+        "intake_lookup",
+        "Duplicate lookup at intake",
+        "`benchmarks/intake_lookup.py`. One lookup = key index query, candidate rows, scoring. "
+        "Target (issue 18): p95 ≤ 10 ms at 1M persons on PostgreSQL.",
         [
-            "# Duplicate lookup at intake",
-            "",
-            f"Measured {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores) with "
-            "`benchmarks/intake_lookup.py`. One lookup = key index query, candidate rows, scoring.",
-            "",
-            *table,
-            "",
-        ]
+            "| database | persons | match keys | lookups | median ms | p95 ms | max ms | own record found "
+            "| queries |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *rows,
+        ],
+        measurements,
     )
-    print(report)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "intake_lookup.md").write_text(report)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,18 +1,24 @@
-"""Run every benchmark in benchmarks/ (what ``make bench`` calls).
+"""Run every benchmark in benchmarks/ (what ``make bench`` and ``make bench-full`` call).
 
 Each benchmark is a script ``benchmarks/<name>.py`` (every .py file here except this one and
-files starting with "_") that prints its report and writes it to ``benchmarks/results/<name>.md``.
-They run one after the other, in alphabetical order, without arguments. A failing benchmark is
-reported and makes the run fail, but the others still run.
+files starting with "_") that prints its report and writes ``results/<name>.md`` and
+``results/<name>.json``. They run one after the other, in alphabetical order, without
+arguments; ``LOTSE_BENCH=quick|full`` (from make) chooses the sizes. A failing benchmark is
+reported and makes the run fail, but the others still run. At the end the measurements of this
+run are gathered into ``results/latest.json`` (one object per measurement: name, size,
+database, p50_ms, p95_ms, queries, and for peers peer and ratio) and ``results/latest.md``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _harness import RESULTS, run_kind
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,8 +28,38 @@ def benchmarks() -> list[str]:
     return sorted(p.name for p in HERE.glob("*.py") if p.name != me and not p.name.startswith("_"))
 
 
+def gather(since: float) -> list[dict]:
+    """The measurements written during this run (older JSON files are an earlier run's)."""
+    found = []
+    for path in sorted(RESULTS.glob("*.json")):
+        if path.name != "latest.json" and path.stat().st_mtime >= since:
+            found.extend(json.loads(path.read_text()))
+    return found
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def write_latest(measurements: list[dict], kind: str) -> None:
+    (RESULTS / "latest.json").write_text(json.dumps(measurements, indent=1, ensure_ascii=False) + "\n")
+    columns = ["name", "size", "database", "p50_ms", "p95_ms", "queries", "peer", "ratio"]
+    lines = [
+        f"# Benchmarks ({kind}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|---|---:|---|---:|---:|---:|---|---:|",
+        *("| " + " | ".join(_cell(m.get(c)) for c in columns) + " |" for m in measurements),
+        "",
+    ]
+    (RESULTS / "latest.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
 def main() -> int:
-    env = {**os.environ, "LOTSE_DEBUG": os.environ.get("LOTSE_DEBUG", "1")}
+    kind = run_kind()
+    env = {**os.environ, "LOTSE_DEBUG": os.environ.get("LOTSE_DEBUG", "1"), "LOTSE_BENCH": kind}
+    started_at = time.time()
     failed = []
     for name in benchmarks():
         print(f"==> {name}", flush=True)
@@ -32,6 +68,7 @@ def main() -> int:
         print(f"<== {name}: exit {result.returncode} after {time.perf_counter() - start:.0f} s", flush=True)
         if result.returncode:
             failed.append(name)
+    write_latest(gather(started_at), kind)
     if failed:
         print("Fehlgeschlagen: " + ", ".join(failed), file=sys.stderr)
         return 1
