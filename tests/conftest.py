@@ -18,6 +18,7 @@ from django.test import Client, override_settings
 from lotse.accounts import services
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.core.blueprints import blueprint_load
+from tests import properties  # noqa: F401  (hypothesis profiles: ci by default, thorough by hand)
 
 # Argon2 is right for production and needlessly slow for a test suite.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

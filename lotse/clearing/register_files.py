@@ -138,8 +138,56 @@ def _header(cells: list[str]) -> list[str]:
 # --- CSV -------------------------------------------------------------------------------------
 
 
+def _utf16_without_bom(raw: bytes) -> str:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes look like UTF-16 text without a byte order
+    mark (every other byte a NUL, as Latin letters are in UTF-16), else ''."""
+    sample = raw[:4000]
+    if len(sample) < 4:
+        return ""
+    pairs = len(sample) // 2
+    even_nul = sample[0::2].count(0) / pairs
+    odd_nul = sample[1::2].count(0) / pairs
+    if odd_nul > 0.6 and even_nul < 0.1:
+        return "utf-16-le"
+    if even_nul > 0.6 and odd_nul < 0.1:
+        return "utf-16-be"
+    return ""
+
+
+# A byte sequence that is valid UTF-8 for a letter beyond ASCII (ä = C3 A4): in a file that is
+# not UTF-8 as a whole, it betrays lines of different encodings.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _first_line_not_utf8(raw: bytes) -> int:
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return number
+    return 0
+
+
+def _check_characters(text: str) -> None:
+    """Control characters (NUL, escape ...) belong in no register field: name the line."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return
+    line = text.count("\n", 0, match.start()) + 1
+    raise FileProblem(
+        _(
+            "Die Datei ist keine Textdatei oder beschädigt: Sie enthält hier ein Steuerzeichen "
+            "(%(char)s), das in keiner Tabelle steht. Bitte laden Sie eine CSV-Datei hoch oder "
+            "exportieren Sie die Datei erneut."
+        )
+        % {"char": f"U+{ord(match[0]):04X}"},
+        line,
+    )
+
+
 def decode(raw: bytes) -> tuple[str, str]:
-    """(text, codec). UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252."""
+    """(text, codec). UTF-8 with or without BOM, UTF-16 with BOM (or without, recognised by its
+    NUL bytes), else Windows-1252. A file that mixes UTF-8 lines with others is refused."""
     if raw.startswith(b"PK\x03\x04"):
         raise FileProblem(
             _(
@@ -147,14 +195,33 @@ def decode(raw: bytes) -> tuple[str, str]:
                 "Excel-Arbeitsmappe). Bitte laden Sie sie mit der Endung .xlsx hoch."
             )
         )
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = (
+        "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf16_without_bom(raw)
+    )
+    if utf16:
         try:
-            return raw.decode("utf-16"), "utf-16"
+            text = raw.decode(utf16)
         except UnicodeDecodeError:
-            pass
+            raise FileProblem(
+                _(
+                    "Die Datei sieht nach UTF-16 aus, ist aber unvollständig oder beschädigt. "
+                    "Bitte exportieren Sie sie erneut, am besten als CSV in UTF-8."
+                )
+            ) from None
+        _check_characters(text)
+        return text.removeprefix("\ufeff"), "utf-16"
     try:
         text, codec = raw.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
+        if _UTF8_LETTER.search(raw):
+            raise FileProblem(
+                _(
+                    "Die Datei mischt Zeichenkodierungen: Manche Zeilen sind in UTF-8 geschrieben, "
+                    "Zeile %(line)s nicht (etwa in Windows-1252). Umlaute würden verfälscht. Bitte "
+                    "exportieren Sie die Datei erneut, einheitlich als CSV in UTF-8."
+                )
+                % {"line": _first_line_not_utf8(raw)}
+            ) from None
         try:
             text, codec = raw.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
@@ -164,22 +231,20 @@ def decode(raw: bytes) -> tuple[str, str]:
                     "aus dem Melderegister als CSV in UTF-8."
                 )
             ) from None
-    if _CONTROL.search(text[:100_000]):
-        raise FileProblem(
-            _(
-                "Die Datei ist keine Textdatei (sie enthält Steuerzeichen). "
-                "Bitte laden Sie eine CSV-Datei hoch."
-            )
-        )
+    _check_characters(text)
     return text, codec
 
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header line into the most fields; ``;`` wins ties."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    lines = text.lstrip("\ufeff").splitlines()
+    first = lines[0] if lines else ""
     best, best_count = ";", 1
     for delimiter in DELIMITERS:
-        fields = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            fields = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:  # a quote left open in the header: the reading names the row
+            fields = []
         if len(fields) > best_count:
             best, best_count = delimiter, len(fields)
     return best
@@ -211,6 +276,15 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
                         'mitten in einem Feld? Dann verdoppeln Sie es ("") oder setzen das ganze Feld in '
                         "Anführungszeichen."
                     ),
+                    row,
+                ) from None
+            if "field limit" in str(error):
+                raise FileProblem(
+                    _(
+                        "Ein Feld ist länger als %(limit)s Zeichen; so lang ist kein Eintrag des "
+                        "Melderegisters. Fehlt ein Anführungszeichen oder ein Zeilenumbruch?"
+                    )
+                    % {"limit": f"{csv.field_size_limit():,}".replace(",", ".")},
                     row,
                 ) from None
             raise FileProblem(
@@ -253,15 +327,45 @@ def _open_workbook(source: Path | bytes) -> Any:
     try:
         # A file object, not the path: openpyxl would insist on an .xlsx suffix, and stored
         # uploads are named by a random token.
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for broken files
         raise FileProblem(not_xlsx) from None
+    if not workbook.worksheets:
+        workbook.close()
+        raise FileProblem(_("Die Excel-Arbeitsmappe enthält kein Tabellenblatt."))
+    return workbook
 
 
 def _xlsx_rows(workbook: Any) -> Iterator[tuple[int, list[str]]]:
-    sheet = workbook.worksheets[0]
-    for row, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield row, [clean_cell(value) for value in values]
+    """The first sheet's rows. openpyxl reads the sheet only now (read-only mode): a sheet
+    that is broken inside an intact archive fails here, and is named in German."""
+    row = 0
+    try:
+        sheet = workbook.worksheets[0]
+        for row, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [clean_cell(value) for value in values]
+            for cell in cells:
+                if match := _CONTROL.search(cell):
+                    raise FileProblem(
+                        _(
+                            "Eine Zelle enthält ein Steuerzeichen (%(char)s), das in keinen Eintrag des "
+                            "Melderegisters gehört. Bitte entfernen Sie es."
+                        )
+                        % {"char": f"U+{ord(match[0]):04X}"},
+                        row,
+                    )
+            yield row, cells
+    except FileProblem:
+        raise
+    except Exception:  # broken XML, a missing part: openpyxl and the XML parser raise many kinds
+        raise FileProblem(
+            _(
+                "Das Tabellenblatt der Excel-Arbeitsmappe ist beschädigt und lässt sich ab hier nicht "
+                "lesen. Bitte öffnen Sie die Datei in Excel und speichern Sie sie erneut, oder "
+                "exportieren Sie sie als CSV."
+            ),
+            row + 1,
+        ) from None
 
 
 # --- both ------------------------------------------------------------------------------------

@@ -3,19 +3,11 @@ persona has confirmed a second factor: the API issues tokens only then)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
-from hypothesis.configuration import set_hypothesis_home_dir
 from rest_framework.test import APIClient
 
 from tests.cases.casework import casework  # noqa: F401
 from tests.second_factor import issue_token
-
-# Hypothesis (under schemathesis) keeps caches in .hypothesis/ of the working tree; keep the
-# tree clean (the examples database is off in the fuzz test anyway).
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lotse-hypothesis")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from . import dates as d
-from .names import NameField, consonant_skeleton
+from .names import NameField, NameToken, consonant_skeleton
 from .records import PersonRecord, Prepared, prepare
 from .scoring import REGISTER, NameFrequencies, Profile, best_case_without_date, prior_for, score_prepared
 
@@ -23,14 +23,23 @@ _TOKENS_PER_FIELD = 3
 _MAX_KEY_TOKEN = 14
 
 
+def _key_form(tok: NameToken) -> str:
+    """The phonetic form of a name part for a key; a name whose skeleton is a single letter
+    ("Yi", "Ai", "Aa": i, e, a) keeps its letters instead, so that it is no initial."""
+    if len(tok.phon) >= 2 or len(tok.norm) < 2:
+        return tok.phon
+    return tok.norm
+
+
 def _phons(*fields: NameField) -> list[str]:
     """Phonetic forms of the name parts (initials left out), primary forms first, then alternatives."""
     primary: list[str] = []
     extra: list[str] = []
     for f in fields:
         for tok in f.tokens:
-            if len(tok.phon) >= 2 and tok.phon not in primary:
-                primary.append(tok.phon[:_MAX_KEY_TOKEN])
+            form = _key_form(tok)[:_MAX_KEY_TOKEN]
+            if len(form) >= 2 and form not in primary:
+                primary.append(form)
             if len(tok.alts) > 1:
                 extra.extend(
                     alt[:_MAX_KEY_TOKEN] for alt in sorted(tok.alts) if len(alt) >= 2 and alt != tok.phon

@@ -78,9 +78,12 @@ def _transliterate_arabic(text: str) -> str:
 
 
 def fold_latin(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.translate(_LATIN_TABLE))
+    """Lower-case ASCII: the table's letters (lower-cased first, so that Þ folds like þ), then
+    diacritics dropped, then anyascii for every letter still not ASCII (any script, and Latin
+    letters no decomposition reaches) – no letter is silently lost."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_LATIN_TABLE))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    if _NON_LATIN.search(text):
+    if not text.isascii():
         text = anyascii(text)
     return text.lower()
 

@@ -368,18 +368,43 @@ def _names(a: Prepared, b: Prepared, pr: Profile, reasons: list[str] | None) -> 
     )
     mode = "straight"
     if fam.level > PHONETIC or giv.level > PHONETIC:
-        fam_x = compare_fields(a.family, b.given)
-        giv_x = _gendered(compare_fields(a.given, b.family), gendered)
-        swapped = (
-            fw[fam_x.level]
-            + gw[giv_x.level]
-            + pr.swap_penalty
-            + _tf_adjust(fam_x.level, FAMILY_U, a.family_freq, b.given_freq)
-            + _tf_adjust(giv_x.level, GIVEN_U, a.given_freq, b.family_freq)
+        # Crosswise: a's family name against b's given names and the other way round. Which of
+        # the two wrote them the right way round is unknown: each reading is weighed and the
+        # better one counts, so that compare(a, b) == compare(b, a).
+        a_family_b_given = compare_fields(a.family, b.given)
+        a_given_b_family = compare_fields(a.given, b.family)
+        readings = (
+            # b swapped them: a's family name is the family name
+            (a_family_b_given, a_given_b_family, a.family_freq, b.given_freq, a.given_freq, b.family_freq),
+            # a swapped them: b's family name is the family name
+            (a_given_b_family, a_family_b_given, a.given_freq, b.family_freq, a.family_freq, b.given_freq),
         )
-        if fam_x.level != MISSING and giv_x.level != MISSING and swapped > best:
-            best, mode = swapped, "swapped"
-            fam, giv = fam_x, giv_x
+        crosswise: tuple[float, int, int] | None = None  # (weight, -family level, reading)
+        for reading, (fam_raw, giv_raw, fam_freq_a, fam_freq_b, giv_freq_a, giv_freq_b) in enumerate(
+            readings
+        ):
+            if fam_raw.level == MISSING or giv_raw.level == MISSING:
+                continue
+            giv_level = _gendered(giv_raw, gendered).level
+            swapped = (
+                fw[fam_raw.level]
+                + gw[giv_level]
+                + pr.swap_penalty
+                + _tf_adjust(fam_raw.level, FAMILY_U, fam_freq_a, fam_freq_b)
+                + _tf_adjust(giv_level, GIVEN_U, giv_freq_a, giv_freq_b)
+            )
+            # Equal weights: the reading with the better family name, whichever record is a.
+            if crosswise is None or (swapped, -fam_raw.level) > crosswise[:2]:
+                crosswise = (swapped, -fam_raw.level, reading)
+        if crosswise is not None and crosswise[0] > best:
+            best, mode = crosswise[0], "swapped"
+            fam_raw, giv_raw = readings[crosswise[2]][:2]
+            fam, giv = fam_raw, _gendered(giv_raw, gendered)
+            fa, fb, ga, gb = (
+                (a.family, b.given, a.given, b.family)
+                if crosswise[2] == 0
+                else (a.given, b.family, a.family, b.given)
+            )
         if best < fw[TYPO] + gw[TYPO] and not (
             len(a.given.tokens) == len(a.family.tokens) == len(b.given.tokens) == len(b.family.tokens) == 1
         ):
@@ -400,7 +425,6 @@ def _names(a: Prepared, b: Prepared, pr: Profile, reasons: list[str] | None) -> 
         else:
             if mode == "swapped":
                 reasons.append("Vor- und Familienname vertauscht " + _pair(_full(a), _full(b)))
-                fa, fb, ga, gb = a.family, b.given, a.given, b.family
             else:
                 ga, gb = a.given, b.given
             reasons.append(_name_reason("Familienname", fam.level, fa, fb, family=True))
