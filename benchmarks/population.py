@@ -1,13 +1,15 @@
 """Time ``manage.py generate_population`` at several sizes on SQLite and PostgreSQL.
 
+    python benchmarks/population.py                     # SQLite, 10,000 persons (``make bench``)
     python benchmarks/population.py --database sqlite --sizes 10000 100000
     python benchmarks/population.py --database postgres --sizes 10000 --postgres postgres://postgres@127.0.0.1:5432/
 
 Each size runs into a fresh database (a migrated template copied: a file on SQLite, ``createdb
 -T`` on PostgreSQL), the weissenfels blueprint loaded by the command itself. Prints one Markdown
-row per size: wall time, the command's CPU time, rows written, rows per second, peak memory
-and the database's size afterwards. The machine's load is printed too: on a shared machine the
-wall time says more about the neighbours than about Lotse.
+row per size (also written to ``results/population-run.md``; the measurements with their
+reading are in ``results/population.md``): wall time, the command's CPU time, rows written,
+rows per second, peak memory and the database's size afterwards. The machine's load is printed
+too: on a shared machine the wall time says more about the neighbours than about Lotse.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def _size_of(database: str, where: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sqlite-dir", default="/tmp")
@@ -89,11 +91,20 @@ def main() -> None:
     env = {**os.environ, "LOTSE_DEBUG": "1"}
     base = args.sqlite_dir if args.database == "sqlite" else args.postgres
     template = _template(args.database, base, env)
-    print(
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+        (ROOT / "benchmarks" / "results" / "population-run.md").write_text(
+            "# generate_population (last run of benchmarks/population.py)\n\n" + "\n".join(lines) + "\n"
+        )
+
+    emit(
         "| persons | database | wall s | CPU s | rows | rows/s (wall) | rows/s (CPU) | peak RSS | size "
         "| load |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    emit("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for size in args.sizes:
         url, where = _fresh(args.database, template, base, size)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -108,11 +119,10 @@ def main() -> None:
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         match = re.search(r"; ([\d.]+) Zeilen in", out)
         rows = int(match[1].replace(".", "")) if match else 0
-        print(
+        emit(
             f"| {size:,} | {args.database} | {wall:.0f} | {cpu:.0f} | {rows:,} | {rows / wall:,.0f} | "
             f"{rows / cpu:,.0f} | {after.ru_maxrss / 2**20:.1f} GiB | {_size_of(args.database, where)} | "
-            f"{load:.1f} → {os.getloadavg()[0]:.1f} |",
-            flush=True,
+            f"{load:.1f} → {os.getloadavg()[0]:.1f} |"
         )
 
 

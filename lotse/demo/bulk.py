@@ -387,6 +387,8 @@ class _Chunk:
         self.rng = random.Random(f"work:{self.seed}")  # noqa: S311 (made-up data, not security)
         self.today = timezone.localdate()
         self.now = timezone.now()
+        self.buildings: dict[tuple[str, str, str], Building] = {}
+        self.dwellings: dict[tuple[int, str], Dwelling] = {}
 
     def staff(self, unit: Unit) -> User:
         return self.rng.choice(self.setup.staff[unit.pk])
@@ -412,7 +414,14 @@ class _Chunk:
         town = place().town
         number = _shifted(address.house_number, 60 * self.index if address.city == town else 0)
         key = (address.street, number, address.postcode)
-        building = self.state.buildings.get(key)
+        # The town's buildings of this chunk are its own (their numbers moved on): kept only
+        # while the chunk is written, so that memory does not grow with the population.
+        buildings, dwellings = (
+            (self.buildings, self.dwellings)
+            if address.city == town
+            else (self.state.buildings, self.state.dwellings)
+        )
+        building = self.state.buildings.get(key) or buildings.get(key)
         if building is None:
             building = Building(
                 street=address.street,
@@ -423,10 +432,10 @@ class _Chunk:
                 organisation=self.setup.organisation,
                 year_built=self.rng.choice([1905, 1928, 1936, 1956, 1962, 1975, 1984, 1996]),
             )
-            self.state.buildings[key] = building
+            buildings[key] = building
             self.new_buildings.append(building)
         label = address.dwelling_label or NO_DWELLING_LABEL
-        dwelling = self.state.dwellings.get((id(building), label))
+        dwelling = self.state.dwellings.get((id(building), label)) or dwellings.get((id(building), label))
         if dwelling is None:
             area = Decimal(self.rng.randint(280, 950)) / 10
             dwelling = Dwelling(
@@ -441,7 +450,7 @@ class _Chunk:
                     [Dwelling.Heating.CENTRAL] * 5 + [Dwelling.Heating.STOREY, Dwelling.Heating.STOVE]
                 ),
             )
-            self.state.dwellings[(id(building), label)] = dwelling
+            dwellings[(id(building), label)] = dwelling
             self.new_dwellings.append(dwelling)
         return dwelling
 

@@ -147,7 +147,11 @@ def test_audit_trail_is_chained_and_names_each_holder(population):
         assert event.holder_id == holder_of(row)
 
 
-def test_a_second_run_is_refused_in_german_unless_appended(population):
+def test_a_second_run_is_refused_in_german_unless_appended(population, settings):
+    settings.LOTSE_DEMO, settings.DEBUG = False, False
+    with pytest.raises(CommandError, match="nur mit LOTSE_DEMO=1 oder LOTSE_DEBUG=1"):
+        call_command("generate_population", persons=10, seed=SEED, append=True, stdout=io.StringIO())
+    settings.LOTSE_DEMO = True
     with pytest.raises(CommandError, match=r"schon eine erzeugte Bevölkerung.*--append"):
         call_command("generate_population", persons=10, seed=SEED, stdout=io.StringIO())
     out = io.StringIO()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, persons: int, seed: int, organisation: str | None, duplicates: float,
                append: bool, **options: Any) -> None:  # fmt: skip
+        if not (settings.LOTSE_DEMO or settings.DEBUG):
+            raise CommandError(
+                "Eine erfundene Bevölkerung wird nur mit LOTSE_DEMO=1 oder LOTSE_DEBUG=1 erzeugt – "
+                "nie in einer Installation mit echten Daten."
+            )
         if persons < 1:
             raise CommandError("--persons muss mindestens 1 sein.")
         if not 0 <= duplicates <= 1:
