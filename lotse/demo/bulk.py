@@ -37,7 +37,7 @@ from lotse.accounts import services as account_services
 from lotse.accounts.models import Organisation, Unit, User
 from lotse.accounts.roles import Role
 from lotse.cases.models import CaseFile, CaseStatusChange, Consent, Contact, Disclosure, Referral
-from lotse.cases.services.referrals import DISCLOSE, data_categories
+from lotse.cases.services.referrals import DISCLOSE, data_categories, disclosure_changes
 from lotse.clearing.models import ArrivalInterview, InterviewChild
 from lotse.core.audit import audit_append_many, creation_event
 from lotse.core.bulkwrite import insert_objects, insert_rows
@@ -745,16 +745,7 @@ class _Chunk:
                     action=DISCLOSE,
                     object_type=Referral._meta.label_lower,
                     object_id=str(referral.pk),
-                    changes={
-                        "person": [None, referral.person_id],
-                        "to_unit": [None, referral.to_unit_id],
-                        "recipients": [None, sorted(o.pk for o in recipients)],
-                        "basis": [None, "consent" if referral.consent_id else "legal"],
-                        "consent": [None, referral.consent_id],
-                        "legal_basis": [None, referral.legal_basis],
-                        "shared": [None, referral.shared_parts],
-                        "assessment_domains": [None, referral.assessment_domains],
-                    },
+                    changes=disclosure_changes(referral, recipients),
                 )
             )
         self.writer.create(Disclosure, rows, actors)
