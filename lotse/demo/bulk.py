@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lotse.accounts import services as account_services
 from lotse.accounts.models import Organisation, Unit, User
@@ -325,7 +326,8 @@ def generate(
     done = 0
     for index, first in enumerate(range(0, persons, chunk)):
         size = min(chunk, persons - first)
-        with transaction.atomic():
+        # Texts Lotse writes into records are in the installation's language (``stored_text``).
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             writer = _Writer(summary, f"{REQUEST_ID}:{run}")
             _Chunk(setup, state, writer, known_tokens, run=run, index=index, seed=seed, size=size,
                    duplicate_rate=duplicate_rate).write()  # fmt: skip
