@@ -51,8 +51,14 @@ def demo_register(settings: dict[str, Any]) -> list[RegisterEntry]:
     """The demo register as the blueprint loads it (also read by ``sample_export``): each
     record with its input and, for a first record, its generated household. The members of a
     household share one dwelling of the building."""
+    return demo_register_with_pairs(settings)[0]
+
+
+def demo_register_with_pairs(settings: dict[str, Any]) -> tuple[list[RegisterEntry], set[frozenset[str]]]:
+    """``demo_register`` and the true duplicate pairs among its records (by register id); the
+    generated population at scale (``lotse.demo.bulk``) is made of these."""
     where = place(settings.get("place", "weissenfels"))
-    records, _pairs, memberships = generate_with_households(
+    records, pairs, memberships = generate_with_households(
         settings["persons"], duplicate_rate=settings["duplicate_rate"], seed=settings["seed"], where=where
     )
     rng = random.Random(settings["seed"])  # noqa: S311 (made-up demo data, not security)
@@ -66,7 +72,7 @@ def demo_register(settings: dict[str, Any]) -> list[RegisterEntry]:
                 labels[membership.household] = rng.choice(where.dwellings)
             label = labels[membership.household]
         register.append((record, person_input(record, rng, where, dwelling_label=label), membership))
-    return register
+    return register, pairs
 
 
 def _households_create(organisation: Organisation, register: list[RegisterEntry]) -> int:

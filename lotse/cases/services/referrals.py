@@ -330,17 +330,22 @@ def _disclose(
         action=DISCLOSE,
         obj=referral,
         organisation_id=organisation_id,
-        changes={
-            "person": [None, referral.person_id],
-            "to_unit": [None, referral.to_unit_id],
-            "recipients": [None, sorted(o.pk for o in recipients)],
-            "basis": [None, "consent" if referral.consent_id else "legal"],
-            "consent": [None, referral.consent_id],
-            "legal_basis": [None, referral.legal_basis],
-            "shared": [None, referral.shared_parts],
-            "assessment_domains": [None, referral.assessment_domains],
-        },
+        changes=disclosure_changes(referral, recipients),
     )
+
+
+def disclosure_changes(referral: Referral, recipients: list[Organisation]) -> dict[str, list[Any]]:
+    """What the ``disclose`` event of a referral records (also written by generated data)."""
+    return {
+        "person": [None, referral.person_id],
+        "to_unit": [None, referral.to_unit_id],
+        "recipients": [None, sorted(o.pk for o in recipients)],
+        "basis": [None, "consent" if referral.consent_id else "legal"],
+        "consent": [None, referral.consent_id],
+        "legal_basis": [None, referral.legal_basis],
+        "shared": [None, referral.shared_parts],
+        "assessment_domains": [None, referral.assessment_domains],
+    }
 
 
 # --- the receiving unit -------------------------------------------------------------------
