@@ -301,9 +301,34 @@ def _step_queue_import(rows: str, prefix: str = "MR-") -> dict[str, Any]:
     return {"import": register_import.pk}
 
 
+def _step_case(person: str) -> dict[str, Any]:
+    """A case file of the Clearingstelle for ``person`` (the clerk may edit it)."""
+    from lotse.accounts.models import Unit, User
+    from lotse.cases.services.case_files import case_file_open
+    from lotse.people.models import Person
+
+    clerk = User.objects.get(username="clearing-clerk")
+    case = case_file_open(
+        actor=clerk, owner_unit=Unit.objects.get(slug="clearingstelle"), person=Person.objects.get(pk=person)
+    )
+    return {"case": case.pk}
+
+
+def _step_queue_probes(count: str) -> dict[str, Any]:
+    """``count`` probe tasks (tests/core/probe_tasks.py) in the queue."""
+    from tests.core.probe_tasks import probe
+
+    return {"tasks": [str(probe.enqueue(number).id) for number in range(int(count))]}
+
+
 if __name__ == "__main__":
     import django
 
     django.setup()
-    steps = {"visitor": _step_visitor, "queue_import": _step_queue_import}
+    steps = {
+        "visitor": _step_visitor,
+        "queue_import": _step_queue_import,
+        "case": _step_case,
+        "queue_probes": _step_queue_probes,
+    }
     print(json.dumps(steps[sys.argv[1]](*sys.argv[2:])))
