@@ -46,7 +46,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # The heartbeat files in memory, not on a disk that may stall (and read-only containers).
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn's advice)
 
 # The application is loaded in each worker, not once before forking: database connections
 # and the start-up key check (lotse/wsgi.py) belong to the worker that uses them.

@@ -23,21 +23,16 @@ import contextlib
 import json
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
 
-from tests.core.faults import ROOT, Answer, FaultDatabase, _free_port
+from tests.core.faults import Answer, FaultDatabase, Server, _free_port
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -108,72 +103,6 @@ class Relay:
             self._open = []
 
 
-class Gunicorn:
-    """The production server with Lotse's gunicorn.conf.py, on a port of its own."""
-
-    def __init__(self, database: FaultDatabase, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
-        self.log = log.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "gunicorn.conf.py",
-                "-w",
-                "1",
-                "-b",
-                f"127.0.0.1:{self.port}",
-            ],
-            cwd=ROOT,
-            env=database.env(LOTSE_WEB_ACCESS_LOG="", **env),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait(self, log: Path) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, log.read_text()[-3000:]
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("gunicorn did not start: " + log.read_text()[-3000:])
-
-    def request(
-        self,
-        path: str,
-        *,
-        method: str = "GET",
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Answer:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}", data=body, method=method, headers=headers or {}
-        )
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                status, head, raw = response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            status, head, raw = error.code, dict(error.headers), error.read()
-        answer = Answer(status, head, raw.decode("utf-8", "replace"), time.monotonic() - started)
-        answer.raw = raw  # type: ignore[attr-defined]
-        return answer
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def setup(fault_database: FaultDatabase) -> Iterator[dict[str, Any]]:
     database = fault_database
@@ -186,11 +115,8 @@ def setup(fault_database: FaultDatabase) -> Iterator[dict[str, Any]]:
     visitor.update(database.python("case", str(visitor["person"])))
     # Each server gets a connection that lives across requests, as in production.
     env = {"DATABASE_URL": through_relay, "LOTSE_DB_CONN_MAX_AGE": "600"}
-    logs = [database.var_dir / f"gunicorn-{n}.log" for n in (1, 2)]
-    servers = [Gunicorn(database, env, log) for log in logs]
+    servers = [Server(database, gunicorn=env) for _ in range(2)]
     try:
-        for server, log in zip(servers, logs, strict=True):
-            server.wait(log)
         yield {"servers": servers, "visitor": visitor, "relay": relay, "database": database}
     finally:
         for server in servers:
@@ -210,7 +136,7 @@ def test_concurrent_edits_through_two_servers_end_in_one_success_and_one_412(set
     assert read.status == 200, read.body[:500]
     etag = read.headers["ETag"]
 
-    def change(server: Gunicorn, title: str) -> Answer:
+    def change(server: Server, title: str) -> Answer:
         body = json.dumps({"title": title}).encode()
         return server.request(path, method="PATCH", body=body, headers=_api(visitor, **{"If-Match": etag}))
 
@@ -293,11 +219,11 @@ def test_a_document_uploaded_through_one_server_downloads_through_the_other(setu
     )
     downloaded = second.request(f"/dokumente/{document}/", headers={"Cookie": cookie})
     assert downloaded.status == 200, downloaded.body[:500]
-    assert downloaded.raw == content  # type: ignore[attr-defined]
+    assert downloaded.raw == content
 
 
 def test_without_the_database_both_servers_say_503_and_recover_without_a_restart(setup):
-    servers: list[Gunicorn] = setup["servers"]
+    servers: list[Server] = setup["servers"]
     relay: Relay = setup["relay"]
     cookie = f"lotse_session={setup['visitor']['session']}"
     pids = [server.process.pid for server in servers]

@@ -380,11 +380,10 @@ def test_a_backup_of_an_older_schema_is_restored_and_migrated_forward(source, ta
             original.backup(clone)
             original.close()
             clone.close()
-        with older._connect() as connection:
-            placeholder = "%s" if POSTGRES else "?"
-            connection.execute(
-                f"DELETE FROM {StoredDocument._meta.db_table} WHERE name = {placeholder}", (lost,)
-            )
+        # The lost file: its row of the file store gone (decision 0037).
+        lose = f"DELETE FROM {StoredDocument._meta.db_table} WHERE name = {'%s' if POSTGRES else '?'}"
+        with older._connect() if POSTGRES else sqlite3.connect(older.database) as connection:
+            connection.execute(lose, (lost,))
         older.manage("migrate", app_label, parent, "--verbosity=0")
         done = older.manage("backup", str(older.root / "alt.tar"))
         assert f"Dokument {lost}: die Datei fehlt und ist nicht gesichert." in done.stderr
@@ -567,7 +566,7 @@ def test_a_sqlite_target_that_is_some_other_file_is_refused(source, target):
     assert done.returncode == 1
     assert "keine leere SQLite-Datenbank" in done.stderr
     assert Path(target.database).read_bytes() == b"kein SQLite " * 100
-    assert target.document_files() == {}
+    assert target.files_on_disk() == {}
 
 
 def test_every_store_of_uploaded_files_is_in_the_backup():
