@@ -147,6 +147,8 @@ MIDDLEWARE = [
     "lotse.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lotse.core.middleware.SecurityHeadersMiddleware",
+    # A German page on error answers without a body of their own (405, 410, 413, 429).
+    "lotse.core.middleware.ErrorPageMiddleware",
     # Inside the security headers: its 503 (the read could not be recorded) gets them too.
     "lotse.core.middleware.ReadAuditMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

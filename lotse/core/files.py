@@ -2,11 +2,10 @@
 
 Every uploaded file of every app – case documents and consent forms, housing photos, register
 exports waiting for their import – is kept here and nowhere else. A file is a *name* (a random
-token) inside the root of an *area*; the code hands the store bytes and gets bytes back, and
-never sees a path. That keeps the store small and storage-agnostic: a later backend (shared
-storage for several app servers) replaces ``_Disk`` and nothing else.
+token) inside an *area*; the code hands the store bytes and gets bytes back, and never sees
+where they lie. That keeps the store small and storage-agnostic.
 
-On disk a file is ``MAGIC + key id + "\\n" + Fernet token`` (``cryptography``: AES-128-CBC with
+Stored, a file is ``MAGIC + key id + "\\n" + Fernet token`` (``cryptography``: AES-128-CBC with
 HMAC-SHA256, decision 0025), encrypted with the newest key of ``LOTSE_ENCRYPTION_KEYS``. The key
 id (the first 16 hex digits of the key's SHA-256) names the key a file needs, so that a missing
 key and a damaged file are told apart – and both are refused with a German message, never
@@ -17,6 +16,10 @@ A file without the header is plain content from before encryption (decision 0029
 migrations encrypt them in place, ``rotate_keys`` does the same for any left over); it is read
 only if its hash matches.
 
+Where the bytes lie (decision 0037): in the database, one table per area (``StoredDocument``,
+``StoredImport``), so that several app servers on one database share every file and a write is
+part of the caller's transaction. Until then they lay in directories; ``core 0008`` moved them.
+
 Models that name stored files declare it once (``stores_files`` in their ``AppConfig.ready``);
 ``rotate_keys``, the start-up check (``verify_keys``) and the backup find them through that
 registry.
@@ -26,10 +29,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -38,7 +39,8 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.core.crypto import KeyMissing
@@ -133,12 +135,6 @@ def _open(raw: bytes) -> bytes:
     raise FileKeyMissing(wanted)
 
 
-def _same_owner(path: Path, like: Path) -> None:
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        found = like.stat()
-        os.chown(path, found.st_uid, found.st_gid)
-
-
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -155,153 +151,117 @@ class Stored:
     size: int
 
 
+def _table(area: str) -> type[models.Model]:
+    from lotse.core.models import StoredDocument, StoredImport
+
+    return {"documents": StoredDocument, "imports": StoredImport}[area]
+
+
 class FileStore:
-    """The files of one area (``documents`` or ``imports``), addressed by name."""
+    """The files of one area (``documents`` or ``imports``), addressed by name.
+
+    The stored bytes are rows of the database (``StoredDocument``, ``StoredImport``; decision
+    0037), so that every app server of an installation reads what any of them wrote, and a
+    write or delete is part of the caller's transaction: a rolled-back upload leaves nothing,
+    a rolled-back delete keeps the file."""
 
     def __init__(self, area: str) -> None:
         if area not in AREAS:
             raise ValueError(f"unknown file area {area!r}")
         self.area = area
 
-    # The one place that knows the files lie in a directory.
     @property
-    def root(self) -> Path:
-        directory = Path(getattr(settings, AREAS[self.area]))
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return directory
+    def _rows(self) -> models.QuerySet[Any]:
+        return _table(self.area)._base_manager.all()
 
-    def _path(self, name: str) -> Path:
+    @staticmethod
+    def _checked(name: str) -> str:
         if not NAME.match(name):
             raise ValueError(f"not a stored file name: {name!r}")
-        return self.root / name
+        return name
 
-    def _write_atomic(self, target: Path, raw: bytes) -> None:
-        """A temporary file beside ``target``, then renamed: readers see the old or the new.
-        The new file keeps the owner of the one it replaces (or of the directory): ``migrate``
-        and ``rotate_keys`` run as root in the operator guide, the server as the service user."""
-        partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(raw)
-                handle.flush()
-                os.fsync(handle.fileno())
-            _same_owner(partial, target if target.exists() else target.parent)
-            os.replace(partial, target)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+    def _raw(self, name: str) -> bytes:
+        found = self._rows.filter(name=self._checked(name)).values_list("content", flat=True).first()
+        if found is None:
+            raise FileMissing
+        return bytes(found)
+
+    def _replace(self, name: str, raw: bytes) -> None:
+        """The stored bytes swapped whole (one UPDATE): readers see the old or the new."""
+        self._rows.filter(name=name).update(content=raw, size=len(raw))
 
     def write(self, data: bytes, *, at_commit: bool = True, name: str | None = None) -> Stored:
         """Encrypt ``data`` with the newest key and keep it under a new random name (or
         ``name``, a random token the caller chose; an existing file is never overwritten).
 
-        ``at_commit``: the file is written to ``pending/`` now and moved into place when the
-        transaction commits, so that a rolled-back upload never lies where reads look
-        (leftovers older than a day are removed by the next write). Without it the file is in
-        place at once (the caller deletes it if it fails later)."""
-        name = name or secrets.token_hex(20)
-        if self.exists(name):
-            raise FileExistsError(name)
+        The row is written in the caller's transaction (outside one: at once), so a rolled-back
+        upload is never readable, and the same connection reads it at once (the register
+        import reads its file before its own row exists). ``at_commit`` is kept for the
+        callers of the disk store before decision 0037; both values now mean the same."""
+        del at_commit
+        name = self._checked(name or secrets.token_hex(20))
         stored = Stored(name, sha256_of(data), len(data))
         sealed = _seal(data)
-        if not at_commit:
-            self._write_atomic(self._path(name), sealed)
-            return stored
-        pending_dir = self.root / PENDING
-        pending_dir.mkdir(mode=0o700, exist_ok=True)
-        pending = pending_dir / name
-        descriptor = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(sealed)
-        _same_owner(pending, self.root)
-        target = self._path(name)
-        transaction.on_commit(lambda: os.replace(pending, target))
-        self._sweep_pending(pending_dir)
+        try:
+            with transaction.atomic():  # a savepoint: a taken name leaves the caller's transaction usable
+                self._rows.create(name=name, content=sealed, size=len(sealed), stored_at=timezone.now())
+        except IntegrityError:
+            raise FileExistsError(name) from None
         return stored
-
-    @staticmethod
-    def _sweep_pending(pending_dir: Path, max_age_seconds: int = 86400) -> None:
-        now = time.time()
-        for leftover in pending_dir.iterdir():
-            try:
-                if now - leftover.stat().st_mtime > max_age_seconds:
-                    leftover.unlink()
-            except FileNotFoundError:  # another process was quicker
-                continue
 
     def read(self, name: str, *, sha256: str) -> bytes:
         """The plain content, after decrypting and checking it is the content stored.
 
-        Raises ``FileMissing``, ``FileDamaged`` (changed on disk, or another file) or
+        Raises ``FileMissing``, ``FileDamaged`` (changed in the store, or another file) or
         ``FileKeyMissing`` (encrypted with a key that is not configured)."""
-        try:
-            raw = self._path(name).read_bytes()
-        except FileNotFoundError:
-            raise FileMissing from None
-        data = _open(raw)
+        data = _open(self._raw(name))
         if sha256_of(data) != sha256:
             raise FileDamaged
         return data
 
     def exists(self, name: str) -> bool:
-        return self._path(name).is_file()
+        return self._rows.filter(name=self._checked(name)).exists()
 
     def delete(self, name: str, *, at_commit: bool = True) -> None:
-        """Remove the file (when the transaction commits, unless ``at_commit`` is false)."""
-        path = self._path(name)
-        if at_commit:
-            transaction.on_commit(lambda: path.unlink(missing_ok=True))
-        else:
-            path.unlink(missing_ok=True)
+        """Remove the file, with the caller's transaction (a rolled-back delete keeps it;
+        ``at_commit`` as in ``write``)."""
+        del at_commit
+        self._rows.filter(name=self._checked(name)).delete()
 
     def key_of(self, name: str) -> str | None:
         """The id of the key a file is encrypted with (None: plain content from before)."""
-        with self._path(name).open("rb") as handle:
-            return _key_of(handle.read(len(MAGIC) + KEY_ID_LENGTH))
+        return _key_of(self._raw(name)[: len(MAGIC) + KEY_ID_LENGTH])
 
     def reencrypt(self, name: str, *, sha256: str, verify: bool = True) -> bool:
         """Encrypt the file again with the newest key (plain content: encrypt it). Returns
         False if it already is under the newest key. With ``verify`` (the default) a file whose
         content is not the one stored is refused (``FileDamaged``) and left as it is."""
-        path = self._path(name)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise FileMissing from None
+        raw = self._raw(name)
         if _key_of(raw) == keys()[0][0]:
             return False
         data = _open(raw)
         if verify and sha256_of(data) != sha256:
             raise FileDamaged
-        self._write_atomic(path, _seal(data))
+        self._replace(name, _seal(data))
         return True
 
     def decrypt_in_place(self, name: str) -> bool:
         """Write the plain content back (the way back of the migration that encrypted it)."""
-        path = self._path(name)
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+            raw = self._raw(name)
+        except FileMissing:
             return False
         if _key_of(raw) is None:
             return False
-        self._write_atomic(path, _open(raw))
+        self._replace(name, _open(raw))
         return True
 
     def names(self, *, older_than: dt.timedelta | None = None) -> Iterator[str]:
-        """Every stored file's name (not pending uploads, not temporary files); with
-        ``older_than`` only those written longer ago than that."""
-        cutoff = time.time() - older_than.total_seconds() if older_than is not None else None
-        for path in self.root.iterdir():
-            try:
-                if not path.is_file() or not NAME.match(path.name):
-                    continue
-                if cutoff is not None and path.stat().st_mtime >= cutoff:
-                    continue
-            except FileNotFoundError:
-                continue
-            yield path.name
+        """Every stored file's name; with ``older_than`` only those written longer ago."""
+        rows = self._rows
+        if older_than is not None:
+            rows = rows.filter(stored_at__lt=timezone.now() - older_than)
+        yield from rows.order_by("pk").values_list("name", flat=True).iterator(chunk_size=500)
 
 
 def store(area: str = "documents") -> FileStore:
@@ -406,23 +366,49 @@ def verify_keys() -> None:
             continue
 
 
+# --- Files on disk, from before decision 0037 ---------------------------------------------------
+# Until decision 0037 the files lay in the directories LOTSE_DOCUMENT_DIR and LOTSE_IMPORT_DIR.
+# The migrations below work there: the app migrations of decision 0029 encrypt them in place,
+# ``core 0008`` moves them into the database (and back, backwards). A backup from before 0037
+# carries them as files; ``restore`` puts them into the directory and ``migrate`` moves them.
+
+
+def disk_directory(area: str) -> Path:
+    return Path(getattr(settings, AREAS[area]))
+
+
+def _disk_files(area: str) -> list[Path]:
+    directory = disk_directory(area)
+    if not directory.is_dir():
+        return []
+    return sorted(path for path in directory.iterdir() if path.is_file() and NAME.match(path.name))
+
+
+def _rewrite(path: Path, raw: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    partial.write_bytes(raw)
+    partial.chmod(0o600)
+    partial.replace(path)
+
+
 def encrypt_in_place(
     app_label: str, model_name: str, *, name_field: str, sha256_field: str, area: str
 ) -> Any:
-    """The migration that encrypts the files a model's rows name, already on disk as plain
-    content (backwards: written back as plain content). Files that are missing are skipped."""
+    """The migration (decision 0029) that encrypts the files a model's rows name, on disk as
+    plain content (backwards: written back as plain content). Missing files are skipped."""
     from django.db import migrations
 
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
-        files = store(area)
+        directory = disk_directory(area)
         for chunk in _rows(model, name_field, sha256_field, 200):
-            for _pk, name, sha256 in chunk:
-                try:
-                    files.reencrypt(name, sha256=sha256, verify=False)
-                except FileMissing:
-                    continue
-        pending = Path(getattr(settings, AREAS[area])) / PENDING
+            for _pk, name, _sha256 in chunk:
+                path = directory / name
+                if NAME.match(name) and path.is_file():
+                    raw = path.read_bytes()
+                    if _key_of(raw) is None:
+                        _rewrite(path, _seal(raw))
+        pending = directory / PENDING
         if pending.is_dir():  # rolled-back uploads from before: plain content, never used
             for leftover in pending.iterdir():
                 if leftover.is_file():
@@ -430,9 +416,47 @@ def encrypt_in_place(
 
     def backwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
-        files = store(area)
+        directory = disk_directory(area)
         for chunk in _rows(model, name_field, sha256_field, 200):
             for _pk, name, _sha256 in chunk:
-                files.decrypt_in_place(name)
+                path = directory / name
+                if NAME.match(name) and path.is_file():
+                    raw = path.read_bytes()
+                    if _key_of(raw) is not None:
+                        _rewrite(path, _open(raw))
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def move_into_database(apps: Any, schema_editor: Any) -> None:
+    """``core 0008``: every file in the directories of both areas into its table (plain
+    content from before 0029 encrypted on the way), then removed from disk. Repeatable: a
+    name already in the table is not written again."""
+    for area, model_name in (("documents", "StoredDocument"), ("imports", "StoredImport")):
+        model = apps.get_model("core", model_name)
+        for path in _disk_files(area):
+            raw = path.read_bytes()
+            if _key_of(raw) is None:
+                raw = _seal(raw)
+            if not model.objects.filter(name=path.name).exists():
+                stored_at = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+                model.objects.create(name=path.name, content=raw, size=len(raw), stored_at=stored_at)
+        # Removed only once every file of the area is in the table (of this transaction).
+        for path in _disk_files(area):
+            path.unlink()
+        pending = disk_directory(area) / PENDING
+        if pending.is_dir():
+            for leftover in pending.iterdir():
+                if leftover.is_file():
+                    leftover.unlink()
+
+
+def move_onto_disk(apps: Any, schema_editor: Any) -> None:
+    """Backwards of ``core 0008``: every stored file back into its directory, as stored."""
+    for area, model_name in (("documents", "StoredDocument"), ("imports", "StoredImport")):
+        model = apps.get_model("core", model_name)
+        directory = disk_directory(area)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for name, content in model.objects.values_list("name", "content").iterator(chunk_size=50):
+            if NAME.match(name):
+                _rewrite(directory / name, bytes(content))

@@ -113,6 +113,38 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class ErrorPageMiddleware:
+    """A German page on every error answer that has no body of its own (``405`` from
+    ``require_POST``, a bare ``HttpResponseGone``, …), for pages in production; the API keeps
+    its JSON (``lotse/api/errors.py``). Inside ``SecurityHeadersMiddleware``: the page gets the
+    same headers as every other. Headers that belong to the status (``Allow``,
+    ``Retry-After``) are kept."""
+
+    KEEP = ("Allow", "Retry-After", "X-Request-ID")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from lotse.core.views import ERRORS, error_page
+
+        response = self.get_response(request)
+        if (
+            response.status_code in ERRORS
+            and not response.streaming
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            page = error_page(request, response.status_code)
+            for name in self.KEEP:
+                if name in response:
+                    page[name] = response[name]
+            for cookie in response.cookies.values():
+                page.cookies[cookie.key] = cookie
+            return page
+        return response
+
+
 class LanguageMiddleware:
     """German unless the person chose another language (cookie); the browser's
     Accept-Language is ignored, since an office's shared PCs often say English."""

@@ -126,3 +126,28 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class StoredFileBase(models.Model):
+    """One file of the encrypted file store (``lotse.core.files``, decisions 0029 and 0037):
+    its random name and its stored bytes (header + Fernet token, never plain content). In the
+    database, so that every app server of an installation reads what any of them wrote."""
+
+    name = models.CharField(max_length=100, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()  # of the stored (encrypted) bytes
+    stored_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredDocument(StoredFileBase):
+    """Area ``documents``: case documents, consent forms, housing photos, library files."""
+
+
+class StoredImport(StoredFileBase):
+    """Area ``imports``: register exports until their import is done – not in backups (0024)."""

@@ -2,8 +2,9 @@
 
 A backup is one uncompressed ``.tar`` file::
 
-    database.sqlite3 | database.pgdump   the database (SQLite online backup / pg_dump custom format)
-    documents/<storage name>             every document file the database names
+    database.sqlite3 | database.pgdump   the database (SQLite online backup / pg_dump custom format),
+                                         with the stored documents (decision 0037)
+    documents/<storage name>             only in backups from before decision 0037: the files
     manifest.json                        last: format, version, vendor, migrations, audit end,
                                          a SHA-256 and size per file
 
@@ -12,10 +13,12 @@ The file is written under a temporary name and renamed when complete (mode 0600)
 
 The database snapshot and the facts in the manifest come from the same moment: on SQLite they
 are read from the copy, on PostgreSQL inside the exported snapshot that pg_dump dumps. The
-document files named by that snapshot follow (documents are written once and never changed;
-``rotate_keys`` replaces a file whole, and both versions open while the old key is kept). The
-files are backed up as stored, encrypted (decision 0029); the backup checks that each still
-opens to the content uploaded, and ``restore`` that the configured keys open the restored data.
+documents are rows of that database (decision 0037), backed up as stored, encrypted (decision
+0029); the register exports waiting for their import are left out (decision 0024). The backup
+checks that each document still opens to the content uploaded, and ``restore`` that the
+configured keys open the restored data. A backup from before 0037 carries the documents as
+files: ``restore`` puts them into ``LOTSE_DOCUMENT_DIR``, and the ``migrate`` that brings its
+schema forward moves them into the database (``core 0008``).
 
 ``restore_backup`` checks everything before it touches anything: the archive whole and every
 checksum right, the vendor and the migrations fitting the code, the database without tables,
@@ -52,9 +55,9 @@ from django.utils import timezone
 
 from lotse.core.audit import audit_verify
 from lotse.core.crypto import KeyMissing, verify_keys
-from lotse.core.files import FileKeyMissing, FileUnavailable, registered, store
+from lotse.core.files import FileKeyMissing, FileMissing, FileUnavailable, registered, store
 from lotse.core.management.commands.migrate import sqlite_path
-from lotse.core.models import AuditEvent
+from lotse.core.models import AuditEvent, StoredImport
 
 FORMAT = "lotse-backup"
 FORMAT_VERSION = 1
@@ -232,6 +235,10 @@ def _dump_sqlite(target: Path) -> tuple[dict[str, list[str]], dict[str, Any], li
     try:
         connection.connection.backup(destination)
         destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        # Register exports waiting for their import stay out (decision 0024), overwritten.
+        destination.execute("PRAGMA secure_delete=ON")
+        destination.execute(f"DELETE FROM {StoredImport._meta.db_table}")  # noqa: S608
+        destination.commit()
         return _snapshot_facts(destination.cursor())
     finally:
         destination.close()
@@ -252,6 +259,8 @@ def _dump_postgresql(target: Path) -> tuple[dict[str, list[str]], dict[str, Any]
                 "--format=custom",
                 "--no-password",
                 f"--snapshot={snapshot}",
+                # Register exports waiting for their import stay out (decision 0024).
+                f"--exclude-table-data={StoredImport._meta.db_table}",
                 f"--file={target}",
                 f"--dbname={name}",
             ],
@@ -307,21 +316,19 @@ def backup_write(path: Path) -> BackupResult:
             with os.fdopen(descriptor, "wb") as raw:
                 with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
                     files[database_file.name] = _add_file(archive, database_file.name, database_file)
-                    directory = Path(settings.LOTSE_DOCUMENT_DIR)
+                    # The documents are rows of the database (decision 0037) and so in its
+                    # dump, as stored (encrypted, decision 0029); whether each still opens to the
+                    # content uploaded is checked here.
                     file_store = store(DOCUMENTS)
+                    missing = 0
                     for storage_name, expected in documents:
-                        source = directory / storage_name
-                        member = f"{DOCUMENTS}/{storage_name}"
-                        if not DOCUMENT_MEMBER.match(member) or not source.is_file():
+                        try:
+                            file_store.read(storage_name, sha256=expected)
+                        except FileMissing:
+                            missing += 1
                             warnings.append(
                                 f"Dokument {storage_name}: die Datei fehlt und ist nicht gesichert."
                             )
-                            continue
-                        files[member] = _add_file(archive, member, source)
-                        # The archive holds the file as stored (encrypted, decision 0029);
-                        # whether it still opens to the content uploaded is checked here.
-                        try:
-                            file_store.read(storage_name, sha256=expected)
                         except FileKeyMissing as problem:
                             warnings.append(f"Dokument {storage_name}: {problem}")
                         except FileUnavailable:
@@ -337,7 +344,7 @@ def backup_write(path: Path) -> BackupResult:
                         "database": {"vendor": vendor, "file": database_file.name},
                         "migrations": migrations,
                         "audit": audit,
-                        "documents": {"count": len(documents), "missing": len(documents) - (len(files) - 1)},
+                        "documents": {"count": len(documents), "missing": missing},
                         "files": files,
                     }
                     data = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode()

@@ -3,8 +3,6 @@ only by those who may see the case, every download in the audit trail."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +12,7 @@ from lotse.accounts.models import Unit
 from lotse.cases.models import Document
 from lotse.cases.services import documents as services
 from lotse.cases.services.case_files import case_file_open, case_file_set_status
-from lotse.core.models import AuditEvent
+from lotse.core.models import AuditEvent, StoredDocument
 from tests.clearing.interviews import make_person
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +20,9 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def document_dir(settings, tmp_path):
-    settings.LOTSE_DOCUMENT_DIR = tmp_path / "documents"
-    return settings.LOTSE_DOCUMENT_DIR
+def stored() -> dict[str, bytes]:
+    """The file store's documents, as stored (rows of the database, decision 0037)."""
+    return {name: bytes(raw) for name, raw in StoredDocument.objects.values_list("name", "content")}
 
 
 @pytest.fixture
@@ -43,17 +40,16 @@ def upload(name: str = "mietvertrag.pdf", data: bytes = PDF) -> SimpleUploadedFi
 
 
 def test_upload_keeps_the_file_outside_the_web_root_under_a_random_name(
-    personas, case, document_dir, django_capture_on_commit_callbacks
+    personas, case, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         document = services.document_upload(
             actor=personas.clearing, upload=upload(), title="Mietvertrag", case=case
         )
-    stored = document_dir / document.storage_name
-    assert stored.read_bytes().startswith(b"lotse-datei:1:")  # encrypted (decision 0029)
-    assert b"%PDF" not in stored.read_bytes() and b"obj" not in stored.read_bytes()
+    raw = stored()[document.storage_name]
+    assert raw.startswith(b"lotse-datei:1:")  # encrypted (decision 0029)
+    assert b"%PDF" not in raw and b"obj" not in raw
     assert "mietvertrag" not in document.storage_name
-    assert oct(os.stat(stored).st_mode & 0o777) == "0o600"
     assert (document.content_type, document.size, document.person_id) == (
         "application/pdf",
         len(PDF),
@@ -63,13 +59,13 @@ def test_upload_keeps_the_file_outside_the_web_root_under_a_random_name(
     assert created.changes["original_name"] == [None, "***"]
 
 
-def test_a_disguised_file_is_refused_and_nothing_is_kept(personas, case, document_dir):
+def test_a_disguised_file_is_refused_and_nothing_is_kept(personas, case):
     with pytest.raises(ValidationError, match="Dateityp ist nicht erlaubt"):
         services.document_upload(
             actor=personas.clearing, upload=upload("brief.pdf", b"MZ\x90\x00exe"), title="", case=case
         )
     assert not Document.objects.exists()
-    assert [p for p in document_dir.rglob("*") if p.is_file()] == []
+    assert stored() == {}
 
 
 def test_too_large_and_empty_files_are_refused(personas, case, settings):
@@ -83,14 +79,14 @@ def test_too_large_and_empty_files_are_refused(personas, case, settings):
     assert not Document.objects.exists()
 
 
-def test_rolled_back_upload_leaves_no_downloadable_file(personas, case, document_dir):
+def test_rolled_back_upload_leaves_no_downloadable_file(personas, case):
     from django.db import transaction
 
     with pytest.raises(RuntimeError), transaction.atomic():
         services.document_upload(actor=personas.clearing, upload=upload(), title="", case=case)
         raise RuntimeError("später Fehler")
     assert not Document.objects.exists()
-    assert [p.name for p in document_dir.iterdir() if p.is_file()] == []
+    assert stored() == {}
 
 
 @pytest.mark.parametrize("name", ["outreach", "housing", "partner", "head", "dpo", "outsider"])
@@ -134,11 +130,9 @@ def test_others_get_404_on_download(personas, case, client_for, name, django_cap
     assert response.status_code == 404
 
 
-def test_a_changed_file_is_not_served(
-    personas, case, client_for, document_dir, django_capture_on_commit_callbacks
-):
+def test_a_changed_file_is_not_served(personas, case, client_for, django_capture_on_commit_callbacks):
     document = _uploaded(personas, case, django_capture_on_commit_callbacks)
-    (document_dir / document.storage_name).write_bytes(b"%PDF-1.4 manipuliert")
+    StoredDocument.objects.filter(name=document.storage_name).update(content=b"%PDF-1.4 manipuliert")
     response = client_for(personas.clearing).get(reverse("cases:document_download", args=[document.pk]))
     assert response.status_code == 410
     assert "verändert" in response.content.decode()
@@ -165,9 +159,7 @@ def test_upload_page_is_404_for_outsiders_and_readers(personas, case, client_for
     assert not Document.objects.exists()
 
 
-def test_delete_removes_row_and_file(
-    personas, case, client_for, document_dir, django_capture_on_commit_callbacks
-):
+def test_delete_removes_row_and_file(personas, case, client_for, django_capture_on_commit_callbacks):
     document = _uploaded(personas, case, django_capture_on_commit_callbacks)
     assert (
         client_for(personas.outreach).post(reverse("cases:document_delete", args=[document.pk])).status_code
@@ -177,7 +169,7 @@ def test_delete_removes_row_and_file(
         response = client_for(personas.clearing).post(reverse("cases:document_delete", args=[document.pk]))
     assert response.status_code == 302
     assert not Document.objects.exists()
-    assert not (document_dir / document.storage_name).exists()
+    assert document.storage_name not in stored()
     assert AuditEvent.objects.filter(object_type="cases.document", action="delete").exists()
 
 
@@ -209,12 +201,12 @@ def test_the_download_name_takes_the_extension_of_the_sniffed_type(
         b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"<!DOCTYPE html><p>",
     ],
 )
-def test_a_pdf_or_image_with_active_web_content_is_refused(personas, case, document_dir, data):
+def test_a_pdf_or_image_with_active_web_content_is_refused(personas, case, data):
     with pytest.raises(ValidationError) as error:
         services.document_upload(actor=personas.clearing, upload=upload("ok.pdf", data), title="", case=case)
     assert "enthält aber zugleich Teile einer Webseite" in error.value.message_dict["file"][0]
     assert not Document.objects.exists()
-    assert [p for p in document_dir.rglob("*") if p.is_file()] == []
+    assert stored() == {}
 
 
 def test_an_image_that_is_also_a_zip_archive_is_refused(personas, case):

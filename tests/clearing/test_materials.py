@@ -15,7 +15,7 @@ from lotse.clearing import selectors, services
 from lotse.clearing.models import Material, MaterialVersion
 from lotse.core import access, files
 from lotse.core.audit import audit_verify
-from lotse.core.models import AuditEvent
+from lotse.core.models import AuditEvent, StoredDocument
 from lotse.core.pdf import render_pdf
 
 pytestmark = pytest.mark.django_db
@@ -210,9 +210,10 @@ def test_public_materials_offers_current_files_of_public_materials_only(personas
         == 404
     )
     # A damaged file is not handed out.
-    files.store().write(PDF + b"x", at_commit=False, name=new.storage_name + "x")  # another file
-    swapped = files.store().root / (new.storage_name + "x")
-    swapped.replace(files.store().root / new.storage_name)
+    other = files.store().write(PDF + b"x")  # another file, correctly encrypted
+    StoredDocument.objects.filter(name=new.storage_name).update(
+        content=StoredDocument.objects.get(name=other.name).content
+    )
     assert client.get(offered[0].download_url).status_code == 404
 
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from lotse.clearing import services
 from lotse.clearing.models import RegisterImport
-from lotse.core.models import AuditEvent
+from lotse.core import files
+from lotse.core.models import AuditEvent, StoredImport
 from lotse.people import services as people_services
 from lotse.people.matching import parse_birth_date
 from lotse.people.models import Person
@@ -26,9 +24,9 @@ from .conftest import HEADER, ROWS, csv_bytes, upload, xlsx_bytes
 pytestmark = pytest.mark.django_db
 
 
-def _stored(register_import: RegisterImport) -> Path:
-    """Where the file store keeps the upload (encrypted, decision 0029)."""
-    return Path(django_settings.LOTSE_IMPORT_DIR) / register_import.file_token
+def _stored(register_import: RegisterImport) -> QuerySet[StoredImport]:
+    """The row of the file store that keeps the upload (encrypted, decisions 0029 and 0037)."""
+    return StoredImport.objects.filter(name=register_import.file_token)
 
 
 def test_csv_import_creates_the_persons_with_everything_the_register_says(personas, run_import):
@@ -167,8 +165,7 @@ def test_even_a_rerun_from_the_first_row_creates_nobody_twice(personas, run_impo
         status=RegisterImport.Status.FAILED, processed_rows=0, created_count=0
     )
     first.refresh_from_db()
-    _stored(first).parent.mkdir(parents=True, exist_ok=True)
-    _stored(first).write_bytes(csv_bytes(ROWS))
+    files.store("imports").write(csv_bytes(ROWS), name=first.file_token)  # the export again
     from lotse.clearing.tasks import run_register_import
 
     services.register_import_start(actor=personas.clearing, register_import=first)
@@ -243,7 +240,7 @@ def test_unreadable_upload_leaves_neither_record_nor_file(personas, import_file,
     with pytest.raises(ValidationError, match="Zeile 3: Ein Anführungszeichen"):
         import_file(b'OM;Name;Vorname\n1;Pop;Ana\n2;"Pop;Ion\n')
     assert not RegisterImport.objects.exists()
-    assert list(settings.LOTSE_IMPORT_DIR.iterdir()) == []
+    assert not StoredImport.objects.exists()
 
 
 def test_who_may_import(personas, import_file):
@@ -295,15 +292,13 @@ def test_clean_up_discards_imports_left_lying_and_orphaned_files(personas, impor
     with earlier(dt.timedelta(days=8)):
         lying = import_file(csv_bytes(ROWS))
     fresh = import_file(csv_bytes(ROWS))
-    orphan = settings.LOTSE_IMPORT_DIR / ("0" * 32)
-    orphan.write_bytes(b"half an upload")
-    old = (timezone.now() - dt.timedelta(days=8)).timestamp()
-    os.utime(orphan, (old, old))
+    with earlier(dt.timedelta(days=8)):
+        orphan = files.store("imports").write(b"half an upload")  # its import row is gone
     call_command("register_import_cleanup", "--days", "7", stdout=io.StringIO())
     lying.refresh_from_db()
     fresh.refresh_from_db()
     assert lying.status == RegisterImport.Status.DISCARDED
     assert fresh.status == RegisterImport.Status.READY and _stored(fresh).exists()
-    assert not orphan.exists()
+    assert not files.store("imports").exists(orphan.name)
     event = AuditEvent.objects.filter(object_id=str(lying.pk)).latest("id")
     assert (event.actor_name, event.changes["status"]) == ("System", ["ready", "discarded"])

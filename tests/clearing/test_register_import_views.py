@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
+from django.db.models import QuerySet
 
 from lotse.clearing import services
 from lotse.clearing.models import RegisterImport
+from lotse.core.models import StoredImport
 from lotse.core.services import audited_create
 from lotse.people.models import Person
 from tests.clock import earlier
@@ -21,9 +20,9 @@ LIST = "/clearingstelle/melderegister/"
 UPLOAD = "/clearingstelle/melderegister/neu/"
 
 
-def _stored(register_import: RegisterImport) -> Path:
-    """Where the file store keeps the upload (encrypted, decision 0029)."""
-    return Path(django_settings.LOTSE_IMPORT_DIR) / register_import.file_token
+def _stored(register_import: RegisterImport) -> QuerySet[StoredImport]:
+    """The row of the file store that keeps the upload (encrypted, decisions 0029 and 0037)."""
+    return StoredImport.objects.filter(name=register_import.file_token)
 
 
 def detail(register_import: RegisterImport, suffix: str = "") -> str:
@@ -47,14 +46,10 @@ def test_the_whole_flow_in_the_browser_pages(personas, client_for, django_captur
     )
     register_import = RegisterImport.objects.get()
     assert response["Location"] == detail(register_import, "zuordnung/")
-    # Stored outside the web root under a random name, never the uploaded one.
-    assert _stored(register_import).parent.name == "imports"
-    assert (
-        _stored(register_import).name != "Neuanmeldungen Oktober.csv"
-        and len(register_import.file_token) == 40
-    )
-    # Encrypted in the file store (decision 0029): no name from the export on disk.
-    assert b"Popescu" not in _stored(register_import).read_bytes()
+    # Stored in the file store's import area under a random name, never the uploaded one.
+    assert _stored(register_import).exists() and len(register_import.file_token) == 40
+    # Encrypted in the file store (decision 0029): no name from the export in the database.
+    assert b"Popescu" not in bytes(_stored(register_import).get().content)
 
     page = client.get(detail(register_import, "zuordnung/")).content.decode()
     assert '<option value="register_id" selected>' in page
@@ -174,7 +169,7 @@ def test_files_of_the_wrong_type_are_refused(personas, client_for, settings, nam
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not RegisterImport.objects.exists()
-    assert not settings.LOTSE_IMPORT_DIR.exists() or list(settings.LOTSE_IMPORT_DIR.iterdir()) == []
+    assert not StoredImport.objects.exists()
 
 
 def test_files_over_the_size_limit_are_refused(personas, client_for, settings):

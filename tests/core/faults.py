@@ -145,17 +145,36 @@ class Answer:
     headers: dict[str, str]
     body: str
     seconds: float
+    raw: bytes = b""
 
     def json(self) -> Any:
         return json.loads(self.body)
 
 
 class Server:
-    """``manage.py runserver`` on the fault database."""
+    """``manage.py runserver`` on the fault database – or, with ``gunicorn`` (extra environment),
+    the production server with Lotse's gunicorn.conf.py and one worker process, its output in a
+    log file beside the database (a pipe nobody reads would fill up)."""
 
-    def __init__(self, database: FaultDatabase) -> None:
+    def __init__(self, database: FaultDatabase, gunicorn: dict[str, str] | None = None) -> None:
         self.port = _free_port()
-        self.process = database.manage("runserver", f"127.0.0.1:{self.port}", "--noreload", "--skip-checks")
+        self.log: Path | None = None
+        if gunicorn is None:
+            self.process = database.manage(
+                "runserver", f"127.0.0.1:{self.port}", "--noreload", "--skip-checks"
+            )
+        else:
+            self.log = database.var_dir / f"gunicorn-{self.port}.log"
+            with self.log.open("w") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", "1",
+                     "-b", f"127.0.0.1:{self.port}"],
+                    cwd=ROOT,
+                    env=database.env(LOTSE_WEB_ACCESS_LOG="", **gunicorn),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.output()
@@ -164,19 +183,33 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError("runserver did not start: " + self.output())
+        raise AssertionError("the server did not start: " + self.output())
 
     def get(self, path: str, **headers: str) -> Answer:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+        return self.request(path, headers=headers)
+
+    def request(
+        self,
+        path: str,
+        *,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", data=body, method=method, headers=headers or {}
+        )
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                status, head, body = response.status, dict(response.headers), response.read()
+                status, head, raw = response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
-            status, head, body = error.code, dict(error.headers), error.read()
-        return Answer(status, head, body.decode("utf-8", "replace"), time.monotonic() - started)
+            status, head, raw = error.code, dict(error.headers), error.read()
+        return Answer(status, head, raw.decode("utf-8", "replace"), time.monotonic() - started, raw)
 
     def output(self) -> str:
+        if self.log is not None:
+            return self.log.read_text()[-5000:]
         if self.process.poll() is None:
             return ""
         return self.process.stdout.read() if self.process.stdout else ""
@@ -184,7 +217,7 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -301,9 +334,34 @@ def _step_queue_import(rows: str, prefix: str = "MR-") -> dict[str, Any]:
     return {"import": register_import.pk}
 
 
+def _step_case(person: str) -> dict[str, Any]:
+    """A case file of the Clearingstelle for ``person`` (the clerk may edit it)."""
+    from lotse.accounts.models import Unit, User
+    from lotse.cases.services.case_files import case_file_open
+    from lotse.people.models import Person
+
+    clerk = User.objects.get(username="clearing-clerk")
+    case = case_file_open(
+        actor=clerk, owner_unit=Unit.objects.get(slug="clearingstelle"), person=Person.objects.get(pk=person)
+    )
+    return {"case": case.pk}
+
+
+def _step_queue_probes(count: str) -> dict[str, Any]:
+    """``count`` probe tasks (tests/core/probe_tasks.py) in the queue."""
+    from tests.core.probe_tasks import probe
+
+    return {"tasks": [str(probe.enqueue(number).id) for number in range(int(count))]}
+
+
 if __name__ == "__main__":
     import django
 
     django.setup()
-    steps = {"visitor": _step_visitor, "queue_import": _step_queue_import}
+    steps = {
+        "visitor": _step_visitor,
+        "queue_import": _step_queue_import,
+        "case": _step_case,
+        "queue_probes": _step_queue_probes,
+    }
     print(json.dumps(steps[sys.argv[1]](*sys.argv[2:])))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from lotse.accounts.models import Unit
 from lotse.cases.models import FollowUp, Referral
+from lotse.core.models import StoredDocument
 from lotse.housing import services
 from lotse.housing.models import Inspection, Order, Photo
 
@@ -215,7 +216,7 @@ def test_photos_are_sniffed_stored_outside_and_read_audited(housing, settings, t
             caption="Bad, Decke",
         )
     assert photo.content_type == "image/png" and photo.storage_name not in "Schimmel.png"
-    stored = (tmp_path / photo.storage_name).read_bytes()
+    stored = bytes(StoredDocument.objects.get(name=photo.storage_name).content)
     assert stored.startswith(b"lotse-datei:1:") and b"PNG" not in stored  # encrypted (decision 0029)
     with services.photo_open(actor=housing.inspector, photo=photo) as handle:
         assert handle.read() == PNG

@@ -32,7 +32,7 @@ from django.db import models
 from django.db.migrations.loader import MigrationLoader
 
 from lotse.cases.models import Document
-from lotse.core.models import AuditEvent
+from lotse.core.models import AuditEvent, StoredDocument
 from lotse.privacy.backup import pg_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,6 +193,11 @@ class Installation:
         return dict(rows)
 
     def document_files(self) -> dict[str, bytes]:
+        """The stored documents (rows of the database since decision 0037), as stored."""
+        rows = self.tables().get(StoredDocument._meta.db_table, [])
+        return {str(row[1]): bytes(row[2]) for row in rows}
+
+    def files_on_disk(self) -> dict[str, bytes]:
         if not self.documents.exists():
             return {}
         return {
@@ -253,7 +258,7 @@ def target(tmp_path) -> Iterator[Installation]:
 
 def _untouched(target: Installation) -> None:
     assert target.tables() == {}
-    assert target.document_files() == {}
+    assert target.files_on_disk() == {}
     if not POSTGRES:
         assert target.leftovers() == []  # no database file, no half-written copy
 
@@ -278,9 +283,15 @@ def test_the_backup_is_one_private_tar_with_a_manifest_of_checksums(source):
     assert set(manifest["files"]) == set(names) - {"manifest.json"}
     documents = source.tables[Document._meta.db_table]
     assert len(documents) == 2
-    assert {f"documents/{name}" for name in source.documents} == set(manifest["files"]) - {database_file}
-    for name, content in source.documents.items():
-        assert manifest["files"][f"documents/{name}"]["sha256"] == hashlib.sha256(content).hexdigest()
+    # The documents are rows of the database (decision 0037): in its dump, not beside it.
+    assert set(manifest["files"]) == {database_file}
+    assert len(source.documents) == 2
+    assert manifest["documents"] == {"count": 2, "missing": 0}
+    with tarfile.open(backup) as archive:
+        dumped = archive.extractfile(database_file).read()  # type: ignore[union-attr]
+    assert manifest["files"][database_file]["sha256"] == hashlib.sha256(dumped).hexdigest()
+    if not POSTGRES:  # the SQLite copy holds the stored bytes as they are (pg_dump compresses)
+        assert all(content in dumped for content in source.documents.values())
     newest_id, newest_hash = source.installation.query(
         f"SELECT id, hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1"
     )[0]
@@ -336,8 +347,6 @@ def test_round_trip_restores_every_table_row_by_row_and_the_documents(source, ta
     for table in ("people_person", "cases_casefile", "cases_document", "core_auditevent", "accounts_user"):
         assert source.tables[table], f"{table} is not empty, so the comparison means something"
     assert target.document_files() == source.documents
-    for path in target.documents.iterdir():
-        assert oct(path.stat().st_mode & 0o777) == "0o600"
     if POSTGRES:
         assert target.sequences() == source.installation.sequences()  # new rows get new ids
         with target._connect() as connection:
@@ -371,8 +380,10 @@ def test_a_backup_of_an_older_schema_is_restored_and_migrated_forward(source, ta
             original.backup(clone)
             original.close()
             clone.close()
-        older.documents.mkdir(mode=0o700)
-        (older.documents / kept).write_bytes(source.documents[kept])
+        # The lost file: its row of the file store gone (decision 0037).
+        lose = f"DELETE FROM {StoredDocument._meta.db_table} WHERE name = {'%s' if POSTGRES else '?'}"
+        with older._connect() if POSTGRES else sqlite3.connect(older.database) as connection:
+            connection.execute(lose, (lost,))
         older.manage("migrate", app_label, parent, "--verbosity=0")
         done = older.manage("backup", str(older.root / "alt.tar"))
         assert f"Dokument {lost}: die Datei fehlt und ist nicht gesichert." in done.stderr
@@ -425,11 +436,10 @@ def _refused(target: Installation, backup: Path, message: str) -> None:
     _untouched(target)
 
 
-@pytest.mark.parametrize("member", ["database", "document"])
-def test_a_damaged_file_is_refused(source, target, tmp_path, member):
+def test_a_damaged_file_is_refused(source, target, tmp_path):
     with tarfile.open(source.backup) as archive:
         names = archive.getnames()
-    name = names[0] if member == "database" else next(n for n in names if n.startswith("documents/"))
+    name = names[0]
     damaged = _flip_byte(source.backup, tmp_path / "beschaedigt.tar", name)
     _refused(target, damaged, f"die Prüfsumme von {name} stimmt nicht")
 
@@ -545,7 +555,7 @@ def test_a_document_directory_with_files_is_refused(source, target):
     assert done.returncode == 1
     assert "Das Dokumentenverzeichnis" in done.stderr and "ist nicht leer" in done.stderr
     assert target.tables() == {}
-    assert target.document_files() == {"alt.pdf": b"%PDF alt"}
+    assert target.files_on_disk() == {"alt.pdf": b"%PDF alt"}
 
 
 def test_a_sqlite_target_that_is_some_other_file_is_refused(source, target):
@@ -556,7 +566,7 @@ def test_a_sqlite_target_that_is_some_other_file_is_refused(source, target):
     assert done.returncode == 1
     assert "keine leere SQLite-Datenbank" in done.stderr
     assert Path(target.database).read_bytes() == b"kein SQLite " * 100
-    assert target.document_files() == {}
+    assert target.files_on_disk() == {}
 
 
 def test_every_store_of_uploaded_files_is_in_the_backup():
