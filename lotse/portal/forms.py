@@ -80,7 +80,7 @@ class PortalForm(forms.Form):
         ],
     )
     host = forms.CharField(
-        label=_("Eigener Host-Name (freiwillig)"),
+        label=_("Eigener Host-Name"),
         max_length=200,
         required=False,
         help_text=_(
@@ -148,7 +148,7 @@ class PartnerForm(forms.Form):
     )
     # A CharField: the service checks the address and says in German what is wrong with it.
     website = forms.CharField(
-        label=_("Internetseite (freiwillig)"),
+        label=_("Internetseite"),
         max_length=200,
         required=False,
         help_text=_("vollständig, mit https://, z. B. https://www.caritas.de"),
