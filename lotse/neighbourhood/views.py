@@ -240,7 +240,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         can_publish=access.can(
             request.user,
             "publish",
-            Activity(unit=unit, organisation_id=getattr(request.user, "organisation_id", None)),
+            Activity(unit=unit, organisation_id=cast(User, request.user).organisation_id or 0),
         ),
     )
 

@@ -116,6 +116,8 @@ def test_the_translation_pages_of_the_office_are_accessible(
     page.fill("#id_website", "www.beispiel")
     page.get_by_role("button", name="Hinzufügen").click()
     assert "ist keine Internetadresse" in page.locator("main").inner_text()
+    # The form with what is wrong answers 400, which the browser logs: expected here.
+    assert all("400" in error for error in editor.take_console_errors())
     problems += editor.audit()
     assert PortalPartner.objects.filter(portal=site).count() == partners
     assert not problems, report("Redaktion", problems, visited)
