@@ -24,7 +24,7 @@ from lotse.accounts.models import Organisation, Unit
 from lotse.accounts.roles import Capability as C
 from lotse.core import access
 from lotse.neighbourhood.models import Activity
-from lotse.portal.models import Portal
+from lotse.portal.models import Portal, PortalPartner
 
 
 def publishing_units(user: Any) -> dict[int, int]:
@@ -45,6 +45,13 @@ def publishing_units(user: Any) -> dict[int, int]:
 def edited_portals(user: Any) -> Q | None:
     units = publishing_units(user)
     return Q(organisation_id__in=set(units.values())) if units else None
+
+
+@access.reason(PortalPartner, "edit", "publishing_unit")
+def edited_partners(user: Any) -> Q | None:
+    """Entries of the partner directories of the portals the user edits."""
+    units = publishing_units(user)
+    return Q(portal__organisation_id__in=set(units.values())) if units else None
 
 
 @access.check(Portal, "translate")

@@ -177,18 +177,17 @@ def organisation_opening_portal(user: Any) -> Any:
 
 
 def partners_edited_by(user: Any, portal: Portal) -> list[PortalPartner]:
-    """The partner directory of a portal the user edits (``portal`` read through the access layer)."""
-    return list(PortalPartner.objects.filter(portal=portal).select_related("organisation"))
+    """The partner directory of a portal the user edits."""
+    return list(
+        access.visible(user, PortalPartner, "edit").filter(portal=portal).select_related("organisation")
+    )
 
 
 def get_partner_for(user: Any, partner_id: int) -> PortalPartner:
     """An entry of a partner directory the user keeps; 404 otherwise."""
-    try:
-        return PortalPartner.objects.select_related("portal", "organisation").get(
-            pk=partner_id, portal__in=portals_edited_by(user)
-        )
-    except PortalPartner.DoesNotExist:
-        raise Http404 from None
+    return access.get(
+        user, PortalPartner.objects.select_related("portal", "organisation"), partner_id, "edit"
+    )
 
 
 def partner_choices(portal: Portal) -> QuerySet[Any]:
