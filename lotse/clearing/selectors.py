@@ -318,6 +318,7 @@ class PublicMaterial(NamedTuple):
     language: str
     version: int
     download_url: str
+    material_id: int = 0
 
 
 def public_materials(organisation: Organisation, language: str = "") -> list[PublicMaterial]:
@@ -341,6 +342,7 @@ def public_materials(organisation: Organisation, language: str = "") -> list[Pub
             language=v.language,
             version=v.number,
             download_url=reverse("clearing:material_public", args=[v.pk, public_file_name(v)]),
+            material_id=v.material_id,
         )
         for v in versions
     ]

@@ -1,5 +1,6 @@
-"""Demo data of the public pages: the Neustadtbüro's portal with its address and opening hours,
-some public activities, the partner directory, and translations in every state (current, one
+"""Demo data of the public pages: an office's portal with its address and opening hours,
+some public activities, the partner directory, and translations (of the portal's texts, the
+activities, the partners' offers and the leaflets' titles) in every state (current, some
 outdated: made from an older German text, most missing). Written through the portal's
 services as the office would; does nothing if the organisation already has a portal."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from lotse.accounts.models import Organisation, User
+from lotse.clearing.models import Material
 from lotse.core.services import audited_update
 from lotse.neighbourhood.models import Activity
 from lotse.portal import services
@@ -54,6 +56,10 @@ def portal_load(settings: dict[str, Any]) -> list[str]:
     records |= {f"partner:{slug}": partner for slug, partner in partners.items()}
     records |= {
         f"angebot:{title}": Activity.objects.get(pk=activity.pk) for title, activity in activities.items()
+    }
+    records |= {
+        f"material:{material.slug}": material
+        for material in Material.objects.filter(organisation=organisation)
     }
     made = outdated = 0
     for entry in settings.get("translations", []):

@@ -168,13 +168,30 @@ class ActivityForm(VersionedForm):
         help_text=_("Weitere Daten zur selben Uhrzeit, mit Komma getrennt"),
     )
 
+    public = forms.BooleanField(
+        label=_("öffentlich auf den öffentlichen Seiten"),
+        required=False,
+        help_text=_(
+            "Dann stehen Titel, Beschreibung, Ort und Termine ohne Anmeldung im Kalender der "
+            "öffentlichen Seiten – nie Anmeldungen, Teilnehmende oder Ehrenamtliche."
+        ),
+    )
+
     service_fields = {"recurrence": "pattern", "ends_at": "end_time", "starts_at": "start_time"}
 
-    def __init__(self, *args: Any, rooms: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rooms: Any, can_publish: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         room = self.fields["room"]
         assert isinstance(room, forms.ModelChoiceField)
         room.queryset = rooms
+        if not can_publish:  # only the publishing unit decides what is public (lotse/portal/access.py)
+            del self.fields["public"]
+
+    def public_wanted(self) -> bool | None:
+        """Public or not, as ticked; None where the form does not offer the choice."""
+        if "public" not in self.fields:
+            return None
+        return bool(self.cleaned_data.get("public"))
 
     def clean_excluded(self) -> list[dt.date]:
         return recurrence.parse_days(self.cleaned_data.get("excluded", ""))
@@ -249,6 +266,7 @@ def activity_initial(activity: Activity) -> dict[str, Any]:
         "organiser_name": activity.organiser_name,
         "capacity": activity.capacity,
         "for_children": activity.for_children,
+        "public": activity.public,
         "first_day": start.date(),
         "start_time": start.time(),
         "end_time": end.time(),

@@ -9,6 +9,8 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,6 +61,7 @@ from lotse.neighbourhood.models import (
     Volunteer,
 )
 from lotse.people.selectors import get_person_for, person_search
+from lotse.portal import services as portal_services
 
 CALENDAR_DAYS = 28
 
@@ -206,6 +209,23 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _published_as_wanted(user: Any, activity: Activity, form: ActivityForm) -> Activity:
+    """Makes the saved activity public or private as the form asks, in the same transaction:
+    an activity without a single date is refused like on the editors' page, and then nothing
+    of the form is saved."""
+    wanted = form.public_wanted()
+    if wanted is None or wanted == activity.public:
+        return activity
+    if not access.can(user, "publish", activity):
+        raise ValidationError(
+            {"public": _("Veröffentlichen darf nur das Stadtteilbüro, dem das Angebot gehört.")}
+        )
+    try:
+        return portal_services.activity_publish(actor=user, activity=activity, public=wanted)
+    except ValidationError as error:
+        raise ValidationError({"public": error.messages}) from error
+
+
 @login_required
 def activity_new(request: HttpRequest) -> HttpResponse:
     unit = _unit(selectors.activity_units(request.user))
@@ -217,7 +237,17 @@ def activity_new(request: HttpRequest) -> HttpResponse:
             "first_day": timezone.localdate(),
         },
         rooms=selectors.rooms_visible_to(request.user),
+        can_publish=access.can(
+            request.user,
+            "publish",
+            Activity(unit=unit, organisation_id=cast(User, request.user).organisation_id or 0),
+        ),
     )
+
+    @transaction.atomic
+    def save() -> Activity:
+        activity = services.activity_create(actor=request.user, unit=unit, **form.service_data())
+        return _published_as_wanted(request.user, activity, form)
 
     def done(activity: Activity) -> HttpResponse:
         messages.success(request, _("Das Angebot ist angelegt."))
@@ -227,7 +257,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         request,
         form,
         show=page(request, "neighbourhood/activity_form.html", activity=None),
-        save=lambda: services.activity_create(actor=request.user, unit=unit, **form.service_data()),
+        save=save,
         done=done,
     )
 
@@ -240,12 +270,15 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
         request.POST or None,
         initial=activity_initial(activity),
         rooms=selectors.rooms_visible_to(request.user),
+        can_publish=access.can(request.user, "publish", activity),
     )
 
+    @transaction.atomic
     def save() -> Activity:
-        return services.activity_update(
+        updated = services.activity_update(
             actor=request.user, activity=activity, expected_version=version_of(form), **form.service_data()
         )
+        return _published_as_wanted(request.user, updated, form)
 
     return form_page(
         request,

@@ -7,6 +7,8 @@
   of a neighbourhood unit of that organisation (the publishing unit) with the case-work or
   the volunteer-coordination capability, for their employer's organisation only.
 - An activity is made public or private by the same people, for the activities of their unit.
+- The same people create their organisation's portal (``Organisation`` ``open_portal``) and keep
+  its partner directory (``Portal`` ``translate``).
 
 Registered with ``lotse.core.access`` by ``PortalConfig.ready``; nobody imports this module.
 """
@@ -18,11 +20,11 @@ from typing import Any
 from django.db.models import Q
 
 from lotse.accounts import policy
-from lotse.accounts.models import Unit
+from lotse.accounts.models import Organisation, Unit
 from lotse.accounts.roles import Capability as C
 from lotse.core import access
 from lotse.neighbourhood.models import Activity
-from lotse.portal.models import Portal
+from lotse.portal.models import Portal, PortalPartner
 
 
 def publishing_units(user: Any) -> dict[int, int]:
@@ -45,12 +47,28 @@ def edited_portals(user: Any) -> Q | None:
     return Q(organisation_id__in=set(units.values())) if units else None
 
 
+@access.reason(PortalPartner, "edit", "publishing_unit")
+def edited_partners(user: Any) -> Q | None:
+    """Entries of the partner directories of the portals the user edits."""
+    units = publishing_units(user)
+    return Q(portal__organisation_id__in=set(units.values())) if units else None
+
+
 @access.check(Portal, "translate")
 def translates(user: Any, target: Any) -> bool:
     units = publishing_units(user)
     if isinstance(target, type):
         return bool(units)
     return target.organisation_id in set(units.values())
+
+
+@access.check(Organisation, "open_portal")
+def opens_portal(user: Any, target: Any) -> bool:
+    """Who may create the public pages of an organisation: its publishing unit's staff."""
+    units = publishing_units(user)
+    if isinstance(target, type):
+        return bool(units)
+    return target.pk in set(units.values())
 
 
 @access.reason(Activity, "publish", "publishing_unit")

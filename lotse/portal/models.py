@@ -70,8 +70,9 @@ class Portal(Versioned):
             )
 
 
-class PortalPartner(models.Model):
-    """An entry of the partner directory: a partner organisation and what it offers."""
+class PortalPartner(Versioned):
+    """An entry of the partner directory: a partner organisation and what it offers (a public
+    text, translated like the others)."""
 
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="partners")
     organisation = models.ForeignKey(

@@ -13,7 +13,8 @@ from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lotse.accounts.models import Unit
+from lotse.accounts.models import Organisation, Unit
+from lotse.clearing.models import Material
 from lotse.clearing.selectors import PublicMaterial, public_materials
 from lotse.core import access
 from lotse.neighbourhood import recurrence
@@ -133,6 +134,11 @@ def materials_of(portal: Portal) -> list[PublicMaterial]:
     return public_materials(portal.organisation, "")
 
 
+def material_records(found: Iterable[PublicMaterial]) -> dict[int, Material]:
+    """The materials (only id and German title, no query) whose titles a page translates."""
+    return {item.material_id: Material(pk=item.material_id, title=item.title) for item in found}
+
+
 def texts(objects: Iterable[Any], language: str) -> Texts:
     return Texts(objects, language)
 
@@ -158,6 +164,35 @@ def portals_edited_by(user: Any) -> QuerySet[Portal]:
 
 def get_portal_for(user: Any, portal_id: int) -> Portal:
     return access.get(user, portals_edited_by(user), portal_id, "edit")
+
+
+def organisation_opening_portal(user: Any) -> Any:
+    """The user's organisation if the user may create its portal and it has none yet."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or not access.can(user, "open_portal", organisation):
+        return None
+    if Portal.objects.filter(organisation=organisation).exists():
+        return None
+    return organisation
+
+
+def partners_edited_by(user: Any, portal: Portal) -> list[PortalPartner]:
+    """The partner directory of a portal the user edits."""
+    return list(
+        access.visible(user, PortalPartner, "edit").filter(portal=portal).select_related("organisation")
+    )
+
+
+def get_partner_for(user: Any, partner_id: int) -> PortalPartner:
+    """An entry of a partner directory the user keeps; 404 otherwise."""
+    return access.get(
+        user, PortalPartner.objects.select_related("portal", "organisation"), partner_id, "edit"
+    )
+
+
+def partner_choices(portal: Portal) -> QuerySet[Any]:
+    """Organisations a portal can list as partners: all but its own."""
+    return Organisation.objects.exclude(pk=portal.organisation_id).order_by("name")
 
 
 def publishable_activities(user: Any) -> QuerySet[Activity]:
@@ -198,6 +233,9 @@ def _public_records(user: Any) -> list[Any]:
     organisations = [portal.organisation_id for portal in portals]
     records: list[Any] = list(portals)
     records += list(PortalPartner.objects.filter(portal__in=portals).select_related("organisation"))
+    records += list(
+        Material.objects.filter(organisation_id__in=organisations, public=True).only("pk", "title")
+    )
     records += list(
         access.visible(user, Activity, "publish").filter(organisation_id__in=organisations, public=True)
     )

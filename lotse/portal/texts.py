@@ -1,8 +1,8 @@
 """Which texts are public, and the status of their translations.
 
 Every public text is written in German in its own record (an activity's title, a partner's
-description, the portal's greeting) and translated per language in ``Translation``. A
-translation is
+description, the portal's greeting, the title of a leaflet of the information library) and
+translated per language in ``Translation``. A translation is
 
 - **current** when it was made from the German text as it is now (same fingerprint),
 - **outdated** when the German text changed after it was made,
@@ -22,16 +22,23 @@ from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from lotse.clearing.models import Material
 from lotse.neighbourhood.models import Activity
 from lotse.portal.languages import SOURCE
 from lotse.portal.models import Portal, PortalPartner, Translation, source_hash
 
 # Kind in a key → model, and the fields of it that are public texts.
-KINDS: dict[str, type[models.Model]] = {"seite": Portal, "partner": PortalPartner, "angebot": Activity}
+KINDS: dict[str, type[models.Model]] = {
+    "seite": Portal,
+    "partner": PortalPartner,
+    "angebot": Activity,
+    "material": Material,
+}
 FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Portal: ("intro", "opening_hours"),
     PortalPartner: ("description",),
     Activity: ("title", "description"),
+    Material: ("title",),
 }
 FIELD_LABELS = {
     (Portal, "intro"): _("Begrüßung"),
@@ -39,6 +46,7 @@ FIELD_LABELS = {
     (PortalPartner, "description"): _("Angebot des Partners"),
     (Activity, "title"): _("Titel des Angebots"),
     (Activity, "description"): _("Beschreibung des Angebots"),
+    (Material, "title"): _("Titel des Informationsmaterials"),
 }
 KEY = re.compile(r"^(?P<kind>[a-z]+)-(?P<pk>\d{1,12})-(?P<field>[a-z_]+)$")
 

@@ -35,7 +35,16 @@ PAGES: list[tuple[str, Callable[..., HttpResponse], str]] = [
 urlpatterns = [
     path("redaktion/", views.staff_overview, name="staff_overview"),
     path("redaktion/angebote/", views.staff_activities, name="staff_activities"),
+    path("redaktion/neu/", views.staff_portal_new, name="staff_portal_new"),
     path("redaktion/seiten/<int:portal_id>/", views.staff_portal, name="staff_portal"),
+    path("redaktion/seiten/<int:portal_id>/partner/", views.staff_partners, name="staff_partners"),
+    path("redaktion/seiten/<int:portal_id>/partner/neu/", views.staff_partner_new, name="staff_partner_new"),
+    path("redaktion/partner/<int:partner_id>/", views.staff_partner, name="staff_partner"),
+    path(
+        "redaktion/partner/<int:partner_id>/entfernen/",
+        views.staff_partner_remove,
+        name="staff_partner_remove",
+    ),
     path("redaktion/angebote/<int:activity_id>/veroeffentlichen/", views.staff_publish, name="staff_publish"),
     path("redaktion/<portal_language:language>/", views.staff_language, name="staff_language"),
     path(

@@ -18,14 +18,15 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lotse.accounts.models import Organisation
 from lotse.core import access
 from lotse.core.pages import form_page, page, version_of
 from lotse.neighbourhood.models import Activity
 from lotse.portal import feeds, selectors, services
-from lotse.portal.forms import PortalForm, PublishForm, TranslationForm
+from lotse.portal.forms import PartnerForm, PortalForm, PublishForm, RemoveForm, TranslationForm
 from lotse.portal.languages import BY_CODE, LANGUAGES, SOURCE, TARGETS
 from lotse.portal.languages import language as language_of
-from lotse.portal.models import Portal
+from lotse.portal.models import Portal, PortalPartner
 from lotse.portal.texts import Status
 
 MONTH_PARAM = "monat"
@@ -219,18 +220,33 @@ def partners(request: HttpRequest, language: str, portal_key: str | None = None)
 
 @require_GET
 def materials(request: HttpRequest, language: str, portal_key: str | None = None) -> HttpResponse:
-    """Material in the reader's language first, then the rest (each in its own language)."""
+    """Material in the reader's language first, then the rest (each in its own language); the
+    titles translated like every public text."""
     portal = _portal(request, portal_key)
     found = selectors.materials_of(portal)
+    records = selectors.material_records(found)
     short = language.split("-")[0]
-    own = [material for material in found if material.language == short]
+    own = [(material, records[material.material_id]) for material in found if material.language == short]
     # Each other language named in itself, as the language switcher names it.
     other = [
-        (material, BY_CODE[material.language].name if material.language in BY_CODE else material.language)
+        (
+            material,
+            records[material.material_id],
+            BY_CODE[material.language].name if material.language in BY_CODE else material.language,
+        )
         for material in found
         if material.language != short
     ]
-    return _render(request, portal, language, portal_key, "portal/materials.html", own=own, other=other)
+    return _render(
+        request,
+        portal,
+        language,
+        portal_key,
+        "portal/materials.html",
+        own=own,
+        other=other,
+        texts=selectors.texts(records.values(), language),
+    )
 
 
 def _feed_response(request: HttpRequest, body: bytes, changed: dt.datetime, filename: str) -> HttpResponse:
@@ -290,6 +306,7 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
         "portal/staff/overview.html",
         {
             "portals": selectors.portals_edited_by(request.user),
+            "can_open": selectors.organisation_opening_portal(request.user) is not None,
             "boards": [(language_of(board.language), board) for board in boards],
         },
     )
@@ -393,14 +410,46 @@ def staff_publish(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
+def _portal_page(request: HttpRequest, portal: Portal | None) -> Any:
+    return page(request, "portal/staff/portal_form.html", portal=portal)
+
+
+@login_required
+def staff_portal_new(request: HttpRequest) -> HttpResponse:
+    """Create the public pages of one's organisation (not yet published unless ticked)."""
+    access.require(request.user, "open_portal", Organisation)
+    organisation = selectors.organisation_opening_portal(request.user)
+    if organisation is None:
+        messages.info(request, _("Ihre Organisation hat schon öffentliche Seiten."))
+        return redirect("portal:staff_overview")
+    form = PortalForm(request.POST or None, initial={"name": organisation.name})
+
+    def done(result: Portal) -> HttpResponse:
+        messages.success(
+            request,
+            _("Die öffentlichen Seiten „%(name)s“ sind angelegt.") % {"name": result.name}
+            + (" " + _("Sie sind noch nicht veröffentlicht.") if not result.published else ""),
+        )
+        return redirect("portal:staff_overview")
+
+    return form_page(
+        request,
+        form,
+        show=_portal_page(request, None),
+        save=lambda: services.portal_create(
+            actor=request.user, organisation=organisation, data=form.service_data()
+        ),
+        done=done,
+    )
+
+
 @login_required
 def staff_portal(request: HttpRequest, portal_id: int) -> HttpResponse:
-    """The portal's own German texts: name, greeting, address, opening hours, published."""
+    """The portal's address and its own German texts: name, greeting, opening hours, published."""
     portal = selectors.get_portal_for(request.user, portal_id)
-    fields = ("name", "intro", "address", "phone", "email", "opening_hours", "published")
     form = PortalForm(
         request.POST or None,
-        initial={**{name: getattr(portal, name) for name in fields}, "version": portal.version},
+        initial={**{name: getattr(portal, name) for name in PortalForm.FIELDS}, "version": portal.version},
     )
 
     def done(_result: Any) -> HttpResponse:
@@ -410,13 +459,96 @@ def staff_portal(request: HttpRequest, portal_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        show=page(request, "portal/staff/portal_form.html", portal=portal),
+        show=_portal_page(request, portal),
         save=lambda: services.portal_update(
-            actor=request.user,
-            portal=portal,
-            data={name: form.cleaned_data[name] for name in fields},
-            expected_version=version_of(form),
+            actor=request.user, portal=portal, data=form.service_data(), expected_version=version_of(form)
         ),
         done=done,
         current=lambda: selectors.get_portal_for(request.user, portal_id),
+    )
+
+
+@login_required
+def staff_partners(request: HttpRequest, portal_id: int) -> HttpResponse:
+    portal = selectors.get_portal_for(request.user, portal_id)
+    return render(
+        request,
+        "portal/staff/partners.html",
+        {"portal": portal, "partners": selectors.partners_edited_by(request.user, portal)},
+    )
+
+
+@login_required
+def staff_partner_new(request: HttpRequest, portal_id: int) -> HttpResponse:
+    portal = selectors.get_portal_for(request.user, portal_id)
+    form = PartnerForm(request.POST or None, organisations=selectors.partner_choices(portal))
+
+    def done(result: PortalPartner) -> HttpResponse:
+        messages.success(
+            request,
+            _("%(organisation)s steht jetzt im Partnerverzeichnis.") % {"organisation": result.organisation},
+        )
+        return redirect("portal:staff_partners", portal.pk)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "portal/staff/partner_form.html", portal=portal, partner=None),
+        save=lambda: services.partner_create(actor=request.user, portal=portal, data=form.service_data()),
+        done=done,
+    )
+
+
+@login_required
+def staff_partner(request: HttpRequest, partner_id: int) -> HttpResponse:
+    partner = selectors.get_partner_for(request.user, partner_id)
+    form = PartnerForm(
+        request.POST or None,
+        organisations=selectors.partner_choices(partner.portal),
+        initial={
+            "organisation": partner.organisation_id,
+            "description": partner.description,
+            "website": partner.website,
+            "version": partner.version,
+        },
+    )
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, _("Der Eintrag im Partnerverzeichnis ist gespeichert."))
+        return redirect("portal:staff_partners", partner.portal_id)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "portal/staff/partner_form.html", portal=partner.portal, partner=partner),
+        save=lambda: services.partner_update(
+            actor=request.user, partner=partner, data=form.service_data(), expected_version=version_of(form)
+        ),
+        done=done,
+        current=lambda: selectors.get_partner_for(request.user, partner_id),
+    )
+
+
+@login_required
+def staff_partner_remove(request: HttpRequest, partner_id: int) -> HttpResponse:
+    """Asks first (GET), removes on POST: the entry and the translations of its offer."""
+    partner = selectors.get_partner_for(request.user, partner_id)
+    form = RemoveForm(request.POST or None, initial={"version": partner.version})
+
+    def done(_result: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("%(organisation)s steht nicht mehr im Partnerverzeichnis.")
+            % {"organisation": partner.organisation},
+        )
+        return redirect("portal:staff_partners", partner.portal_id)
+
+    return form_page(
+        request,
+        form,
+        show=page(request, "portal/staff/partner_remove.html", portal=partner.portal, partner=partner),
+        save=lambda: services.partner_delete(
+            actor=request.user, partner=partner, expected_version=version_of(form)
+        ),
+        done=done,
     )

@@ -2,8 +2,9 @@
 an alliance (Weingarten, seed 001), each loaded with its demo on an empty database as
 `manage.py load_blueprint NAME --demo` does: every demo login gets a working start page
 (200, no axe violations), each municipality keeps its own persons and case files without a
-register and nobody of another organisation sees them, and the information library offers the
-demo's leaflets to the public.
+register and nobody of another organisation sees them, the information library offers the
+demo's leaflets to the public, and the public pages are published with activities, partners,
+material and translations current, outdated and missing.
 
 Each test empties the database, loads one blueprint, and afterwards empties it again and
 prepares the standing personas, so that the tests after it start from the usual state.
@@ -29,6 +30,7 @@ from lotse.clearing import selectors
 from lotse.core import access
 from lotse.core.audit import audit_verify
 from lotse.people.models import Person
+from lotse.portal import selectors as portal_selectors
 from tests.conftest import FAST_HASHERS, prepare_personas
 from tests.site.browser.visitor import Checked, Visitor
 
@@ -59,11 +61,15 @@ SET_UPS = {
             "demo-wg-zentrum",
         ],
         "own_records": {"weingarten-fachstelle-integration": 2, "weingarten-fluechtlingsbeauftragter": 2},
+        "portal": ("weingarten", "Offene Beratung unter einem Dach"),
+        "editor": "demo-wg-zentrum",
     },
     "wietze": {
         "organisation": "gemeinde-wietze",
         "logins": ["demo-wi-integration", "demo-wi-integration-m", "demo-wi-verwaltung"],
         "own_records": {"wietze-integration": 3},
+        "portal": ("wietze", "Praktikumsbörse"),
+        "editor": "demo-wi-integration",
     },
 }
 
@@ -187,6 +193,22 @@ def test_the_set_up_loads_on_an_empty_database_and_each_login_has_a_working_star
     response = Client().get(offered[0].download_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+    # The public pages: published, with activities, partners, material and translations in
+    # every state (the Arabic/Ukrainian start pages say what is still German).
+    key, activity = set_up["portal"]
+    reader = Client()
+    calendar = reader.get(f"/portal/{key}/de/kalender/").content.decode()
+    assert activity in calendar
+    assert reader.get(f"/portal/{key}/en/partner/").status_code == 200
+    assert "download" in reader.get(f"/portal/{key}/uk/material/").content.decode()
+    editor = User.objects.get(username=set_up["editor"])
+    statuses = set()
+    for language in ("en", "uk", "ar"):
+        statuses |= {
+            status for status, count in portal_selectors.dashboard(editor, language).counts.items() if count
+        }
+    assert statuses == {"current", "outdated", "missing"}
     assert audit_verify().intact
 
     problems = _axe_on_start_pages(logins)

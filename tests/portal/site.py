@@ -50,3 +50,33 @@ def public_activity(
         **data,
     )
     return services.activity_publish(actor=user, activity=activity, public=True)
+
+
+# The smallest PDF a reader opens (the library sniffs the content, not the name).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def public_leaflet(
+    actor: Any, organisation: Any, capture: Any, *, title: str, languages: tuple[str, ...]
+) -> Any:
+    """A public leaflet of the information library with a PDF file per language (``capture``:
+    pytest-django's ``django_capture_on_commit_callbacks``; files move into place on commit)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lotse.clearing import services as library
+
+    material = library.material_create(
+        actor=actor, organisation=organisation, topic="Ankommen", title=title, public=True
+    )
+    for language in languages:
+        with capture(execute=True):
+            library.material_version_upload(
+                actor=actor,
+                material=material,
+                language=language,
+                upload=SimpleUploadedFile("blatt.pdf", PDF, content_type="application/pdf"),
+            )
+    return material

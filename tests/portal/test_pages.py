@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from lotse.accounts.models import User
+from lotse.clearing import services as clearing
 from lotse.neighbourhood import recurrence
 from lotse.neighbourhood import services as neighbourhood
 from lotse.neighbourhood.models import Activity, CounsellingEntry
@@ -19,7 +21,7 @@ from lotse.portal.languages import CODES
 from tests.neighbourhood.office import activity as make_activity
 from tests.neighbourhood.office import at, office, own_person, room, topic
 
-from .site import portal, public_activity
+from .site import portal, public_activity, public_leaflet
 
 pytestmark = pytest.mark.django_db
 PAGES = ["", "kalender/", "kalender/?monat=2026-10", "sprechstunden/", "partner/", "material/"]
@@ -104,10 +106,46 @@ def test_a_portal_on_its_own_host(personas, client, settings):
     assert client.get("/portal/ro/kalender/").status_code == 404  # another host
 
 
-def test_no_personal_data_on_any_public_page(personas):
+def test_no_personal_data_on_any_public_page(
+    personas, settings, tmp_path, django_capture_on_commit_callbacks
+):
     """Distinctive names planted wherever the office keeps people: none appears on a public page."""
-    portal()
+    settings.LOTSE_DOCUMENT_DIR = tmp_path / "dokumente"
+    site = portal()
     user = personas.neighbourhood
+    # Who translated a partner's offer and who uploaded a leaflet stay staff matters; an
+    # internal leaflet stays internal.
+    User.objects.filter(pk=user.pk).update(first_name="Adelgunde", last_name="Pfefferkornhagen")
+    User.objects.filter(pk=personas.clearing.pk).update(first_name="Hieronymus", last_name="Zwetschgenbaum")
+    planted = ["Adelgunde", "Pfefferkornhagen", "Hieronymus", "Zwetschgenbaum"]
+    user.refresh_from_db()
+    personas.clearing.refresh_from_db()
+    partner = services.partner_create(
+        actor=user,
+        portal=site,
+        data={"organisation": personas.charity, "description": "Migrationsberatung", "website": ""},
+    )
+    services.translation_save(
+        actor=user, portal=site, record=partner, field="description", language="uk", text="Консультації"
+    )
+    leaflet = public_leaflet(
+        personas.clearing,
+        personas.city,
+        django_capture_on_commit_callbacks,
+        title="Ankommen in Weißenfels",
+        languages=("de", "uk"),
+    )
+    services.translation_save(
+        actor=user, portal=site, record=leaflet, field="title", language="ar", text="الوصول إلى فايسنفلس"
+    )
+    clearing.material_create(
+        actor=personas.clearing,
+        organisation=personas.city,
+        topic="Intern",
+        title="Vermerk Familie Grimmelsbach",
+        public=False,
+    )
+    planted += ["Grimmelsbach"]
     soon = dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time(16))
     cafe = public_activity(
         user,
@@ -115,7 +153,7 @@ def test_no_personal_data_on_any_public_page(personas):
         capacity=5,
         dates=recurrence.Dates(start=soon, rule="FREQ=WEEKLY;COUNT=8"),
     )
-    planted = ["Quirinius Vogelsangberg"]
+    planted += ["Quirinius Vogelsangberg"]
     person = own_person(user, given="Zacharias", family="Quendelmeyer")
     planted += ["Zacharias", "Quendelmeyer"]
     neighbourhood.registration_create(
@@ -167,6 +205,9 @@ def test_no_personal_data_on_any_public_page(personas):
     # The consultation hour is public (partner, room, time), its internal title is not.
     hours = client.get("/portal/weissenfels/de/sprechstunden/").content.decode()
     assert personas.charity.name in hours or str(personas.charity) in hours
+    # The new texts were on the pages searched: the partner's offer, the leaflet's title.
+    assert "Консультації" in client.get("/portal/weissenfels/uk/partner/").content.decode()
+    assert "الوصول إلى فايسنفلس" in client.get("/portal/weissenfels/ar/material/").content.decode()
 
 
 def test_an_activity_without_any_date_is_not_published(personas, client_for):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from lotse.clearing.models import Material
 from lotse.neighbourhood import services as neighbourhood
 from lotse.portal import selectors, services
 from lotse.portal.models import Translation
@@ -59,8 +60,11 @@ def test_a_translation_is_missing_then_current_then_outdated_then_current_again(
     )
     assert _status(cafe, "title", "en") == Status.CURRENT
     board = selectors.dashboard(personas.neighbourhood, "en")
-    assert board.counts == {"current": 1, "outdated": 0, "missing": 3}  # description, greeting, hours
-    assert selectors.dashboard(personas.neighbourhood, "ro").counts["missing"] == 4
+    # the titles of the city's public leaflets are public texts too
+    leaflets = Material.objects.filter(organisation=site.organisation, public=True).count()
+    # missing: the description, greeting and opening hours, and the leaflets' titles
+    assert board.counts == {"current": 1, "outdated": 0, "missing": 3 + leaflets}
+    assert selectors.dashboard(personas.neighbourhood, "ro").counts["missing"] == 4 + leaflets
 
 
 def test_a_missing_translation_shows_german_and_says_so_in_the_readers_language(personas, client):
@@ -149,6 +153,7 @@ def test_the_office_edits_its_german_texts_and_their_translations_become_outdate
     assert client.get(url).status_code == 200
     form = {
         "name": site.name,
+        "key": site.key,
         "intro": site.intro,
         "address": site.address,
         "opening_hours": "Montag bis Freitag 9–16 Uhr",

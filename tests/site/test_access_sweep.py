@@ -75,7 +75,7 @@ from lotse.planning.models import (
     RoundTable,
     RoundTableAction,
 )
-from lotse.portal.models import Portal
+from lotse.portal.models import Portal, PortalPartner
 from lotse.privacy.models import ErasureRequest, LegalHold, SubjectRequest
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 from tests.second_factor import issue_token
@@ -139,6 +139,7 @@ KWARG_MODELS: dict[str, type[models.Model]] = {
     "deadline_id": ReportingDeadline,
     "post_id": Post,
     "portal_id": Portal,
+    "partner_id": PortalPartner,
 }
 # Other path parameters: fixed words to try.
 KWARG_WORDS = {

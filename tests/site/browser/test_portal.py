@@ -1,6 +1,7 @@
 """The public pages in all eleven languages in a real browser: axe (WCAG 2.1 A/AA) on every
 page in every language, ``lang`` and ``dir`` right, no console errors (the strict CSP holds),
-no sideways scrolling at 320 px in both writing directions; and the editors' pages. One
+no sideways scrolling at 320 px in both writing directions; and the editors' pages (translations,
+the portal's texts, the partner directory), each at 1280 and 320 px. One
 browser tab without login for the public walk. Screenshots (360 px, German and Arabic) go to
 test-artifacts/browser/portal/."""
 
@@ -80,13 +81,17 @@ def test_the_translation_pages_of_the_office_are_accessible(
 ) -> None:
     from lotse.accounts.models import User
     from lotse.portal import selectors
-    from lotse.portal.models import Portal
+    from lotse.portal.models import Portal, PortalPartner
 
     editor = visitor("portal-redaktion", as_user="demo-neighbourhood")
     board = selectors.dashboard(User.objects.get(username="demo-neighbourhood"), "ar")
     assert board.counts["current"] and board.counts["missing"]
     outdated = selectors.dashboard(User.objects.get(username="demo-neighbourhood"), "en")
     assert outdated.counts["outdated"] == 1
+    site = Portal.objects.get(key="weissenfels")
+    partner = PortalPartner.objects.filter(portal=site).first()
+    partners = PortalPartner.objects.filter(portal=site).count()
+    assert partner is not None
     problems: list[str] = []
     visited = []
     for path in (
@@ -95,9 +100,24 @@ def test_the_translation_pages_of_the_office_are_accessible(
         "/portal/redaktion/en/?status=outdated",
         f"/portal/redaktion/ar/{board.rows[0].key}/",
         "/portal/redaktion/angebote/",
-        f"/portal/redaktion/seiten/{Portal.objects.get(key='weissenfels').pk}/",
+        f"/portal/redaktion/seiten/{site.pk}/",
+        f"/portal/redaktion/seiten/{site.pk}/partner/",
+        f"/portal/redaktion/partner/{partner.pk}/",
+        f"/portal/redaktion/partner/{partner.pk}/entfernen/",
+        f"/portal/redaktion/seiten/{site.pk}/partner/neu/",
     ):
         editor.open(path)
         visited.append(path)
         problems += editor.audit()
+    # The partner form with what is wrong (an address without https://), nothing saved.
+    page = editor.page
+    page.select_option("#id_organisation", index=1)
+    page.fill("#id_description", "Beratung")
+    page.fill("#id_website", "www.beispiel")
+    page.get_by_role("button", name="Hinzufügen").click()
+    assert "ist keine Internetadresse" in page.locator("main").inner_text()
+    # The form with what is wrong answers 400, which the browser logs: expected here.
+    assert all("400" in error for error in editor.take_console_errors())
+    problems += editor.audit()
+    assert PortalPartner.objects.filter(portal=site).count() == partners
     assert not problems, report("Redaktion", problems, visited)
