@@ -148,6 +148,10 @@ def planning_load(settings: dict[str, Any]) -> list[str]:
     continuation = settings.get("continuation")
     if continuation and version is not None and version.editable:
         draft = services.version_continue(actor=head, version=version, label=continuation["label"])
+        if continuation.get("summary"):
+            draft = services.version_update(
+                actor=head, version=draft, data={"summary": continuation["summary"]}
+            )
         for step in continuation.get("participation", []):
             services.participation_add(actor=head, version=draft, **step)
         steps = len(continuation.get("participation", []))

@@ -154,7 +154,7 @@ def test_kassel_loads_on_an_empty_database_and_its_head_has_a_working_start_page
         "",
     )
     assert "Beispiele" in adopted.summary
-    assert version.status == "draft" and version.number == 2
+    assert version.status == "draft" and version.number == 2 and "noch nicht beschlossen" in version.summary
     assert [(s.held_on, s.format) for s in version.participation.all()] == [
         (dt.date(2025, 7, 3), "Runder Tisch Integration mit Workshops je Handlungsfeld")
     ]
