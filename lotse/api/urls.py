@@ -14,6 +14,7 @@ from lotse.api import (
     households,
     housing,
     persons,
+    planning,
     referrals,
     registrations,
     rooms,
@@ -48,6 +49,11 @@ router.register("buildings", housing.BuildingViewSet, basename="building")
 router.register("dwellings", housing.DwellingViewSet, basename="dwelling")
 router.register("inspections", housing.InspectionViewSet, basename="inspection")
 router.register("orders", housing.OrderViewSet, basename="order")
+
+# Steering (read only, aggregates).
+router.register("concept-versions", planning.ConceptVersionViewSet, basename="concept-version")
+router.register("measures", planning.MeasureViewSet, basename="measure")
+router.register("indicators", planning.IndicatorViewSet, basename="indicator")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

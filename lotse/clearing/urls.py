@@ -1,7 +1,6 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from lotse.accounts.models import Organisation
 from lotse.clearing import views
 from lotse.clearing.models import ArrivalInterview, Material, RegisterImport
 from lotse.core.navigation import Entry
@@ -11,7 +10,6 @@ app_name = "clearing"
 NAVIGATION = [
     Entry(_("Melderegister-Import"), "clearing:import_list", 20, "list", RegisterImport),
     Entry(_("Ankunftsgespräche"), "clearing:interview_list", 30, "list", ArrivalInterview),
-    Entry(_("Kennzahlen"), "clearing:figures", 40, "figures", Organisation),
     Entry(_("Informationsmaterial"), "clearing:library", 45, "list", Material),
 ]
 

@@ -91,13 +91,20 @@ def providers() -> list[Provider]:
     return found
 
 
+def section_of(build: Provider) -> str:
+    """What a provider is asked for by: its app's label, unless it names its own section (an
+    app with two, like case work's organisation-wide figures and the outreach unit's)."""
+    return str(getattr(build, "section", build.__module__.split(".")[1]))
+
+
 def sections_for(scope: Scope, apps_only: frozenset[str] | None = None) -> list[Section]:
     """Every provider's section for ``scope`` that has something, in their order; with
-    ``apps_only`` only those of the named apps (by label: a unit's dashboard asks its own)."""
+    ``apps_only`` only those of the named sections (``section_of``: a unit's dashboard asks
+    its own)."""
     sections = [
         section
         for build in providers()
-        if apps_only is None or build.__module__.split(".")[1] in apps_only
+        if apps_only is None or section_of(build) in apps_only
         if (section := build(scope)) is not None
     ]
     return sorted(sections, key=lambda section: (section.order, section.key))

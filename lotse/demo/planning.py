@@ -1,7 +1,8 @@
 """Demo steering of a municipality (Kassel): measures under the concept's fields of action,
 population figures, entered indicator values, a round table with action items for the demo
 staff, a funding programme with a co-financed grant, posts (one fixed-term, ending soon) and a
-reporting deadline, and the programme of the Intercultural Week as activities of the
+reporting deadline, the continuation (Fortschreibung) of the concept as a draft with its
+participation step, and the programme of the Intercultural Week as activities of the
 neighbourhood unit. Dates are relative to the day of loading, so the start page always has
 something due. Everything is written through the apps' services."""
 
@@ -143,6 +144,18 @@ def planning_load(settings: dict[str, Any]) -> list[str]:
     if settings.get("posts") or settings.get("population"):
         posts, figures = len(settings.get("posts", [])), len(settings.get("population", []))
         lines.append(f"{posts} Stellen, {figures} Bevölkerungszahlen (Demo)")
+
+    continuation = settings.get("continuation")
+    if continuation and version is not None and version.editable:
+        draft = services.version_continue(actor=head, version=version, label=continuation["label"])
+        if continuation.get("summary"):
+            draft = services.version_update(
+                actor=head, version=draft, data={"summary": continuation["summary"]}
+            )
+        for step in continuation.get("participation", []):
+            services.participation_add(actor=head, version=draft, **step)
+        steps = len(continuation.get("participation", []))
+        lines.append(f"{draft.label}: Fassung {draft.number}, {steps} Beteiligungsschritt(e)")
 
     week = settings.get("intercultural_week")
     if week:

@@ -1,7 +1,6 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from lotse.accounts.models import Organisation
 from lotse.core.navigation import Entry
 from lotse.housing import views
 from lotse.housing.models import Building, Inspection, Order, Party
@@ -13,7 +12,6 @@ NAVIGATION = [
     Entry(_("Gebäude und Wohnungen"), "housing:building_list", 51, "list", Building),
     Entry(_("Anordnungen"), "housing:order_list", 52, "list", Order),
     Entry(_("Eigentümer"), "housing:party_list", 53, "list", Party),
-    Entry(_("Wohnraum in Zahlen"), "housing:figures", 54, "housing_figures", Organisation),
 ]
 
 urlpatterns = [

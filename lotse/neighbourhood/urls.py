@@ -1,7 +1,6 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from lotse.accounts.models import Unit
 from lotse.core.navigation import Entry
 from lotse.neighbourhood import views
 from lotse.neighbourhood.models import (
@@ -26,7 +25,6 @@ NAVIGATION = [
     Entry(_("Kurse"), "neighbourhood:course_list", 84, "list", Course),
     Entry(_("Konfliktmoderation"), "neighbourhood:mediation_list", 85, "list", Mediation),
     Entry(_("Praktikumsbörse"), "neighbourhood:offer_list", 86, "list", InternshipOffer),
-    Entry(_("Zahlen Stadtteilbüro"), "neighbourhood:figures", 87, "neighbourhood_figures", Unit),
 ]
 
 urlpatterns = [

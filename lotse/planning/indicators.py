@@ -7,8 +7,11 @@ with a fixed number of queries, never names. Its docstring says in plain German 
 the indicator page shows it as „So wird gezählt“ (``explanation``).
 
 Planning sits above the unit apps: it reads their models, they never import planning.
-The district filter applies where the records know a district (the building of the person's
-or the inspected dwelling); the other figures count the whole organisation and say so.
+The district filter applies wherever the records know a district: through the person they are
+about (``person → dwelling → building.district``, the address in the population register) or
+the inspected dwelling's building. Attendance counts and volunteer hours belong to no person and
+no address (activities and rooms have no district), so they count the whole town; ``TOWN_WIDE``
+names them and the dashboards say so beside their value.
 """
 
 from __future__ import annotations
@@ -28,7 +31,11 @@ from lotse.clearing.models import ArrivalInterview
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing.models import Inspection
 from lotse.neighbourhood.models import CounsellingEntry, CourseParticipant, Headcount, VolunteerHours
+from lotse.reports.suppression import SMALL
 from lotse.schooling.models import Enrolment, ListedChild
+
+# From a record's person to the district of the building the register says they live in.
+PERSON_DISTRICT = "person__dwelling__building__district"
 
 
 @dataclass(frozen=True)
@@ -75,12 +82,15 @@ def days_to_first_school_day(
 ) -> Computed:
     """Median der Tage von der Ankunft eines Kindes (Eintrag auf der Liste des Schulteams) bis
     zum ersten Schultag, über alle Schulwege mit erstem Schultag im Zeitraum, deren Kind die
-    Organisation auf der Liste führt. Gilt für die ganze Organisation (ohne Stadtteil)."""
-    rows = Enrolment.objects.filter(
+    Organisation auf der Liste führt. Stadtteil: der des Hauses, in dem das Kind gemeldet ist."""
+    enrolments = Enrolment.objects.filter(
         child__organisation_id=organisation_id,
         child__need=ListedChild.Need.SCHOOL,
         first_day__range=(start, end),
-    ).values_list("first_day", "child__arrived_on")
+    )
+    if district:
+        enrolments = enrolments.filter(**{f"child__{PERSON_DISTRICT}": district})
+    rows = enrolments.values_list("first_day", "child__arrived_on")
     return _median([(first - arrived).days for first, arrived in rows if first is not None])
 
 
@@ -89,12 +99,14 @@ def referrals_completed_share(
 ) -> Computed:
     """Anteil (Prozent) der im Zeitraum gesendeten Verweisungen zu Personen der Organisation,
     die erledigt sind. Nicht mitgezählt: zurückgezogene Verweisungen. Grundlage: alle übrigen
-    im Zeitraum gesendeten Verweisungen. Gilt für die ganze Organisation."""
-    counts = (
-        Referral.objects.filter(person__organisation_id=organisation_id, created_at__date__range=(start, end))
-        .exclude(status=Referral.Status.WITHDRAWN)
-        .aggregate(all=Count("pk"), done=Count("pk", filter=Q(status=Referral.Status.DONE)))
-    )
+    im Zeitraum gesendeten Verweisungen. Stadtteil: der des Hauses, in dem die Person gemeldet
+    ist."""
+    referrals = Referral.objects.filter(
+        person__organisation_id=organisation_id, created_at__date__range=(start, end)
+    ).exclude(status=Referral.Status.WITHDRAWN)
+    if district:
+        referrals = referrals.filter(**{PERSON_DISTRICT: district})
+    counts = referrals.aggregate(all=Count("pk"), done=Count("pk", filter=Q(status=Referral.Status.DONE)))
     return _share(counts["done"], counts["all"])
 
 
@@ -102,13 +114,18 @@ def referrals_held_share(organisation_id: int, start: dt.date, end: dt.date, dis
     """Anteil (Prozent) der Verweisungen, deren Ergebnis bei der Nachkontrolle Bestand hatte,
     unter allen im Zeitraum nachkontrollierten Verweisungen zu Personen der Organisation mit
     festgestelltem Ergebnis („hat Bestand“, „teilweise“, „nicht gehalten“; „nicht mehr
-    feststellbar“ zählt nicht mit). Gilt für die ganze Organisation."""
+    feststellbar“ zählt nicht mit). Stadtteil: der des Hauses, in dem die Person gemeldet ist."""
     decided = [Referral.CheckResult.HELD, Referral.CheckResult.PARTLY, Referral.CheckResult.NOT_HELD]
-    counts = Referral.objects.filter(
+    checked = Referral.objects.filter(
         person__organisation_id=organisation_id,
         checked_at__date__range=(start, end),
         check_result__in=decided,
-    ).aggregate(all=Count("pk"), held=Count("pk", filter=Q(check_result=Referral.CheckResult.HELD)))
+    )
+    if district:
+        checked = checked.filter(**{PERSON_DISTRICT: district})
+    counts = checked.aggregate(
+        all=Count("pk"), held=Count("pk", filter=Q(check_result=Referral.CheckResult.HELD))
+    )
     return _share(counts["held"], counts["all"])
 
 
@@ -117,12 +134,14 @@ def children_waiting_for_school(
 ) -> Computed:
     """Kinder, die am letzten Tag des Zeitraums auf der Liste des Schulteams stehen (Bedarf
     Schulplatz, angekommen bis dahin, nicht von der Liste genommen) und noch keinen ersten
-    Schultag hatten. Gilt für die ganze Organisation."""
+    Schultag hatten. Stadtteil: der des Hauses, in dem das Kind gemeldet ist."""
+    listed = ListedChild.objects.filter(
+        organisation_id=organisation_id, need=ListedChild.Need.SCHOOL, arrived_on__lte=end
+    )
+    if district:
+        listed = listed.filter(**{PERSON_DISTRICT: district})
     waiting = (
-        ListedChild.objects.filter(
-            organisation_id=organisation_id, need=ListedChild.Need.SCHOOL, arrived_on__lte=end
-        )
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        listed.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
         .exclude(enrolments__first_day__lte=end)
         .count()
     )
@@ -184,25 +203,26 @@ def overcrowded_resolved(organisation_id: int, start: dt.date, end: dt.date, dis
 
 
 def counselling_contacts(organisation_id: int, start: dt.date, end: dt.date, district: str = "") -> Computed:
-    """Beratungen im Beratungsprotokoll des Stadtteilbüros der Organisation mit Datum im
-    Zeitraum (auch anonyme). Gilt für alle Stadtteilbüros der Organisation."""
-    count = CounsellingEntry.objects.filter(
-        organisation_id=organisation_id, held_on__range=(start, end)
-    ).count()
+    """Beratungen im Beratungsprotokoll der Stadtteilbüros der Organisation mit Datum im
+    Zeitraum (auch anonyme). Stadtteil: der des Hauses, in dem die beratene Person gemeldet ist;
+    anonyme Beratungen kennen keinen Stadtteil und zählen dann nicht mit."""
+    entries = CounsellingEntry.objects.filter(organisation_id=organisation_id, held_on__range=(start, end))
+    if district:
+        entries = entries.filter(**{PERSON_DISTRICT: district})
+    count = entries.count()
     return Computed(Decimal(count), count)
 
 
 def course_participation(organisation_id: int, start: dt.date, end: dt.date, district: str = "") -> Computed:
     """Teilnahmen an Sprach- und Integrationskursen, in die das Stadtteilbüro vermittelt hat und
     die im Zeitraum liefen (Beginn bis Ende überschneidet den Zeitraum); abgebrochene zählen
-    mit, nur angemeldete nicht."""
-    count = (
-        CourseParticipant.objects.filter(
-            course__organisation_id=organisation_id, course__starts_on__lte=end, course__ends_on__gte=start
-        )
-        .exclude(progress=CourseParticipant.Progress.REGISTERED)
-        .count()
-    )
+    mit, nur angemeldete nicht. Stadtteil: der des Hauses, in dem die Person gemeldet ist."""
+    participants = CourseParticipant.objects.filter(
+        course__organisation_id=organisation_id, course__starts_on__lte=end, course__ends_on__gte=start
+    ).exclude(progress=CourseParticipant.Progress.REGISTERED)
+    if district:
+        participants = participants.filter(**{PERSON_DISTRICT: district})
+    count = participants.count()
     return Computed(Decimal(count), count)
 
 
@@ -210,21 +230,22 @@ def course_completion_share(
     organisation_id: int, start: dt.date, end: dt.date, district: str = ""
 ) -> Computed:
     """Anteil (Prozent) der Teilnehmenden, die einen Kurs abgeschlossen haben (mit oder ohne
-    Zertifikat), unter allen, die einen im Zeitraum endenden Kurs begonnen haben."""
+    Zertifikat), unter allen, die einen im Zeitraum endenden Kurs begonnen haben. Stadtteil: der
+    des Hauses, in dem die Person gemeldet ist."""
     finished = [CourseParticipant.Progress.COMPLETED, CourseParticipant.Progress.CERTIFICATE]
-    counts = (
-        CourseParticipant.objects.filter(
-            course__organisation_id=organisation_id, course__ends_on__range=(start, end)
-        )
-        .exclude(progress=CourseParticipant.Progress.REGISTERED)
-        .aggregate(all=Count("pk"), done=Count("pk", filter=Q(progress__in=finished)))
-    )
+    participants = CourseParticipant.objects.filter(
+        course__organisation_id=organisation_id, course__ends_on__range=(start, end)
+    ).exclude(progress=CourseParticipant.Progress.REGISTERED)
+    if district:
+        participants = participants.filter(**{PERSON_DISTRICT: district})
+    counts = participants.aggregate(all=Count("pk"), done=Count("pk", filter=Q(progress__in=finished)))
     return _share(counts["done"], counts["all"])
 
 
 def attendance(organisation_id: int, start: dt.date, end: dt.date, district: str = "") -> Computed:
     """Summe der gezählten Teilnehmenden an den Terminen der Angebote des Stadtteilbüros im
-    Zeitraum (Strichlisten, ohne Namen)."""
+    Zeitraum (Strichlisten, ohne Namen). Immer für die ganze Stadt: Strichlisten, Angebote und
+    Räume kennen keinen Stadtteil."""
     row = Headcount.objects.filter(
         activity__organisation_id=organisation_id, occurs_on__range=(start, end)
     ).aggregate(total=Sum("count"), dates=Count("occurs_on", distinct=True))
@@ -233,7 +254,8 @@ def attendance(organisation_id: int, start: dt.date, end: dt.date, district: str
 
 def volunteer_hours(organisation_id: int, start: dt.date, end: dt.date, district: str = "") -> Computed:
     """Summe der eingetragenen Stunden der Ehrenamtlichen der Organisation mit Datum im
-    Zeitraum."""
+    Zeitraum. Immer für die ganze Stadt: Ehrenamtliche und ihre Stunden kennen keinen
+    Stadtteil."""
     row = VolunteerHours.objects.filter(
         volunteer__organisation_id=organisation_id, worked_on__range=(start, end)
     ).aggregate(total=Sum("hours"), entries=Count("pk"))
@@ -256,6 +278,23 @@ CODES: dict[str, Function] = {
     "attendance": attendance,
     "volunteer_hours": volunteer_hours,
 }
+
+
+# Computed indicators whose records know no district: with a district chosen they still count
+# the whole town, and the dashboards say so beside the value.
+TOWN_WIDE = frozenset({"attendance", "volunteer_hours"})
+
+
+def counts_district(code: str) -> bool:
+    """Whether the indicator ``code`` can count one district (else it counts the whole town)."""
+    return code in CODES and code not in TOWN_WIDE
+
+
+def too_few(code: str, basis: int | None) -> bool:
+    """A computed value resting on one to four records (people, cases, dwellings) could point
+    at someone: it does not leave the unit (dashboards of the office, council report, API).
+    Headcount sums and volunteer hours rest on dates and entries, not on people."""
+    return basis is not None and 0 < basis < SMALL and code not in TOWN_WIDE
 
 
 def compute(code: str, organisation_id: int, start: dt.date, end: dt.date, district: str = "") -> Computed:

@@ -39,6 +39,7 @@ def _overlaps(start, end, scope: Scope) -> bool:  # type: ignore[no-untyped-def]
 def indicator_table(scope: Scope) -> Table | None:
     rows: list[tuple[str, list[Number]]] = []
     sources = []
+    small = False
     found = Indicator.objects.filter(organisation_id=scope.organisation_id).prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("period_start")),
         Prefetch("values", queryset=IndicatorValue.objects.order_by("-period_end")),
@@ -47,10 +48,15 @@ def indicator_table(scope: Scope) -> Table | None:
         target = next(
             (t.value for t in indicator.targets.all() if _overlaps(t.period_start, t.period_end, scope)), None
         )
+        label = f"{indicator.name} ({indicator.unit_label})"
         if indicator.computed:
-            value = indicators.compute(
+            result = indicators.compute(
                 indicator.code, scope.organisation_id, scope.start, scope.end, scope.district
-            ).value
+            )
+            value = None if indicators.too_few(indicator.code, result.basis) else result.value
+            small = small or (value is None and result.value is not None)
+            if scope.district and not indicators.counts_district(indicator.code):
+                label = _("%(label)s – ganze Stadt") % {"label": label}
             sources.append(f"{indicator.name}: {indicators.explanation(indicator.code)}")
         else:
             entered = next(
@@ -63,9 +69,24 @@ def indicator_table(scope: Scope) -> Table | None:
             )
             value = entered.value if entered is not None else None
             sources.append(f"{indicator.name}: {_('eingetragen, Quelle')} {indicator.source}")
-        rows.append((f"{indicator.name} ({indicator.unit_label})", [_number(value), _number(target)]))
+        rows.append((label, [_number(value), _number(target)]))
     if not rows:
         return None
+    if small:
+        sources.append(
+            _(
+                "Berechnete Werte, die auf einem bis vier Datensätzen beruhen, stehen nicht da (–), "
+                "damit niemand auf Einzelne schließen kann."
+            )
+        )
+    if scope.district:
+        sources.append(
+            _(
+                "Stadtteil %(district)s: gezählt nach der Anschrift im Melderegister; was keinen "
+                "Stadtteil kennt, ist mit „ganze Stadt“ bezeichnet."
+            )
+            % {"district": scope.district}
+        )
     return Table(
         key="indicators",
         caption=_("Kennzahlen des Integrationskonzepts und ihre Ziele"),

@@ -106,6 +106,7 @@ class Point:
     basis: int | None
     source: str
     target: Decimal | None
+    hidden: bool = False  # computed from one to four records: not shown (``indicators.too_few``)
 
     @property
     def label(self) -> str:
@@ -145,8 +146,17 @@ def series(indicator: Indicator, today: dt.date, district: str = "") -> list[Poi
         points = []
         for start, end in years(today):
             result = indicators.compute(indicator.code, indicator.organisation_id, start, end, district)
+            hidden = indicators.too_few(indicator.code, result.basis)
             points.append(
-                Point(start, end, result.value, result.basis, "Lotse", _target_for(targets, start, end))
+                Point(
+                    start,
+                    end,
+                    None if hidden else result.value,
+                    None if hidden else result.basis,
+                    "Lotse",
+                    _target_for(targets, start, end),
+                    hidden,
+                )
             )
         return points
     return [

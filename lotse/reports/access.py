@@ -22,7 +22,7 @@ from lotse.accounts import policy
 from lotse.accounts.models import Organisation, Unit
 from lotse.accounts.roles import Capability as C
 from lotse.core import access
-from lotse.reports.sections import UNIT_SECTIONS
+from lotse.reports.sections import DETAIL_PAGES, UNIT_SECTIONS
 
 
 def _staff_units(user: Any) -> set[int]:
@@ -57,6 +57,13 @@ def sees_dashboards(user: Any, target: Any) -> bool:
         staff = _staff_units(user)
         return any(m.unit_id in staff and m.unit.kind in UNIT_SECTIONS for m in policy.memberships_of(user))
     return Unit.objects.filter(dashboard_units(user) or access.NOTHING, pk=target.pk).exists()
+
+
+@access.check(Unit, "figures_menu")
+def sees_any_figures(user: Any, target: Any) -> bool:
+    """The one „Kennzahlen“ entry of the navigation: for whoever sees a dashboard or one of the
+    units' detailed figures pages (``sections.DETAIL_PAGES``)."""
+    return sees_dashboards(user, Unit) or any(entry.allowed(user) for entry in DETAIL_PAGES.values())
 
 
 @access.check(Unit, "dashboard_in_full")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from lotse.core.reporting import Scope, Section, Table, sections_for
 from lotse.housing.models import Building
 from lotse.reports import charts
 from lotse.reports.periods import Period
-from lotse.reports.sections import UNIT_SECTIONS
+from lotse.reports.sections import DETAIL_PAGES, UNIT_SECTIONS
 from lotse.reports.suppression import Cell, suppress
 
 
@@ -183,6 +184,15 @@ def build_report(
 
 def dashboard_units_for(user: Any) -> QuerySet[Unit]:
     return access.visible(user, Unit, "dashboard").distinct().order_by("name")
+
+
+def detail_pages_for(user: Any) -> list[dict[str, str]]:
+    """The units' own detailed figures pages the user may open (label and address)."""
+    return [
+        {"label": str(entry.label), "url": reverse(entry.url_name)}
+        for entry in DETAIL_PAGES.values()
+        if entry.allowed(user)
+    ]
 
 
 def office_organisation_for(user: Any) -> Organisation | None:

@@ -23,9 +23,10 @@ CONTENT_TYPES = {
 def index(request: HttpRequest) -> HttpResponse:
     units = list(selectors.dashboard_units_for(request.user))
     office = selectors.office_organisation_for(request.user)
-    if not units and office is None:
+    details = selectors.detail_pages_for(request.user)
+    if not units and office is None and not details:
         raise Http404
-    return render(request, "reports/index.html", {"units": units, "office": office})
+    return render(request, "reports/index.html", {"units": units, "office": office, "details": details})
 
 
 def _dashboard(request: HttpRequest, title: str, organisation_id: int | None, build) -> HttpResponse:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from lotse.accounts.models import User
 from lotse.core.agenda import OVERDUE, UPCOMING, WAITING, agenda_for
 from lotse.core.reporting import Scope
+from lotse.neighbourhood.models import Activity
 from lotse.planning import report, services
 from lotse.planning.models import ConceptVersion
 
@@ -141,7 +142,22 @@ def test_kassel_loads_on_an_empty_database_and_its_head_has_a_working_start_page
     settings.LOTSE_DEMO = True
     settings.LOTSE_ENFORCE_SECOND_FACTOR = False
     call_command("load_blueprint", "kassel", "--demo")
-    version = ConceptVersion.objects.get(concept__organisation__slug="stadt-kassel")
+    adopted, version = ConceptVersion.objects.filter(concept__organisation__slug="stadt-kassel").order_by(
+        "number"
+    )
+    # The adopted concept of 2019 as far as public sources say (date of the council's decision,
+    # no invented number); the demo's continuation is a draft with its documented step.
+    assert (adopted.label, adopted.status, adopted.council_decision_on, adopted.council_decision_number) == (
+        "Integrationskonzept 2019",
+        "superseded",
+        dt.date(2019, 6, 24),
+        "",
+    )
+    assert "Beispiele" in adopted.summary
+    assert version.status == "draft" and version.number == 2 and "noch nicht beschlossen" in version.summary
+    assert [(s.held_on, s.format) for s in version.participation.all()] == [
+        (dt.date(2025, 7, 3), "Runder Tisch Integration mit Workshops je Handlungsfeld")
+    ]
     assert [f.title for f in version.fields.order_by("number")] == [
         "Bildung und Sprachförderung",
         "Kultur/Interkultur und interreligiöser Dialog",
@@ -150,7 +166,13 @@ def test_kassel_loads_on_an_empty_database_and_its_head_has_a_working_start_page
         "Wohnen und Leben im Stadtteil",
         "Kommunale Verwaltung – Integration als Querschnittsaufgabe",
     ]
-    assert version.status == "adopted" and version.council_decision_on is not None
+    # The Intercultural Week on Kassel's public pages: published activities of the neighbourhood unit.
+    week = Activity.objects.filter(organisation__slug="stadt-kassel", public=True)
+    assert week.count() == 5 and week.filter(title="Fest der Kulturen").exists()
+    opening = week.get(title="Eröffnung der Interkulturellen Woche")
+    month = timezone.localtime(opening.starts_at).strftime("%Y-%m")
+    public = client.get(f"/portal/kassel/de/kalender/?monat={month}")
+    assert public.status_code == 200 and "Eröffnung der Interkulturellen Woche" in public.content.decode()
     head = User.objects.get(username="kassel-head")
     client.force_login(head, backend="lotse.accounts.backends.LotseModelBackend")
     start = client.get(reverse("accounts:home"))
@@ -168,5 +190,5 @@ def test_kassel_loads_on_an_empty_database_and_its_head_has_a_working_start_page
     assert client.get(reverse("planning:version_detail", args=[version.pk])).status_code == 200
     # Loading again adds nothing.
     call_command("load_blueprint", "kassel", "--demo")
-    assert ConceptVersion.objects.filter(concept__organisation__slug="stadt-kassel").count() == 1
+    assert ConceptVersion.objects.filter(concept__organisation__slug="stadt-kassel").count() == 2
     assert Decimal(0) <= version.fields.get(number=1).indicators.count()

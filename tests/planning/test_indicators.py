@@ -169,3 +169,103 @@ def test_overcrowded_dwellings_found_and_resolved(housing, personas):
     assert _value("overcrowded_found", personas.city, year).value == 2
     assert _value("overcrowded_resolved", personas.city, year).value == 1
     assert _value("overcrowded_found", personas.city, (D(2020, 1, 1), D(2020, 12, 31))).value == 0
+
+
+def _move(person, district):
+    """The register moves the person to a building in ``district`` (through the person service)."""
+    people_services.person_update(
+        actor=None,
+        person=person,
+        data=people_services.PersonInput(
+            given_names=person.given_names,
+            family_name=person.family_name,
+            birth_date=PartialDate(person.birth_year, person.birth_month, person.birth_day)
+            if person.birth_year
+            else None,
+            address=people_services.Address(
+                street=f"{district}weg",
+                house_number="1",
+                postcode="06667",
+                city="Weißenfels",
+                district=district,
+            ),
+        ),
+    )
+
+
+def test_the_district_counts_only_the_records_of_people_living_there(family, personas):
+    """Hand count: Ioana and her children (Elena, Andrei) live in Neustadt; Petra in Altstadt.
+    Elena's first school day after 27 days, Andrei waits; the school referral is done and held;
+    two counselling entries (Ioana, one anonymous); a course ending in 2026 with Ioana
+    (completed) and Petra (dropped)."""
+    from lotse.schooling.models import ListedChild
+
+    children = [entry.person for entry in ListedChild.objects.filter(need="school").select_related("person")]
+    for person in [family.parent, *children]:
+        _move(person, "Neustadt")
+    petra = people_services.person_create(
+        actor=None,
+        organisation=personas.city,
+        data=people_services.PersonInput(
+            given_names="Petra",
+            family_name="Altmann",
+            birth_date=PartialDate(1970, 1, 1),
+            address=people_services.Address(
+                street="Markt", house_number="2", postcode="06667", city="Weißenfels", district="Altstadt"
+            ),
+        ),
+    )
+    actor = personas.school_county
+    elena = next(
+        child for child in ListedChild.objects.filter(need="school") if child.person.given_names == "Elena"
+    )
+    path = school_services.enrolment_register(actor=actor, child=elena, school=school(), on=D(2026, 9, 7))
+    path = school_services.enrolment_step(
+        actor=actor, enrolment=path, step="assessed", on=D(2026, 9, 14), assessment="A1"
+    )
+    path = school_services.enrolment_step(
+        actor=actor, enrolment=path, step="placed", on=D(2026, 9, 21), class_name="5b"
+    )
+    school_services.enrolment_step(actor=actor, enrolment=path, step="first_day", on=D(2026, 9, 28))
+    referral = referrals.referral_accept(actor=personas.school_city, referral=family.referral)
+    referral = referrals.referral_start(actor=personas.school_city, referral=referral)
+    referral = referrals.referral_complete(
+        actor=personas.school_city, referral=referral, outcome="angemeldet"
+    )
+    referrals.referral_check_record(actor=personas.clearing, referral=referral, result="held")
+    worker = personas.neighbourhood
+    for person in (family.parent, None):
+        office_services.counselling_create(
+            actor=None, unit=office(), held_on=D(2026, 10, 1), kind="walk_in", topics=[topic()], person=person
+        )
+    course = office_services.course_create(
+        actor=worker, unit=office(), title="Integrationskurs", kind="integration", provider="VHS",
+        level="B1", starts_on=D(2026, 3, 1), ends_on=D(2026, 11, 30), places=5,
+    )  # fmt: skip
+    for person, progress in ((family.parent, "completed"), (petra, "dropped")):
+        place = office_services.participant_add(actor=None, course=course, person=person)
+        office_services.participant_progress(actor=None, participant=place, progress=progress)
+    today = timezone.localdate()
+    year = (D(today.year, 1, 1), D(today.year, 12, 31))  # the referral's year
+
+    def values(code, period):
+        return [
+            (result.value, result.basis)
+            for result in (_value(code, personas.city, period, d) for d in ("", "Neustadt", "Altstadt"))
+        ]
+
+    assert values("days_to_first_school_day", Y2026) == [(27, 1), (27, 1), (None, 0)]
+    assert values("children_waiting_for_school", Y2026) == [(1, 1), (1, 1), (0, 0)]
+    assert values("referrals_completed_share", year) == [(100, 1), (100, 1), (None, 0)]
+    assert values("referrals_held_share", year) == [(100, 1), (100, 1), (None, 0)]
+    assert values("counselling_contacts", Y2026) == [(2, 2), (1, 1), (0, 0)]
+    assert values("course_participation", Y2026) == [(2, 2), (1, 1), (1, 1)]
+    assert values("course_completion_share", Y2026) == [(50, 2), (100, 1), (0, 1)]
+    # Headcounts and volunteer hours know no district: they count the whole town, and say so.
+    assert {"attendance", "volunteer_hours"} == indicators.TOWN_WIDE
+    assert [code for code in indicators.CODES if not indicators.counts_district(code)] == [
+        "attendance",
+        "volunteer_hours",
+    ]
+    for code in indicators.TOWN_WIDE:
+        assert "ganze Stadt" in indicators.explanation(code)

@@ -26,7 +26,7 @@ def test_the_head_of_office_reads_the_figures(visitor: Callable[..., Visitor], d
     head = visitor("dashboards-head", as_user="demo-head")
     page = head.page
     head.open("/")
-    page.get_by_role("link", name="Kennzahlen-Übersichten", exact=True).click()
+    page.get_by_role("link", name="Kennzahlen", exact=True).click()
     page.wait_for_url("**/kennzahlen/")
     check(head)
     page.get_by_role("link", name="Amt: Stadt Weißenfels (alle Bereiche)").click()
