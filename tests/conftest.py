@@ -7,9 +7,13 @@ The demo-site tests (``tests/site/``) run first and together on one worker, see 
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
+import tempfile
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db.backends.signals import connection_created
@@ -211,6 +215,7 @@ def empty_database(db) -> None:
 
 
 SITE = "tests/site/"
+GROUPS = pytest.StashKey[Path]()
 
 
 def pytest_addoption(parser):
@@ -239,7 +244,44 @@ def pytest_collection_modifyitems(config, items):
         return 1 if item.get_closest_marker("browser") else 0
 
     items.sort(key=rank)
+    if hasattr(config, "workerinput") and "lotse_groups" in config.workerinput:
+        _group_shared_fixtures(config, items)
     return result
+
+
+def _group_shared_fixtures(config, items) -> None:
+    """Under ``-n``: the tests of a module (or class) that share a fixture of ours built once
+    for it (``scope="module"``: a backup to restore, a database copy with a server, 2000
+    synthetic records) go to one worker together; spread over both, each worker would build it
+    anew. The worker writes nodeid → module for the scheduler (``pytest_xdist_make_scheduler``)."""
+    groups = {}
+    for item in items:
+        if item.nodeid.startswith(SITE):
+            continue  # the demo site has its own two units of work
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(
+            d.scope in ("class", "module", "package") and d.baseid.startswith("tests")
+            for defs in definitions
+            for d in defs
+        ):
+            groups[item.nodeid] = item.nodeid.rsplit("::", 1)[0]
+    folder = Path(config.workerinput["lotse_groups"])
+    (folder / f"{config.workerinput['workerid']}.json").write_text(json.dumps(groups))
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        config.stash[GROUPS] = Path(tempfile.mkdtemp(prefix="lotse-xdist-"))
+
+
+def pytest_unconfigure(config):
+    if GROUPS in config.stash:
+        shutil.rmtree(config.stash[GROUPS], ignore_errors=True)
+
+
+def pytest_configure_node(node):
+    node.workerinput["lotse_groups"] = str(node.config.stash[GROUPS])
 
 
 def pytest_report_header(config):
@@ -250,13 +292,23 @@ def pytest_report_header(config):
 def pytest_xdist_make_scheduler(config, log):
     """Under ``-n``: the demo-site tests as two units of work, each on one worker with its own
     loaded demo — the browser walks (one live server, one browser) and the read-only checks
-    (demo data, the access sweep) —, every other test on whichever worker is free."""
+    (demo data, the access sweep) —, the tests of a module with a shared fixture together (see
+    ``_group_shared_fixtures``), every other test on whichever worker is free."""
     from xdist.scheduler import LoadScopeScheduling
+
+    groups: dict[str, str] = {}
+    read: list[bool] = []
 
     class SiteTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             if nodeid.startswith(f"{SITE}browser/"):
                 return "site:browser"
-            return "site:checks" if nodeid.startswith(SITE) else nodeid
+            if nodeid.startswith(SITE):
+                return "site:checks"
+            if not read:  # written by the workers while collecting, read once all have
+                for path in config.stash[GROUPS].glob("*.json"):
+                    groups.update(json.loads(path.read_text()))
+                read.append(True)
+            return groups.get(nodeid, nodeid)
 
     return SiteTogether(config, log)

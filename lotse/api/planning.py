@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
@@ -166,23 +165,6 @@ class DistrictFilter(serializers.Serializer):
     )
 
 
-def _versions(user: Any) -> QuerySet[ConceptVersion]:
-    return (
-        access.visible(user, ConceptVersion)
-        .select_related("concept")
-        .prefetch_related(
-            Prefetch("participation", queryset=ParticipationStep.objects.order_by("held_on", "pk")),
-            Prefetch("fields", queryset=FieldOfAction.objects.order_by("number").prefetch_related("goals")),
-        )
-    )
-
-
-def _indicators(user: Any) -> QuerySet[Indicator]:
-    return selectors.indicators_visible_to(user).prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("period_start"))
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="Fassungen des Integrationskonzepts"),
     retrieve=extend_schema(summary="Eine Fassung mit Ratsbeschluss, Beteiligung und Handlungsfeldern"),
@@ -193,10 +175,12 @@ class ConceptVersionViewSet(ApiViewSet):
 
     def list(self, request: Request) -> Response:
         access.require(request.user, "list", Concept)
-        return self.paginated(request, _versions(request.user), VersionSerializer)
+        return self.paginated(request, selectors.versions_visible_to(request.user), VersionSerializer)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        return Response(VersionSerializer(access.get(request.user, _versions(request.user), pk)).data)
+        return Response(
+            VersionSerializer(access.get(request.user, selectors.versions_visible_to(request.user), pk)).data
+        )
 
 
 @extend_schema_view(
@@ -228,9 +212,11 @@ class IndicatorViewSet(ApiViewSet):
 
     def list(self, request: Request) -> Response:
         access.require(request.user, "list", Concept)
-        return self.paginated(request, _indicators(request.user), IndicatorSerializer)
+        return self.paginated(
+            request, selectors.indicators_with_targets_visible_to(request.user), IndicatorSerializer
+        )
 
     def retrieve(self, request: Request, pk: int) -> Response:
         district = query(request, DistrictFilter).get("stadtteil", "")
-        indicator = access.get(request.user, _indicators(request.user), pk)
+        indicator = access.get(request.user, selectors.indicators_with_targets_visible_to(request.user), pk)
         return Response(IndicatorDetailSerializer(indicator, context={"district": district}).data)

@@ -20,6 +20,7 @@ from lotse.planning.models import (
     FieldOfAction,
     Grant,
     Indicator,
+    ParticipationStep,
     PlanningMeasure,
     PopulationFigure,
     Post,
@@ -45,6 +46,18 @@ def concepts_visible_to(user: Any) -> QuerySet[Concept]:
 
 def get_version_for(user: Any, version_id: int, action: str = "view") -> ConceptVersion:
     return access.get(user, ConceptVersion.objects.select_related("concept"), version_id, action)
+
+
+def versions_visible_to(user: Any) -> QuerySet[ConceptVersion]:
+    """Versions with their participation steps, fields of action and goals (the API's list)."""
+    return (
+        access.visible(user, ConceptVersion)
+        .select_related("concept")
+        .prefetch_related(
+            Prefetch("participation", queryset=ParticipationStep.objects.order_by("held_on", "pk")),
+            Prefetch("fields", queryset=FieldOfAction.objects.order_by("number").prefetch_related("goals")),
+        )
+    )
 
 
 def fields_of(version: ConceptVersion) -> list[FieldOfAction]:
@@ -89,6 +102,12 @@ def measures_visible_to(user: Any) -> QuerySet[PlanningMeasure]:
 
 def indicators_visible_to(user: Any) -> QuerySet[Indicator]:
     return access.visible(user, Indicator).select_related("field").order_by("name", "pk")
+
+
+def indicators_with_targets_visible_to(user: Any) -> QuerySet[Indicator]:
+    return indicators_visible_to(user).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("period_start"))
+    )
 
 
 def get_indicator_for(user: Any, indicator_id: int, action: str = "view") -> Indicator:
