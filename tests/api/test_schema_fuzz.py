@@ -198,6 +198,6 @@ def fuzz(strategy, detail_url: str, caller: Caller, count: int, refused: int | N
         response = case.call(headers=headers)
         case.validate_response(response, checks=[not_a_server_error])
         if refused is not None and record_id == refused:
-            assert response.status_code >= 400, f"{case.method} {case.path} {record_id}: {response.status_code}"
+            assert response.status_code >= 400, (case.method, case.path, record_id, response.status_code)
 
     call()

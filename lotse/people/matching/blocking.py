@@ -48,6 +48,10 @@ def _phons(*fields: NameField) -> list[str]:
     return out[:_TOKENS_PER_FIELD]
 
 
+def _initials(field: NameField) -> list[str]:
+    return [tok.norm for tok in field.tokens[:1] if tok.norm]
+
+
 def keys_of(p: Prepared, profile: Profile = REGISTER) -> set[str]:
     family = _phons(p.family, p.birth)
     given = _phons(p.given)
@@ -58,8 +62,10 @@ def keys_of(p: Prepared, profile: Profile = REGISTER) -> set[str]:
         keys.update(f"f:{f}:{year}" for f in family)
         initial = family[0][0] if family else ""
         keys.update(f"g:{g}:{year}:{initial}" for g in given)
-    for f in family[:2]:
-        for g in given[:2]:
+    # A one-letter family name or given name (an initial, "O", "Аь") still pairs with the
+    # other field, so that a record without a birth date has a key at all.
+    for f in family[:2] or _initials(p.family):
+        for g in given[:2] or _initials(p.given):
             # Consonant skeletons: a typo in a vowel (or a vowel written differently) still meets.
             lo, hi = sorted((consonant_skeleton(f), consonant_skeleton(g)))
             keys.add(f"n:{lo}:{hi}")

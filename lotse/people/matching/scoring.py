@@ -367,7 +367,9 @@ def _names(a: Prepared, b: Prepared, pr: Profile, reasons: list[str] | None) -> 
         + _tf_adjust(giv.level, GIVEN_U, a.given_freq, b.given_freq)
     )
     mode = "straight"
-    if fam.level > PHONETIC or giv.level > PHONETIC:
+    if fam.level > EXACT or giv.level > EXACT:
+        # (Also after a phonetic agreement: "A AA" against "AA A" agrees phonetically
+        # straight, letter for letter crosswise.)
         # Crosswise: a's family name against b's given names and the other way round. Which of
         # the two wrote them the right way round is unknown: each reading is weighed and the
         # better one counts, so that compare(a, b) == compare(b, a).
