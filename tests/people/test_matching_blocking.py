@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
@@ -15,6 +16,8 @@ from lotse.people.matching import (
     find_matches,
     parse_birth_date,
 )
+from lotse.people.matching.records import prepare
+from lotse.people.matching.scoring import NAME_M, NameFrequencies, score_prepared, whole_name_key
 
 from .test_matching_compare import SAME_PERSON
 
@@ -121,3 +124,28 @@ def test_scoring_in_several_processes_finds_exactly_what_one_process_finds(monke
     monkeypatch.setattr(blocking.os, "cpu_count", lambda: 3)  # three shares, also on one core
     shared = sorted(find_matches(records))
     assert alone and shared == alone
+
+
+def test_batch_keys_meet_a_late_typo_with_a_missing_date():
+    # Typo after the third letter of the family name, no birth date on one side: no key of the
+    # intake index is shared, the batch key (given name whole, family name's first letters) is.
+    a = PersonRecord("1", "Marius", "Grigore", parse_birth_date("12.12.1990"), street="Markt 3")
+    b = PersonRecord("2", "Marius", "Grigote", None, street="Markt 3")
+    pa, pb = blocking.prepare(a), blocking.prepare(b)
+    assert not blocking.keys_of(pa) & blocking.keys_of(pb)
+    assert blocking.keys_of(pa, batch=True) & blocking.keys_of(pb, batch=True)
+    assert [(x, y) for x, y, _ in find_matches([a, b])] == [("1", "2")]
+
+
+def test_a_common_whole_name_proves_less():
+    # "Ion Popescu" 500 times among a million records: agreeing on it is worth at most
+    # log2(0.8 / 0.0005) ≈ 10.6 bits, not the 16 of two rare names, even where neither part
+    # alone is counted as common.
+    a = prepare(PersonRecord("a", "Ion", "Popescu", parse_birth_date("1985"), sex="m"))
+    b = prepare(PersonRecord("b", "Popescu", "Ion", parse_birth_date("1985"), sex="m"))  # swapped
+    rare = score_prepared(a, b).weight
+    frequencies = NameFrequencies({}, 1_000_000, names={whole_name_key(a): 500})
+    for p in (a, b):
+        frequencies.apply(p)
+    common = score_prepared(a, b).weight
+    assert rare - common == pytest.approx(7.0 + 9.0 - math.log2(NAME_M / 0.0005), abs=0.01)

@@ -56,19 +56,27 @@ Household rules: twins (same family name and full birth date, given names MIXED 
 difference between given names of different sex counts as DISAGREE. Swapped names −1; names
 spread differently over the two fields −1.5. Sex agrees +0.5 / differs −4; nationality agrees
 +0.5 / differs −1.5. Address (people move; households share one): same street and house +2.5,
-same street +1, same postcode +0.5, different 0.
+same street +1, same postcode +0.5, different 0 at intake (a clerk looks at every candidate);
+in the batch run another street −2 (a quarter of the true duplicates of the tuning seeds had
+moved: m ≈ 0.24, u ≈ 1).
 
 Term frequencies: in ``find_matches`` (and in ``compare`` when given ``NameFrequencies``) a name
 part more frequent than the u above loses log2(u / frequency) bits (at most 6): "Ion Popescu"
-proves less than "Răzvan Căldăraru".
+proves less than "Răzvan Căldăraru". The batch run also counts whole names (all parts of
+given and family name, order-free): a name held by a share f of the records proves at most
+log2(0.8 / f) bits when both fields agree (EXACT or PHONETIC) — a large register has many
+"Ion Popescu", far more than the product of the two parts' frequencies says, because names
+come in national sets.
 
 Score and threshold
 -------------------
 score = 1 / (1 + 2^−(Σ weights + prior)), a probability-like value in [0, 1]. The prior is
 −14 bits for a population of up to 10,000 records and falls by log2(N / 10,000) above that
-(λ ∝ 1/N: the more people, the more namesakes). DEFAULT_THRESHOLD = 0.5, i.e. a pair is judged
-the same person when the evidence outweighs the prior. Examples: same names and birth date → ≈1;
-Иванов/Iwanow with a year-only date → 0.85; siblings, twins, father and son → < 0.01.
+(λ ∝ 1/N: the more people, the more namesakes); the batch run, whose name weights are capped
+by the whole-name frequencies, starts from −12 (``Profile.for_batch``).
+DEFAULT_THRESHOLD = 0.5, i.e. a pair is judged the same person when the evidence outweighs
+the prior. Examples: same names and birth date → ≈1; Иванов/Iwanow with a year-only date →
+0.85; siblings, twins, father and son → < 0.01.
 The prior and the weights were tuned on synthetic seeds 7 and 11 (benchmarks/README.md); the
 benchmark evaluates on other seeds.
 

@@ -6,7 +6,7 @@ import gc
 import math
 import multiprocessing
 import os
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from . import dates as d
@@ -52,7 +52,8 @@ def _initials(field: NameField) -> list[str]:
     return [tok.norm for tok in field.tokens[:1] if tok.norm]
 
 
-def keys_of(p: Prepared, profile: Profile = REGISTER) -> set[str]:
+def keys_of(p: Prepared, profile: Profile = REGISTER, *, batch: bool = False) -> set[str]:
+    """The blocking keys of a record; ``batch`` adds the keys only the batch search uses."""
     family = _phons(p.family, p.birth)
     given = _phons(p.given)
     keys: set[str] = set()
@@ -69,6 +70,12 @@ def keys_of(p: Prepared, profile: Profile = REGISTER) -> set[str]:
             # Consonant skeletons: a typo in a vowel (or a vowel written differently) still meets.
             lo, hi = sorted((consonant_skeleton(f), consonant_skeleton(g)))
             keys.add(f"n:{lo}:{hi}")
+    for f in family[:1] if batch else ():
+        for g in given[:1]:
+            # One name whole, the other's first letters, without date: a typo after the third
+            # letter of one name and a missing or wrong date on one side still meet (order-free,
+            # so swapped names meet too).
+            keys.update(f"q:{x}:{y[:3]}" for x, y in ((f, g), (g, f)))
     if date and date.month and date.day and not date.placeholder:
         # Family name with day and month (order-free): survives a wrong year.
         md = "".join(f"{x:02d}" for x in sorted((date.month or 0, date.day or 0)))
@@ -107,6 +114,10 @@ def blocking_keys(record: PersonRecord) -> set[str]:
     * ``d:<year><day/month sorted>:<initial>`` — the full birth date (day and month order-free,
       so swapped dates meet) with the initial of the family or the first given name (catches
       names spelt beyond recognition).
+
+    The batch search (``find_matches``) adds ``q:<name>:<first three letters of the other
+    name>`` without date (in both directions, so swapped names meet), for a typo after the
+    third letter together with a missing or wrong date; these are not stored for the intake.
     """
     return keys_of(prepare(record))
 
@@ -132,7 +143,9 @@ def find_matches(
 
     Records are grouped by blocking key; each pair that shares a key is scored once. Keys shared
     by more than ``max_block_size`` records (extremely common names) are skipped: such pairs
-    nearly always share a more specific key as well. The work is done before the first pair is
+    nearly always share a more specific key as well. The candidates are gathered record by
+    record (only one record's at a time), so memory grows with the records, not with the
+    candidate pairs: a million records take a few GB. The work is done before the first pair is
     returned, with Python's cyclic garbage collector paused (it would otherwise walk the many
     small objects again and again; nothing here creates reference cycles).
     """
@@ -159,13 +172,43 @@ def _find_matches(
     frequencies = NameFrequencies.from_prepared(prepared)
     for p in prepared:
         frequencies.apply(p)
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(prepared):
-        for key in keys_of(p, profile):
-            index[key].append(i)
-    blocks = [m for m in index.values() if 1 < len(m) <= max_block_size]
+    blocks, of_record = _blocks(prepared, profile, max_block_size)
+    profile = profile.for_batch()
     min_weight = _weight_for(profile.threshold if threshold is None else threshold)
-    return _Job(prepared, ids, blocks, profile, min_weight).run_all()
+    return _Job(prepared, ids, blocks, of_record, profile, min_weight).run_all()
+
+
+def _blocks(
+    prepared: list[Prepared], profile: Profile, max_block_size: int
+) -> tuple[list[list[int]], list[list[int]]]:
+    """The blocks worth searching (2 to ``max_block_size`` members, ascending record numbers)
+    and, per record, the numbers of the blocks it belongs to.
+
+    Keys are kept only as their hash while grouping (a rare collision merely merges two
+    blocks: a few more candidates, none lost); keys held by a single record are dropped at once.
+    """
+    index: dict[int, list[int] | int] = {}
+    for i, p in enumerate(prepared):
+        for key in keys_of(p, profile, batch=True):
+            h = hash(key)
+            members = index.get(h)
+            if members is None:
+                index[h] = i
+            elif isinstance(members, int):
+                if members != i:
+                    index[h] = [members, i]
+            elif members[-1] != i:
+                members.append(i)
+    blocks: list[list[int]] = []
+    of_record: list[list[int]] = [[] for _ in prepared]
+    for members in index.values():
+        if isinstance(members, list) and len(members) <= max_block_size:
+            b = len(blocks)
+            blocks.append(members)
+            for i in members:
+                of_record[i].append(b)
+    index.clear()
+    return blocks, of_record
 
 
 def _workers(pairs: int) -> int:
@@ -191,10 +234,12 @@ class _Job:
         prepared: list[Prepared],
         ids: list[str],
         blocks: list[list[int]],
+        of_record: list[list[int]],
         profile: Profile,
         min_weight: float,
     ) -> None:
         self.prepared, self.ids, self.blocks, self.profile = prepared, ids, blocks, profile
+        self.of_record = of_record
         self.min_weight = min_weight
         self.prior = prior_for(profile, len(prepared))
 
@@ -218,10 +263,13 @@ class _Job:
         return [row for share in shares for row in share]
 
     def run(self, worker: int = 0, workers: int = 1) -> list[tuple[str, str, float]]:
-        prepared, ids, profile = self.prepared, self.ids, self.profile
+        """Record by record: the later records of its blocks, each once, are its candidates.
+
+        Only one record's candidates are held at a time (no set of all pairs seen), so memory
+        does not grow with the number of candidate pairs.
+        """
+        prepared, ids, profile, blocks = self.prepared, self.ids, self.profile, self.blocks
         prior, min_weight = self.prior, self.min_weight
-        n = len(prepared)
-        seen: set[int] = set()
         results: list[tuple[str, str, float]] = []
         # Pairs whose birth dates alone rule them out are not scored in full.
         best_rest = best_case_without_date(profile)
@@ -230,36 +278,33 @@ class _Job:
         skip_far_years = d.DATE_DISAGREE in hopeless_date
         years = [p.date.year or 0 if p.date else 0 for p in prepared]
         close: dict[int, bool] = {}
-        for members in self.blocks:
-            size = len(members)
-            for x in range(size - 1):
-                i = members[x]
-                if i % workers != worker:
+        for i in range(worker, len(prepared), workers):
+            own = self.of_record[i]
+            if not own:
+                continue
+            candidates: set[int] = set()
+            for b in own:
+                members = blocks[b]
+                if members[-1] > i:
+                    candidates.update(members[bisect_right(members, i) :])
+            pi = prepared[i]
+            yi = years[i] if skip_far_years else 0
+            for j in candidates:
+                if yi:
+                    # Birth years no typo can explain: the pair cannot reach the threshold.
+                    yj = years[j]
+                    if yj and yj != yi:
+                        year_pair = yi * 10000 + yj
+                        near = close.get(year_pair)
+                        if near is None:
+                            near = close[year_pair] = _years_close(yi, yj)
+                        if not near:
+                            continue
+                pj = prepared[j]
+                if hopeless_date and compare_dates(pi.date, pj.date) in hopeless_date:
                     continue
-                pi = prepared[i]
-                yi = years[i] if skip_far_years else 0
-                base = i * n
-                for y in range(x + 1, size):
-                    j = members[y]
-                    if yi:
-                        # Birth years no typo can explain: the pair cannot reach the threshold.
-                        yj = years[j]
-                        if yj and yj != yi:
-                            year_pair = yi * 10000 + yj
-                            near = close.get(year_pair)
-                            if near is None:
-                                near = close[year_pair] = _years_close(yi, yj)
-                            if not near:
-                                continue
-                    pair = base + j
-                    if pair in seen:
-                        continue
-                    seen.add(pair)
-                    pj = prepared[j]
-                    if hopeless_date and compare_dates(pi.date, pj.date) in hopeless_date:
-                        continue
-                    result = score_prepared(pi, pj, profile=profile, prior=prior)
-                    if result.weight >= min_weight:
-                        a, b = ids[i], ids[j]
-                        results.append((a, b, result.score) if a < b else (b, a, result.score))
+                result = score_prepared(pi, pj, profile=profile, prior=prior)
+                if result.weight >= min_weight:
+                    a, b_ = ids[i], ids[j]
+                    results.append((a, b_, result.score) if a < b_ else (b_, a, result.score))
         return results

@@ -94,6 +94,8 @@ class Prepared:
     # (0.0 = unknown); set by NameFrequencies.apply, used to discount common names.
     family_freq: float = 0.0
     given_freq: float = 0.0
+    # Relative frequency of the whole name (all parts of given and family name, order-free).
+    name_freq: float = 0.0
 
 
 @lru_cache(maxsize=4096)

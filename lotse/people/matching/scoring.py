@@ -6,7 +6,7 @@ See the package docstring (lotse.people.matching) for the weights and why they a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import permutations
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
@@ -62,7 +62,11 @@ FAMILY_U = 0.9 * 2.0 ** -FAMILY_WEIGHTS[EXACT]
 GIVEN_U = 0.9 * 2.0 ** -GIVEN_WEIGHTS[EXACT]
 MIN_TF_COUNT = 3
 MAX_TF_DISCOUNT = -6.0
+# m-probability of the whole name agreeing (given and family name EXACT or PHONETIC) for a true
+# duplicate: a name shared by a share f of the population proves at most log2(NAME_M / f).
+NAME_M = 0.8
 _TF_LEVELS = frozenset({EXACT, PHONETIC, TYPO, PARTIAL})
+_WHOLE_NAME_LEVELS = frozenset({EXACT, PHONETIC})
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Profile:
     address_same_house: float = 2.5
     address_same_street: float = 1.0
     address_same_postcode: float = 0.5
+    address_different: float = 0.0  # both addresses known, other street or postcode
     # GENERIC address parts: (agree, similar, disagree)
     house_weights: tuple[float, float, float] = (4.0, 0.0, -2.0)
     street_weights: tuple[float, float, float] = (6.0, 4.0, -2.0)
@@ -102,10 +107,36 @@ class Profile:
     city_weights: tuple[float, float, float] = (5.0, 3.0, -2.0)
     prior: float = -11.0  # log2 prior odds that two records match, in a population of 10,000
     threshold: float = 0.5
+    # The batch run (find_matches) knows how often each whole name occurs and discounts
+    # namesakes by it; the name weights then no longer overstate, and the prior is the higher
+    # ``batch_prior``. It also counts another address against a pair (``batch_address_different``):
+    # in the batch a pair is decided without a clerk looking at it.
+    batch_prior: float | None = None
+    batch_address_different: float | None = None
+
+    def for_batch(self) -> Profile:
+        """The profile as the batch run uses it."""
+        return replace(
+            self,
+            prior=self.prior if self.batch_prior is None else self.batch_prior,
+            address_different=(
+                self.address_different
+                if self.batch_address_different is None
+                else self.batch_address_different
+            ),
+            batch_prior=None,
+            batch_address_different=None,
+        )
 
 
 REGISTER = Profile(
-    name="register", family=FAMILY_WEIGHTS, given=GIVEN_WEIGHTS, date=DATE_WEIGHTS, prior=-14.0
+    name="register",
+    family=FAMILY_WEIGHTS,
+    given=GIVEN_WEIGHTS,
+    date=DATE_WEIGHTS,
+    prior=-14.0,
+    batch_prior=-12.0,
+    batch_address_different=-2.0,
 )
 GENERIC = Profile(
     name="generic",
@@ -251,8 +282,9 @@ class NameFrequencies:
     table) or pass none: then every name counts as moderately rare.
     """
 
-    def __init__(self, counts: dict[str, int], total: int) -> None:
+    def __init__(self, counts: dict[str, int], total: int, names: dict[str, int] | None = None) -> None:
         self.counts = counts
+        self.names = names or {}
         self.total = max(total, 1)
 
     @classmethod
@@ -262,10 +294,13 @@ class NameFrequencies:
     @classmethod
     def from_prepared(cls, prepared: list[Prepared]) -> NameFrequencies:
         counts: dict[str, int] = {}
+        names: dict[str, int] = {}
         for p in prepared:
             for phon in {t.phon for f in (p.given, p.family, p.birth) for t in f.tokens}:
                 counts[phon] = counts.get(phon, 0) + 1
-        return cls(counts, len(prepared))
+            key = whole_name_key(p)
+            names[key] = names.get(key, 0) + 1
+        return cls(counts, len(prepared), names)
 
     def field_frequency(self, f: NameField) -> float:
         """Relative frequency of the rarest part of a name (0.0 if rare or unknown)."""
@@ -277,7 +312,14 @@ class NameFrequencies:
     def apply(self, p: Prepared) -> Prepared:
         p.family_freq = self.field_frequency(p.family)
         p.given_freq = self.field_frequency(p.given)
+        count = self.names.get(whole_name_key(p), 0)
+        p.name_freq = count / self.total if count >= MIN_TF_COUNT else 0.0
         return p
+
+
+def whole_name_key(p: Prepared) -> str:
+    """The phonetic forms of all parts of given and family name, sorted (swaps give the same key)."""
+    return " ".join(sorted({t.phon for t in p.given.tokens + p.family.tokens}))
 
 
 def _tf_adjust(level: int, u: float, freq_a: float, freq_b: float) -> float:
@@ -418,6 +460,16 @@ def _names(a: Prepared, b: Prepared, pr: Profile, reasons: list[str] | None) -> 
                 if spread > best:
                     best, mode = spread, "pooled"
                     fam, giv = pooled, pooled
+    if (
+        a.name_freq
+        and b.name_freq
+        and fam.level in _WHOLE_NAME_LEVELS
+        and giv.level in _WHOLE_NAME_LEVELS
+        and mode != "pooled"
+    ):
+        # The whole name is common (namesakes): it proves no more than its frequency allows.
+        cap = math.log2(NAME_M / min(a.name_freq, b.name_freq))
+        best = min(best, cap + (pr.swap_penalty if mode == "swapped" else 0.0))
     if reasons is not None:
         if mode == "pooled":
             reasons.append(
@@ -483,6 +535,10 @@ def _address(a: Prepared, b: Prepared, pr: Profile, reasons: list[str] | None) -
         if reasons is not None:
             reasons.append("Gleiche Straße")
         return pr.address_same_street
+    if a.street and b.street and pr.address_different:
+        if reasons is not None:
+            reasons.append("Andere Anschrift (Umzug möglich, spricht etwas dagegen)")
+        return pr.address_different
     if same_postcode:
         return pr.address_same_postcode
     if reasons is not None and a.street and b.street:
