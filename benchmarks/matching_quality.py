@@ -41,6 +41,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import _harness
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LOTSE_DEBUG", "1")
@@ -341,7 +343,8 @@ def main() -> None:
     ]
     if not args.quick:
         datasets.append((*synthetic_set(77_000, 2025), [None]))
-        if not args.no_1m:
+        # The million-record set belongs to `make bench-full` (LOTSE_BENCH=full), not the quick run.
+        if not args.no_1m and _harness.run_kind() == "full":
             datasets.append((*synthetic_set(770_000, 2025), [None]))
     datasets += [
         ("FEBRL1", lambda: febrl("febrl1"), [None, REGISTER]),
@@ -349,9 +352,11 @@ def main() -> None:
         ("FEBRL3", lambda: febrl("febrl3"), [None, REGISTER]),
     ]
     rows: list[Row] = []
+    sizes: dict[str, int] = {}
     print("Duplicate detection benchmark")
     for name, load, profiles in datasets:
         records, truth = load()
+        sizes[name] = len(records)
         print(f"{name}: {len(records)} records, {len(truth)} true pairs", flush=True)
         for profile in profiles:
             found, seconds, label, peak = run_lotse(records, profile)
@@ -383,7 +388,37 @@ def main() -> None:
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report, encoding="utf-8")
+    _harness.save_json("matching_quality", measurements(rows, sizes))
     print(f"Written to {RESULTS.relative_to(ROOT)}")
+
+
+def measurements(rows: list[Row], sizes: dict[str, int]) -> list[_harness.Measurement]:
+    """Lotse's runs for latest.json, with Splink of the same dataset and run as the peer
+    (ratio: Lotse's seconds ÷ Splink's); F1, precision, recall and peak memory in ``extra``."""
+    splink = {row.dataset: row for row in rows if row.system == "Splink 5 + DuckDB"}
+    found = []
+    for row in rows:
+        if not row.system.startswith("Lotse"):
+            continue
+        peer = splink.get(row.dataset)
+        found.append(
+            _harness.Measurement(
+                f"match_records {row.dataset} {row.system}",
+                sizes[row.dataset],
+                "memory",
+                peer="Splink 5 + DuckDB" if peer else None,
+                ratio=round(row.seconds / peer.seconds, 3) if peer and peer.seconds else None,
+                extra={
+                    "seconds": round(row.seconds, 2),
+                    "precision": round(row.precision, 4),
+                    "recall": round(row.recall, 4),
+                    "f1": round(row.f1, 4),
+                    "peak_mb": row.peak_mb,
+                    **({"peer_f1": round(peer.f1, 4)} if peer else {}),
+                },
+            )
+        )
+    return found
 
 
 if __name__ == "__main__":
