@@ -2,7 +2,10 @@
 programme (half behind, half ahead of today) with registrations, a full activity with a
 waiting list and headcounts, volunteers (one certificate of conduct about to run out) and the
 counselling log of the last months. Written through the neighbourhood office's services as
-the office would; does nothing if the office already has activities."""
+the office would; does nothing if the office already has the activities, rooms or volunteers
+named in the settings (other activities of the unit, such as the Intercultural Week that Kassel's
+planning section makes, do not count). Loaded the same way for every organisation: the partner
+unit referrals and mentorships go to is ``referral_unit`` (none: no referral, no mentorship)."""
 
 from __future__ import annotations
 
@@ -64,6 +67,12 @@ class DemoOffice:
         self.begin = self.today - dt.timedelta(days=182)
         self.end = self.begin + dt.timedelta(days=365)
         self.persons: list[Any] = []  # the office's own records, from ``counselling``
+
+    def referral_unit(self) -> Unit | None:
+        """The partner unit of the settings' ``referral_unit`` (a unit of another organisation
+        of the same town's network), or None."""
+        slug = self.settings.get("referral_unit")
+        return Unit.objects.filter(slug=slug).first() if slug else None
 
     def rooms(self) -> dict[str, Room]:
         return {
@@ -270,7 +279,7 @@ class DemoOffice:
                     ),
                 )
         # One referral into the partner network, on the person's signed consent.
-        partner_unit = Unit.objects.filter(slug="caritas-mbe").first()
+        partner_unit = self.referral_unit()
         if persons and partner_unit is not None:
             person = persons[0]
             consent = consents.consent_create(
@@ -322,7 +331,7 @@ class DemoOffice:
                 signed_on=starts,
                 filed_at=entry.get("filed_at", ""),
             )
-        partner_unit = Unit.objects.filter(slug="caritas-mbe").first()
+        partner_unit = self.referral_unit()
         made = 0
         for entry in self.settings.get("mentorships", []):
             volunteer = volunteers.get(entry["volunteer"])
@@ -440,9 +449,20 @@ class DemoOffice:
         return len(self.settings.get("internships", []))
 
 
+def _already_loaded(unit: Unit, settings: dict[str, Any]) -> bool:
+    titles = [entry["title"] for entry in settings.get("activities", [])]
+    rooms = [entry["name"] for entry in settings.get("rooms", [])]
+    volunteers = [entry["name"] for entry in settings.get("volunteers", [])]
+    return (
+        Activity.objects.filter(unit=unit, title__in=titles).exists()
+        or Room.objects.filter(unit=unit, name__in=rooms).exists()
+        or Volunteer.objects.filter(unit=unit, name__in=volunteers).exists()
+    )
+
+
 def neighbourhood_load(settings: dict[str, Any]) -> list[str]:
     unit = Unit.objects.filter(slug=settings["unit"]).first()
-    if unit is None or Activity.objects.filter(unit=unit).exists():
+    if unit is None or _already_loaded(unit, settings):
         return []
     demo = DemoOffice(settings)
     rooms = demo.rooms()

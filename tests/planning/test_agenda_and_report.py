@@ -15,8 +15,8 @@ from django.utils import timezone
 from lotse.accounts.models import User
 from lotse.core.agenda import OVERDUE, UPCOMING, WAITING, agenda_for
 from lotse.core.reporting import Scope
-from lotse.neighbourhood.models import Activity
-from lotse.planning import report, services
+from lotse.neighbourhood.models import Activity, CounsellingEntry
+from lotse.planning import indicators, report, services
 from lotse.planning.models import ConceptVersion
 
 from .plan import concept, field, indicator
@@ -188,7 +188,19 @@ def test_kassel_loads_on_an_empty_database_and_its_head_has_a_working_start_page
     ):
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get(reverse("planning:version_detail", args=[version.pk])).status_code == 200
+    # The neighbourhood unit's work feeds the computed indicators of the head's dashboard and
+    # the council report: over the demo's year (the last twelve months) none is zero, and those
+    # about people rest on enough records to be shown.
+    city, today = head.organisation, timezone.localdate()
+    year = (today - dt.timedelta(days=364), today)
+    for code in ("counselling_contacts", "attendance", "volunteer_hours", "course_participation"):
+        computed = indicators.compute(code, city.pk, *year)
+        assert computed.value and computed.value > 0, code
+        assert not indicators.too_few(code, computed.basis), code
+    counselled = CounsellingEntry.objects.filter(organisation=city).count()
+    assert 90 <= counselled <= 120
     # Loading again adds nothing.
     call_command("load_blueprint", "kassel", "--demo")
     assert ConceptVersion.objects.filter(concept__organisation__slug="stadt-kassel").count() == 2
+    assert CounsellingEntry.objects.filter(organisation=city).count() == counselled
     assert Decimal(0) <= version.fields.get(number=1).indicators.count()
