@@ -432,6 +432,7 @@ SPECTACULAR_SETTINGS = {
         "CounsellingOutcomeEnum": "lotse.neighbourhood.models.CounsellingEntry.Outcome",
         # Kitchen and bath of a dwelling: one choice set (own, shared, none).
         "FacilityEnum": "lotse.housing.models.Dwelling.Facility",
+        "IndicatorKindEnum": "lotse.planning.models.Indicator.Kind",
     },
 }
 

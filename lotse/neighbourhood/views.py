@@ -220,10 +220,7 @@ def _published_as_wanted(user: Any, activity: Activity, form: ActivityForm) -> A
         raise ValidationError(
             {"public": _("Veröffentlichen darf nur das Stadtteilbüro, dem das Angebot gehört.")}
         )
-    try:
-        return portal_services.activity_publish(actor=user, activity=activity, public=wanted)
-    except ValidationError as error:
-        raise ValidationError({"public": error.messages}) from error
+    return portal_services.activity_publish(actor=user, activity=activity, public=wanted)
 
 
 @login_required

@@ -72,10 +72,12 @@ def test_no_input_makes_the_api_fail(casework, family, wsgi_app):  # noqa: F811
     housing = data.build_housing(p)
     office = _neighbourhood_office(p.neighbourhood)
     school = _school_team(p.school_county, family)
+    steering = _steering(p)
     known = {
         **housing,
         **office,
         **school,
+        **steering,
         "persons": world.person.pk,
         "households": world.household.pk,
         "cases": world.case.pk,
@@ -84,8 +86,8 @@ def test_no_input_makes_the_api_fail(casework, family, wsgi_app):  # noqa: F811
         "consents": world.consent.pk,
         "followups": world.followup.pk,
     }
-    outreach, inspector, office_staff, school_team, outsider = (
-        Caller(user) for user in (p.outreach, p.housing, p.neighbourhood, p.school_county, p.outsider)
+    outreach, inspector, office_staff, school_team, head, outsider = (
+        Caller(user) for user in (p.outreach, p.housing, p.neighbourhood, p.school_county, p.head, p.outsider)
     )
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -102,6 +104,8 @@ def test_no_input_makes_the_api_fail(casework, family, wsgi_app):  # noqa: F811
             if resource in office
             else school_team
             if resource in school
+            else head
+            if resource in steering
             else outreach
         )
         strategies = []
@@ -153,6 +157,23 @@ def _school_team(user, family) -> dict[str, int]:  # noqa: F811
         "schooling-reports": report.pk,
         "schools": primary.pk,
     }
+
+
+def _steering(p) -> dict[str, int]:
+    """A concept version, a measure and an indicator of the head of office (read-only API)."""
+    from lotse.planning import services
+    from tests.planning.plan import concept, field, indicator
+
+    version = concept(p.head)
+    measure = services.measure_create(
+        actor=p.head,
+        field=field(version),
+        title="Sprachcafé",
+        responsible=p.head.organisation,
+        status="running",
+    )
+    counted = indicator(p.head, slug="beratungen", name="Beratungen", code="counselling_contacts", source="")
+    return {"concept-versions": version.pk, "measures": measure.pk, "indicators": counted.pk}
 
 
 def _neighbourhood_office(user) -> dict[str, int]:
