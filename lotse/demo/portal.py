@@ -11,6 +11,7 @@ from typing import Any
 from lotse.accounts.models import Organisation, User
 from lotse.clearing.models import Material
 from lotse.core.services import audited_update
+from lotse.neighbourhood import services as office_services
 from lotse.neighbourhood.models import Activity
 from lotse.portal import services
 from lotse.portal.models import Portal, source_hash
@@ -40,7 +41,7 @@ def portal_load(settings: dict[str, Any]) -> list[str]:
         )
     }
     for title in settings.get("public_activities", []):
-        services.activity_publish(actor=editor, activity=activities[title], public=True)
+        office_services.activity_publish(actor=editor, activity=activities[title], public=True)
     partners = {}
     for order, entry in enumerate(settings.get("partners", [])):
         partner = services.partner_upsert(

@@ -1139,3 +1139,25 @@ def mentorship_end(
         expected_version=expected_version,
     )
     return mentorship
+
+
+@transaction.atomic
+def activity_publish(*, actor: Any, activity: Activity, public: bool) -> Activity:
+    """Shows the activity on the public pages and in the calendar feeds (lotse/portal/), or no
+    longer. An activity without a single date is not published. Who may: the portal's rule
+    ``Activity.publish`` (lotse/portal/access.py)."""
+    if not access.can(actor, "publish", activity):
+        raise PermissionDenied
+    if public:
+        first, _last = recurrence.first_and_last(activity.recurrence)
+        if first is None:
+            raise ValidationError(
+                _(
+                    "„%(title)s“ hat keinen einzigen Termin und kann nicht veröffentlicht werden. "
+                    "Bitte zuerst die Termine des Angebots prüfen."
+                )
+                % {"title": activity.title},
+                code="no_date",
+            )
+    activity, _changes = audited_update(actor=actor, instance=activity, data={"public": public})
+    return activity

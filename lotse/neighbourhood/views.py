@@ -61,7 +61,6 @@ from lotse.neighbourhood.models import (
     Volunteer,
 )
 from lotse.people.selectors import get_person_for, person_search
-from lotse.portal import services as portal_services
 
 CALENDAR_DAYS = 28
 
@@ -220,7 +219,7 @@ def _published_as_wanted(user: Any, activity: Activity, form: ActivityForm) -> A
         raise ValidationError(
             {"public": _("Veröffentlichen darf nur das Stadtteilbüro, dem das Angebot gehört.")}
         )
-    return portal_services.activity_publish(actor=user, activity=activity, public=wanted)
+    return services.activity_publish(actor=user, activity=activity, public=wanted)
 
 
 @login_required

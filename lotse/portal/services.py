@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 
 from lotse.core import access
 from lotse.core.services import StaleVersion, audited_create, audited_delete, audited_update
-from lotse.neighbourhood import recurrence
-from lotse.neighbourhood.models import Activity
 from lotse.portal.languages import CODES, TARGETS
 from lotse.portal.models import Portal, PortalPartner, Translation, source_hash
 from lotse.portal.texts import FIELDS, Texts, plain
@@ -78,27 +76,6 @@ def translation_save(
         expected_version=expected_version,
     )
     return translation
-
-
-@transaction.atomic
-def activity_publish(*, actor: Any, activity: Activity, public: bool) -> Activity:
-    """Shows the activity on the public pages and in the calendar feeds, or no longer. An
-    activity without a single date is not published."""
-    if not access.can(actor, "publish", activity):
-        raise PermissionDenied
-    if public:
-        first, _last = recurrence.first_and_last(activity.recurrence)
-        if first is None:
-            raise ValidationError(
-                _(
-                    "„%(title)s“ hat keinen einzigen Termin und kann nicht veröffentlicht werden. "
-                    "Bitte zuerst die Termine des Angebots prüfen."
-                )
-                % {"title": activity.title},
-                code="no_date",
-            )
-    activity, _changes = audited_update(actor=actor, instance=activity, data={"public": public})
-    return activity
 
 
 @transaction.atomic

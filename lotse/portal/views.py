@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lotse.accounts.models import Organisation
 from lotse.core import access
 from lotse.core.pages import form_page, page, version_of
+from lotse.neighbourhood import services as office_services
 from lotse.neighbourhood.models import Activity
 from lotse.portal import feeds, selectors, services
 from lotse.portal.forms import PartnerForm, PortalForm, PublishForm, RemoveForm, TranslationForm
@@ -403,7 +404,7 @@ def staff_publish(request: HttpRequest, activity_id: int) -> HttpResponse:
             activities=selectors.publishable_activities(request.user),
             failed=found,
         ),
-        save=lambda: services.activity_publish(
+        save=lambda: office_services.activity_publish(
             actor=request.user, activity=found, public=form.cleaned_data["public"]
         ),
         done=done,

@@ -8,6 +8,7 @@ from typing import Any
 from lotse.accounts.models import Organisation
 from lotse.neighbourhood import recurrence
 from lotse.neighbourhood import services as neighbourhood
+from lotse.neighbourhood import services as office_services
 from lotse.neighbourhood.models import Activity
 from lotse.portal import services
 from lotse.portal.models import Portal
@@ -49,7 +50,7 @@ def public_activity(
         description="Deutsch sprechen bei Kaffee und Kuchen.",
         **data,
     )
-    return services.activity_publish(actor=user, activity=activity, public=True)
+    return office_services.activity_publish(actor=user, activity=activity, public=True)
 
 
 # The smallest PDF a reader opens (the library sniffs the content, not the name).

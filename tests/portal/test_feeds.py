@@ -12,6 +12,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from lotse.neighbourhood import recurrence
+from lotse.neighbourhood import services as office_services
 from lotse.portal import services
 
 from .site import portal, public_activity
@@ -98,7 +99,7 @@ def test_only_public_activities_are_in_the_feed(personas, client):
     portal()
     shown = public_activity(personas.neighbourhood)
     hidden = public_activity(personas.neighbourhood, title="Interne Teamrunde")
-    services.activity_publish(actor=personas.neighbourhood, activity=hidden, public=False)
+    office_services.activity_publish(actor=personas.neighbourhood, activity=hidden, public=False)
     body = client.get("/portal/weissenfels/de/calendar.ics").content.decode()
     assert f"angebot-{shown.pk}@" in body and "Teamrunde" not in body
     assert client.get(f"/portal/weissenfels/de/angebote/{hidden.pk}.ics").status_code == 404

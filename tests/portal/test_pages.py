@@ -15,6 +15,7 @@ from lotse.accounts.models import User
 from lotse.clearing import services as clearing
 from lotse.neighbourhood import recurrence
 from lotse.neighbourhood import services as neighbourhood
+from lotse.neighbourhood import services as office_services
 from lotse.neighbourhood.models import Activity, CounsellingEntry
 from lotse.portal import services
 from lotse.portal.languages import CODES
@@ -221,7 +222,7 @@ def test_an_activity_without_any_date_is_not_published(personas, client_for):
     )
     cafe.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
-        services.activity_publish(actor=personas.neighbourhood, activity=cafe, public=True)
+        office_services.activity_publish(actor=personas.neighbourhood, activity=cafe, public=True)
     assert "hat keinen einzigen Termin" in refused.value.messages[0]
     response = client_for(personas.neighbourhood).post(
         f"/portal/redaktion/angebote/{cafe.pk}/veroeffentlichen/", {"public": "1"}
