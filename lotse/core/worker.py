@@ -222,6 +222,9 @@ class Worker(DatabaseWorker):
                 else:
                     value = task.call(*task_result.args, **task_result.kwargs)
             except BaseException as error:
+                # The work is over: from here on the heartbeat must not take the task's own
+                # change of status (queued again below) for another worker's take-up.
+                self.current_task = None
                 claims = len(db_task_result.worker_ids)
                 if is_transient(error) and claims < self.max_attempts:
                     delay = min(FIRST_DELAY * 2**claims, self.retry_max)
@@ -232,6 +235,7 @@ class Worker(DatabaseWorker):
                     return
                 self._until_saved(partial(db_task_result.set_failed, error))
             else:
+                self.current_task = None
                 self._until_saved(partial(db_task_result.set_successful, value))
             self._send_finished(db_task_result)
         finally:
