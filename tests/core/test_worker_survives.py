@@ -131,6 +131,8 @@ def test_a_task_that_meets_a_locked_database_is_queued_again_and_finished(fault_
         "created": ROWS,
         "total": ROWS,
     }
+    # The import's row is done inside the task; the worker records the task's end just after.
+    _wait_for(lambda: _task(database, import_id)[0] != "RUNNING", 30, "the task's result")
     status, worker_ids = _task(database, import_id)
     assert status == "SUCCESSFUL"
     assert worker_ids.count("unterbrochen") == 2  # claimed, queued again after the lock, claimed

@@ -44,6 +44,7 @@ def test_the_school_team_works_its_list(visitor: Callable[..., Visitor], demo_si
     rows = page.locator("table tbody tr")
     assert rows.count() >= 2
     page.get_by_role("link", name="Schulen und Kitas").click()
+    page.wait_for_url("**/schulteam/schulen/")
     check()
     page.locator("main").get_by_role("link", name="Kennzahlen", exact=True).click()  # the team's tab
     check()

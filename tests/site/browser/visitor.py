@@ -147,6 +147,9 @@ class Visitor:
 
     def audit(self) -> list[str]:
         """Checks the page open now: lang and console always; axe and reflow once per version."""
+        # A click that navigates returns once the new page is committed, before its document
+        # is parsed: wait for it, or the checks below meet an empty document.
+        self.page.wait_for_load_state("load")
         url = self.page.url
         problems = []
         if not self.page.evaluate("() => document.documentElement.getAttribute('lang')"):
