@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lotse.api.common import ApiViewSet, IdField, UserRefSerializer, resolve
+from lotse.api.common import ApiViewSet, IdField, RestrictedField, UserRefSerializer, resolve
 from lotse.api.errors import service_errors
 from lotse.api.etags import audited_detail, expected_version, version_response
 from lotse.cases.models import Contact
@@ -20,12 +20,14 @@ from lotse.cases.services import contacts as services
 
 class ContactSerializer(serializers.ModelSerializer):
     recorded_by = UserRefSerializer(read_only=True, allow_null=True)
+    restricted = RestrictedField("case.person")
 
     class Meta:
         model = Contact
         fields = [
             "id",
             "case",
+            "restricted",
             "kind",
             "occurred_on",
             "duration_minutes",

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lotse.api.common import ApiViewSet, IdField, resolve
+from lotse.api.common import ApiViewSet, IdField, RestrictedField, resolve
 from lotse.api.errors import service_errors
 from lotse.core import access
 from lotse.neighbourhood import selectors as office
@@ -23,6 +23,7 @@ from lotse.people.selectors import get_person_for
 
 class CounsellingSerializer(serializers.ModelSerializer):
     topics = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)  # type: ignore[var-annotated]
+    restricted = RestrictedField("person")
 
     class Meta:
         model = CounsellingEntry
@@ -31,6 +32,7 @@ class CounsellingSerializer(serializers.ModelSerializer):
             "held_on",
             "kind",
             "person",
+            "restricted",
             "age_group",
             "gender",
             "language",

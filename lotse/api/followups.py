@@ -16,7 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lotse.api.common import ApiViewSet, IdField, UnitRefSerializer, UserRefSerializer, query, resolve
+from lotse.api.common import (
+    ApiViewSet,
+    IdField,
+    RestrictedField,
+    UnitRefSerializer,
+    UserRefSerializer,
+    query,
+    resolve,
+)
 from lotse.api.errors import service_errors
 from lotse.api.etags import expected_version, not_modified, version_etag, version_response
 from lotse.cases.models import FollowUp
@@ -30,6 +38,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     assigned_to = UserRefSerializer(read_only=True, allow_null=True)
     done_by = UserRefSerializer(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
+    restricted = RestrictedField("case.person")
 
     class Meta:
         model = FollowUp
@@ -38,6 +47,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "unit",
             "assigned_to",
             "case",
+            "restricted",
             "target_type",
             "target_id",
             "title",
@@ -133,7 +143,7 @@ class FollowUpViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         filters = query(request, FollowUpFilter)
         followups = selectors.followups_visible_to(request.user).select_related(
-            "unit", "assigned_to", "done_by"
+            "unit", "assigned_to", "done_by", "case__person"
         )
         if "due_before" in filters:
             followups = followups.filter(due_on__lt=filters["due_before"])

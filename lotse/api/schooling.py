@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lotse.api.common import ApiViewSet, UnitRefSerializer, UserRefSerializer
+from lotse.api.common import ApiViewSet, RestrictedField, UnitRefSerializer, UserRefSerializer
 from lotse.schooling import selectors
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 
@@ -27,12 +27,13 @@ class ChildSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
     birth_date = serializers.CharField(source="person.birth_date_display", read_only=True)
     days_since_arrival = serializers.SerializerMethodField()
+    restricted = RestrictedField("person")
 
     class Meta:
         model = ListedChild
         fields = [
-            "id", "unit", "person", "name", "birth_date", "need", "arrived_on", "days_since_arrival",
-            "closed_on", "version",
+            "id", "unit", "person", "restricted", "name", "birth_date", "need", "arrived_on",
+            "days_since_arrival", "closed_on", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -52,11 +53,12 @@ class SchoolPathSerializer(serializers.ModelSerializer):
     placed_by = UserRefSerializer(read_only=True, allow_null=True)
     first_day_by = UserRefSerializer(read_only=True, allow_null=True)
     days_to_first_school_day = serializers.SerializerMethodField()
+    restricted = RestrictedField("child.person")
 
     class Meta:
         model = Enrolment
         fields = [
-            "id", "child", "school", "active",
+            "id", "child", "restricted", "school", "active",
             "registered_on", "registered_by", "assessed_on", "assessed_by", "assessment",
             "placed_on", "placed_by", "class_name", "language_class", "first_day", "first_day_by",
             "days_to_first_school_day", "ended_on", "end_reason", "version",
@@ -81,11 +83,12 @@ class ReportSerializer(serializers.ModelSerializer):
     school = serializers.IntegerField(source="school_id", read_only=True)
     steps = serializers.SerializerMethodField()
     home_visit_referral = serializers.IntegerField(source="home_visit_referral_id", read_only=True)
+    restricted = RestrictedField("child.person")
 
     class Meta:
         model = MissedSchoolingReport
         fields = [
-            "id", "child", "school", "received_on", "missed_from", "missed_to", "days_missed",
+            "id", "child", "restricted", "school", "received_on", "missed_from", "missed_to", "days_missed",
             "steps", "home_visit_referral", "outcome", "closed_on", "version",
         ]  # fmt: skip
         read_only_fields = fields

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from lotse.neighbourhood import services
 from lotse.neighbourhood.models import CounsellingEntry, RoomBooking
-from tests.neighbourhood.office import activity, at, office, room, topic
+from lotse.people import protection
+from tests.neighbourhood.office import activity, at, office, own_person, room, topic
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,37 @@ def test_counselling_through_the_api(personas, api_for):
     assert bad.status_code == 400 and "Unbekannte Themen: astrologie" in bad.json()["fields"]["topics"][0]
     assert CounsellingEntry.objects.count() == 1
     assert api_for(personas.head).get("/api/v1/counselling/").status_code in (403, 404)
+
+
+def test_counselling_of_a_person_whose_processing_is_restricted_says_so(personas, api_for):
+    client = api_for(personas.neighbourhood)
+    entries = {}
+    for given in ("Mira", "Lena"):
+        person = own_person(personas.neighbourhood, given=given)
+        entries[given] = services.counselling_create(
+            actor=personas.neighbourhood,
+            unit=office(),
+            held_on=timezone.localdate(),
+            kind="appointment",
+            topics=[topic("geld")],
+            person=person,
+        )
+    anonymous = services.counselling_create(
+        actor=personas.neighbourhood,
+        unit=office(),
+        held_on=timezone.localdate(),
+        kind="walk_in",
+        topics=[topic("geld")],
+    )
+    protection.restriction_set(
+        actor=personas.dpo,
+        person=entries["Mira"].person,
+        ground="objection",
+        requested_on=timezone.localdate(),
+    )
+    listed = {row["id"]: row["restricted"] for row in client.get("/api/v1/counselling/").json()["results"]}
+    assert listed == {entries["Mira"].pk: True, entries["Lena"].pk: False, anonymous.pk: False}
+    assert client.get(f"/api/v1/counselling/{entries['Mira'].pk}/").json()["restricted"] is True
 
 
 def test_room_booking_over_another_is_refused_in_german(personas, api_for):

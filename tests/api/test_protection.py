@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from lotse.cases.services import contacts, followups
 from lotse.people import protection, services
 from lotse.people.models import RegisterBlock, Restriction
 from tests.people.conftest import NEUSTADT, person_input
@@ -60,6 +61,12 @@ def test_without_a_block_the_address_goes_as_before(casework, api_for):
 def test_restricted_is_on_the_person_and_on_the_records_about_them(casework, api_for):
     case = casework.open_case(casework.person("Ana", "Popescu"))
     other = casework.open_case(casework.person("Ion", "Ionescu"))
+    outreach = casework.p.outreach
+    for each in (case, other):
+        contacts.contact_create(actor=outreach, case=each, kind="phone", occurred_on=casework.days(-2))
+        followups.followup_create(
+            actor=outreach, unit=each.owner_unit, title="Nachfragen", due_on=casework.days(3), case=each
+        )
     protection.restriction_set(
         actor=casework.p.dpo,
         person=case.person,
@@ -73,6 +80,13 @@ def test_restricted_is_on_the_person_and_on_the_records_about_them(casework, api
     assert cases[case.pk] is True and cases[other.pk] is False
     referrals = client.get("/api/v1/referrals/").json()["results"]
     assert {row["person"]: row["restricted"] for row in referrals}[case.person_id] is True
+    for each, expected in ((case, True), (other, False)):
+        [contact] = client.get(f"/api/v1/cases/{each.pk}/contacts/").json()["results"]
+        assert contact["restricted"] is expected
+        assert client.get(f"/api/v1/contacts/{contact['id']}/").json()["restricted"] is expected
+    tasks = {row["case"]: row for row in client.get("/api/v1/followups/").json()["results"]}
+    assert tasks[case.pk]["restricted"] is True and tasks[other.pk]["restricted"] is False
+    assert client.get(f"/api/v1/followups/{tasks[case.pk]['id']}/").json()["restricted"] is True
 
 
 def test_a_write_about_a_restricted_person_is_a_400_in_german(casework, api_for):

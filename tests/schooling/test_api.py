@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from lotse.people import protection
 from lotse.schooling import services
 from tests.queries import LISTED
 
@@ -75,6 +76,38 @@ def test_children_paths_reports_and_schools(family, personas, api_for):
     assert client.get(f"{API}school-paths/{path.pk}/").json()["days_to_first_school_day"] == 13
     bad = client.get(f"{API}children/", {"need": "ferien"})
     assert bad.status_code == 400
+
+
+def test_restricted_marks_the_records_of_a_child_whose_processing_is_restricted(family, personas, api_for):
+    actor = personas.school_county
+    primary = school()
+    for given in ("Elena", "Andrei"):
+        services.enrolment_register(
+            actor=actor, child=listed(family, given), school=primary, on=D(2026, 9, 7)
+        )
+        services.report_create(
+            actor=actor,
+            child=listed(family, given),
+            school=primary,
+            received_on=D(2026, 5, 12),
+            missed_from=D(2026, 5, 4),
+            missed_to=D(2026, 5, 8),
+            days_missed=3,
+        )
+    elena = listed(family, "Elena")
+    protection.restriction_set(
+        actor=personas.dpo, person=elena.person, ground="accuracy", requested_on=D(2026, 9, 10)
+    )
+    client = api_for(actor)
+    expected = {elena.pk: True, listed(family, "Andrei").pk: False}
+    children = client.get(f"{API}children/").json()["results"]
+    assert {c["id"]: c["restricted"] for c in children if c["id"] in expected} == expected
+    assert client.get(f"{API}children/{elena.pk}/").json()["restricted"] is True
+    for resource in ("school-paths", "schooling-reports"):
+        rows = client.get(f"{API}{resource}/").json()["results"]
+        assert {row["child"]: row["restricted"] for row in rows} == expected
+        [elenas] = [row for row in rows if row["child"] == elena.pk]
+        assert client.get(f"{API}{resource}/{elenas['id']}/").json()["restricted"] is True
 
 
 def test_outsiders_see_nothing(family, personas, api_for):

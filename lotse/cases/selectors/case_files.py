@@ -76,11 +76,12 @@ def get_case_for(user: Any, case_id: int, *, edit: bool = False) -> CaseFile:
 
 def contacts_of(user: Any, case: CaseFile) -> QuerySet[Contact]:
     """The case's contacts, newest first (the case itself was checked by ``get_case_for``)."""
-    return access.visible(user, Contact).filter(case=case).select_related("recorded_by", "case")
+    return access.visible(user, Contact).filter(case=case).select_related("recorded_by", "case__person")
 
 
 def get_contact_for(user: Any, contact_id: int, *, edit: bool = False) -> Contact:
-    contact = access.get(user, Contact.objects.select_related("case__owner_unit", "recorded_by"), contact_id)
+    contacts = Contact.objects.select_related("case__owner_unit", "case__person", "recorded_by")
+    contact = access.get(user, contacts, contact_id)
     if edit:
         access.require(user, "edit", contact.case)
     audit_view(actor=user, obj=contact)

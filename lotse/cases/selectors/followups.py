@@ -28,7 +28,7 @@ def followups_visible_to(user: Any) -> QuerySet[FollowUp]:
 
 
 def _for_lists(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
-    return followups.select_related("unit", "assigned_to", "case")
+    return followups.select_related("unit", "assigned_to", "case__person")
 
 
 def get_followup_for(user: Any, followup_id: int, *, edit: bool = False) -> FollowUp:
