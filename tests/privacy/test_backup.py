@@ -138,7 +138,9 @@ class Installation:
             env=self.env(),
             capture_output=True,
             text=True,
-            timeout=120,
+            # Only a guard against a hang: ``migrate`` of a fresh database took over 120 s on a
+            # machine at load 16 (CI failed on that, not on the backup).
+            timeout=900,
             check=False,
         )
         if check:
