@@ -329,9 +329,8 @@ def _same_dwelling(person: Person, address: Address) -> Dwelling | None:
     dwelling = person.dwelling
     assert dwelling is not None
     building = dwelling.building if Dwelling.building.is_cached(dwelling) else None
-    if (
-        building is None or not address.city.strip()
-    ):  # an incomplete address: dwelling_for says what is missing
+    # An incomplete address is dwelling_for's to refuse, with what is missing.
+    if building is None or not address.city.strip():
         return None
     same = (building.street, building.house_number, building.postcode, dwelling.label) == (
         address.street.strip(),
