@@ -140,6 +140,7 @@ def save_json(stem: str, measurements: list[Measurement]) -> None:
 
 
 def database_drop(db: str, stem: str, persons: int) -> None:
+    """Removes the benchmark database ``stem`` of this size (file or PostgreSQL database), if any."""
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{VAR / f'bench-{stem}-{persons}.sqlite3'}{suffix}").unlink(missing_ok=True)
