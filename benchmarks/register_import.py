@@ -20,7 +20,7 @@ runs (``lotse.clearing.tasks.run_register_import``), called here in the process.
 (``CHUNK_SIZE`` rows, one transaction) is timed and its SQL queries counted.
 
     LOTSE_DEBUG=1 .venv/bin/python benchmarks/register_import.py \
-        [--persons 10000,100000] [--db sqlite|postgres|both] [--rows 4000] [--shapes]
+        [--persons 10000,100000] [--db sqlite|postgres|both] [--rows 2000] [--shapes] [--profile]
 
 Without ``--persons`` the sizes of the run (``make bench``: 10k and 100k; ``make bench-full``:
 up to 1M). Not a test: it prints a table and writes benchmarks/results/register_import.md/.json.
