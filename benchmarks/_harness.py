@@ -134,3 +134,97 @@ def save_json(stem: str, measurements: list[Measurement]) -> None:
     (RESULTS / f"{stem}.json").write_text(
         json.dumps([asdict(m) for m in measurements], indent=1, ensure_ascii=False) + "\n"
     )
+
+
+# --- generated populations (``manage.py generate_population``), kept like the other databases ---
+
+
+def database_drop(db: str, stem: str, persons: int) -> None:
+    """Removes the benchmark database ``stem`` of this size (file or PostgreSQL database), if any."""
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{VAR / f'bench-{stem}-{persons}.sqlite3'}{suffix}").unlink(missing_ok=True)
+    else:
+        subprocess.run(
+            [
+                "dropdb",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "--if-exists",
+                "--force",
+                f"lotse_bench_{stem}_{persons}",
+            ],
+            check=True,
+        )
+
+
+def population_database(db: str, persons: int, seed: int = 1) -> str:
+    """The database with ``generate_population --persons N --seed S`` in it (the weissenfels
+    blueprint, its Clearingstelle's register), filled once and kept; its URL. A marker file in
+    ``var/`` records a finished fill, so a fill that was interrupted is done again from scratch."""
+    stem = "population"
+    marker = VAR / f"bench-{stem}-{persons}-{db}.done"
+    if marker.exists() and marker.read_text().strip() == str(seed):
+        return database_url(db, stem, persons)
+    database_drop(db, stem, persons)
+    url = database_url(db, stem, persons)
+    env = {**os.environ, "LOTSE_DEBUG": "1", "DATABASE_URL": url}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    print(f"[{db}] generate_population --persons {persons:,} --seed {seed} …", flush=True)
+    started = time.perf_counter()
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run(
+        [*manage, "generate_population", "--persons", str(persons), "--seed", str(seed)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    if db == "sqlite":
+        import sqlite3
+
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        connection.execute("ANALYZE")
+        connection.close()
+    else:
+        subprocess.run(
+            ["vacuumdb", "-h", "127.0.0.1", "-U", "postgres", "-z", "-q", url.rsplit("/", 1)[1]], check=True
+        )
+    print(f"[{db}] filled in {time.perf_counter() - started:.0f} s", flush=True)
+    marker.write_text(str(seed))
+    return url
+
+
+def database_copy(db: str, persons: int, source: str, stem: str) -> str:
+    """A fresh copy of the kept database ``source`` under ``stem`` (for benchmarks that write:
+    each run starts from the same data); its URL."""
+    database_drop(db, stem, persons)
+    if db == "sqlite":
+        import sqlite3
+        from contextlib import closing
+
+        original = sqlite3.connect(VAR / f"bench-{source}-{persons}.sqlite3")
+        with closing(original), closing(sqlite3.connect(VAR / f"bench-{stem}-{persons}.sqlite3")) as copy:
+            original.backup(copy)
+    else:
+        subprocess.run(
+            [
+                "createdb",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-T",
+                f"lotse_bench_{source}_{persons}",
+                f"lotse_bench_{stem}_{persons}",
+            ],
+            check=True,
+        )
+    return database_url(db, stem, persons)
+
+
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes), printed beside every figure: it is shared."""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())

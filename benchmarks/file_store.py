@@ -3,37 +3,34 @@
 much the database grows per file – beside the same encrypted bytes written to and read from a
 file on the local disk (the store before 0037).
 
-    LOTSE_DEBUG=1 .venv/bin/python benchmarks/file_store.py [--runs 5]
-        [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+    LOTSE_DEBUG=1 .venv/bin/python benchmarks/file_store.py [--runs 5] [--db sqlite|postgres|both]
 
-Each database is a new, empty one (a SQLite file in a temporary directory; a PostgreSQL
-database ``lotse_file_bench`` made and dropped here) with only the store's tables. Not a
-test: it prints a table and writes benchmarks/results/file_store.md.
+Each database is a new, empty one (the harness's ``var/bench-filestore-0.sqlite3`` and
+``lotse_bench_filestore_0``, dropped before and after) with only the store's tables. The
+measurements' ``size`` is the file's size in bytes (not persons). Not a test: it prints a
+table and writes benchmarks/results/file_store.md/.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+import _harness
+from _harness import Measurement, databases, run_child, save, setup_django
+
 SIZES = {"1 MB": 1024 * 1024, "10 MB": 10 * 1024 * 1024}
-PG_NAME = "lotse_file_bench"
+STEM = "filestore"
 
 
 def measure(runs: int) -> list[dict[str, object]]:
     """Inside a process whose DATABASE_URL names the database to measure."""
-    import django
-
-    django.setup()
+    setup_django()
     from django.db import connection, transaction
 
     from lotse.core import files
@@ -70,6 +67,8 @@ def measure(runs: int) -> list[dict[str, object]]:
             assert files.sha256_of(files._open(path.read_bytes())) == stored.sha256
             disk_reads.append(time.perf_counter() - started)
         growth = (_size(connection) - before) / runs
+        shutil.rmtree(disk, ignore_errors=True)
+        disk.mkdir()
         rows.append(
             {
                 "database": connection.vendor,
@@ -81,6 +80,7 @@ def measure(runs: int) -> list[dict[str, object]]:
                 "growth_mb": growth / (1024 * 1024),
             }
         )
+    shutil.rmtree(disk, ignore_errors=True)
     return rows
 
 
@@ -94,70 +94,76 @@ def _size(connection) -> int:  # type: ignore[no-untyped-def]
         return Path(name).stat().st_size
 
 
-def _child(url: str, runs: int) -> list[dict[str, object]]:
-    env = {**os.environ, "DATABASE_URL": url, "LOTSE_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "lotse.settings"}
-    done = subprocess.run(
-        [sys.executable, __file__, "--measure", "--runs", str(runs)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _child(db: str, runs: int) -> None:
+    load_before = _harness.load_average()
+    rows = measure(runs)
+    load = f"{load_before} → {_harness.load_average()}"
+    for row in rows:
+        print(
+            f"RESULT|{db}|{row['size']}|{row['write_ms']:.1f}|{row['read_ms']:.1f}|"
+            f"{row['disk_write_ms']:.1f}|{row['disk_read_ms']:.1f}|{row['growth_mb']:.2f}|{load}",
+            flush=True,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--persons", help=argparse.SUPPRESS)  # the harness passes it; unused
+    parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    if args.measure:
-        print(json.dumps(measure(args.runs)))
+    if args.child:
+        _child(args.child, args.runs)
         return
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="lotse-file-bench-") as scratch:
-        database = Path(scratch) / "bench.sqlite3"
-        import sqlite3
+    lines, measurements = [], []
+    for db in databases(args.db):
+        _harness.database_drop(db, STEM, 0)
+        if db == "sqlite":  # Lotse opens SQLite files, never creates them (only migrate does)
+            import sqlite3
 
-        sqlite3.connect(database).execute("PRAGMA journal_mode=WAL").close()
-        rows += _child(f"sqlite:///{database}", args.runs)
-    if args.postgres:
-        import psycopg
-
-        admin = psycopg.conninfo.conninfo_to_dict(args.postgres.replace("postgres://", "postgresql://"))
-        with psycopg.connect(**admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            connection.execute(f'CREATE DATABASE "{PG_NAME}"')
+            sqlite3.connect(_harness.VAR / f"bench-{STEM}-0.sqlite3").close()
         try:
-            base = args.postgres.rsplit("/", 1)[0]
-            rows += _child(f"{base}/{PG_NAME}", args.runs)
+            found = run_child(__file__, db, STEM, 0, "--runs", str(args.runs))
         finally:
-            with psycopg.connect(**admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-    lines = [
-        "# Dateiablage in der Datenbank (Entscheidung 0037)",
-        "",
-        f"Median aus {args.runs} Läufen je Größe; verschlüsselt (Fernet) wie im Betrieb. "
-        "„Platte“: dieselben verschlüsselten Bytes als Datei (schreiben mit fsync, lesen), zum Vergleich.",
-        "",
-        "| Datenbank | Datei | schreiben ms | lesen ms | Platte schreiben ms | Platte lesen ms "
-        "| Zuwachs MB je Datei |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row['database']} | {row['size']} | {row['write_ms']:.0f} | {row['read_ms']:.0f} | "
-            f"{row['disk_write_ms']:.0f} | {row['disk_read_ms']:.0f} | {row['growth_mb']:.1f} |"
-        )
-    report = "\n".join(lines) + "\n"
-    print(report)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "file_store.md").write_text(report)
+            _harness.database_drop(db, STEM, 0)
+        for db_, label, write, read, disk_write, disk_read, growth, load in found:
+            lines.append(
+                f"| {db_} | {label} | {float(write):.0f} | {float(read):.0f} | {float(disk_write):.0f} | "
+                f"{float(disk_read):.0f} | {float(growth):.1f} | {load} |"
+            )
+            for operation, store_ms, disk_ms in (("write", write, disk_write), ("read", read, disk_read)):
+                measurements.append(
+                    Measurement(
+                        f"file store {operation} ({label})",
+                        SIZES[label],
+                        db_,
+                        p50_ms=float(store_ms),
+                        peer="local disk",
+                        ratio=round(float(store_ms) / max(float(disk_ms), 0.1), 2),
+                        extra={
+                            "peer_ms": float(disk_ms),
+                            "runs": args.runs,
+                            "growth_mb_per_file": float(growth),
+                            "load_average": load,
+                        },
+                    )
+                )
+    save(
+        "file_store",
+        "File store in the database (decision 0037)",
+        f"`benchmarks/file_store.py`: median of {args.runs} runs per size; encrypted (Fernet) as in "
+        "production. *Disk*: the same encrypted bytes as a file (written with fsync, read), for "
+        "comparison (the peer). The machine is shared with other sessions: see the load average "
+        "(1/5/15 min, before → after).",
+        [
+            "| database | file | write ms | read ms | disk write ms | disk read ms | growth MB per file "
+            "| load |",
+            "|---|---|---:|---:|---:|---:|---:|---|",
+            *lines,
+        ],
+        measurements,
+    )
 
 
 if __name__ == "__main__":

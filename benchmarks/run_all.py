@@ -6,7 +6,8 @@ files starting with "_") that prints its report and writes ``results/<name>.md``
 arguments; ``LOTSE_BENCH=quick|full`` (from make) chooses the sizes. A failing benchmark is
 reported and makes the run fail, but the others still run. At the end the measurements of this
 run are gathered into ``results/latest.json`` (one object per measurement: name, size,
-database, p50_ms, p95_ms, queries, and for peers peer and ratio) and ``results/latest.md``.
+database, p50_ms, p95_ms, queries, and for peers peer and ratio, and the script's ``extra``
+figures such as rows per second and the load average) and ``results/latest.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from _harness import RESULTS, run_kind
+from _harness import RESULTS, load_average, run_kind
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,15 +42,23 @@ def _cell(value: object) -> str:
     return "" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _extra(measurement: dict) -> str:
+    """The measurement's further figures (rows per second, bytes, the load average …) in short."""
+    extra = measurement.get("extra") or {}
+    return "; ".join(f"{key} {_cell(value)}" for key, value in extra.items() if not isinstance(value, dict))
+
+
 def write_latest(measurements: list[dict], kind: str) -> None:
     (RESULTS / "latest.json").write_text(json.dumps(measurements, indent=1, ensure_ascii=False) + "\n")
     columns = ["name", "size", "database", "p50_ms", "p95_ms", "queries", "peer", "ratio"]
     lines = [
         f"# Benchmarks ({kind}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)",
         "",
-        "| " + " | ".join(columns) + " |",
-        "|---|---:|---|---:|---:|---:|---|---:|",
-        *("| " + " | ".join(_cell(m.get(c)) for c in columns) + " |" for m in measurements),
+        f"Load average at the end: {load_average()} (1/5/15 min; the machine may be shared).",
+        "",
+        "| " + " | ".join(columns) + " | extra |",
+        "|---|---:|---|---:|---:|---:|---|---:|---|",
+        *("| " + " | ".join(_cell(m.get(c)) for c in columns) + f" | {_extra(m)} |" for m in measurements),
         "",
     ]
     (RESULTS / "latest.md").write_text("\n".join(lines))

@@ -93,6 +93,10 @@ def audited_update(
     before = snapshot(instance)
     for name, value in data.items():
         setattr(instance, name, value)
+    if not changes_between(before, snapshot(instance)):
+        # Nothing to write, nothing to check: ``full_clean`` asks the database once per foreign
+        # key and constraint (a register import's unchanged rows were most of its time).
+        return instance, {}
     instance.full_clean()
     changes = changes_between(before, snapshot(instance), _redacted(instance))
     if changes:

@@ -321,6 +321,26 @@ def person_create(
     return person
 
 
+def _same_dwelling(person: Person, address: Address) -> Dwelling | None:
+    """The person's dwelling if ``address`` names it (as ``dwelling_for`` would find it), without
+    asking the database when it is loaded already (the register import loads it with the person)."""
+    if person.dwelling_id is None or not Person.dwelling.is_cached(person):
+        return None
+    dwelling = person.dwelling
+    assert dwelling is not None
+    building = dwelling.building if Dwelling.building.is_cached(dwelling) else None
+    # An incomplete address is dwelling_for's to refuse, with what is missing.
+    if building is None or not address.city.strip():
+        return None
+    same = (building.street, building.house_number, building.postcode, dwelling.label) == (
+        address.street.strip(),
+        address.house_number.strip(),
+        address.postcode.strip(),
+        address.dwelling_label.strip() or NO_DWELLING_LABEL,
+    )
+    return dwelling if same else None
+
+
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, data: PersonInput) -> dict[str, list[Any]]:
     _require_change_right(actor, person)
@@ -330,7 +350,7 @@ def person_update(*, actor: Any, person: Person, data: PersonInput) -> dict[str,
     if person.kept_by_id is not None and values.get("register_id"):
         raise ValidationError({"register_id": _("Eigene Akten haben keine Kennung im Melderegister.")})
     if data.address is not None:
-        values["dwelling"] = dwelling_for(
+        values["dwelling"] = _same_dwelling(person, data.address) or dwelling_for(
             actor=actor, address=data.address, organisation_id=person.organisation_id
         )
     _person, changes = audited_update(actor=actor, instance=person, data=values)
