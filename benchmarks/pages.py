@@ -249,8 +249,7 @@ def _queries(session: str, path: str, urlconf: str | None = None) -> int:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
     if response.status_code != 200:
-        where = response.get("Location", "")
-        print(f"WRONG|{path} answered {response.status_code}, not 200 {where}", flush=True)
+        sys.exit(f"{path} answered {response.status_code}, not 200 {response.get('Location', '')}")
     return len(captured.captured_queries)
 
 
