@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
+from lotse.core import access
 from lotse.core.models import AuditEvent
+from lotse.people import duplicates
 from lotse.people.models import Person
 from tests.queries import LISTED
 
@@ -190,6 +194,32 @@ def test_duplicate_work_list_shows_recent_pairs_once(
     # Outreach keeps its own records: its list holds them, never the register's pairs.
     own = client_for(personas.outreach).get("/personen/dubletten/").content.decode()
     assert "Popescu" not in own
+
+
+def test_duplicate_work_list_looks_at_the_persons_changed_last(
+    personas, register, django_assert_num_queries
+):
+    """After an import of a whole register every person is "recent": the work list pairs only
+    the persons changed last, in three queries however many there are (it took minutes at
+    10,000 generated persons, benchmarks/pages.py)."""
+    old = [
+        register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT),
+        register("Stefan", "Popescu", "1988", address=NEUSTADT),
+    ]
+    Person.objects.filter(pk__in=[p.pk for p in old]).update(
+        updated_at=timezone.now() - dt.timedelta(days=1)
+    )
+    new = [register("Mihai", "Ionescu", "02.05.1979"), register("Mihai", "Ionescu", "1979")]
+    register_ = access.visible(personas.clearing, Person, "register")
+    since = timezone.now() - dt.timedelta(days=90)
+    with django_assert_num_queries(3):
+        last_two = duplicates.open_pairs(among=register_, since=since, recent=2)
+    assert [{a.pk, b.pk} for a, b, _c in last_two] == [{p.pk for p in new}]
+    everyone = duplicates.open_pairs(among=register_, since=since)
+    assert {frozenset((a.pk, b.pk)) for a, b, _c in everyone} == {
+        frozenset(p.pk for p in old),
+        frozenset(p.pk for p in new),
+    }
 
 
 def test_list_pages_keep_the_search(personas, client_for, register):
