@@ -390,15 +390,16 @@ def _load_run(host: str, users: int, seconds: float, run: dict[str, Any]) -> Non
     timings: dict[str, list[float]] = {name: [] for name, _path in pages}
     failures: dict[str, int] = dict.fromkeys(timings, 0)
     measuring = [False]
-    cookies = iter(run["cookies"])
+    cookies = iter(enumerate(run["cookies"]))
 
     class Visitor(FastHttpUser):
         wait_time = between(0, 1)
 
         def on_start(self) -> None:
             # As the TLS proxy forwards it; the session cookie is Secure, so it goes by hand.
-            self.lotse_headers = {"Cookie": f"lotse_session={next(cookies)}", "X-Forwarded-Proto": "https"}
-            self.page_index = 0
+            number, cookie = next(cookies)
+            self.lotse_headers = {"Cookie": f"lotse_session={cookie}", "X-Forwarded-Proto": "https"}
+            self.page_index = number  # the users start on different pages
 
         @task
         def visit(self) -> None:

@@ -123,7 +123,12 @@ def find_candidates(
 
 
 def open_pairs(
-    *, among: QuerySet[Person], since: Any, limit: int = 50, show_from: float = SHOW_FROM, recent: int = RECENT
+    *,
+    among: QuerySet[Person],
+    since: Any,
+    limit: int = 50,
+    show_from: float = SHOW_FROM,
+    recent: int = RECENT,
 ) -> list[tuple[Person, Person, Comparison]]:
     """Likely duplicate pairs among persons entered or changed since ``since``.
 

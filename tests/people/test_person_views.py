@@ -196,9 +196,7 @@ def test_duplicate_work_list_shows_recent_pairs_once(
     assert "Popescu" not in own
 
 
-def test_duplicate_work_list_looks_at_the_persons_changed_last(
-    personas, register, django_assert_num_queries
-):
+def test_duplicate_work_list_looks_at_the_persons_changed_last(personas, register, django_assert_num_queries):
     """After an import of a whole register every person is "recent": the work list pairs only
     the persons changed last, in three queries however many there are (it took minutes at
     10,000 generated persons, benchmarks/pages.py)."""
@@ -206,9 +204,7 @@ def test_duplicate_work_list_looks_at_the_persons_changed_last(
         register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT),
         register("Stefan", "Popescu", "1988", address=NEUSTADT),
     ]
-    Person.objects.filter(pk__in=[p.pk for p in old]).update(
-        updated_at=timezone.now() - dt.timedelta(days=1)
-    )
+    Person.objects.filter(pk__in=[p.pk for p in old]).update(updated_at=timezone.now() - dt.timedelta(days=1))
     new = [register("Mihai", "Ionescu", "02.05.1979"), register("Mihai", "Ionescu", "1979")]
     register_ = access.visible(personas.clearing, Person, "register")
     since = timezone.now() - dt.timedelta(days=90)
