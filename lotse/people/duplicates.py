@@ -20,7 +20,7 @@ from lotse.people.models import Person, PersonMatchKey
 MAX_CANDIDATES = 60
 # Shown at intake from here on; the batch threshold of the engine marks "probably the same".
 SHOW_FROM = 0.25
-# The duplicate work list looks at this many persons changed last (``open_pairs``).
+# The duplicate work list looks at the recent persons this many at a time (``open_pairs``).
 RECENT = 1000
 
 
@@ -129,20 +129,21 @@ def open_pairs(
     limit: int = 50,
     show_from: float = SHOW_FROM,
     recent: int = RECENT,
+    skip: int = 0,
 ) -> list[tuple[Person, Person, Comparison]]:
     """Likely duplicate pairs among persons entered or changed since ``since``.
 
-    The ``recent`` persons changed last (one query, on the index by organisation and time):
-    after an import of a whole register every person is recent, and pairing all of them would
-    take minutes; the list shows ``limit`` pairs anyway. One query pairs their keys with
-    everyone's (sharing two keys or more), one loads the persons; the scoring happens here.
-    The clerks' work list after an import.
+    The work goes ``recent`` persons at a time, changed last first (one query, on the index by
+    organisation and time), after skipping ``skip`` of them: after an import of a whole register
+    every person is recent, and pairing all of them at once took minutes. One query pairs their
+    keys with everyone's (sharing two keys or more), one loads the persons; the scoring happens
+    here. The clerks' work list after an import.
     """
     current = among.filter(merged_into__isnull=True)
     recent_ids = list(
         current.filter(updated_at__gte=since)
         .order_by("-updated_at", "-pk")
-        .values_list("pk", flat=True)[:recent]
+        .values_list("pk", flat=True)[skip : skip + recent]
     )
     if not recent_ids:
         return []
