@@ -66,9 +66,9 @@ lock:
 	uv pip compile --quiet --generate-hashes --python-version 3.11 requirements/bench.in -o requirements/bench.txt
 
 # Benchmarks (not part of the tests): adds the reference data and peers to the venv.
-# `make bench` measures at 10,000 and 100,000 persons (minutes); `make bench-full` adds
-# 1,000,000 (an hour or more, most of it filling the databases once; they are kept in var/ and
-# in PostgreSQL databases named lotse_bench_*). Results: benchmarks/results/latest.json and .md.
+# `make bench` measures at 10,000 and 100,000 persons (minutes; the pages under load at 10,000
+# only); `make bench-full` adds 1,000,000 (an hour or more, most of it filling the databases
+# once; they are kept in var/ and in PostgreSQL databases named lotse_bench_*). Results: benchmarks/results/latest.json and .md.
 bench-deps: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bench.txt
 

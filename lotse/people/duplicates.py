@@ -20,6 +20,8 @@ from lotse.people.models import Person, PersonMatchKey
 MAX_CANDIDATES = 60
 # Shown at intake from here on; the batch threshold of the engine marks "probably the same".
 SHOW_FROM = 0.25
+# The duplicate work list looks at the recent persons this many at a time (``open_pairs``).
+RECENT = 1000
 
 
 @dataclass(frozen=True)
@@ -121,24 +123,40 @@ def find_candidates(
 
 
 def open_pairs(
-    *, among: QuerySet[Person], since: Any, limit: int = 50, show_from: float = SHOW_FROM
+    *,
+    among: QuerySet[Person],
+    since: Any,
+    limit: int = 50,
+    show_from: float = SHOW_FROM,
+    recent: int = RECENT,
+    skip: int = 0,
 ) -> list[tuple[Person, Person, Comparison]]:
     """Likely duplicate pairs among persons entered or changed since ``since``.
 
-    One query pairs the recent persons' keys with everyone's (sharing two keys or more), one
-    loads the persons; the scoring happens here. The clerks' work list after an import.
+    The work goes ``recent`` persons at a time, changed last first (one query, on the index by
+    organisation and time), after skipping ``skip`` of them: after an import of a whole register
+    every person is recent, and pairing all of them at once took minutes. One query pairs their
+    keys with everyone's (sharing two keys or more), one loads the persons; the scoring happens
+    here. The clerks' work list after an import.
     """
     current = among.filter(merged_into__isnull=True)
-    recent = PersonMatchKey.objects.filter(person_id__in=current.filter(updated_at__gte=since).values("pk"))
+    recent_ids = list(
+        current.filter(updated_at__gte=since)
+        .order_by("-updated_at", "-pk")
+        .values_list("pk", flat=True)[skip : skip + recent]
+    )
+    if not recent_ids:
+        return []
+    recent_keys = PersonMatchKey.objects.filter(person_id__in=recent_ids).values("key")
     rows = (
-        PersonMatchKey.objects.filter(key__in=recent.values("key"), person_id__in=current.values("pk"))
+        PersonMatchKey.objects.filter(key__in=recent_keys, person_id__in=current.values("pk"))
         .values("key", "person_id")
         .order_by()
     )
     by_key: dict[str, list[int]] = {}
     for row in rows[:200_000]:
         by_key.setdefault(row["key"], []).append(row["person_id"])
-    recent_ids = set(recent.values_list("person_id", flat=True).distinct())
+    recent_set = set(recent_ids)
     shared: dict[tuple[int, int], int] = {}
     for ids in by_key.values():
         if len(ids) > MAX_CANDIDATES:  # a key this common says little; skip it
@@ -146,7 +164,7 @@ def open_pairs(
         unique = sorted(set(ids))
         for index, a in enumerate(unique):
             for b in unique[index + 1 :]:
-                if a in recent_ids or b in recent_ids:
+                if a in recent_set or b in recent_set:
                     shared[(a, b)] = shared.get((a, b), 0) + 1
     pairs = [pair for pair, count in shared.items() if count >= 2]
     persons = Person.objects.filter(pk__in={i for pair in pairs for i in pair}).select_related(

@@ -218,6 +218,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["organisation", "family_name"], name="person_family_idx"),
             models.Index(fields=["organisation", "created_at"], name="person_created_idx"),
+            # The duplicate work list: the persons changed last (``duplicates.open_pairs``).
+            models.Index(fields=["organisation", "updated_at"], name="person_updated_idx"),
         ]
         verbose_name = _("Person")
         verbose_name_plural = _("Personen")

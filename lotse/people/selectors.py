@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -81,14 +82,38 @@ def duplicate_candidates(
     )
 
 
-def open_duplicate_pairs(user: Any, *, days: int = 90) -> list[Any]:
-    """Likely duplicates among persons entered or changed in the last ``days`` days."""
+@dataclass(frozen=True)
+class DuplicateWork:
+    """One part of the duplicate work list: the pairs among ``checked`` (1-based, inclusive) of
+    the ``recent`` persons entered or changed in the period, changed last first."""
+
+    pairs: list[Any]
+    checked: tuple[int, int]
+    recent: int
+    part: int
+
+    @property
+    def more(self) -> bool:
+        return self.checked[1] < self.recent
+
+
+def open_duplicate_pairs(user: Any, *, days: int = 90, part: int = 0) -> DuplicateWork:
+    """Likely duplicates among persons entered or changed in the last ``days`` days, looked for
+    among ``duplicates.RECENT`` of them at a time (``part`` 0 the persons changed last)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    return duplicates.open_pairs(
-        among=access.visible(user, Person, "register"), since=timezone.now() - timedelta(days=days)
+    among = access.visible(user, Person, "register")
+    since = timezone.now() - timedelta(days=days)
+    recent = among.filter(merged_into__isnull=True, updated_at__gte=since).count()
+    part = min(max(part, 0), max(recent - 1, 0) // duplicates.RECENT)
+    skip = part * duplicates.RECENT
+    return DuplicateWork(
+        pairs=duplicates.open_pairs(among=among, since=since, recent=duplicates.RECENT, skip=skip),
+        checked=(min(skip + 1, recent), min(skip + duplicates.RECENT, recent)),
+        recent=recent,
+        part=part,
     )
 
 

@@ -319,13 +319,17 @@ def person_merge(request: HttpRequest, person_id: int, other_id: int) -> HttpRes
 
 @login_required
 def duplicate_pairs(request: HttpRequest) -> HttpResponse:
-    """Work list: likely duplicates among recent entries (after imports and intakes)."""
+    """Work list: likely duplicates among recent entries (after imports and intakes), a thousand
+    entries at a time (``?teil=2`` the next thousand changed before them)."""
     access.require(request.user, "list", Person)
+    part = request.GET.get("teil", "1")
+    work = selectors.open_duplicate_pairs(request.user, part=int(part) - 1 if part.isdigit() else 0)
     return render(
         request,
         "people/duplicate_pairs.html",
         {
-            "pairs": selectors.open_duplicate_pairs(request.user),
+            "work": work,
+            "pairs": work.pairs,
             "threshold": DEFAULT_THRESHOLD,
             "can_merge": access.can(request.user, "keep_register", Organisation),
         },
