@@ -144,6 +144,38 @@ def test_quiet_hours_and_many_records_are_signalled(personas, client_for, work, 
     assert f"{2 + now_quiet} Zugriffe zwischen 22 und 6 Uhr" in html
 
 
+def test_quiet_nights_are_the_quiet_hours_also_when_the_clocks_change(personas, work):
+    """The signals count quiet reads by one time range per night (indexable, no per-row hour):
+    the same rows as asking each row's local hour, around both changes of the clock."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Q
+
+    from lotse.privacy import selectors
+
+    berlin = ZoneInfo("Europe/Berlin")
+    person = work.person("Radu", "Lupu")
+    moments = [
+        dt.datetime(2026, 3, 28, 21, 59), dt.datetime(2026, 3, 28, 22, 0), dt.datetime(2026, 3, 29, 1, 59),
+        dt.datetime(2026, 3, 29, 3, 0), dt.datetime(2026, 3, 29, 5, 59), dt.datetime(2026, 3, 29, 6, 0),
+        dt.datetime(2026, 10, 24, 23, 30), dt.datetime(2026, 10, 25, 2, 30),
+        dt.datetime(2026, 10, 25, 2, 30, fold=1), dt.datetime(2026, 10, 25, 5, 59, 59),
+        dt.datetime(2026, 10, 25, 6, 0), dt.datetime(2026, 10, 25, 12, 0),
+    ]  # fmt: skip
+    events = []
+    for moment in moments:
+        with earlier(timezone.now() - moment.replace(tzinfo=berlin)):
+            events.append(audit_record(actor=personas.outreach, action="view", obj=person).pk)
+    mine = AuditEvent.objects.filter(pk__in=events)
+    start = dt.datetime(2026, 3, 22, 12, 0, tzinfo=berlin)
+    end = dt.datetime(2026, 10, 26, 12, 0, tzinfo=berlin)
+    by_range = set(mine.filter(selectors.quiet_nights(start, end)).values_list("pk", flat=True))
+    by_hour = set(
+        mine.filter(Q(occurred_at__hour__gte=22) | Q(occurred_at__hour__lt=6)).values_list("pk", flat=True)
+    )
+    assert by_range == by_hour == {events[i] for i in (1, 2, 3, 4, 6, 7, 8, 9)}
+
+
 def test_the_log_page_asks_the_same_number_of_queries_for_more_kinds_of_records(
     personas, client_for, work, django_assert_max_num_queries
 ):
