@@ -612,6 +612,39 @@ def register_import_process(*, import_id: int, attempt: int) -> dict[str, int]:
     }
 
 
+@transaction.atomic
+def register_import_task_failed(*, import_id: int, attempt: int, worker_lost: bool) -> None:
+    """The worker gave the import's task up (``lotse.clearing.signals``): the import, which
+    would otherwise show "läuft" for ever, is interrupted, with a reason the clerk can act on.
+    Runs inside the worker's transaction that records the failure. A task that recorded its
+    own failure, or of an attempt that was restarted since, changes nothing."""
+    register_import = RegisterImport.objects.select_for_update(of=("self",)).filter(pk=import_id).first()
+    if register_import is None or register_import.attempt != attempt or not register_import.is_active:
+        return
+    if worker_lost:
+        reason = _("Der Hintergrunddienst ist während dieses Imports mehrmals ausgefallen.")
+    else:
+        reason = _(
+            "Der Hintergrunddienst hat den Import nach mehreren vergeblichen Versuchen abgebrochen: "
+            "Die Datenbank war zu lange belegt oder nicht erreichbar."
+        )
+    failure = " ".join(
+        [
+            reason,
+            _(
+                "Die bisher eingelesenen Zeilen bleiben erhalten. Sie können den Import erneut "
+                "starten; er macht nach der letzten eingelesenen Zeile weiter."
+            ),
+        ]
+    )
+    logger.error("register import %s (attempt %s): its task failed in the worker", import_id, attempt)
+    audited_update(
+        actor=None,
+        instance=register_import,
+        data={"status": RegisterImport.Status.FAILED, "failure": failure},
+    )
+
+
 def register_imports_clean_up(*, older_than: dt.timedelta) -> int:
     """Discard imports left lying (not started, failed, or stalled) and delete their files.
 
