@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_tasks_db.backend import DatabaseBackend
 
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.cases import file_kinds
@@ -338,7 +339,12 @@ def register_import_start(
         },
     )
     import_id = register_import.pk
-    transaction.on_commit(lambda: run_register_import.enqueue(import_id, attempt))
+    if isinstance(run_register_import.get_backend(), DatabaseBackend):
+        # The task's row in this transaction: a server killed after the commit cannot leave
+        # the import "queued" with no task to run it (nor a task without its queued import).
+        run_register_import.enqueue(import_id, attempt)
+    else:  # a backend that runs or sends the task at once: only what is committed
+        transaction.on_commit(lambda: run_register_import.enqueue(import_id, attempt))
     return register_import
 
 
