@@ -124,6 +124,14 @@ class FaultDatabase:
         assert result.returncode == 0, result.stderr[-3000:]
         return json.loads(result.stdout.strip().splitlines()[-1])
 
+    def end_open_tasks(self) -> None:
+        """Tasks a test left queued or running (its workers killed) must not keep the next
+        test's worker busy: ended as FAILED, as a cleanup outside Lotse."""
+        self.query(
+            "UPDATE django_tasks_database_dbtaskresult SET status = 'FAILED' "
+            "WHERE status IN ('READY', 'RUNNING')"
+        )
+
     def manage(self, *args: str, **env: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, "manage.py", *args],

@@ -45,6 +45,8 @@ import pytest
 from tests.core.faults import FaultDatabase, Server
 
 ROWS = 300
+# Upper bound for a worker's or server's progress on a loaded machine; passing tests wait far less.
+PATIENCE = 180
 PADDING = 10_000  # characters of an unmapped column per row: a 3 MB file, more than Django keeps in memory
 
 
@@ -87,7 +89,7 @@ def _kill_server(server: Server) -> None:
 
 
 def _healthy(server: Server) -> None:
-    _wait_for(lambda: server.request("/healthz").status == 200, 60, "the server to answer")
+    _wait_for(lambda: server.request("/healthz").status == 200, PATIENCE, "the server to answer")
 
 
 def _export() -> bytes:
@@ -170,7 +172,7 @@ def _tasks_of(database: FaultDatabase, import_id: int) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def processes() -> Iterator[Callable[[Any], Any]]:
+def processes(fault_database) -> Iterator[Callable[[Any], Any]]:
     started: list[Any] = []
 
     def keep(process: Any) -> Any:
@@ -185,6 +187,7 @@ def processes() -> Iterator[Callable[[Any], Any]]:
         elif process.poll() is None:
             process.kill()
             process.wait()
+    fault_database.end_open_tasks()
 
 
 def test_a_server_killed_during_an_upload_leaves_no_half_import_and_the_next_runs_once(
@@ -208,7 +211,7 @@ def test_a_server_killed_during_an_upload_leaves_no_half_import_and_the_next_run
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
         + body[: len(body) // 2]
     )
-    _wait_for(lambda: list(uploads.iterdir()), 60, "Django to take the file in")
+    _wait_for(lambda: list(uploads.iterdir()), PATIENCE, "Django to take the file in")
     os.kill(web_worker, signal.SIGKILL)
     try:
         answer = client.recv(65536)
@@ -229,7 +232,9 @@ def test_a_server_killed_during_an_upload_leaves_no_half_import_and_the_next_run
         daemon=True,
     )
     sender.start()
-    _wait_for(lambda: _counts(database)["files"] > before["files"], 60, "the file to be stored", poll=0.005)
+    _wait_for(
+        lambda: _counts(database)["files"] > before["files"], PATIENCE, "the file to be stored", poll=0.005
+    )
     _kill_server(server)
     sender.join(30)
     assert _imports_without_file(database) == 0  # an import always has its file
@@ -267,9 +272,11 @@ def test_a_server_killed_during_an_upload_leaves_no_half_import_and_the_next_run
     assert _tasks_of(database, import_id) == [("READY", "[]")]
 
     processes(database.manage("worker", "--no-startup-delay", "--interval", "0.1", "--worker-id", "hinten"))
-    _wait_for(lambda: _processed(database, import_id), 60, "the import's first chunk")
+    _wait_for(lambda: _processed(database, import_id), PATIENCE, "the import's first chunk")
     _kill_server(server)
-    _wait_for(lambda: _tasks_of(database, import_id)[0][0] == "SUCCESSFUL", 90, "the import's task to end")
+    _wait_for(
+        lambda: _tasks_of(database, import_id)[0][0] == "SUCCESSFUL", PATIENCE, "the import's task to end"
+    )
     ((status, processed, created),) = database.query(
         "SELECT status, processed_rows, created_count FROM clearing_registerimport WHERE id = ?", (import_id,)
     )

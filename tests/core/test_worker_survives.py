@@ -20,6 +20,8 @@ import pytest
 from tests.core.faults import FaultDatabase
 
 ROWS = 600  # three chunks of 200: time enough to kill the worker after the first
+# Upper bounds for a worker's progress on a loaded machine; a passing test waits far less.
+PATIENCE = 180
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float, what: str, poll: float = 0.05) -> None:
@@ -71,13 +73,14 @@ def _persons(database: FaultDatabase, prefix: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def stop_afterwards():
+def stop_afterwards(fault_database):
     processes = []
     yield processes.append
     for process in processes:
         if process.poll() is None:
             process.kill()
         process.wait()
+    fault_database.end_open_tasks()
 
 
 def test_a_task_of_a_killed_worker_is_finished_once_by_the_next(fault_database, stop_afterwards):
@@ -86,7 +89,7 @@ def test_a_task_of_a_killed_worker_is_finished_once_by_the_next(fault_database, 
 
     first = _worker(database, "erster")
     stop_afterwards(first)
-    _wait_for(lambda: _import(database, import_id)["processed"] > 0, 60, "the first chunk")
+    _wait_for(lambda: _import(database, import_id)["processed"] > 0, PATIENCE, "the first chunk")
     first.send_signal(signal.SIGKILL)
     first.wait()
     halfway = _import(database, import_id)
@@ -97,7 +100,9 @@ def test_a_task_of_a_killed_worker_is_finished_once_by_the_next(fault_database, 
     second = _worker(database, "zweiter")
     stop_afterwards(second)
     _wait_for(
-        lambda: _task(database, import_id)[0] == "SUCCESSFUL", 90, "the second worker to finish the task"
+        lambda: _task(database, import_id)[0] == "SUCCESSFUL",
+        PATIENCE,
+        "the second worker to finish the task",
     )
 
     done = _import(database, import_id)
@@ -124,7 +129,7 @@ def test_a_worker_outlives_a_locked_database_and_then_does_the_work(fault_databa
         time.sleep(3)  # looking for work, the heartbeat: all meet the lock, many times over
         assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
     import_id = database.python("queue_import", "30", "MR-S")["import"]
-    _wait_for(lambda: _import(database, import_id)["status"] == "done", 60, "the import after the lock")
+    _wait_for(lambda: _import(database, import_id)["status"] == "done", PATIENCE, "the import after the lock")
     assert worker.poll() is None
 
 
@@ -134,10 +139,10 @@ def test_a_task_that_meets_a_locked_database_is_queued_again_and_finished(fault_
     import_id = database.python("queue_import", str(ROWS), "MR-L")["import"]
     worker = _worker(database, "unterbrochen")
     stop_afterwards(worker)
-    _wait_for(lambda: _import(database, import_id)["processed"] > 0, 60, "the first chunk")
+    _wait_for(lambda: _import(database, import_id)["processed"] > 0, PATIENCE, "the first chunk")
     with database.write_lock():
         time.sleep(2)  # the import's next chunk waits 0.5 s for the lock, then fails
-    _wait_for(lambda: _import(database, import_id)["status"] != "running", 90, "the import to end")
+    _wait_for(lambda: _import(database, import_id)["status"] != "running", PATIENCE, "the import to end")
     assert _import(database, import_id) == {
         "status": "done",
         "processed": ROWS,
@@ -170,15 +175,17 @@ def _kill_after_the_last_chunk(database: FaultDatabase, import_id: int, worker, 
     that moment was caught."""
     if database.vendor == "postgresql":
         # The task's row locked: the import can end, the task's end cannot be saved.
-        _wait_for(lambda: _task(database, import_id)[0] == "RUNNING", 60, "the task's claim")
+        _wait_for(lambda: _task(database, import_id)[0] == "RUNNING", PATIENCE, "the task's claim")
         with database.write_lock("django_tasks_database_dbtaskresult"):
-            _wait_for(lambda: _import(database, import_id)["status"] == "done", 60, "the import's end")
+            _wait_for(lambda: _import(database, import_id)["status"] == "done", PATIENCE, "the import's end")
             worker.kill()
             worker.wait()
         return True
     # SQLite has no lock of one table: lock everything as soon as the last chunk is in, and
     # check under the lock that the task's end is not yet saved.
-    _wait_for(lambda: _import(database, import_id)["processed"] == rows, 60, "the last chunk", poll=0.005)
+    _wait_for(
+        lambda: _import(database, import_id)["processed"] == rows, PATIENCE, "the last chunk", poll=0.005
+    )
     with database.write_lock():
         caught = _task(database, import_id)[0] == "RUNNING"
         worker.kill()
@@ -205,7 +212,9 @@ def test_a_worker_killed_after_the_last_row_before_its_task_is_recorded(fault_da
 
     second = _worker(database, f"danach-{round_}")
     stop_afterwards(second)
-    _wait_for(lambda: _task(database, import_id)[0] == "SUCCESSFUL", 60, "the second worker to end the task")
+    _wait_for(
+        lambda: _task(database, import_id)[0] == "SUCCESSFUL", PATIENCE, "the second worker to end the task"
+    )
     done = {"status": "done", "processed": rows, "created": rows, "total": rows}
     assert _import(database, import_id) == done
     assert _persons(database, prefix) == (rows, rows)  # nobody twice
@@ -232,7 +241,7 @@ def test_an_import_whose_task_is_given_up_is_interrupted_and_can_start_again(
     once = {"LOTSE_WORKER_MAX_ATTEMPTS": "1"}
     first = _worker(database, f"einmal-{cause}", **once)
     stop_afterwards(first)
-    _wait_for(lambda: _import(database, import_id)["processed"] > 0, 60, "the first chunk")
+    _wait_for(lambda: _import(database, import_id)["processed"] > 0, PATIENCE, "the first chunk")
     if cause == "killed":
         first.kill()
         first.wait()
@@ -240,7 +249,9 @@ def test_an_import_whose_task_is_given_up_is_interrupted_and_can_start_again(
     else:
         with database.write_lock():
             time.sleep(2)  # the next chunk waits 0.5 s for the lock and fails: no attempt left
-    _wait_for(lambda: _import(database, import_id)["status"] != "running", 60, "the import to be interrupted")
+    _wait_for(
+        lambda: _import(database, import_id)["status"] != "running", PATIENCE, "the import to be interrupted"
+    )
     interrupted = _import(database, import_id)
     assert interrupted["status"] == "failed"
     assert 0 < interrupted["processed"] < ROWS
@@ -251,7 +262,9 @@ def test_an_import_whose_task_is_given_up_is_interrupted_and_can_start_again(
 
     assert database.python("restart_import", str(import_id))["attempt"] == 2
     _wait_for(
-        lambda: _tasks(database, import_id).get(2, ("",))[0] == "SUCCESSFUL", 90, "the second attempt's end"
+        lambda: _tasks(database, import_id).get(2, ("",))[0] == "SUCCESSFUL",
+        PATIENCE,
+        "the second attempt's end",
     )
     done = {"status": "done", "processed": ROWS, "created": ROWS, "total": ROWS}
     assert _import(database, import_id) == done
