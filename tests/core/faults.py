@@ -127,10 +127,14 @@ class FaultDatabase:
     def end_open_tasks(self) -> None:
         """Tasks a test left queued or running (its workers killed) must not keep the next
         test's worker busy: ended as FAILED, as a cleanup outside Lotse."""
-        self.query(
-            "UPDATE django_tasks_database_dbtaskresult SET status = 'FAILED' "
-            "WHERE status IN ('READY', 'RUNNING')"
-        )
+        connection = self.connect()
+        try:
+            connection.execute(
+                "UPDATE django_tasks_database_dbtaskresult SET status = 'FAILED' "
+                "WHERE status IN ('READY', 'RUNNING')"
+            )
+        finally:
+            connection.close()
 
     def manage(self, *args: str, **env: str) -> subprocess.Popen[str]:
         return subprocess.Popen(

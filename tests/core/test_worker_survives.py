@@ -6,6 +6,18 @@ next worker takes it up once the dead one's heartbeat is stale (1 s here) and fi
 resuming after the last committed chunk: every row imported once, nobody twice. A worker
 that meets a locked database (longer than its lock timeout, 0.5 s here) keeps running and
 does the work when the lock is gone.
+
+Killed after the import's last chunk but before its task's end is saved (PostgreSQL: the task
+table locked so that moment lasts; SQLite: the whole database locked as the last chunk lands,
+tried again if the task's end was quicker), the task is taken up again and ends once; the
+import is "done" once (one audit event), every row once.
+
+When the worker gives a task up – its attempts (``LOTSE_WORKER_MAX_ATTEMPTS``, one here) used
+up by killed workers or a database locked too long – the import turns "unterbrochen" with a
+German reason in the transaction that ends the task (so there is no moment to wait for), and
+started again by the clerk it finishes after the rows already in.
+
+Each test ends the tasks it left open, so that the next test's worker is not kept busy.
 """
 
 from __future__ import annotations
