@@ -282,7 +282,7 @@ def test_a_server_killed_during_an_upload_leaves_no_half_import_and_the_next_run
     )
     assert (status, processed, created) == ("done", ROWS, ROWS)
     assert database.query(
-        "SELECT COUNT(*), COUNT(DISTINCT register_id) FROM people_person WHERE register_id LIKE 'MR-U%'"
+        "SELECT COUNT(*), COUNT(DISTINCT register_id) FROM people_person WHERE register_id LIKE ?", ("MR-U%",)
     )[0] == (ROWS, ROWS)
     ((_status, worker_ids),) = _tasks_of(database, import_id)
     assert worker_ids == '["hinten"]' or worker_ids == "['hinten']"  # run once

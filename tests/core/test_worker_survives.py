@@ -182,6 +182,12 @@ def _import_done_events(database: FaultDatabase, import_id: int) -> int:
     )
 
 
+def _lock_waiters(database: FaultDatabase) -> int:
+    return database.query(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )[0][0]
+
+
 def _kill_after_the_last_chunk(database: FaultDatabase, import_id: int, worker, rows: int) -> bool:
     """Kill ``worker`` after the import's last chunk, before its task's end is saved; whether
     that moment was caught."""
@@ -192,6 +198,10 @@ def _kill_after_the_last_chunk(database: FaultDatabase, import_id: int, worker, 
             _wait_for(lambda: _import(database, import_id)["status"] == "done", PATIENCE, "the import's end")
             worker.kill()
             worker.wait()
+            # The dead worker's last statement may still wait for the lock, and PostgreSQL would
+            # run it (saving the task's end) once the lock is free: wait until its lock timeout
+            # ended it.
+            _wait_for(lambda: not _lock_waiters(database), PATIENCE, "the dead worker's statement to end")
         return True
     # SQLite has no lock of one table: lock everything as soon as the last chunk is in, and
     # check under the lock that the task's end is not yet saved.
