@@ -184,7 +184,8 @@ def _import_done_events(database: FaultDatabase, import_id: int) -> int:
 
 def _lock_waiters(database: FaultDatabase) -> int:
     return database.query(
-        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        "SELECT COUNT(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
     )[0][0]
 
 
