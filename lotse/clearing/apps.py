@@ -10,7 +10,10 @@ class ClearingConfig(AppConfig):
         from django.db.models import Q
         from django.utils.translation import gettext_lazy as _
 
-        from lotse.clearing import access  # noqa: F401  (registers its access rules)
+        from lotse.clearing import (
+            access,  # noqa: F401  (registers its access rules)
+            signals,  # noqa: F401  (a failed import task marks its import)
+        )
         from lotse.clearing.models import (
             ArrivalInterview,
             InterviewChild,

@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_tasks_db.backend import DatabaseBackend
 
 from lotse.accounts.models import Organisation, RegisterAccess, Unit
 from lotse.cases import file_kinds
@@ -338,7 +339,12 @@ def register_import_start(
         },
     )
     import_id = register_import.pk
-    transaction.on_commit(lambda: run_register_import.enqueue(import_id, attempt))
+    if isinstance(run_register_import.get_backend(), DatabaseBackend):
+        # The task's row in this transaction: a server killed after the commit cannot leave
+        # the import "queued" with no task to run it (nor a task without its queued import).
+        run_register_import.enqueue(import_id, attempt)
+    else:  # a backend that runs or sends the task at once: only what is committed
+        transaction.on_commit(lambda: run_register_import.enqueue(import_id, attempt))
     return register_import
 
 
@@ -610,6 +616,39 @@ def register_import_process(*, import_id: int, attempt: int) -> dict[str, int]:
         "unchanged": register_import.unchanged_count,
         "skipped": register_import.skipped_count,
     }
+
+
+@transaction.atomic
+def register_import_task_failed(*, import_id: int, attempt: int, worker_lost: bool) -> None:
+    """The worker gave the import's task up (``lotse.clearing.signals``): the import, which
+    would otherwise show "läuft" for ever, is interrupted, with a reason the clerk can act on.
+    Runs inside the worker's transaction that records the failure. A task that recorded its
+    own failure, or of an attempt that was restarted since, changes nothing."""
+    register_import = RegisterImport.objects.select_for_update(of=("self",)).filter(pk=import_id).first()
+    if register_import is None or register_import.attempt != attempt or not register_import.is_active:
+        return
+    if worker_lost:
+        reason = _("Der Hintergrunddienst ist während dieses Imports mehrmals ausgefallen.")
+    else:
+        reason = _(
+            "Der Hintergrunddienst hat den Import nach mehreren vergeblichen Versuchen abgebrochen: "
+            "Die Datenbank war zu lange belegt oder nicht erreichbar."
+        )
+    failure = " ".join(
+        [
+            reason,
+            _(
+                "Die bisher eingelesenen Zeilen bleiben erhalten. Sie können den Import erneut "
+                "starten; er macht nach der letzten eingelesenen Zeile weiter."
+            ),
+        ]
+    )
+    logger.error("register import %s (attempt %s): its task failed in the worker", import_id, attempt)
+    audited_update(
+        actor=None,
+        instance=register_import,
+        data={"status": RegisterImport.Status.FAILED, "failure": failure},
+    )
 
 
 def register_imports_clean_up(*, older_than: dt.timedelta) -> int:

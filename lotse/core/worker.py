@@ -13,7 +13,10 @@ ends the worker. This one adds:
   for that whole time – a database locked for everyone makes nobody dead. A worker that
   finds its task taken from it (its beats failed that long) stops at once;
 - **retries with back-off**: a locked or lost database while looking for work, while saving
-  a result, or inside a task does not end the worker; the task is queued again with a delay.
+  a result, or inside a task does not end the worker; the task is queued again with a delay;
+- **``task_finished`` on every path to FAILED** (the attempts used up here, an error in the
+  task), in the transaction that records it: apps that keep their own state of a task (the
+  register import) mark it failed there, or not at all.
 
 So every task must be safe to run again: Lotse's are (the register import resumes after its
 last committed chunk and finds persons by register id; the follow-up digest is recorded once
@@ -86,12 +89,17 @@ def tasks_take_up(*, stale_after: dt.timedelta, max_attempts: int) -> list[str]:
             pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
         )
         if len(result.worker_ids) >= max_attempts:
-            changed = claim.update(
-                status=TaskResultStatus.FAILED,
-                finished_at=timezone.now(),
-                exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
-                traceback=f"Der Hintergrunddienst endete {len(result.worker_ids)}-mal in dieser Aufgabe.",
-            )
+            # The end and its signal in one transaction: an app that keeps its own state of the
+            # task (the register import) cannot miss it, and a failing receiver undoes both.
+            with transaction.atomic():
+                changed = claim.update(
+                    status=TaskResultStatus.FAILED,
+                    finished_at=timezone.now(),
+                    exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+                    traceback=f"Der Hintergrunddienst endete {len(result.worker_ids)}-mal in dieser Aufgabe.",
+                )
+                if changed:
+                    send_finished(DBTaskResult.objects.get(pk=result.pk))
             if changed:
                 logger.error("task %s failed: its worker stopped %s times", result.pk, len(result.worker_ids))
         else:
@@ -102,6 +110,19 @@ def tasks_take_up(*, stale_after: dt.timedelta, max_attempts: int) -> list[str]:
             taken.append(str(result.pk))
     WorkerHeartbeat.objects.filter(beat_at__lt=cutoff).delete()
     return taken
+
+
+def send_finished(db_task_result: DBTaskResult) -> None:
+    """``task_finished`` for a task whose end is recorded. Every path to FAILED sends it inside
+    the transaction that records the failure (here, ``tasks_take_up``, ``Worker._fail``), so
+    that receivers may write and their writes stand or fall with it."""
+    try:
+        sender = type(db_task_result.task.get_backend())
+        task_result = db_task_result.task_result
+    except (ImportError, SuspiciousOperation):
+        logger.exception("task %s failed unexpectedly", db_task_result.pk)
+    else:
+        task_finished.send(sender=sender, task_result=task_result)
 
 
 class Worker(DatabaseWorker):
@@ -233,25 +254,21 @@ class Worker(DatabaseWorker):
                     )
                     self._until_saved(partial(self._requeue, db_task_result, delay))
                     return
-                self._until_saved(partial(db_task_result.set_failed, error))
+                self._until_saved(partial(self._fail, db_task_result, error))
             else:
                 self.current_task = None
                 self._until_saved(partial(db_task_result.set_successful, value))
-            self._send_finished(db_task_result)
+                send_finished(db_task_result)
         finally:
             self.current_task = None
             self.running_task = False
             self._run_tasks += 1
 
     @staticmethod
-    def _send_finished(db_task_result: DBTaskResult) -> None:
-        try:
-            sender = type(db_task_result.task.get_backend())
-            task_result = db_task_result.task_result
-        except (ImportError, SuspiciousOperation):
-            logger.exception("task %s failed unexpectedly", db_task_result.pk)
-        else:
-            task_finished.send(sender=sender, task_result=task_result)
+    def _fail(db_task_result: DBTaskResult, error: BaseException) -> None:
+        with transaction.atomic():
+            db_task_result.set_failed(error)
+            send_finished(db_task_result)
 
     @staticmethod
     def _requeue(db_task_result: DBTaskResult, delay: float) -> None:

@@ -91,14 +91,16 @@ class FaultDatabase:
             connection.close()
 
     @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Another process holds the write lock until the block ends."""
+    def write_lock(self, *only: str) -> Iterator[None]:
+        """Another process holds the write lock until the block ends (PostgreSQL: on the
+        tables named in ``only``, if given – SQLite has no lock of one table)."""
         connection = self.connect()
         try:
             if self.vendor == "sqlite":
+                assert not only, "SQLite locks the whole database"
                 connection.execute("BEGIN IMMEDIATE")
             else:
-                tables = [row[0] for row in connection.execute(
+                tables = list(only) or [row[0] for row in connection.execute(
                     "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                 ).fetchall()]  # fmt: skip
                 connection.execute("BEGIN")
@@ -121,6 +123,18 @@ class FaultDatabase:
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return json.loads(result.stdout.strip().splitlines()[-1])
+
+    def end_open_tasks(self) -> None:
+        """Tasks a test left queued or running (its workers killed) must not keep the next
+        test's worker busy: ended as FAILED, as a cleanup outside Lotse."""
+        connection = self.connect()
+        try:
+            connection.execute(
+                "UPDATE django_tasks_database_dbtaskresult SET status = 'FAILED' "
+                "WHERE status IN ('READY', 'RUNNING')"
+            )
+        finally:
+            connection.close()
 
     def manage(self, *args: str, **env: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
@@ -305,6 +319,55 @@ def _step_visitor() -> dict[str, Any]:
     return {"person": person.pk, "session": session.session_key, "token": key}
 
 
+def _step_session(username: str) -> dict[str, Any]:
+    """A signed-in session of ``username`` (a persona), as the browser would carry it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from lotse.accounts.models import User
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "lotse.accounts.backends.LotseModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"session": session.session_key}
+
+
+def _step_restart_import(import_id: str) -> dict[str, Any]:
+    """The clerk starts an interrupted import again (as the button on its page does)."""
+    from django.db import transaction
+
+    from lotse.accounts.models import User
+    from lotse.clearing import services
+    from lotse.clearing.models import RegisterImport
+
+    clerk = User.objects.get(username="clearing-clerk")
+    with transaction.atomic():
+        register_import = services.register_import_start(
+            actor=clerk, register_import=RegisterImport.objects.get(pk=import_id)
+        )
+    return {"attempt": register_import.attempt}
+
+
+def _step_clean_up_imports() -> dict[str, Any]:
+    """``register_imports_clean_up`` for everything, however young."""
+    import datetime as dt
+
+    from lotse.clearing import services
+
+    return {"discarded": services.register_imports_clean_up(older_than=dt.timedelta(0))}
+
+
+def _step_verify_audit() -> dict[str, Any]:
+    """The audit chain checked from its start (``verify_audit``)."""
+    from lotse.core.audit import audit_verify
+
+    report = audit_verify()
+    return {"intact": report.intact, "events": report.events, "reason": report.reason}
+
+
 def _step_queue_import(rows: str, prefix: str = "MR-") -> dict[str, Any]:
     """A register import of ``rows`` new persons, checked and queued for the worker."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -363,5 +426,9 @@ if __name__ == "__main__":
         "queue_import": _step_queue_import,
         "case": _step_case,
         "queue_probes": _step_queue_probes,
+        "session": _step_session,
+        "restart_import": _step_restart_import,
+        "clean_up_imports": _step_clean_up_imports,
+        "verify_audit": _step_verify_audit,
     }
     print(json.dumps(steps[sys.argv[1]](*sys.argv[2:])))
