@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from lotse.api.common import ApiViewSet
 from lotse.api.errors import service_errors
 from lotse.core import access
+from lotse.core.periods import on_days
 from lotse.neighbourhood import selectors as office
 from lotse.neighbourhood import services
 from lotse.neighbourhood.models import Room, RoomBooking
@@ -53,7 +54,7 @@ def _bookings(request: Request, rows: Any) -> Any:
     filters = BookingFilter(data=request.query_params)
     filters.is_valid(raise_exception=True)
     start = filters.validated_data.get("day") or timezone.localdate()
-    return rows.filter(starts_at__date__gte=start, starts_at__date__lt=start + dt.timedelta(days=28))
+    return rows.filter(**on_days("starts_at", start, start + dt.timedelta(days=27)))
 
 
 @extend_schema_view(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Unit
 from lotse.cases.models import CaseFile, Contact, FollowUp, Referral
+from lotse.core.periods import on_days
 from lotse.core.reporting import Scope, Section, Table, row
 
 S = Referral.Status
@@ -27,9 +28,7 @@ def build(scope: Scope) -> Section:
             Q(person__dwelling__building__district=scope.district)
             | Q(household__dwelling__building__district=scope.district)
         )
-    referrals = sent_by_organisation.filter(
-        created_at__date__gte=scope.start, created_at__date__lte=scope.end
-    )
+    referrals = sent_by_organisation.filter(**on_days("created_at", scope.start, scope.end))
     by_unit = list(
         referrals.values_list("to_unit__name")
         .annotate(
@@ -41,7 +40,7 @@ def build(scope: Scope) -> Section:
         .order_by("to_unit__name")
     )
     checks = dict(
-        sent_by_organisation.filter(checked_at__date__gte=scope.start, checked_at__date__lte=scope.end)
+        sent_by_organisation.filter(**on_days("checked_at", scope.start, scope.end))
         .values_list("check_result")
         .annotate(n=Count("pk"))
         .values_list("check_result", "n")
@@ -160,9 +159,7 @@ def build_outreach(scope: Scope) -> Section | None:
         .annotate(n=Count("pk"))
         .values_list("kind", "n")
     )
-    received = Referral.objects.filter(
-        to_unit_id__in=units, created_at__date__gte=scope.start, created_at__date__lte=scope.end
-    )
+    received = Referral.objects.filter(to_unit_id__in=units, **on_days("created_at", scope.start, scope.end))
     if scope.district:
         received = received.filter(person__dwelling__building__district=scope.district)
     referrals = received.aggregate(

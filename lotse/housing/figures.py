@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation
 from lotse.core import access
+from lotse.core.periods import on_days
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing.models import Closure, Finding, Inspection, Order
 
@@ -93,10 +94,7 @@ def counts_of(
     figures page and the reports; a fixed number of queries."""
     state = organisation.state
     done = Inspection.objects.filter(organisation=organisation, status=Inspection.Status.DONE)
-    if start is not None:
-        done = done.filter(completed_at__date__gte=start)
-    if end is not None:
-        done = done.filter(completed_at__date__lte=end)
+    done = done.filter(**on_days("completed_at", start, end))
     if district:
         done = done.filter(dwelling__building__district=district)
     labels = dict(Inspection.Cause.choices)

@@ -34,6 +34,7 @@ from lotse.cases.services.referrals import (
 )
 from lotse.core import access, files
 from lotse.core.audit import audit_view
+from lotse.core.periods import on_days
 from lotse.core.services import audited_create, audited_update
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing.models import (
@@ -317,21 +318,19 @@ def _check_same_time(dwelling: Dwelling, planned_at: dt.datetime, exclude: int |
     others = Inspection.objects.filter(dwelling=dwelling).exclude(status=Inspection.Status.CANCELLED)
     if exclude is not None:
         others = others.exclude(pk=exclude)
-    for other in others.filter(
-        planned_at__date__range=(day - dt.timedelta(days=1), day + dt.timedelta(days=1))
-    ):
-        if timezone.localtime(other.planned_at).date() == day:
-            raise ValidationError(
-                {
-                    "planned_at": _(
-                        "Für diese Wohnung ist am %(day)s schon eine Kontrolle eingetragen (%(time)s Uhr)."
-                    )
-                    % {
-                        "day": date_format(day, "d.m.Y"),
-                        "time": timezone.localtime(other.planned_at).strftime("%H:%M"),
-                    }
+    other = others.filter(**on_days("planned_at", day, day)).first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "planned_at": _(
+                    "Für diese Wohnung ist am %(day)s schon eine Kontrolle eingetragen (%(time)s Uhr)."
+                )
+                % {
+                    "day": date_format(day, "d.m.Y"),
+                    "time": timezone.localtime(other.planned_at).strftime("%H:%M"),
                 }
-            )
+            }
+        )
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from lotse.accounts.models import Unit, User
 from lotse.core import access
 from lotse.core.pages import form_page, page, paginate, version_of
+from lotse.core.periods import on_days
 from lotse.neighbourhood import documents, selectors, services
 from lotse.neighbourhood.forms import (
     ActivityForm,
@@ -404,9 +405,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
     start, end = _range(request)
     bookings = paginate(
         request,
-        selectors.bookings_visible_to(request.user).filter(
-            starts_at__date__gte=start, starts_at__date__lte=end
-        ),
+        selectors.bookings_visible_to(request.user).filter(**on_days("starts_at", start, end)),
         size=50,
     )
     return render(

@@ -28,6 +28,7 @@ from django.db.models import Count, Q, Sum
 from lotse.accounts.models import Organisation
 from lotse.cases.models import Referral
 from lotse.clearing.models import ArrivalInterview
+from lotse.core.periods import on_days
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing.models import Inspection
 from lotse.neighbourhood.models import CounsellingEntry, CourseParticipant, Headcount, VolunteerHours
@@ -102,7 +103,7 @@ def referrals_completed_share(
     im Zeitraum gesendeten Verweisungen. Stadtteil: der des Hauses, in dem die Person gemeldet
     ist."""
     referrals = Referral.objects.filter(
-        person__organisation_id=organisation_id, created_at__date__range=(start, end)
+        person__organisation_id=organisation_id, **on_days("created_at", start, end)
     ).exclude(status=Referral.Status.WITHDRAWN)
     if district:
         referrals = referrals.filter(**{PERSON_DISTRICT: district})
@@ -118,7 +119,7 @@ def referrals_held_share(organisation_id: int, start: dt.date, end: dt.date, dis
     decided = [Referral.CheckResult.HELD, Referral.CheckResult.PARTLY, Referral.CheckResult.NOT_HELD]
     checked = Referral.objects.filter(
         person__organisation_id=organisation_id,
-        checked_at__date__range=(start, end),
+        **on_days("checked_at", start, end),
         check_result__in=decided,
     )
     if district:
@@ -157,7 +158,7 @@ def _overcrowding(organisation_id: int, start: dt.date, end: dt.date, district: 
     inspections = Inspection.objects.filter(
         organisation_id=organisation_id,
         status=Inspection.Status.DONE,
-        completed_at__date__lte=end,
+        **on_days("completed_at", last=end),
         adults_found__isnull=False,
     )
     if district:

@@ -17,6 +17,7 @@ from lotse.accounts.models import Organisation, Unit
 from lotse.clearing.models import Material
 from lotse.clearing.selectors import PublicMaterial, public_materials
 from lotse.core import access
+from lotse.core.periods import on_days
 from lotse.neighbourhood import recurrence
 from lotse.neighbourhood.models import Activity, RoomBooking
 from lotse.portal.languages import SOURCE, TARGETS
@@ -107,8 +108,7 @@ def consultation_hours(portal: Portal, start: dt.date, end: dt.date) -> list[Con
             partner__isnull=False,
             room__unit__kind=Unit.Kind.NEIGHBOURHOOD,
             room__unit__organisations=portal.organisation_id,
-            starts_at__date__gte=start,
-            starts_at__date__lte=end,
+            **on_days("starts_at", start, end),
         )
         .select_related("partner", "room")
         .order_by("starts_at", "pk")
