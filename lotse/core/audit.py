@@ -74,6 +74,12 @@ def changes_between(
     as changed, never with their values.
     """
     hidden = set(redacted)
+    if not before:  # a creation (bulk writers ask this per row): every value that is set
+        return {
+            name: [None, REDACTED if name in hidden or name.removesuffix("_id") in hidden else value]
+            for name, value in after.items()
+            if value is not None
+        }
     changes: dict[str, list[Any]] = {}
     for name in [*after, *(key for key in before if key not in after)]:
         old, value = before.get(name), after.get(name)

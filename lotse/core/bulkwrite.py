@@ -10,6 +10,7 @@ every call runs in the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -34,11 +35,14 @@ _PLAIN: frozenset[type[models.Field]] = frozenset(
         models.TextField,
     }
 )
+# psycopg takes dates and aware datetimes as they are (Django's adapters on PostgreSQL pass
+# them through; on SQLite they become text).
+_PLAIN_ON_POSTGRESQL = _PLAIN | {models.DateField, models.DateTimeField}
 _SQLITE_BATCH = 5_000
 
 
 def _plain(field: models.Field) -> bool:
-    return type(field) in _PLAIN
+    return type(field) in (_PLAIN_ON_POSTGRESQL if connection.vendor == "postgresql" else _PLAIN)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -116,6 +120,14 @@ class IdSource:
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if _plain(field):
         return None
+    if type(field) is models.JSONField:
+        # JSON as text on both databases (COPY parses it): cheap to hand to another process.
+        encoder = field.encoder
+
+        def dump(value: Any) -> Any:
+            return None if value is None else json.dumps(value, cls=encoder)
+
+        return dump
 
     def convert(value: Any) -> Any:
         return None if value is None else field.get_db_prep_save(value, connection)
