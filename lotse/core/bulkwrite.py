@@ -99,6 +99,11 @@ class IdSource:
             self.raw = connection.get_new_connection(connection.get_connection_params())
             self.raw.autocommit = True
 
+    def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
+            self.raw = None
+
     def take(self, model: type[models.Model], count: int) -> list[int]:
         if count <= 0:
             return []

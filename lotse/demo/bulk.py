@@ -408,6 +408,8 @@ def _built_ahead(
                     send.send((True, build(index, size)))
         except BaseException:  # handed to the parent, which raises it
             send.send((False, traceback.format_exc()))
+        finally:
+            ids.close()
         send.close()
 
     process = context.Process(target=produce, name="generate_population", daemon=True)
