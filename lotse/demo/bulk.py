@@ -8,11 +8,13 @@ children, consents, referrals with their disclosures, the school team's list and
 dwellings and buildings with inspections, the outreach team's case files with contacts, the
 neighbourhood office's activities and registrations, and the audit trail of all of it.
 
-Written in bulk (``bulk_create`` per table and chunk, one transaction per chunk), not through
-the per-row services, but with the same invariants: each row is built as the service would
-build it (organisation and unit, legal basis, validated fields), and each gets the audit event
-``audited_create`` writes (``audit.creation_event``), chained and hashed by
-``audit.audit_append_many`` exactly as ``audit_record`` does. ``tests/demo/test_bulk_population.py``
+Written in bulk (``lotse.core.bulkwrite``: one insert or ``COPY`` per table and chunk, one
+transaction per chunk), not through the per-row services; with more than one chunk a forked
+child builds the next chunk while this process writes the last (``_built_ahead``). The same
+invariants hold: each row is built as the service would build it (organisation and unit,
+legal basis, validated fields), and each gets the audit event ``audited_create`` writes
+(``audit.creation_event``), salted, digested and hashed by ``audit.prepare_events`` and
+``append_prepared`` exactly as ``audit_record`` does. ``tests/demo/test_bulk_population.py``
 checks a small population row by row with ``full_clean`` and the chain with ``audit_verify``.
 Deterministic for a seed (on an empty database), except what must be random: the audit
 trail's salts, hence its digests and hashes.
