@@ -6,15 +6,18 @@
 
 Each size runs into a fresh database (a migrated template copied: a file on SQLite, ``createdb
 -T`` on PostgreSQL), the weissenfels blueprint loaded by the command itself. Prints one Markdown
-row per size (also written to ``results/population-run.md``; the measurements with their
-reading are in ``results/population.md``): wall time, the command's CPU time, rows written,
-rows per second, peak memory and the database's size afterwards. The machine's load is printed
-too: on a shared machine the wall time says more about the neighbours than about Lotse.
+row per size (also written to ``results/population-run.md`` and, for ``run_all.py``, to
+``results/population.json``, where a size measured on one database replaces only its own
+earlier line; the measurements with their reading are in ``results/population.md``): wall
+time, the CPU time of the command and its child process, rows written, rows per second, peak
+memory and the database's size afterwards. The machine's load is printed too: on a shared
+machine the wall time says more about the neighbours than about Lotse.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -24,8 +27,11 @@ import sys
 import time
 from pathlib import Path
 
+from _harness import RESULTS, Measurement, save_json
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+NAME = "generate_population"
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
@@ -67,17 +73,30 @@ def _fresh(database: str, template: str, base: str, size: int) -> tuple[str, str
     return base + name, name
 
 
-def _size_of(database: str, where: str) -> str:
+def _size_of(database: str, where: str) -> float:
+    """The database's size in GiB."""
     if database == "sqlite":
         files = [Path(f"{where}{suffix}") for suffix in ("", "-wal")]
-        return f"{sum(f.stat().st_size for f in files if f.exists()) / 2**30:.2f} GiB"
+        return sum(f.stat().st_size for f in files if f.exists()) / 2**30
     out = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT pg_database_size('{where}')"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return f"{int(out) / 2**30:.2f} GiB"
+    return int(out) / 2**30
+
+
+def _save(measurement: Measurement) -> None:
+    """Into ``results/population.json``, replacing the same size on the same database."""
+    path = RESULTS / "population.json"
+    earlier = json.loads(path.read_text()) if path.exists() else []
+    kept = [
+        Measurement(**m)
+        for m in earlier
+        if (m["name"], m["size"], m["database"]) != (measurement.name, measurement.size, measurement.database)
+    ]
+    save_json("population", sorted([*kept, measurement], key=lambda m: (m.database, m.size)))
 
 
 def main() -> None:
@@ -119,10 +138,30 @@ def main() -> None:
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         match = re.search(r"; ([\d.]+) Zeilen in", out)
         rows = int(match[1].replace(".", "")) if match else 0
+        load_after = os.getloadavg()[0]
+        size_gib = _size_of(args.database, where)
         emit(
             f"| {size:,} | {args.database} | {wall:.0f} | {cpu:.0f} | {rows:,} | {rows / wall:,.0f} | "
-            f"{rows / cpu:,.0f} | {after.ru_maxrss / 2**20:.1f} GiB | {_size_of(args.database, where)} | "
-            f"{load:.1f} → {os.getloadavg()[0]:.1f} |"
+            f"{rows / cpu:,.0f} | {after.ru_maxrss / 2**20:.1f} GiB | {size_gib:.2f} GiB | "
+            f"{load:.1f} → {load_after:.1f} |"
+        )
+        _save(
+            Measurement(
+                name=NAME,
+                size=size,
+                database=args.database,
+                extra={
+                    "wall_s": round(wall, 1),
+                    "cpu_s": round(cpu, 1),
+                    "rows": rows,
+                    "rows_per_s_wall": round(rows / wall),
+                    "rows_per_s_cpu": round(rows / cpu),
+                    "peak_rss_gib": round(after.ru_maxrss / 2**20, 2),
+                    "database_gib": round(size_gib, 2),
+                    "load_before": round(load, 1),
+                    "load_after": round(load_after, 1),
+                },
+            )
         )
 
 

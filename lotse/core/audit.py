@@ -23,7 +23,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from lotse.core import access
-from lotse.core.bulkwrite import insert_objects
+from lotse.core.bulkwrite import insert_rows, object_rows, reserve_ids
 from lotse.core.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -74,6 +74,12 @@ def changes_between(
     as changed, never with their values.
     """
     hidden = set(redacted)
+    if not before:  # a creation (bulk writers ask this per row): every value that is set
+        return {
+            name: [None, REDACTED if name in hidden or name.removesuffix("_id") in hidden else value]
+            for name, value in after.items()
+            if value is not None
+        }
     changes: dict[str, list[Any]] = {}
     for name in [*after, *(key for key in before if key not in after)]:
         old, value = before.get(name), after.get(name)
@@ -108,6 +114,17 @@ def personal_digest(event: AuditEvent) -> str:
 
 
 def _event_hash(event: AuditEvent) -> str:
+    return _chain_hash(_hash_parts(event), event.prev_hash)
+
+
+# Where the previous event's hash goes into an event's canonical payload (keys are sorted).
+_PREV_KEY = '"prev_hash":'
+_PREV_SLOT = _PREV_KEY + json.dumps("\x00")
+
+
+def _hash_parts(event: AuditEvent) -> tuple[str, str]:
+    """The event's canonical payload before and after the previous hash, so that a bulk writer
+    computes everything but the chaining itself ahead (``prepare_events``)."""
     payload = {
         "occurred_at": jsonable(event.occurred_at),
         "actor": event.actor_id,
@@ -117,11 +134,17 @@ def _event_hash(event: AuditEvent) -> str:
         "object_type": event.object_type,
         "object_id": event.object_id,
         "request_id": event.request_id,
-        "prev_hash": event.prev_hash,
+        "prev_hash": "\x00",
     }
     if event.holder_id is not None:  # events written before holders were recorded hash without
         payload["holder"] = event.holder_id
-    return hashlib.sha256(_canonical(payload).encode("utf-8")).hexdigest()
+    # A quote inside a JSON string is escaped: the slot is found only where the key is.
+    head, tail = _canonical(payload).split(_PREV_SLOT, 1)
+    return head, tail
+
+
+def _chain_hash(parts: tuple[str, str], prev_hash: str) -> str:
+    return hashlib.sha256(f"{parts[0]}{_PREV_KEY}{json.dumps(prev_hash)}{parts[1]}".encode()).hexdigest()
 
 
 def _lock_chain() -> None:
@@ -227,25 +250,62 @@ def creation_event(instance: models.Model, *, actor: Any = None, request_id: str
 
 def audit_append_many(events: list[AuditEvent], *, batch_size: int = 5000) -> int:
     """Append prepared events (everything but salt, digest and hashes filled in, ``changes``
-    JSON-safe as ``jsonable`` makes them) to the chain
-    in their order, ``batch_size`` to one insert: each is salted, digested and hashed exactly
-    as ``audit_record`` does it, and each batch holds the chain's lock in its transaction, so
-    that writers in between (a request, another bulk writer) never fork the chain."""
-    for start in range(0, len(events), batch_size):
-        batch = events[start : start + batch_size]
+    JSON-safe as ``jsonable`` makes them) to the chain in their order: ``prepare_events``,
+    then ``append_prepared``."""
+    return append_prepared(prepare_events(events), batch_size=batch_size)
+
+
+@dataclass
+class PreparedEvents:
+    """Events salted and digested, their rows built, their hashes waiting for the chain (picklable:
+    a bulk writer prepares them in another process)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    parts: list[tuple[str, str]]
+
+
+def prepare_events(events: list[AuditEvent]) -> PreparedEvents:
+    """Salt and digest each event exactly as ``audit_record`` does and build its row; the id,
+    the previous hash and the hash are left for ``append_prepared``."""
+    for event in events:
+        event.salt = secrets.token_hex(16)
+        event.personal_digest = personal_digest(event)
+        event.prev_hash = event.hash = ""
+        event.id = 0  # the real one is reserved under the chain's lock
+    table, columns, rows = object_rows(AuditEvent, events, _NO_IDS)
+    del table
+    return PreparedEvents(columns, [list(row) for row in rows], [_hash_parts(event) for event in events])
+
+
+class _NoIds:
+    def take(self, model: type[models.Model], count: int) -> list[int]:
+        raise AssertionError("prepared events have their placeholder id")
+
+
+_NO_IDS: Any = _NoIds()
+
+
+def append_prepared(prepared: PreparedEvents, *, batch_size: int = 5000) -> int:
+    """Chain prepared events in their order, ``batch_size`` to one insert; each batch holds the
+    chain's lock in its transaction, so that writers in between (a request, another bulk
+    writer) never fork the chain."""
+    columns = prepared.columns
+    at_id, at_prev, at_hash = (columns.index(name) for name in ("id", "prev_hash", "hash"))
+    for start in range(0, len(prepared.rows), batch_size):
+        rows = prepared.rows[start : start + batch_size]
+        parts = prepared.parts[start : start + batch_size]
         with transaction.atomic():
             _lock_chain()
             prev_hash = (
                 AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
             )
-            for event in batch:
-                event.prev_hash = prev_hash
-                event.salt = secrets.token_hex(16)
-                event.personal_digest = personal_digest(event)
-                event.hash = prev_hash = _event_hash(event)
             # Ids reserved in ascending order: the chain's order is the order of ids.
-            insert_objects(AuditEvent, batch)
-    return len(events)
+            for row, part, pk in zip(rows, parts, reserve_ids(AuditEvent, len(rows)), strict=True):
+                row[at_id], row[at_prev] = pk, prev_hash
+                row[at_hash] = prev_hash = _chain_hash(part, prev_hash)
+            insert_rows(AuditEvent._meta.db_table, columns, rows)
+    return len(prepared.rows)
 
 
 @dataclass

@@ -10,6 +10,7 @@ every call runs in the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -34,11 +35,14 @@ _PLAIN: frozenset[type[models.Field]] = frozenset(
         models.TextField,
     }
 )
+# psycopg takes dates and aware datetimes as they are (Django's adapters on PostgreSQL pass
+# them through; on SQLite they become text).
+_PLAIN_ON_POSTGRESQL = _PLAIN | {models.DateField, models.DateTimeField}
 _SQLITE_BATCH = 5_000
 
 
 def _plain(field: models.Field) -> bool:
-    return type(field) in _PLAIN
+    return type(field) in (_PLAIN_ON_POSTGRESQL if connection.vendor == "postgresql" else _PLAIN)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -49,42 +53,110 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     column = str(model._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [connection.ops.quote_name(table), column, count],
-            )
+            cursor.execute(_NEXTVAL, [connection.ops.quote_name(table), column, count])
             return sorted(row[0] for row in cursor.fetchall())
         # SQLite: one writer at a time; the caller's transaction holds the lock once it wrote.
-        quote = connection.ops.quote_name
-        cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")  # noqa: S608 (model names)
-        highest = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        start = max(highest, row[0] if row else 0) + 1
-    return list(range(start, start + count))
+        first = _sqlite_next(cursor, table, column)
+    return list(range(first, first + count))
+
+
+_NEXTVAL = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+
+
+def _sqlite_next(cursor: Any, table: str, column: str) -> int:
+    quote = connection.ops.quote_name
+    cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")  # noqa: S608 (model names)
+    highest = cursor.fetchone()[0]
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+    row = cursor.fetchone()
+    return int(max(highest, row[0] if row else 0)) + 1
+
+
+class IdSource:
+    """Ids for rows that are built in one process and written in another (``generate_population``
+    builds the next chunk while the last one is written). PostgreSQL: the table's sequence, on
+    a connection of its own (``detach`` after a fork), so other writers never take them. SQLite:
+    counted on from the highest id of each table when it is first named – the rows of earlier
+    chunks need not be written yet; a writer outside the run in between makes the insert fail."""
+
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+        self.next: dict[str, int] = {}
+        self.raw: Any = None
+
+    def start(self, models_: Iterable[type[models.Model]]) -> None:
+        """Read the SQLite counters now (before a fork; a no-op on PostgreSQL)."""
+        if self.vendor != "postgresql":
+            with connection.cursor() as cursor:
+                for model in models_:
+                    table = model._meta.db_table
+                    if table not in self.next:
+                        self.next[table] = _sqlite_next(cursor, table, str(model._meta.pk.column))
+
+    def detach(self) -> None:
+        """In a forked child: never touch the parent's connection; take ids on a new one."""
+        if self.vendor == "postgresql":
+            self.raw = connection.get_new_connection(connection.get_connection_params())
+            self.raw.autocommit = True
+
+    def close(self) -> None:
+        if self.raw is not None:
+            self.raw.close()
+            self.raw = None
+
+    def take(self, model: type[models.Model], count: int) -> list[int]:
+        if count <= 0:
+            return []
+        table = model._meta.db_table
+        if self.vendor == "postgresql":
+            if self.raw is None:
+                return reserve_ids(model, count)
+            with self.raw.cursor() as cursor:
+                column = str(model._meta.pk.column)
+                cursor.execute(_NEXTVAL, [connection.ops.quote_name(table), column, count])
+                return sorted(row[0] for row in cursor.fetchall())
+        if table not in self.next:
+            self.start([model])
+        first = self.next[table]
+        self.next[table] = first + count
+        return list(range(first, first + count))
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if _plain(field):
         return None
+    if type(field) is models.JSONField:
+        # JSON as text on both databases (COPY parses it): cheap to hand to another process.
+        encoder = field.encoder
+
+        def dump(value: Any) -> Any:
+            return None if value is None else json.dumps(value, cls=encoder)
+
+        return dump
 
     def convert(value: Any) -> Any:
-        return field.get_db_prep_save(value, connection)
+        return None if value is None else field.get_db_prep_save(value, connection)
 
     return convert
 
 
-def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """Insert ``objects`` (new instances of ``model``); each gets its id first, and foreign
-    keys to objects inserted before take those objects' ids. ``auto_now`` and
-    ``auto_now_add`` fields are set as ``save`` would."""
-    if not objects:
-        return
+def object_rows(
+    model: type[models.Model], objects: Sequence[models.Model], ids: IdSource | None = None
+) -> tuple[str, list[str], list[tuple[Any, ...]]]:
+    """Table, columns and database values of ``objects`` (new instances of ``model``); each
+    gets its id first (from ``ids``, else reserved here), and foreign keys to objects given
+    ids before take those objects' ids. ``auto_now`` and ``auto_now_add`` fields are set as
+    ``save`` would."""
     meta = model._meta
     fields = list(meta.concrete_fields)
     pk_name = meta.pk.attname
     missing = [obj for obj in objects if getattr(obj, pk_name) is None]
-    for obj, pk in zip(missing, reserve_ids(model, len(missing)), strict=True):
+    taken = (
+        (ids.take(model, len(missing)) if ids is not None else reserve_ids(model, len(missing)))
+        if missing
+        else []
+    )
+    for obj, pk in zip(missing, taken, strict=True):
         setattr(obj, pk_name, pk)
     relations = [(f.name, f.attname) for f in fields if f.is_relation]
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
@@ -99,15 +171,21 @@ def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -
         for field in stamped:
             field.pre_save(obj, add=True)
     attnames = [f.attname for f in fields]
-    converters = [_converter(field) for field in fields]
-    rows = (
-        tuple(
-            value if convert is None else convert(value)
-            for value, convert in zip((obj.__dict__[name] for name in attnames), converters, strict=True)
-        )
-        for obj in objects
-    )
-    insert_rows(meta.db_table, [str(f.column) for f in fields], rows)
+    converters = [(i, convert) for i, convert in enumerate(_converter(f) for f in fields) if convert]
+    rows = []
+    for obj in objects:
+        values = obj.__dict__
+        row = [values[name] for name in attnames]
+        for i, convert in converters:
+            row[i] = convert(row[i])
+        rows.append(tuple(row))
+    return meta.db_table, [str(f.column) for f in fields], rows
+
+
+def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Insert ``objects`` (new instances of ``model``) as ``object_rows`` prepares them."""
+    if objects:
+        insert_rows(*object_rows(model, objects))
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -8,11 +8,13 @@ children, consents, referrals with their disclosures, the school team's list and
 dwellings and buildings with inspections, the outreach team's case files with contacts, the
 neighbourhood office's activities and registrations, and the audit trail of all of it.
 
-Written in bulk (``bulk_create`` per table and chunk, one transaction per chunk), not through
-the per-row services, but with the same invariants: each row is built as the service would
-build it (organisation and unit, legal basis, validated fields), and each gets the audit event
-``audited_create`` writes (``audit.creation_event``), chained and hashed by
-``audit.audit_append_many`` exactly as ``audit_record`` does. ``tests/demo/test_bulk_population.py``
+Written in bulk (``lotse.core.bulkwrite``: one insert or ``COPY`` per table and chunk, one
+transaction per chunk), not through the per-row services; with more than one chunk a forked
+child builds the next chunk while this process writes the last (``_built_ahead``). The same
+invariants hold: each row is built as the service would build it (organisation and unit,
+legal basis, validated fields), and each gets the audit event ``audited_create`` writes
+(``audit.creation_event``), salted, digested and hashed by ``audit.prepare_events`` and
+``append_prepared`` exactly as ``audit_record`` does. ``tests/demo/test_bulk_population.py``
 checks a small population row by row with ``full_clean`` and the chain with ``audit_verify``.
 Deterministic for a seed (on an empty database), except what must be random: the audit
 trail's salts, hence its digests and hashes.
@@ -21,17 +23,19 @@ trail's salts, hence its digests and hashes.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import random
 import re
 import time
+import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
 from lotse.accounts import services as account_services
@@ -40,8 +44,8 @@ from lotse.accounts.roles import Role
 from lotse.cases.models import CaseFile, CaseStatusChange, Consent, Contact, Disclosure, Referral
 from lotse.cases.services.referrals import DISCLOSE, data_categories, disclosure_changes
 from lotse.clearing.models import ArrivalInterview, InterviewChild
-from lotse.core.audit import audit_append_many, creation_event
-from lotse.core.bulkwrite import insert_objects, insert_rows
+from lotse.core.audit import PreparedEvents, append_prepared, creation_event, prepare_events
+from lotse.core.bulkwrite import IdSource, insert_rows, object_rows
 from lotse.core.models import AuditEvent
 from lotse.demo.population import place
 from lotse.demo.register import RegisterEntry, demo_register_with_pairs
@@ -269,21 +273,33 @@ def _floor(label: str) -> int | None:
     return int(match[1]) if match else None
 
 
-class _Writer:
-    """Rows and their creation events of one chunk, written table by table."""
+@dataclass
+class _Payload:
+    """One chunk's rows, built and ready to write: table by table in the order they refer to
+    each other, and the creation events in the order they are chained."""
 
-    def __init__(self, summary: Summary, request_id: str) -> None:
-        self.summary = summary
+    tables: list[tuple[str, str, list[str], list[tuple[Any, ...]]]]  # label, table, columns, rows
+    events: PreparedEvents
+    pairs: set[frozenset[str]]
+    persons: int
+
+
+class _Writer:
+    """Rows and their creation events of one chunk, collected table by table (ids taken from
+    ``ids``), for ``_write`` to write."""
+
+    def __init__(self, ids: IdSource, request_id: str) -> None:
+        self.ids = ids
         self.request_id = request_id
+        self.tables: list[tuple[str, str, list[str], list[tuple[Any, ...]]]] = []
         self.events: list[AuditEvent] = []
 
     def create(self, model: type[models.Model], rows: list[Any], actors: Iterable[Any] | None = None) -> None:
-        """Insert ``rows``; audited models get their creation events (``actors``: who did it,
+        """Add ``rows``; audited models get their creation events (``actors``: who did it,
         row by row; None: the system)."""
         if not rows:
             return
-        insert_objects(model, rows)
-        self.summary.rows[model._meta.label] += len(rows)
+        self.tables.append((model._meta.label, *object_rows(model, rows, self.ids)))
         actor_list = list(actors) if actors is not None else [None] * len(rows)
         self.events.extend(
             creation_event(row, actor=actor, request_id=self.request_id)
@@ -296,13 +312,27 @@ class _Writer:
 
     def rows(self, model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         """Rows without an event of their own (derived keys, the links of a many-to-many field)."""
-        insert_rows(model._meta.db_table, columns, rows)
-        self.summary.rows[model._meta.label] += len(rows)
+        self.tables.append((model._meta.label, model._meta.db_table, columns, rows))
 
-    def flush(self) -> None:
-        audit_append_many(self.events)
-        self.summary.rows[AuditEvent._meta.label] += len(self.events)
-        self.events = []
+    def payload(self, pairs: set[frozenset[str]], persons: int) -> _Payload:
+        return _Payload(self.tables, prepare_events(self.events), pairs, persons)
+
+
+def _write(payload: _Payload, summary: Summary) -> None:
+    """Write one chunk in one transaction: a stop leaves whole chunks, never half of one."""
+    with transaction.atomic():
+        for label, table, columns, rows in payload.tables:
+            insert_rows(table, columns, rows)
+            summary.rows[label] += len(rows)
+        summary.rows[AuditEvent._meta.label] += append_prepared(payload.events)
+    summary.duplicate_pairs |= payload.pairs
+
+
+# Tables whose ids a chunk takes while it is built (``IdSource``); derived rows get theirs on insert.
+_WITH_IDS: list[type[models.Model]] = [
+    Building, Dwelling, Household, Person, ArrivalInterview, InterviewChild, Consent, Referral,
+    Disclosure, ListedChild, Enrolment, CaseFile, CaseStatusChange, Contact, Inspection, Registration,
+]  # fmt: skip
 
 
 def generate(
@@ -313,9 +343,15 @@ def generate(
     duplicate_rate: float = 0.1,
     progress: Progress | None = None,
     chunk: int = CHUNK,
+    parallel: bool | None = None,
 ) -> Summary:
     """Generate ``persons`` persons (plus about ``duplicate_rate`` second records) and the
-    work around them into the database; the caller checks whether it may (``existing_runs``)."""
+    work around them into the database; the caller checks whether it may (``existing_runs``).
+
+    ``parallel`` (default: when there is more than one chunk): a second process builds the
+    next chunk while this one writes the last. The chunks are built one after the other
+    either way, from the same state, so the data are the same; only the audit trail's salts
+    (and so its digests and hashes) differ, as from any run to the next."""
     report = progress or (lambda message: None)
     started = time.monotonic()
     summary = Summary()
@@ -323,25 +359,75 @@ def generate(
     run = existing_runs() + 1
     state = _State.load(setup)
     known_tokens: set[str] = set(KnownNameToken.objects.values_list("token", flat=True))
-    done = 0
-    for index, first in enumerate(range(0, persons, chunk)):
-        size = min(chunk, persons - first)
+    ids = IdSource()
+    ids.start(_WITH_IDS)
+    plan = [(index, min(chunk, persons - first)) for index, first in enumerate(range(0, persons, chunk))]
+
+    def build(index: int, size: int) -> _Payload:
         # Texts Lotse writes into records are in the installation's language (``stored_text``).
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            writer = _Writer(summary, f"{REQUEST_ID}:{run}")
-            _Chunk(setup, state, writer, known_tokens, run=run, index=index, seed=seed, size=size,
-                   duplicate_rate=duplicate_rate).write()  # fmt: skip
-            writer.flush()
-        done += size
+        with translation.override(settings.LANGUAGE_CODE):
+            writer = _Writer(ids, f"{REQUEST_ID}:{run}")
+            pairs = _Chunk(setup, state, writer, known_tokens, run=run, index=index, seed=seed, size=size,
+                           duplicate_rate=duplicate_rate).write()  # fmt: skip
+            return writer.payload(pairs, size)
+
+    if parallel is None:
+        parallel = len(plan) > 1
+    payloads = _built_ahead(build, plan, ids) if parallel else (build(*step) for step in plan)
+    done = 0
+    for payload in payloads:
+        _write(payload, summary)
+        done += payload.persons
         elapsed = time.monotonic() - started
         report(
             f"{number(done)} von {number(persons)} Personen, {number(summary.total_rows)} Zeilen, "
             f"{number(elapsed)} s, {number(summary.total_rows / max(elapsed, 1e-9))} Zeilen/s"
         )
     summary.persons = persons
-    summary.duplicate_pairs = state.pairs
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _refuse_queries(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    raise RuntimeError(f"A chunk is built without the database, but it asked: {sql[:200]}")
+
+
+def _built_ahead(
+    build: Callable[[int, int], _Payload], plan: list[tuple[int, int]], ids: IdSource
+) -> Iterator[_Payload]:
+    """The chunks of ``plan``, built in order by a forked child process one chunk ahead of the
+    caller (the pipe holds one). The child never uses the parent's connection: it takes ids on
+    its own (``IdSource.detach``), and any other query fails."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def produce() -> None:
+        receive.close()
+        try:
+            ids.detach()
+            with connection.execute_wrapper(_refuse_queries):
+                for index, size in plan:
+                    send.send((True, build(index, size)))
+        except BaseException:  # handed to the parent, which raises it
+            send.send((False, traceback.format_exc()))
+        finally:
+            ids.close()
+        send.close()
+
+    process = context.Process(target=produce, name="generate_population", daemon=True)
+    process.start()
+    send.close()
+    try:
+        for _step in plan:
+            built, value = receive.recv()
+            if not built:
+                raise RuntimeError(f"Building a chunk failed in the child process:\n{value}")
+            yield value
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
 
 
 @dataclass
@@ -351,7 +437,6 @@ class _State:
     buildings: dict[tuple[str, str, str], Building]
     dwellings: dict[tuple[int, str], Dwelling]  # by (``id()`` of the building object, label)
     registered: Counter[int]
-    pairs: set[frozenset[str]] = field(default_factory=set)
 
     @classmethod
     def load(cls, setup: Setup) -> _State:
@@ -397,15 +482,16 @@ class _Chunk:
 
     # -- register ---------------------------------------------------------------------------
 
-    def write(self) -> None:
+    def write(self) -> set[frozenset[str]]:
+        """Build the chunk into the writer; its known duplicate pairs (by register id)."""
         entries, pairs = demo_register_with_pairs(
             {"persons": self.size, "duplicate_rate": self.duplicate_rate, "seed": self.seed}
         )
         ids = {record.id: self.register_id(record.id) for record, _input, _m in entries}
-        self.state.pairs.update(frozenset(ids[rid] for rid in pair) for pair in pairs)
         persons, families = self.persons(entries, ids)
         self.keys(persons)
         self.casework(families)
+        return {frozenset(ids[rid] for rid in pair) for pair in pairs}
 
     def register_id(self, rid: str) -> str:
         return f"{REGISTER_PREFIX}{self.run:02d}{self.index:04d}{rid[1:]}"

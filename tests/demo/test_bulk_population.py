@@ -7,7 +7,10 @@ the known duplicates are found by the duplicate detection."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import json
 from collections import Counter
 
 import pytest
@@ -18,13 +21,13 @@ from lotse.accounts.models import Unit
 from lotse.cases.models import CaseFile, CaseStatusChange, Consent, Contact, Disclosure, Referral
 from lotse.cases.services.referrals import consent_problem, legal_basis_problem, recipient_organisations
 from lotse.clearing.models import ArrivalInterview, InterviewChild
-from lotse.core.audit import audit_verify, holder_of
+from lotse.core.audit import _event_hash, audit_verify, holder_of
 from lotse.core.models import AuditEvent
 from lotse.demo import bulk
 from lotse.housing.models import Building, Dwelling, Inspection
 from lotse.neighbourhood.models import Registration
 from lotse.people.duplicates import find_candidates, records_of
-from lotse.people.models import Household, Person
+from lotse.people.models import Household, KnownNameToken, Person, PersonMatchKey, PersonNameToken
 from lotse.people.services import match_keys_refresh_many
 from lotse.schooling.models import Enrolment, ListedChild
 
@@ -184,3 +187,129 @@ def test_the_same_seed_gives_the_same_population(db):
             transaction.set_rollback(True)
     assert prints[0] == prints[1]
     assert len(prints[0][0]) >= 60
+
+
+def _content(run: int) -> dict[str, list[tuple]]:
+    """Every row the run wrote, table by table, with its own ids and the ids it points to
+    counted from the run's first id of each table (the sequences of PostgreSQL do not roll
+    back), and without the times of writing (``created_at``, ``now``-based times)."""
+    generated = {model: list(_generated_in(model, run)) for model in AUDITED}
+    base = {model: min((row.pk for row in rows), default=0) for model, rows in generated.items()}
+
+    def value(field: models.Field, row: models.Model) -> object:
+        raw = getattr(row, field.attname)
+        if raw is not None and (field.primary_key or field.is_relation) and field.related_model in base:
+            return raw - base[field.related_model]
+        if raw is not None and field.primary_key:
+            return raw - base[type(row)]
+        return raw
+
+    content = {}
+    for model, rows in generated.items():
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.DateTimeField)]
+        content[model._meta.label] = sorted(tuple(value(f, row) for f in fields) for row in rows)
+    persons = base[Person]
+    content["keys"] = sorted(
+        (p - persons, key)
+        for p, key in PersonMatchKey.objects.filter(person__in=generated[Person]).values_list("person", "key")
+    )
+    content["tokens"] = sorted(
+        (p - persons, token)
+        for p, token in PersonNameToken.objects.filter(person__in=generated[Person]).values_list(
+            "person", "token"
+        )
+    )
+    content["known"] = sorted(KnownNameToken.objects.values_list("token", flat=True))
+    by_label = {model._meta.label_lower: model for model in AUDITED}
+    content["chain"] = [
+        (action, kind, int(pk) - base[by_label[kind]] if kind in by_label else pk, actor, holder)
+        for action, kind, pk, actor, holder in AuditEvent.objects.filter(
+            request_id=f"{bulk.REQUEST_ID}:{run}"
+        )
+        .order_by("id")
+        .values_list("action", "object_type", "object_id", "actor", "holder")
+    ]
+    return content
+
+
+def _generated_in(model: type[models.Model], run: int) -> models.QuerySet:
+    ids = AuditEvent.objects.filter(
+        request_id=f"{bulk.REQUEST_ID}:{run}", action="create", object_type=model._meta.label_lower
+    ).values_list("object_id", flat=True)
+    return model._default_manager.filter(pk__in=[int(pk) for pk in ids])
+
+
+def test_a_second_process_builds_the_same_rows_as_one(db):
+    """The parallel path (a forked child builds the next chunk while the parent writes) writes
+    the same rows, keys and events in the same order as building and writing in turn, and the
+    chain stays intact."""
+    bulk.setup_for(bulk.register_organisation(None), 90)  # staff, schools, activities: shared
+    contents = []
+    for parallel in (False, True):
+        with transaction.atomic():
+            summary = bulk.generate(persons=90, seed=SEED, chunk=30, parallel=parallel)
+            assert summary.persons == 90 and summary.duplicate_pairs
+            contents.append((_content(1), summary.rows, summary.duplicate_pairs))
+            report = audit_verify()
+            assert report.intact, report
+            transaction.set_rollback(True)
+    serial, parallel_ = contents
+    assert serial[0]["chain"] and serial[0]["keys"] and serial[0]["people.Person"]
+    for table in serial[0]:
+        assert serial[0][table] == parallel_[0][table], table
+    assert serial[1:] == parallel_[1:]
+
+
+def test_a_failing_chunk_stops_the_run_and_leaves_whole_chunks(db, monkeypatch):
+    """An error while the child builds a chunk reaches the parent, which stops; what it wrote
+    before is whole chunks."""
+    real = bulk._Chunk.keys
+
+    def keys(chunk, persons):
+        if chunk.index == 1:
+            raise ValueError("kaputt")
+        real(chunk, persons)
+
+    monkeypatch.setattr(bulk._Chunk, "keys", keys)
+    with pytest.raises(RuntimeError, match="kaputt"):
+        bulk.generate(persons=60, seed=SEED, chunk=30, parallel=True)
+    written = Person.objects.filter(register_id__startswith=bulk.REGISTER_PREFIX)
+    assert written.count() >= 30
+    assert written.count() == written.filter(register_id__startswith=f"{bulk.REGISTER_PREFIX}010000").count()
+    events = AuditEvent.objects.filter(request_id=f"{bulk.REQUEST_ID}:1", action="create")
+    assert written.count() == events.filter(object_type="people.person").count()
+    assert audit_verify().intact
+
+
+def test_the_chain_hash_is_the_one_events_were_always_hashed_with():
+    """Bulk writers hash from two precomputed halves; the result must be the canonical
+    payload's hash that ``audit_verify`` checked before (existing chains stay valid)."""
+    event = AuditEvent(
+        occurred_at=dt.datetime(2026, 12, 7, 15, 0, tzinfo=dt.UTC),
+        actor_id=7,
+        actor_name="Anja",
+        organisation_id=3,
+        holder_id=4,
+        action="create",
+        object_type="people.person",
+        object_id="12",
+        request_id='a"prev_hash":"\\u0000"',
+        personal_digest="ab" * 32,
+        prev_hash="cd" * 32,
+    )
+    for holder in (4, None):
+        event.holder_id = holder
+        payload = {
+            "occurred_at": "2026-12-07T15:00:00+00:00",
+            "actor": 7,
+            "personal": event.personal_digest,
+            "organisation": 3,
+            "action": "create",
+            "object_type": "people.person",
+            "object_id": "12",
+            "request_id": event.request_id,
+            "prev_hash": event.prev_hash,
+            **({"holder": holder} if holder is not None else {}),
+        }
+        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert _event_hash(event) == hashlib.sha256(canonical.encode()).hexdigest()
