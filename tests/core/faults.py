@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -145,6 +146,25 @@ class FaultDatabase:
             stderr=subprocess.STDOUT,
             text=True,
         )
+
+
+def multipart(
+    fields: dict[str, str], data: bytes, *, file_name: str, content_type: str, file_field: str = "file"
+) -> tuple[bytes, str]:
+    """A form with one file as a browser sends it: the body and its Content-Type."""
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def _free_port() -> int:

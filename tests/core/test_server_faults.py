@@ -42,7 +42,7 @@ import openpyxl
 import pypdf
 import pytest
 
-from tests.core.faults import FaultDatabase, Server
+from tests.core.faults import FaultDatabase, Server, multipart
 
 ROWS = 300
 # Upper bound for a worker's or server's progress on a loaded machine; passing tests wait far less.
@@ -102,22 +102,6 @@ def _export() -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def _multipart(fields: dict[str, str], data: bytes) -> tuple[bytes, str]:
-    boundary = secrets.token_hex(16)
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="export.csv"\r\n'
-        "Content-Type: text/csv\r\n\r\n".encode()
-        + data
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 class Clerk:
     """The Clearingstelle clerk's browser: session and CSRF cookies, forms posted."""
 
@@ -127,7 +111,9 @@ class Clerk:
         self.cookie += f"lotse_csrftoken={self.csrf}"
 
     def upload_request(self, data: bytes) -> tuple[bytes, dict[str, str]]:
-        body, content_type = _multipart({"csrfmiddlewaretoken": self.csrf}, data)
+        body, content_type = multipart(
+            {"csrfmiddlewaretoken": self.csrf}, data, file_name="export.csv", content_type="text/csv"
+        )
         return body, {"Cookie": self.cookie, "Content-Type": content_type}
 
     def post(self, server: Server, path: str, fields: dict[str, str]) -> Any:

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.core.faults import Answer, FaultDatabase, Server, _free_port
+from tests.core.faults import Answer, FaultDatabase, Server, _free_port, multipart
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -181,30 +181,17 @@ def test_two_workers_run_every_task_exactly_once(setup):
     assert all(len(row[1]) == 1 for row in rows), "each claimed by one worker, once"
 
 
-def _multipart(fields: dict[str, str], file_field: str, file_name: str, data: bytes) -> tuple[bytes, str]:
-    boundary = secrets.token_hex(16)
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
-        "Content-Type: application/pdf\r\n\r\n".encode()
-        + data
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 def test_a_document_uploaded_through_one_server_downloads_through_the_other(setup):
     first, second = setup["servers"]
     visitor = setup["visitor"]
     database: FaultDatabase = setup["database"]
     content = b"%PDF-1.4\n% Mietvertrag " + secrets.token_hex(8).encode() + b"\n%%EOF\n"
     csrf = secrets.token_hex(16)  # Django accepts its unmasked secret, cookie and form alike
-    body, content_type = _multipart(
-        {"title": "Mietvertrag", "csrfmiddlewaretoken": csrf}, "file", "mietvertrag.pdf", content
+    body, content_type = multipart(
+        {"title": "Mietvertrag", "csrfmiddlewaretoken": csrf},
+        content,
+        file_name="mietvertrag.pdf",
+        content_type="application/pdf",
     )
     cookie = f"lotse_session={visitor['session']}; lotse_csrftoken={csrf}"
     uploaded = first.request(
