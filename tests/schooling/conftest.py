@@ -120,3 +120,26 @@ def school(
 
 def listed(family: Family, given: str, need: str = ListedChild.Need.SCHOOL) -> ListedChild:
     return ListedChild.objects.get(person__given_names=given, person__family_name="Marinescu", need=need)
+
+
+@pytest.fixture
+def work(family, personas) -> Any:
+    """Elena and Andrei each on a school path and in a missed-schooling report at the primary
+    school, a day-care centre beside it; the county's school team member, who did it."""
+    actor = personas.school_county
+    primary = school()
+    school(name="Kita Sonne", kind="day_care")
+    for given in ("Elena", "Andrei"):
+        services.enrolment_register(
+            actor=actor, child=listed(family, given), school=primary, on=dt.date(2026, 9, 7)
+        )
+        services.report_create(
+            actor=actor,
+            child=listed(family, given),
+            school=primary,
+            received_on=dt.date(2026, 5, 12),
+            missed_from=dt.date(2026, 5, 4),
+            missed_to=dt.date(2026, 5, 8),
+            days_missed=3,
+        )
+    return actor

@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 
-from lotse.schooling import services
 from lotse.schooling.models import MissedSchoolingReport
 from tests.queries import LISTED
 
-from .conftest import listed, school
+from .conftest import listed
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -21,27 +20,6 @@ D = dt.date
 REQUEST = 6
 # The session renewed on every page: savepoint, update, release.
 SESSION = 3
-
-
-@pytest.fixture
-def work(family, personas):
-    actor = personas.school_county
-    primary = school()
-    school(name="Kita Sonne", kind="day_care")
-    for given in ("Elena", "Andrei"):
-        services.enrolment_register(
-            actor=actor, child=listed(family, given), school=primary, on=D(2026, 9, 7)
-        )
-        services.report_create(
-            actor=actor,
-            child=listed(family, given),
-            school=primary,
-            received_on=D(2026, 5, 12),
-            missed_from=D(2026, 5, 4),
-            missed_to=D(2026, 5, 8),
-            days_missed=3,
-        )
-    return actor
 
 
 @pytest.mark.parametrize(
