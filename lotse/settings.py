@@ -377,6 +377,12 @@ LOTSE_WORKER_MAX_ATTEMPTS = int(os.environ.get("LOTSE_WORKER_MAX_ATTEMPTS", "5")
 # Longest pause between two tries while the database is locked or unreachable.
 LOTSE_WORKER_RETRY_MAX_SECONDS = float(os.environ.get("LOTSE_WORKER_RETRY_MAX_SECONDS", "30"))
 
+# Figures whose computation (all a page asks together) takes at least this many milliseconds are
+# kept between requests and computed again in the background when older than
+# LOTSE_FIGURES_MAX_AGE_SECONDS (lotse/core/kept.py, decision 0042).
+LOTSE_FIGURES_KEEP_AFTER_MS = int(os.environ.get("LOTSE_FIGURES_KEEP_AFTER_MS", "200"))
+LOTSE_FIGURES_MAX_AGE_SECONDS = int(os.environ.get("LOTSE_FIGURES_MAX_AGE_SECONDS", "900"))
+
 # --- Documents of case files -------------------------------------------------------
 # Uploaded documents and photos live outside the web root under random names, encrypted with
 # LOTSE_ENCRYPTION_KEYS (lotse.core.files, decision 0029); only access-checked views read them.

@@ -46,6 +46,14 @@ def _tasks_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _figures_live(settings):
+    # Figures are computed for every request: a loaded test machine must not make a slow
+    # dashboard keep figures that the test's next step expects to change (tests/core/test_kept.py
+    # sets the threshold itself).
+    settings.LOTSE_FIGURES_KEEP_AFTER_MS = 10**9
+
+
 @dataclass
 class Personas:
     city: Organisation

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 
@@ -31,6 +31,7 @@ from lotse.clearing.register_files import FileProblem
 from lotse.clearing.register_import import PREVIEW_GROUPS, ImportRow, RowValidator, change_label
 from lotse.core import access, files
 from lotse.core.audit import audit_view
+from lotse.core.kept import keepable, kept
 from lotse.core.statelaw import schooling
 from lotse.people.matching import PartialDate, PersonRecord, parse_birth_date
 from lotse.people.models import Person
@@ -453,6 +454,7 @@ class Figures:
     quarters: list[PeriodFigures]
     months: list[tuple[str, Cell]]
     total: PeriodFigures
+    as_of: dt.datetime | None = None  # read from the kept figures computed then (None: now)
 
 
 def _quarter(day: dt.date) -> str:
@@ -480,55 +482,75 @@ def interview_tallies(
         interviews_qs = interviews_qs.filter(held_on__lte=end)
     if district:
         interviews_qs = interviews_qs.filter(person__dwelling__building__district=district)
-    interviews = list(
-        interviews_qs.annotate(children_count=Count("children"))
+    # Grouped in the database (one row per month and kind of interview, not per interview):
+    # the time does not grow with Python work per interview.
+    month = TruncMonth("held_on")
+    interviews = (
+        interviews_qs.annotate(month=month)
         .values_list(
-            "pk",
-            "held_on",
-            "person__sex",
-            "person__primary_nationality",
-            "employed",
-            "sector",
-            "vocational_training",
-            "children_count",
+            "month", "person__sex", "person__primary_nationality", "employed", "sector", "vocational_training"
         )
-        .order_by("held_on")
+        .annotate(n=Count("pk", distinct=True), kids=Count("children"))
+        .order_by()
     )
-    further: dict[int, list[tuple[str, str]]] = {}
-    for interview_id, sex, nationality in ArrivalInterview.further_adults.through.objects.filter(
-        arrivalinterview__in=interviews_qs.values("pk")
-    ).values_list("arrivalinterview_id", "person__sex", "person__primary_nationality"):
-        further.setdefault(interview_id, []).append((sex, nationality))
+    further = (
+        ArrivalInterview.further_adults.through.objects.filter(
+            arrivalinterview__in=interviews_qs.values("pk")
+        )
+        .annotate(month=TruncMonth("arrivalinterview__held_on"))
+        .values_list("month", "person__sex", "person__primary_nationality")  # type: ignore[misc]  # stubs miss annotations on an implicit through model
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     quarters: dict[str, _Tally] = {}
     months: dict[str, int] = {}
     total = _Tally()
-    for pk, held_on, sex, nationality, employed, sector, training, children in interviews:
-        adults = [(sex, nationality), *further.get(pk, [])]
-        months[f"{held_on:%m.%Y}"] = months.get(f"{held_on:%m.%Y}", 0) + 1
-        for tally in (quarters.setdefault(_quarter(held_on), _Tally()), total):
-            tally.interviews += 1
-            tally.adults += len(adults)
-            tally.children += children
-            tally.men += sum(1 for s, _n in adults if s == "m")
-            for _s, code in adults:
-                tally.nationalities[code] = tally.nationalities.get(code, 0) + 1
+
+    def tallies(first: dt.date) -> tuple[_Tally, _Tally]:
+        return quarters.setdefault(_quarter(first), _Tally()), total
+
+    def adults(tally: _Tally, sex: str, nationality: str, n: int) -> None:
+        tally.adults += n
+        tally.men += n if sex == "m" else 0
+        tally.nationalities[nationality] = tally.nationalities.get(nationality, 0) + n
+
+    for first, sex, nationality, employed, sector, training, n, kids in interviews:
+        months[f"{first:%m.%Y}"] = months.get(f"{first:%m.%Y}", 0) + n
+        for tally in tallies(first):
+            tally.interviews += n
+            tally.children += kids
+            adults(tally, sex, nationality, n)
             if employed:
-                tally.sectors[sector] = tally.sectors.get(sector, 0) + 1
+                tally.sectors[sector] = tally.sectors.get(sector, 0) + n
             else:
-                tally.no_job += 1
-            tally.no_training += 0 if training else 1
+                tally.no_job += n
+            tally.no_training += 0 if training else n
+    for first, sex, nationality, n in further:
+        for tally in tallies(first):
+            adults(tally, sex, nationality, n)
+    # Quarters and months in order of time, as the page and the spreadsheet list them.
+    quarters = dict(sorted(quarters.items()))
+    months = dict(sorted(months.items(), key=lambda item: (item[0][3:], item[0][:2])))
     return quarters, months, total
+
+
+@keepable
+def tallies_of(organisation_ids: list[int]) -> tuple[dict[str, _Tally], dict[str, int], _Tally]:
+    """``interview_tallies`` of all time, as the figures page keeps them (``lotse.core.kept``)."""
+    return interview_tallies(organisation_ids)
 
 
 def figures_for(user: Any) -> Figures:
     """The Clearingstelle figures of the user's organisation; three queries whatever the size.
     Counts below five are shown as „<5“."""
-    ids = access.visible(user, Organisation, "figures").values("pk")
-    quarters, months, total = interview_tallies(ids)
+    ids = sorted(access.visible(user, Organisation, "figures").values_list("pk", flat=True))
+    found = kept(tallies_of, ids)
+    quarters, months, total = found.value
     return Figures(
         quarters=[tally.cells(label) for label, tally in quarters.items()],
         months=[(label, Cell(count)) for label, count in months.items()],
         total=total.cells(""),
+        as_of=found.as_of,
     )
 
 

@@ -151,3 +151,24 @@ class StoredDocument(StoredFileBase):
 
 class StoredImport(StoredFileBase):
     """Area ``imports``: register exports until their import is done – not in backups (0024)."""
+
+
+class KeptFigures(models.Model):
+    """Figures whose computation is slow, kept between requests (``lotse.core.kept``).
+
+    One row per function, arguments and language; aggregates only, as JSON.
+    """
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of name, arguments, language
+    name = models.CharField(max_length=200)  # dotted path of the @keepable function
+    arguments = models.JSONField()
+    language = models.CharField(max_length=16, blank=True)
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+    took_ms = models.PositiveIntegerField()
+    # Set by the request that found the figures too old and asked the worker to compute them
+    # again; a second request does not ask again until this is as old as the figures may be.
+    refresh_claimed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.arguments} ({self.computed_at:%d.%m.%Y %H:%M})"

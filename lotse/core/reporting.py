@@ -21,6 +21,8 @@ from functools import cache
 
 from django.apps import apps
 
+from lotse.core.kept import keepable, kept_all
+
 Number = int | float | None
 
 
@@ -97,14 +99,43 @@ def section_of(build: Provider) -> str:
     return str(getattr(build, "section", build.__module__.split(".")[1]))
 
 
+def _wanted(apps_only: frozenset[str] | None) -> list[Provider]:
+    return [build for build in providers() if apps_only is None or section_of(build) in apps_only]
+
+
+def _ordered(sections: list[Section | None]) -> list[Section]:
+    return sorted((s for s in sections if s is not None), key=lambda section: (section.order, section.key))
+
+
 def sections_for(scope: Scope, apps_only: frozenset[str] | None = None) -> list[Section]:
     """Every provider's section for ``scope`` that has something, in their order; with
     ``apps_only`` only those of the named sections (``section_of``: a unit's dashboard asks
-    its own)."""
-    sections = [
-        section
-        for build in providers()
-        if apps_only is None or section_of(build) in apps_only
-        if (section := build(scope)) is not None
-    ]
-    return sorted(sections, key=lambda section: (section.order, section.key))
+    its own). Computed now (the council report)."""
+    return _ordered([build(scope) for build in _wanted(apps_only)])
+
+
+@keepable
+def section_figures(
+    section: str, organisation_id: int, start: dt.date, end: dt.date, district: str
+) -> Section | None:
+    """One provider's section, by the name ``section_of`` gives it (what ``kept`` stores)."""
+    build = next(build for build in providers() if section_of(build) == section)
+    return build(Scope(organisation_id, start, end, district))
+
+
+def kept_sections_for(
+    scope: Scope, apps_only: frozenset[str] | None = None
+) -> tuple[list[Section], dt.datetime | None]:
+    """``sections_for`` for dashboards: a section slow to compute comes from the store of kept
+    figures (``lotse.core.kept``); with it the time of the oldest section read from there."""
+    found = kept_all(
+        [
+            (
+                section_figures,
+                (section_of(build), scope.organisation_id, scope.start, scope.end, scope.district),
+            )
+            for build in _wanted(apps_only)
+        ]
+    )
+    as_of = min((k.as_of for k in found if k.as_of is not None), default=None)
+    return _ordered([k.value for k in found]), as_of

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation
 from lotse.core import access
+from lotse.core.kept import keepable, kept_all
 from lotse.core.periods import on_days
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing.models import Closure, Finding, Inspection, Order
@@ -27,6 +28,7 @@ class Figures:
     by_cause: list[tuple[str, str]] = field(default_factory=list)
     by_category: list[tuple[str, str]] = field(default_factory=list)
     totals: list[tuple[str, str]] = field(default_factory=list)
+    as_of: dt.datetime | None = None  # read from the kept figures computed then (None: now)
 
 
 def shown(count: int, in_full: bool) -> str:
@@ -131,11 +133,19 @@ def counts_of(
     )
 
 
+@keepable
+def all_counts_of(organisation_id: int) -> Counts:
+    """``counts_of`` over all time, as the figures page keeps them (``lotse.core.kept``)."""
+    return counts_of(Organisation.objects.get(pk=organisation_id))
+
+
 def figures_for(user: Any) -> list[Figures]:
     in_full = access.can(user, "housing_figures_in_full", Organisation)
     result = []
-    for organisation in access.visible(user, Organisation, "housing_figures").order_by("name"):
-        counts = counts_of(organisation)
+    organisations = list(access.visible(user, Organisation, "housing_figures").order_by("name"))
+    found = kept_all([(all_counts_of, (organisation.pk,)) for organisation in organisations])
+    for organisation, kept_counts in zip(organisations, found, strict=True):
+        counts = kept_counts.value
         result.append(
             Figures(
                 organisation=organisation.name,
@@ -143,6 +153,7 @@ def figures_for(user: Any) -> list[Figures]:
                 by_cause=[(label, shown(n, in_full)) for label, n in counts.by_cause],
                 by_category=[(label, shown(n, in_full)) for label, n in counts.by_category],
                 totals=[(label, shown(n, in_full)) for label, n in counts.totals()],
+                as_of=kept_counts.as_of,
             )
         )
     return result

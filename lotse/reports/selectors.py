@@ -10,6 +10,7 @@ of the table. The page, the PDF, the spreadsheet and the CSV are all made from o
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation, Unit, UnitOrganisation
 from lotse.core import access
-from lotse.core.reporting import Scope, Section, Table, sections_for
+from lotse.core.reporting import Scope, Section, Table, kept_sections_for, sections_for
 from lotse.housing.models import Building
 from lotse.reports import charts
 from lotse.reports.periods import Period
@@ -77,6 +78,7 @@ class Report:
     district: str
     in_full: bool
     sections: list[ShownSection]
+    as_of: dt.datetime | None = None  # figures read from the store kept since then (None: now)
 
     @property
     def empty(self) -> bool:
@@ -145,15 +147,21 @@ def build_report(
     in_full: bool = False,
     apps_only: frozenset[str] | None = None,
     compare: bool = True,
+    keep: bool = False,
 ) -> Report:
-    """The sections of ``organisation`` for ``period`` (and the period before)."""
-    scope = Scope(organisation.pk, period.start, period.end, district)
+    """The sections of ``organisation`` for ``period`` (and the period before); with ``keep``
+    (dashboards) slow sections from the store of kept figures, else all computed now."""
+
+    def sections(scope: Scope) -> tuple[list[Section], dt.datetime | None]:
+        return kept_sections_for(scope, apps_only) if keep else (sections_for(scope, apps_only), None)
+
     before = period.previous()
-    now = sections_for(scope, apps_only)
+    now, as_of = sections(Scope(organisation.pk, period.start, period.end, district))
     then: dict[str, Section] = {}
     if compare:
-        before_scope = Scope(organisation.pk, before.start, before.end, district)
-        then = {section.key: section for section in sections_for(before_scope, apps_only)}
+        previous, previous_as_of = sections(Scope(organisation.pk, before.start, before.end, district))
+        then = {section.key: section for section in previous}
+        as_of = min((t for t in (as_of, previous_as_of) if t is not None), default=None)
     shown = []
     for section in now:
         earlier = {table.key: table for table in then[section.key].tables} if section.key in then else {}
@@ -176,6 +184,7 @@ def build_report(
         district=district,
         in_full=in_full,
         sections=shown,
+        as_of=as_of,
     )
 
 
@@ -231,6 +240,7 @@ def unit_dashboard(user: Any, unit: Unit, period: Period, district: str = "") ->
         district=district,
         in_full=access.can(user, "dashboard_in_full", unit),
         apps_only=UNIT_SECTIONS.get(unit.kind, frozenset()),
+        keep=True,
     )
 
 
@@ -243,6 +253,7 @@ def office_dashboard(user: Any, period: Period, district: str = "") -> Report:
         organisation,
         period,
         district=district,
+        keep=True,
     )
 
 

@@ -3,6 +3,7 @@ reports with their deadlines in school days, the schools, the figures."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from lotse.accounts.models import Unit
 from lotse.core import access
 from lotse.core.audit import audit_view
+from lotse.core.kept import keepable, kept
 from lotse.core.statelaw import schooling
 from lotse.people.models import Person
 from lotse.schooling import services
@@ -327,6 +329,7 @@ class Figures:
     days_to_placement: float | None  # median, arrival to placement in a class
     reports_by_stage: list[tuple[str, Count_]]
     reports_by_outcome: list[tuple[str, Count_]]
+    as_of: dt.datetime | None = None  # read from the kept figures computed then (None: now)
 
 
 def suppressed(value: int, member: bool) -> Count_:
@@ -342,14 +345,23 @@ def figures_for(user: Any, today: dt.date) -> Figures:
     unit_ids = [u.pk for u in units]
     own = set(access.visible(user, Unit, "school_member").values_list("pk", flat=True))
     member = bool(unit_ids) and set(unit_ids) <= own
+    settings = settings_of(unit_ids)
+    target = min((s.target_days for s in settings.values()), default=TeamSettings().target_days)
+    found = kept(figures_of, unit_ids, member, today, target)
+    return dataclasses.replace(found.value, units=units, as_of=found.as_of)
+
+
+@keepable
+def figures_of(unit_ids: list[int], member: bool, today: dt.date, target: int) -> Figures:
+    """The figures of the teams ``unit_ids`` as ``figures_for`` shows them (without the teams
+    themselves), as the figures page keeps them (``lotse.core.kept``; the target is an argument,
+    so that a new target is counted at once)."""
     children = ListedChild.objects.filter(unit_id__in=unit_ids)
     school = children.filter(need=ListedChild.Need.SCHOOL)
     started = Enrolment.objects.filter(child__unit_id__in=unit_ids, active=True, first_day__isnull=False)
     paths = list(
         started.filter(child__need=ListedChild.Need.SCHOOL).values_list("first_day", "child__arrived_on")
     )
-    settings = settings_of(unit_ids)
-    target = min((s.target_days for s in settings.values()), default=TeamSettings().target_days)
     waiting = list(
         school.filter(closed_on__isnull=True)
         .exclude(Exists(started.filter(child=OuterRef("pk"))))
@@ -400,7 +412,7 @@ def figures_for(user: Any, today: dt.date) -> Figures:
         return suppressed(value, member)
 
     return Figures(
-        units=units,
+        units=[],
         member=member,
         found=shown(school.count()),
         placed=shown(len(paths)),

@@ -78,9 +78,10 @@ QUERIES = {
     "order_list": BASE + 2 + LISTED,
     # the order with finding, inspection, dwelling, building, owner, addressee; its fines; the read
     "order_detail": BASE + 2 + LISTED,
-    # the organisations; inspections by cause; findings by category; decided orders in time;
+    # the organisations; their kept figures (none: computed now); then for the one organisation:
+    # itself again (by id), inspections by cause; findings by category; decided orders in time;
     # closures; completed inspections with dwellings; and the four counts of the totals
-    "figures": BASE + 9,
+    "figures": BASE + 11,
 }
 
 
