@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -78,6 +79,12 @@ def _json(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=_Encoder))
 
 
+@functools.cache
+def _hints(of: Any) -> dict[str, Any]:
+    """The resolved type hints of a class or function (resolving them is slow: once each)."""
+    return typing.get_type_hints(of)
+
+
 def _rebuild(kind: Any, data: Any) -> Any:
     """``data`` (as JSON gave it back) as an instance of the type hint ``kind``."""
     if data is None:
@@ -91,7 +98,7 @@ def _rebuild(kind: Any, data: Any) -> Any:
         dates = [a for a in options if a in (dt.date, dt.datetime)]
         return _rebuild(dates[0], data) if dates and isinstance(data, str) else data
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        hints = typing.get_type_hints(kind)
+        hints = _hints(kind)
         return kind(
             **{f.name: _rebuild(hints[f.name], data[f.name]) for f in dataclasses.fields(kind) if f.init}
         )
@@ -168,7 +175,7 @@ def kept_all(calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[Ke
             continue
         if row.computed_at < now - max_age:
             _claim_refresh(key, row.computed_at, now, max_age)
-        returns = typing.get_type_hints(function)["return"]
+        returns = _hints(function)["return"]
         found.append(Kept(_rebuild(returns, row.data), row.computed_at))
     # What one page asks together is kept together: many parts each quick can add up.
     if sum(took_ms for *_rest, took_ms in computed) >= settings.LOTSE_FIGURES_KEEP_AFTER_MS:
@@ -198,7 +205,7 @@ def refresh(key: str) -> int | None:
     function = import_string(row.name)
     if not getattr(function, "keepable", False):
         raise TypeError(f"{row.name} is not @keepable")
-    hints = typing.get_type_hints(function)
+    hints = _hints(function)
     parameters = [p for p in hints if p != "return"]
     args = [_rebuild(hints[p], a) for p, a in zip(parameters, row.arguments, strict=False)]
     with translation.override(row.language or None):

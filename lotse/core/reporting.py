@@ -124,18 +124,22 @@ def section_figures(
 
 
 def kept_sections_for(
-    scope: Scope, apps_only: frozenset[str] | None = None
-) -> tuple[list[Section], dt.datetime | None]:
-    """``sections_for`` for dashboards: a section slow to compute comes from the store of kept
-    figures (``lotse.core.kept``); with it the time of the oldest section read from there."""
+    scopes: list[Scope], apps_only: frozenset[str] | None = None
+) -> tuple[list[list[Section]], dt.datetime | None]:
+    """``sections_for`` each scope, for dashboards (a period and the one before, asked together):
+    sections slow to compute come from the store of kept figures (``lotse.core.kept``); with
+    them the time of the oldest section read from there."""
+    wanted = _wanted(apps_only)
     found = kept_all(
         [
             (
                 section_figures,
                 (section_of(build), scope.organisation_id, scope.start, scope.end, scope.district),
             )
-            for build in _wanted(apps_only)
+            for scope in scopes
+            for build in wanted
         ]
     )
     as_of = min((k.as_of for k in found if k.as_of is not None), default=None)
-    return _ordered([k.value for k in found]), as_of
+    values, width = [k.value for k in found], len(wanted)
+    return [_ordered(values[i * width : (i + 1) * width]) for i in range(len(scopes))], as_of

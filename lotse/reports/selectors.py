@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accounts.models import Organisation, Unit, UnitOrganisation
 from lotse.core import access
-from lotse.core.reporting import Scope, Section, Table, kept_sections_for, sections_for
+from lotse.core.reporting import Scope, Table, kept_sections_for, sections_for
 from lotse.housing.models import Building
 from lotse.reports import charts
 from lotse.reports.periods import Period
@@ -152,16 +152,16 @@ def build_report(
     """The sections of ``organisation`` for ``period`` (and the period before); with ``keep``
     (dashboards) slow sections from the store of kept figures, else all computed now."""
 
-    def sections(scope: Scope) -> tuple[list[Section], dt.datetime | None]:
-        return kept_sections_for(scope, apps_only) if keep else (sections_for(scope, apps_only), None)
-
     before = period.previous()
-    now, as_of = sections(Scope(organisation.pk, period.start, period.end, district))
-    then: dict[str, Section] = {}
-    if compare:
-        previous, previous_as_of = sections(Scope(organisation.pk, before.start, before.end, district))
-        then = {section.key: section for section in previous}
-        as_of = min((t for t in (as_of, previous_as_of) if t is not None), default=None)
+    scopes = [
+        Scope(organisation.pk, p.start, p.end, district) for p in ([period, before] if compare else [period])
+    ]
+    if keep:
+        found, as_of = kept_sections_for(scopes, apps_only)
+    else:
+        found, as_of = [sections_for(scope, apps_only) for scope in scopes], None
+    now = found[0]
+    then = {section.key: section for section in (found[1] if compare else [])}
     shown = []
     for section in now:
         earlier = {table.key: table for table in then[section.key].tables} if section.key in then else {}

@@ -92,15 +92,15 @@ def test_the_team_sees_it_in_full_the_county_suppressed_others_not_at_all(
     for persona in (personas.head, personas.clearing, personas.partner, personas.outsider):
         assert client_for(persona).get(url).status_code == 404
     # session, user, memberships, their units' organisations, the unit (selector), its
-    # organisations (the view's and the dashboard's: 2), districts; then per period (this year
-    # and the one before) the kept figures (none: computed now) and the section's five queries
-    # (outreach units, case files, contacts, referrals, follow-ups); session renewal (savepoint,
-    # update, release).
-    with django_assert_num_queries(8 + 2 * (1 + 5) + 3):
+    # organisations (the view's and the dashboard's: 2), districts; the kept figures of both
+    # periods (none: computed now); then per period (this year and the one before) the
+    # section's five queries (outreach units, case files, contacts, referrals, follow-ups);
+    # session renewal (savepoint, update, release).
+    with django_assert_num_queries(8 + 1 + 2 * 5 + 3):
         team.get(url)
     more = outreach_work.open_case(outreach_work.person("Noch", "Jemand"))
     contacts.contact_create(
         actor=personas.outreach, case=more, kind="phone", occurred_on=timezone.localdate()
     )
-    with django_assert_num_queries(8 + 2 * (1 + 5) + 3):
+    with django_assert_num_queries(8 + 1 + 2 * 5 + 3):
         team.get(url)
