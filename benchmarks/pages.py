@@ -1,12 +1,14 @@
 """The main pages of every unit under concurrent load, served by the production server.
 
-For each size and engine: a database filled by ``manage.py generate_population`` (kept between
-runs, filled again only when missing or incomplete), one account per persona with the roles of
-the demo persona (clearing, outreach, housing, school team, neighbourhood office, head of
-office, data protection officer) and a confirmed second factor, and sessions for them as a
-login with both factors leaves them. Then:
+For each size and engine: the generated population the other benchmarks use
+(``_harness.population_database``: ``manage.py generate_population``, kept between runs), one
+account per persona with the roles of the demo persona (clearing, outreach, housing, school
+team, neighbourhood office, head of office, data protection officer) and a confirmed second
+factor, and sessions for them as a login with both factors leaves them. Then:
 
-* the SQL queries of each page, counted in-process (Django's test client, same database);
+* each page alone, in-process (Django's test client, same database): its SQL queries and its
+  milliseconds (median of three after a first request, which also counts and keeps slow
+  figures, decision 0042);
 * gunicorn with ``gunicorn.conf.py`` in production mode (``LOTSE_DEBUG=0``, keys from the
   environment, behind a TLS proxy: ``X-Forwarded-Proto: https``, static files from WhiteNoise
   after ``collectstatic``) on a free loopback port, and locust (headless, as a library) with
@@ -40,6 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import _harness
 from _harness import ROOT, VAR, Measurement, databases, percentile, run_child, run_kind, save, setup_django
 
 HERE = Path(__file__).resolve().parent
@@ -140,32 +143,6 @@ PERSONAS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = 
 # --- in the child: database, accounts, query counts -------------------------------------------
 
 
-def _fill(persons: int) -> None:
-    """The generated population of ``persons``, unless this database holds it complete already
-    (one transaction per chunk: the last chunk's persons mean the run finished)."""
-    from django.core.management import call_command
-
-    from lotse.demo import bulk
-    from lotse.people.models import Person
-
-    call_command("migrate", verbosity=0)
-    last_chunk = (persons - 1) // bulk.CHUNK
-    last = (
-        Person.objects.filter(register_id__startswith=f"{bulk.REGISTER_PREFIX}01")
-        .order_by("-register_id")
-        .values_list("register_id", flat=True)
-        .first()
-    )
-    complete = bulk.existing_runs() == 1 and last is not None and int(last[4:8]) == last_chunk
-    if complete:
-        return
-    if Person.objects.exists():
-        print("incomplete or other population: emptying the database …", flush=True)
-        call_command("flush", interactive=False, verbosity=0)
-    print(f"generate_population --persons {persons} --seed {SEED} …", flush=True)
-    call_command("generate_population", persons=persons, seed=SEED)
-
-
 def _account(persona: str) -> Any:
     """``bench-<persona>`` with the persona's roles and a confirmed second factor (made once)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -234,9 +211,10 @@ def _paths(persona: str, user: Any) -> list[tuple[str, str]]:
     return found
 
 
-def _queries(session: str, path: str, urlconf: str | None = None) -> int:
-    """SQL queries of one request for ``path`` (after one unmeasured request: first use of a
-    role, caches); the page must answer 200."""
+def _alone(session: str, path: str, urlconf: str | None = None) -> tuple[int, float]:
+    """SQL queries of one request for ``path`` and its milliseconds in-process, alone (median
+    of three), after one unmeasured request (first use of a role, caches, kept figures); the
+    page must answer 200."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -244,13 +222,17 @@ def _queries(session: str, path: str, urlconf: str | None = None) -> int:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies[settings.SESSION_COOKIE_NAME] = session
+    times = []
     with override_settings(ROOT_URLCONF=urlconf or settings.ROOT_URLCONF):
         client.get(path)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
+        for _ in range(3):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
     if response.status_code != 200:
         sys.exit(f"{path} answered {response.status_code}, not 200 {response.get('Location', '')}")
-    return len(captured.captured_queries)
+    return len(captured.captured_queries), sorted(times)[1]
 
 
 # --- the production server ---------------------------------------------------------------------
@@ -320,11 +302,14 @@ def _server(workers: int) -> Iterator[str]:
 def _child(db: str, persons: int, users: int, seconds: float, workers: int) -> None:
     """Runs in a subprocess with DATABASE_URL set for one database."""
     setup_django()
+    from django.core.management import call_command
     from django.db import connection
 
+    from lotse.core.models import KeptFigures
     from lotse.people.models import Person
 
-    _fill(persons)
+    call_command("migrate", verbosity=0)  # a population filled by an older Lotse
+    KeptFigures.objects.all().delete()  # counted again at this size, by this Lotse
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     total = Person.objects.count()
@@ -332,23 +317,29 @@ def _child(db: str, persons: int, users: int, seconds: float, workers: int) -> N
     for persona in PERSONAS:
         user = _account(persona)
         pages = _paths(persona, user)
-        counted = {name: _queries(_session(user), path) for name, path in pages}
+        counted = {name: _alone(_session(user), path) for name, path in pages}
         runs.append({"label": persona, "pages": pages, "cookies": [_session(user) for _ in range(users)]})
         for name, path in pages:
-            print(f"  {persona:<14} {name:<18} {path:<44} {counted[name]:>3} queries", flush=True)
-            runs[-1].setdefault("queries", {})[name] = counted[name]
+            queries, alone = counted[name]
+            print(f"  {persona:<14} {name:<18} {path:<44} {queries:>3} queries {alone:7.1f} ms", flush=True)
+            runs[-1].setdefault("alone", {})[name] = (queries, alone)
     # The ceiling, as the first persona: the same session, middleware and server.
     ceiling_user = _account("clearing")
-    ceiling_queries = _queries(_session(ceiling_user), "/bench/minimal/", urlconf="_pages_urls")
+    ceiling = _alone(_session(ceiling_user), "/bench/minimal/", urlconf="_pages_urls")
     runs.insert(
         0,
         {
             "label": "ceiling",
             "pages": [(CEILING, "/bench/minimal/")],
             "cookies": [_session(ceiling_user) for _ in range(users)],
-            "queries": {CEILING: ceiling_queries},
+            "alone": {CEILING: ceiling},
         },
     )
+    # What the pages' first requests computed and kept (lotse.core.kept): how long the figures
+    # take to count at this size, which the pages under load then read.
+    for row in KeptFigures.objects.order_by("-took_ms"):
+        name = row.name.rsplit(".", 1)[1]
+        print(f"RESULT|kept|{db}|{total}|{name}|{json.dumps(row.arguments)}|{row.took_ms}", flush=True)
     connection.close()  # the server's workers write sessions; SQLite: no reader held open here
     with _server(workers) as url, tempfile.NamedTemporaryFile("w", suffix=".json") as spec:
         json.dump({"host": url, "users": users, "seconds": seconds, "runs": runs}, spec)
@@ -358,12 +349,13 @@ def _child(db: str, persons: int, users: int, seconds: float, workers: int) -> N
         )
     if load.returncode:
         sys.exit(f"locust failed:\n{load.stderr[-3000:]}")
-    queries = {(run["label"], name): count for run in runs for name, count in run["queries"].items()}
+    alone = {(run["label"], name): figures for run in runs for name, figures in run["alone"].items()}
     for line in load.stdout.splitlines():
         if line.startswith("LOAD|"):
             label, name, *figures = line.split("|")[1:]
             figures_ = "|".join(figures)
-            print(f"RESULT|{db}|{total}|{label}|{name}|{figures_}|{queries[label, name]}", flush=True)
+            queries, alone_ms = alone[label, name]
+            print(f"RESULT|{db}|{total}|{label}|{name}|{figures_}|{queries}|{alone_ms:.1f}", flush=True)
         else:
             print(line, flush=True)
 
@@ -460,20 +452,31 @@ def main() -> None:
         _child(args.child, int(args.persons), args.users, args.seconds, args.workers)
         return
     sizes = [int(s.replace("_", "")) for s in args.persons.split(",")] if args.persons else SIZES[run_kind()]
-    rows, measurements = [], []
+    rows, measurements, kept_rows = [], [], []
     for persons in sizes:
         for db in databases(args.db):
-            results = run_child(
-                __file__, db, "pages", persons, "--users", str(args.users), "--seconds", str(args.seconds),
-                "--workers", str(args.workers),
-            )  # fmt: skip
+            _harness.population_database(db, persons)
+            options = [
+                "--users",
+                str(args.users),
+                "--seconds",
+                str(args.seconds),
+                "--workers",
+                str(args.workers),
+            ]
+            found = run_child(__file__, db, "population", persons, *options)
+            kept_rows += [
+                f"| {db_} | {int(total):,} | {name} | `{arguments}` | {took} |"
+                for _tag, db_, total, name, arguments, took in (r for r in found if r[0] == "kept")
+            ]
+            results = [r for r in found if r[0] != "kept"]
             ceiling = next(r for r in results if r[2] == "ceiling")
             ceiling_p50 = float(ceiling[5])
-            for db_, total, label, name, count, p50, p95, rps, failed, load, queries in results:
+            for db_, total, label, name, count, p50, p95, rps, failed, load, queries, alone in results:
                 is_ceiling = label == "ceiling"
                 ratio = None if is_ceiling else round(float(p50) / ceiling_p50, 1)
                 rows.append(
-                    f"| {db_} | {persons:,} | {label} | {name} | {p50} | {p95} | {queries} | {rps} "
+                    f"| {db_} | {persons:,} | {label} | {name} | {p50} | {p95} | {alone} | {queries} | {rps} "
                     f"| {count} | {failed} | {'' if ratio is None else ratio} | {load} |"
                 )
                 measurements.append(
@@ -487,6 +490,7 @@ def main() -> None:
                         peer=None if is_ceiling else CEILING,
                         ratio=ratio,
                         extra={
+                            "alone_ms": float(alone),
                             "rps": float(rps),
                             "persons_in_register": int(total),
                             "users": args.users,
@@ -510,15 +514,23 @@ def main() -> None:
         f"`benchmarks/pages.py`. gunicorn (`gunicorn.conf.py`, {args.workers} workers, production "
         f"settings) on loopback; locust, {args.users} users per persona with 0–1 s think time, "
         f"{args.seconds:g} s measured per persona after 3 s warm-up. Ratio: page p50 ÷ p50 of the "
-        "minimal Django view (ceiling) in the same run. Queries: one request in-process. The load "
-        "average (1 min) after each persona's run is in the last column: on a shared machine the "
-        "times say as much about the neighbours as about Lotse. Targets (issue 18): constant query "
-        "counts; p95 at 1M ≤ 1.5 × p95 at 10k; no page above 10 × the ceiling.",
+        "minimal Django view (ceiling) in the same run. Alone: one request in-process with nobody "
+        "else on the server (median of three), and its queries. The load average (1 min) after "
+        "each persona's run is in the last column: on a shared machine the times say as much about "
+        "the neighbours as about Lotse. Targets (issue 18): constant query counts; p95 at 1M ≤ 1.5 × "
+        "p95 at 10k; no page above 10 × the ceiling. Figures pages read kept figures where counting "
+        "them takes 200 ms or more (decision 0042): the last table says how long counting took.",
         [
-            "| database | persons | persona | page | p50 ms | p95 ms | queries | req/s | requests "
-            "| failures | × ceiling | load |",
-            "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| database | persons | persona | page | p50 ms | p95 ms | alone ms | queries | req/s "
+            "| requests | failures | × ceiling | load |",
+            "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             *rows,
+            "",
+            "Kept figures (counted by the pages' first requests, read by all later ones):",
+            "",
+            "| database | persons | figures | arguments | counted in ms |",
+            "|---|---:|---|---|---:|",
+            *kept_rows,
         ],
         measurements,
     )
