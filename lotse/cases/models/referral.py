@@ -156,6 +156,8 @@ class Referral(Versioned):
                 condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
                 name="referral_inbox_open_idx",
             ),
+            # The outbox page, newest first (its overdue referrals first: two parts).
+            models.Index(fields=["from_unit", "-created_at", "-id"], name="referral_outbox_list_idx"),
             models.Index(
                 fields=["from_unit", "due_date", "id"],
                 condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),

@@ -27,8 +27,9 @@ OPEN = sorted(Referral.OPEN_STATES)
 S = Referral.Status
 
 
-def _overdue_q(today: dt.date) -> Q:
-    return Q(status__in=OPEN, access_ended_at__isnull=True, due_date__lt=today)
+def overdue_q(today: dt.date | None = None) -> Q:
+    """Open referrals whose due date has passed (the boxes' ``overdue``)."""
+    return Q(status__in=OPEN, access_ended_at__isnull=True, due_date__lt=today or timezone.localdate())
 
 
 # The boxes' orders, as ``keyset_page`` pages them: overdue first, then by due date (none
@@ -42,7 +43,7 @@ def _with_overdue(referrals: QuerySet[Referral], today: dt.date | None = None) -
     today = today or timezone.localdate()
     return referrals.annotate(
         overdue=Case(
-            When(_overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
         due_sort=Coalesce("due_date", Value(_NO_DUE_DATE), output_field=DateField()),
     )
