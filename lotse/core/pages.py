@@ -197,17 +197,30 @@ def paginate(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], size: in
 
 
 def keyset_page(
-    request: HttpRequest, rows: QuerySet[Any], *, ordering: Sequence[str], size: int = 25
+    request: HttpRequest,
+    rows: QuerySet[Any],
+    *,
+    ordering: Sequence[str],
+    size: int = 25,
+    first: Q | None = None,
 ) -> Pages:
     """Pages by position (``?nach=`` the last row's ordering values) for a list that grows
     without bound (the register, referrals, the audit trail): no count, no offset, the same
     cost on page 1 and page 10,000. ``ordering`` names columns or annotations without nulls
-    (``Coalesce`` them) and ends with a unique one (``"-pk"``)."""
+    (``Coalesce`` them) and ends with a unique one (``"-pk"``).
+
+    ``first``: where ``ordering`` begins with a true/false annotation, descending (overdue
+    first), the condition it stands for. The page is then read in two parts, the rows that
+    meet it and then the others, each by the rest of ``ordering``: an index can serve each
+    part in order, where sorting by the annotation would sort every matching row."""
     after = _decode(request.GET.get(AFTER_PARAM, ""), rows, ordering)
-    ordered = rows.order_by(*ordering)
-    if after is not None:
-        ordered = ordered.filter(_after(ordering, after))
-    found = list(ordered[: size + 1])
+    if first is None:
+        ordered = rows.order_by(*ordering)
+        if after is not None:
+            ordered = ordered.filter(_after(ordering, after))
+        found = list(ordered[: size + 1])
+    else:
+        found = _in_two_parts(rows, ordering, after, size + 1, first)
     shown = found[:size]
     audit_list(actor=request.user, rows=shown)
     next_query = None
@@ -223,6 +236,26 @@ def keyset_page(
         next_query=next_query,
         first_query=_query(request, **{AFTER_PARAM: None}) if after is not None else None,
     )
+
+
+def _in_two_parts(
+    rows: QuerySet[Any], ordering: Sequence[str], after: list[Any] | None, limit: int, first: Q
+) -> list[Any]:
+    """Up to ``limit`` rows after ``after``: those meeting ``first``, then the others."""
+    if not ordering[0].startswith("-"):
+        raise ValueError("first: the leading ordering must be descending (true first)")
+    rest = ordering[1:]
+    found: list[Any] = []
+    for flag, part in ((True, rows.filter(first)), (False, rows.exclude(first))):
+        if after is not None and flag and not after[0]:
+            continue  # the position is among the others: the first part is done
+        ordered = part.order_by(*rest)
+        if after is not None and bool(after[0]) == flag:
+            ordered = ordered.filter(_after(rest, after[1:]))
+        found += list(ordered[: limit - len(found)])
+        if len(found) >= limit:
+            break
+    return found
 
 
 def _value(row: Any, name: str) -> Any:

@@ -115,6 +115,10 @@ class Building(Versioned):
                 fields=["street", "house_number", "postcode"], name="building_address_unique"
             )
         ]
+        indexes = [
+            # The register's list of buildings (``selectors.buildings_for``), by address.
+            models.Index(fields=["organisation", "street", "house_number", "id"], name="building_list_idx"),
+        ]
         verbose_name = _("Gebäude")
         verbose_name_plural = _("Gebäude")
 
@@ -304,7 +308,9 @@ class Inspection(Versioned):
     class Meta:
         ordering = ["-planned_at", "-pk"]
         indexes = [
-            models.Index(fields=["organisation", "status", "planned_at"], name="inspection_agenda_idx")
+            models.Index(fields=["organisation", "status", "planned_at"], name="inspection_agenda_idx"),
+            # The list of inspections (``selectors.inspections_for``), newest planned first.
+            models.Index(fields=["organisation", "-planned_at", "-id"], name="inspection_list_idx"),
         ]
         verbose_name = _("Kontrolle")
         verbose_name_plural = _("Kontrollen")

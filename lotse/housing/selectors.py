@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lotse.core import access
@@ -44,12 +45,25 @@ def _current_register(organisation_id: int | None) -> Q:
 # --- register -------------------------------------------------------------------------------
 
 
+def _dwelling_count() -> Any:
+    counted = (
+        Dwelling.objects.filter(building=OuterRef("pk"))
+        .order_by()
+        .values("building")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def buildings_for(user: Any, query: str = "") -> QuerySet[Building]:
     """Buildings of the user's housing register, by street or by owner or manager name."""
     buildings = (
         access.visible(user, Building)
         .select_related("owner", "manager")
-        .annotate(dwelling_count=Count("dwellings", distinct=True))
+        # Counted per building shown (a subquery), not by grouping every building of the
+        # register with its dwellings before the page is cut.
+        .annotate(dwelling_count=_dwelling_count())
     )
     if query:
         buildings = buildings.filter(

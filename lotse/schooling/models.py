@@ -117,6 +117,15 @@ class ListedChild(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["unit", "person", "need"], name="listed_child_once_per_need")
         ]
+        indexes = [
+            # The waiting list (``selectors.waiting_for``): a team's open listings of one need,
+            # longest waiting first, read in order a page at a time.
+            models.Index(
+                fields=["unit", "need", "arrived_on", "id"],
+                condition=models.Q(closed_on=None),
+                name="listed_child_waiting_idx",
+            ),
+        ]
         verbose_name = _("Kind auf der Liste")
         verbose_name_plural = _("Kinder auf der Liste")
 

@@ -110,12 +110,12 @@ def test_outbox_query_count_is_constant(sharing, client_for, django_assert_num_q
     client = client_for(sharing.p.clearing)
     client.get(OUTBOX)
     # session, user, memberships, their organisations; the page of referrals with person,
-    # units and sender (by position: no count); the counts; session renewal (savepoint,
-    # update, release).
-    with django_assert_num_queries(9 + LISTED):
+    # units and sender (by position: no count), in two parts (the overdue ones, then the
+    # others); the counts; session renewal (savepoint, update, release).
+    with django_assert_num_queries(10 + LISTED):
         client.get(OUTBOX)
     sharing.complete(sharing.refer())
-    with django_assert_num_queries(9 + LISTED):
+    with django_assert_num_queries(10 + LISTED):
         page = client.get(OUTBOX).content.decode()
     assert len(rows(page)) == 3
 

@@ -149,6 +149,20 @@ class Referral(Versioned):
             models.Index(fields=["to_unit", "status"], name="referral_inbox_idx"),
             models.Index(fields=["from_unit", "status"], name="referral_outbox_idx"),
             models.Index(fields=["check_due"], name="referral_check_due_idx"),
+            # The open referrals by due date, for the start page's agenda (to answer, outcome
+            # due, receiver late): the first ten read in order, whatever the box holds.
+            models.Index(
+                fields=["to_unit", "due_date", "created_at", "id"],
+                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                name="referral_inbox_open_idx",
+            ),
+            # The outbox page, newest first (its overdue referrals first: two parts).
+            models.Index(fields=["from_unit", "-created_at", "-id"], name="referral_outbox_list_idx"),
+            models.Index(
+                fields=["from_unit", "due_date", "id"],
+                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                name="referral_outbox_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

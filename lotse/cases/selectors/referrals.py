@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Case, DateField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, DateField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,8 +27,9 @@ OPEN = sorted(Referral.OPEN_STATES)
 S = Referral.Status
 
 
-def _overdue_q(today: dt.date) -> Q:
-    return Q(status__in=OPEN, access_ended_at__isnull=True, due_date__lt=today)
+def overdue_q(today: dt.date | None = None) -> Q:
+    """Open referrals whose due date has passed (the boxes' ``overdue``)."""
+    return Q(status__in=OPEN, access_ended_at__isnull=True, due_date__lt=today or timezone.localdate())
 
 
 # The boxes' orders, as ``keyset_page`` pages them: overdue first, then by due date (none
@@ -42,7 +43,7 @@ def _with_overdue(referrals: QuerySet[Referral], today: dt.date | None = None) -
     today = today or timezone.localdate()
     return referrals.annotate(
         overdue=Case(
-            When(_overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
         due_sort=Coalesce("due_date", Value(_NO_DUE_DATE), output_field=DateField()),
     )
@@ -54,7 +55,7 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
 
 def referral_inbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
     """Referrals to the user's units: overdue first, then by due date, newest last."""
-    inbox = access.visible(user, Unit, "inbox").values("pk")
+    inbox = access.pks(user, Unit, "inbox")
     referrals = access.visible(user, Referral).filter(to_unit_id__in=inbox, access_ended_at__isnull=True)
     if status == "open":
         referrals = referrals.filter(status__in=OPEN)
@@ -69,7 +70,7 @@ def referral_inbox(user: Any, *, status: str = "", today: dt.date | None = None)
 
 def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
     """Referrals sent by the user's units, newest first; overdue ones are marked."""
-    outbox = access.visible(user, Unit, "outbox").values("pk")
+    outbox = access.pks(user, Unit, "outbox")
     referrals = access.visible(user, Referral).filter(from_unit_id__in=outbox)
     if status == "open":
         referrals = referrals.filter(status__in=OPEN, access_ended_at__isnull=True)
@@ -86,14 +87,19 @@ def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None
 
 def referrals_to_answer(user: Any) -> QuerySet[Referral]:
     """New referrals to the user's units, waiting for them to accept or decline: overdue
-    first, then by due date (as the inbox orders them)."""
-    return referral_inbox(user, status=S.PROPOSED)
+    first, then by due date (as the inbox orders them). All of them are open, so "overdue"
+    is "due before today" and the due date alone orders them (none last), as the index
+    ``referral_inbox_open_idx`` holds them."""
+    return referral_inbox(user, status=S.PROPOSED).order_by(
+        F("due_date").asc(nulls_last=True), "created_at", "pk"
+    )
 
 
 def referrals_to_report(user: Any, *, until: dt.date) -> QuerySet[Referral]:
-    """Accepted referrals to the user's units whose outcome is due by ``until``."""
+    """Accepted referrals to the user's units whose outcome is due by ``until``, by due date
+    (then as received: the order of the index ``referral_inbox_open_idx``)."""
     working = referral_inbox(user, status="open").exclude(status=S.PROPOSED)
-    return working.filter(due_date__lte=until).order_by("due_date", "pk")
+    return working.filter(due_date__lte=until).order_by("due_date", "created_at", "pk")
 
 
 def referrals_unanswered(user: Any, *, today: dt.date) -> QuerySet[Referral]:

@@ -83,7 +83,10 @@ def _box(request: HttpRequest, box: str) -> HttpResponse:
     listing = selectors.referral_inbox if box == "inbox" else selectors.referral_outbox
     order = selectors.INBOX_ORDER if box == "inbox" else selectors.OUTBOX_ORDER
     status = _filter(request, filters)
-    referrals = keyset_page(request, listing(user, status=status), ordering=order)
+    # The outbox reads its overdue referrals and then the others, each newest first from the
+    # index ``referral_outbox_list_idx``, instead of sorting every referral ever sent.
+    first = selectors.overdue_q() if box == "outbox" else None
+    referrals = keyset_page(request, listing(user, status=status), ordering=order, first=first)
     for referral in referrals:  # the receiver sees whom it is about while it is open
         referral.shows_person = access.can(user, "see_subject", referral)
     context = {
