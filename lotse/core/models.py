@@ -93,6 +93,10 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
             models.Index(fields=["organisation", "id"], name="audit_organisation_idx"),
             models.Index(fields=["holder", "id"], name="audit_holder_idx"),
+            # The DPO's signals count reads and exports of the last days: only those rows
+            # (``privacy.selectors.signals``), not every event since. On PostgreSQL a GIN index
+            # on the ids a list named serves "which lists showed this person" (migration 0010).
+            models.Index(fields=["action", "occurred_at"], name="audit_action_time_idx"),
         ]
         verbose_name = _("Protokollereignis")
         verbose_name_plural = _("Protokollereignisse")

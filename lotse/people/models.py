@@ -220,6 +220,9 @@ class Person(models.Model):
             models.Index(fields=["organisation", "created_at"], name="person_created_idx"),
             # The duplicate work list: the persons changed last (``duplicates.open_pairs``).
             models.Index(fields=["organisation", "updated_at"], name="person_updated_idx"),
+            # The few persons blocked in the register, whose every read the DPO's log signals
+            # (``privacy.selectors.blocked_person_ids``): not a pass over the whole register.
+            models.Index(fields=["id"], condition=~models.Q(register_block=""), name="person_blocked_idx"),
         ]
         verbose_name = _("Person")
         verbose_name_plural = _("Personen")

@@ -85,35 +85,47 @@ def duplicate_candidates(
 @dataclass(frozen=True)
 class DuplicateWork:
     """One part of the duplicate work list: the pairs among ``checked`` (1-based, inclusive) of
-    the ``recent`` persons entered or changed in the period, changed last first."""
+    the ``recent`` persons entered or changed in the period, changed last first. ``more_than``:
+    there are more than ``recent`` of them (they are counted only so far)."""
 
     pairs: list[Any]
     checked: tuple[int, int]
     recent: int
     part: int
+    more_than: bool = False
 
     @property
     def more(self) -> bool:
-        return self.checked[1] < self.recent
+        return self.more_than or self.checked[1] < self.recent
 
 
 def open_duplicate_pairs(user: Any, *, days: int = 90, part: int = 0) -> DuplicateWork:
     """Likely duplicates among persons entered or changed in the last ``days`` days, looked for
-    among ``duplicates.RECENT`` of them at a time (``part`` 0 the persons changed last)."""
+    among ``duplicates.RECENT`` of them at a time (``part`` 0 the persons changed last).
+
+    The recent persons are counted up to ``duplicates.COUNTED`` or to the end of the part asked
+    for, whichever is further (the page then says "more than"): after an import of a whole
+    register every person is recent, and counting them all read the whole register."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     among = access.visible(user, Person, "register")
     since = timezone.now() - timedelta(days=days)
-    recent = among.filter(merged_into__isnull=True, updated_at__gte=since).count()
-    part = min(max(part, 0), max(recent - 1, 0) // duplicates.RECENT)
-    skip = part * duplicates.RECENT
+    size = duplicates.RECENT
+    part = max(part, 0)
+    counted_to = max(duplicates.COUNTED, (part + 1) * size)
+    recent = among.filter(merged_into__isnull=True, updated_at__gte=since)[: counted_to + 1].count()
+    more_than = recent > counted_to
+    recent = min(recent, counted_to)
+    part = min(part, max(recent - 1, 0) // size)
+    skip = part * size
     return DuplicateWork(
-        pairs=duplicates.open_pairs(among=among, since=since, recent=duplicates.RECENT, skip=skip),
-        checked=(min(skip + 1, recent), min(skip + duplicates.RECENT, recent)),
+        pairs=duplicates.open_pairs(among=among, since=since, recent=size, skip=skip),
+        checked=(min(skip + 1, recent), min(skip + size, recent)),
         recent=recent,
         part=part,
+        more_than=more_than,
     )
 
 

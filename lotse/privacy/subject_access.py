@@ -26,7 +26,7 @@ from lotse.core.audit import subject_models
 from lotse.core.models import AuditEvent
 from lotse.core.pdf import render_pdf
 from lotse.people.models import Person
-from lotse.privacy.selectors import describe, events_about, field_labels
+from lotse.privacy.selectors import describe, events_about_persons, field_labels
 
 # Technical columns that say nothing about the person (the record's number stays as its label).
 HIDDEN_FIELDS = {"id", "version", "storage_name", "sha256"}
@@ -109,10 +109,7 @@ def subject_access(person: Person, organisation: Organisation) -> SubjectAccess:
         found = [_record(model, record, skip) for record in records]
         if found:
             sections.append(Section(title=str(model._meta.verbose_name_plural), records=found))
-    about = Q(pk__in=[])
-    for pk in ids:
-        about |= events_about(pk)
-    events = AuditEvent.objects.filter(about).filter(
+    events = AuditEvent.objects.filter(events_about_persons(ids)).filter(
         Q(holder_id=organisation.pk) | Q(organisation_id=organisation.pk)
     )
     accesses = [
