@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("core", "0009_audit_action_time_index"),
+        ("core", "0010_audit_action_time_index"),
     ]
 
     operations = [

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("core", "0008_files_in_the_database"),
+        ("core", "0009_kept_figures"),
     ]
 
     operations = [
