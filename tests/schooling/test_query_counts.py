@@ -67,8 +67,8 @@ def test_figures_page(work, client_for, django_assert_num_queries):
     client = client_for(work)
     client.get("/schulteam/kennzahlen/")
     # session, user, memberships, organisations; the teams whose figures; the writer's team
-    # and its settings (the target form); the member's teams; first school days; the
-    # settings; the waiting; the reports; the placements; children found; day-care found and
-    # started.
-    with django_assert_num_queries(4 + 12 + SESSION):
+    # and its settings (the target form); the member's teams; the settings (the target); the
+    # kept figures (none: counted now); first school days; the waiting; the reports; the
+    # placements; children found; day-care found and started.
+    with django_assert_num_queries(4 + 13 + SESSION):
         assert client.get("/schulteam/kennzahlen/").status_code == 200
