@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0010_organisation_operates_installation'),
-        ('cases', '0007_referral_open_by_due_date_idx'),
+        ('cases', '0007_referral_list_indexes'),
         ('people', '0012_person_updated_index'),
         ('schooling', '0002_names_for_the_log'),
     ]
