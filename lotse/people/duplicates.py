@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from lotse.people.matching import Comparison, PartialDate, PersonRecord, blocking_keys, compare
 from lotse.people.models import Person, PersonMatchKey
@@ -162,12 +162,10 @@ def open_pairs(
     persons, one of them recent, sharing two keys or more, counting only keys that at most
     ``MAX_CANDIDATES`` current persons share (a key this common says little).
 
-    One query pairs the part's keys with everyone's along the index on key and returns only the
-    pairs sharing two keys or more, with those keys and how many hold each (``_shared_keys``);
-    one loads the persons, current ones only; the scoring happens here. Only when a key is held
-    by more than ``MAX_CANDIDATES`` persons in all registers a fourth query counts the current
-    ones. Before, every (key, person) row of the part went to Python and each one's person was
-    checked against the register: 30,000 rows for a part of 1,000 at 100,000 persons.
+    One query finds the pairs sharing two keys or more that are not common, leaving the common
+    keys out before pairing (``_pairs_sharing_rare_keys``); one loads the persons, current ones
+    only; the scoring happens here. Before, the common keys were paired too and only left out
+    afterwards: at a million persons their hundreds of thousands of holders took seconds.
     """
     current = among.filter(merged_into__isnull=True)
     recent_ids = list(
@@ -177,9 +175,7 @@ def open_pairs(
     )
     if not recent_ids:
         return []
-    keys_of_pair, holders = _shared_keys(recent_ids)
-    common = _common_keys([key for key, count in holders.items() if count > MAX_CANDIDATES], current)
-    pairs = [pair for pair, keys in keys_of_pair.items() if len(keys - common) >= 2]
+    pairs = _pairs_sharing_rare_keys(recent_ids, current)
     if not pairs:
         return []
     persons = (
@@ -199,52 +195,44 @@ def open_pairs(
     return scored[:limit]
 
 
-def _shared_keys(recent_ids: list[int]) -> tuple[dict[tuple[int, int], set[str]], dict[str, int]]:
-    """``{(a, b): keys}`` for every two persons (a < b, one of them recent, either in any
-    register) sharing two keys or more, and how many persons hold each of those keys. One query:
-    the recent persons' keys joined with everyone's on the index by key (the index alone is
-    read), counted per pair in the database (a pair of two recent persons from the lower id's
-    side only); the holders are counted per key on the same index."""
+def _common_keys(recent_ids: list[int], current: QuerySet[Person]) -> QuerySet[PersonMatchKey, Any]:
+    """The keys of the recent persons that more than ``MAX_CANDIDATES`` current persons
+    ``among`` hold (a key common in the installation but rare in the register still counts).
+    Each key's holders are read along the index on key only until one more than that is found:
+    a common name's key has hundreds of thousands of holders at a million persons, and
+    counting them all took longer than the rest of the work list."""
+    holders = PersonMatchKey.objects.filter(key=OuterRef("key"))
+    past = slice(MAX_CANDIDATES, MAX_CANDIDATES + 1)  # EXISTS (… OFFSET n LIMIT 1): n+1 or more
+    return (
+        PersonMatchKey.objects.filter(person_id__in=recent_ids)
+        # in all registers first (the index alone), then only those in the user's registers
+        .filter(Exists(holders[past]))
+        .filter(Exists(holders.filter(person_id__in=current.values("pk"))[past]))
+        .values("key")
+    )
+
+
+def _pairs_sharing_rare_keys(recent_ids: list[int], current: QuerySet[Person]) -> list[tuple[int, int]]:
+    """Every two persons (a < b, one of them recent, either in any register) sharing two keys
+    or more that are not common (``_common_keys``). One query: the recent persons' keys, common
+    ones left out, joined with everyone's on the index by key (the index alone is read) and
+    counted per pair in the database (a pair of two recent persons from the lower id's side
+    only)."""
     table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
     key = connection.ops.quote_name("key")
     ids = ", ".join(str(int(pk)) for pk in recent_ids)  # numbers from the database, inlined:
     # two thousand parameters took longer to bind than the query to run
-    # Only quoted names and integers are put into the text.
+    common_sql, params = _common_keys(recent_ids, current).query.sql_with_params()
+    # Only quoted names, integers and Django's own SQL with its parameters go into the text.
     sql = f"""
-        WITH shared AS (
-            SELECT CASE WHEN r.person_id < k.person_id THEN r.person_id ELSE k.person_id END AS a,
-                   CASE WHEN r.person_id < k.person_id THEN k.person_id ELSE r.person_id END AS b,
-                   r.{key} AS shared_key
-            FROM {table} r JOIN {table} k ON k.{key} = r.{key}
-            WHERE r.person_id IN ({ids}) AND k.person_id <> r.person_id
-              AND (r.person_id < k.person_id OR k.person_id NOT IN ({ids}))
-        ),
-        pairs AS (SELECT a, b FROM shared GROUP BY a, b HAVING COUNT(*) >= 2)
-        SELECT s.a, s.b, s.shared_key,
-               (SELECT COUNT(*) FROM {table} c WHERE c.{key} = s.shared_key) AS holders
-        FROM shared s JOIN pairs p ON p.a = s.a AND p.b = s.b
+        SELECT CASE WHEN r.person_id < k.person_id THEN r.person_id ELSE k.person_id END AS a,
+               CASE WHEN r.person_id < k.person_id THEN k.person_id ELSE r.person_id END AS b
+        FROM {table} r JOIN {table} k ON k.{key} = r.{key}
+        WHERE r.person_id IN ({ids}) AND k.person_id <> r.person_id
+          AND (r.person_id < k.person_id OR k.person_id NOT IN ({ids}))
+          AND r.{key} NOT IN ({common_sql})
+        GROUP BY 1, 2 HAVING COUNT(*) >= 2
     """  # noqa: S608
-    found: dict[tuple[int, int], set[str]] = {}
-    holders: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        for a, b, shared_key, count in cursor.fetchall():
-            found.setdefault((a, b), set()).add(shared_key)
-            holders[shared_key] = count
-    return found, holders
-
-
-def _common_keys(keys: list[str], current: QuerySet[Person]) -> set[str]:
-    """Of ``keys`` (each held by more than ``MAX_CANDIDATES`` persons of all registers), those
-    that as many current persons ``among`` share: a key common in the installation but rare in
-    the register still counts. No query without such keys."""
-    if not keys:
-        return set()
-    held = (
-        PersonMatchKey.objects.filter(key__in=keys, person_id__in=current.values("pk"))
-        .values("key")
-        .annotate(holders=Count("id"))
-        .filter(holders__gt=MAX_CANDIDATES)
-        .order_by()
-    )
-    return {row["key"] for row in held}
+        cursor.execute(sql, params)
+        return [(a, b) for a, b in cursor.fetchall()]
