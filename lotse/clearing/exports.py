@@ -10,6 +10,8 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.formats import date_format, time_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -85,6 +87,14 @@ def figures_xlsx(figures: Figures) -> bytes:
     _append(sheet, _row(_("Insgesamt"), figures.total))
     sheet.append([])
     sheet.append([_("Zahlen unter 5 sind als „<5“ ausgewiesen.")])
+    if figures.as_of:  # kept figures (lotse.core.kept): the sheet says how old, as the page does
+        moment = localtime(figures.as_of)
+        sheet.append(
+            [
+                _("Stand dieser Zahlen: %(day)s, %(hour)s Uhr.")
+                % {"day": date_format(moment, "j. F Y"), "hour": time_format(moment, "H:i")}
+            ]
+        )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     months = workbook.create_sheet(_("Monate"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from lotse.clearing.selectors import figures_for
 
@@ -13,6 +14,20 @@ from .interviews import make_interview, make_person
 pytestmark = pytest.mark.django_db
 
 URL = "/clearingstelle/kennzahlen/"
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 
 
 @pytest.fixture
@@ -119,3 +134,28 @@ def test_spreadsheet_numbers_are_numeric_cells_with_a_number_format(personas, cl
     assert (total[1].data_type, total[1].value) == ("n", 7)
     month = workbook["Monate"][2]
     assert month[0].value == "11.2022" and month[1].value == "<5"
+
+
+def test_a_spreadsheet_of_kept_figures_says_how_old_they_are(settings, personas, client_for, quarter):
+    """Where the page says „Stand dieser Zahlen“ (figures kept, lotse.core.kept), the spreadsheet
+    made from the same figures says it too; live figures need no such line."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from lotse.core.models import KeptFigures
+
+    def lines() -> list[str]:
+        response = client_for(personas.head).get("/clearingstelle/kennzahlen/tabelle.xlsx")
+        sheet = load_workbook(io.BytesIO(response.content))["Quartale"]
+        return [str(row[0].value) for row in sheet.iter_rows() if row[0].value]
+
+    assert not [line for line in lines() if line.startswith("Stand")]
+    settings.LOTSE_FIGURES_KEEP_AFTER_MS = 0
+    client_for(personas.head).get(URL)  # counted and kept
+    kept_at = KeptFigures.objects.get().computed_at
+    stand = [line for line in lines() if line.startswith("Stand dieser Zahlen:")]
+    moment = timezone.localtime(kept_at)
+    assert stand == [
+        f"Stand dieser Zahlen: {moment.day}. {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} Uhr."
+    ]
