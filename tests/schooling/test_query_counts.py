@@ -47,8 +47,10 @@ def test_child_page(work, family, client_for, django_assert_num_queries):
     url = f"/schulteam/kinder/{listed(family, 'Elena').pk}/"
     client.get(url)
     # the child with person, household, organisation, unit; the paths with school and who did
-    # each step; the reports with school; the parents with their dwelling; the read recorded.
-    with django_assert_num_queries(REQUEST + 4 + SESSION + LISTED):
+    # each step; the reports with school; which parents the user may see (one branch per
+    # alternative of the rules, ``access.among``), then those with their dwelling; the read
+    # recorded.
+    with django_assert_num_queries(REQUEST + 5 + SESSION + LISTED):
         page = client.get(url).content.decode()
     assert "Grundschule Neustadt" in page and "Ioana" in page
 
