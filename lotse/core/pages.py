@@ -27,6 +27,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cmp_to_key
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -203,6 +204,7 @@ def keyset_page(
     ordering: Sequence[str],
     size: int = 25,
     first: Q | None = None,
+    others: Sequence[Q] | None = None,
 ) -> Pages:
     """Pages by position (``?nach=`` the last row's ordering values) for a list that grows
     without bound (the register, referrals, the audit trail): no count, no offset, the same
@@ -212,7 +214,11 @@ def keyset_page(
     ``first``: where ``ordering`` begins with a true/false annotation, descending (overdue
     first), the condition it stands for. The page is then read in two parts, the rows that
     meet it and then the others, each by the rest of ``ordering``: an index can serve each
-    part in order, where sorting by the annotation would sort every matching row."""
+    part in order, where sorting by the annotation would sort every matching row.
+
+    ``others``: the rows that do not meet ``first`` as conditions that split them without
+    overlap (by default the one ``~first``), where no single index holds them all in order:
+    each is read in order, up to a page, and their rows merged (a fixed number of queries)."""
     after = _decode(request.GET.get(AFTER_PARAM, ""), rows, ordering)
     if first is None:
         ordered = rows.order_by(*ordering)
@@ -220,7 +226,7 @@ def keyset_page(
             ordered = ordered.filter(_after(ordering, after))
         found = list(ordered[: size + 1])
     else:
-        found = _in_two_parts(rows, ordering, after, size + 1, first)
+        found = _in_two_parts(rows, ordering, after, size + 1, first, others)
     shown = found[:size]
     audit_list(actor=request.user, rows=shown)
     next_query = None
@@ -239,23 +245,45 @@ def keyset_page(
 
 
 def _in_two_parts(
-    rows: QuerySet[Any], ordering: Sequence[str], after: list[Any] | None, limit: int, first: Q
+    rows: QuerySet[Any],
+    ordering: Sequence[str],
+    after: list[Any] | None,
+    limit: int,
+    first: Q,
+    others: Sequence[Q] | None = None,
 ) -> list[Any]:
-    """Up to ``limit`` rows after ``after``: those meeting ``first``, then the others."""
+    """Up to ``limit`` rows after ``after``: those meeting ``first``, then the others (read
+    in the parts ``others`` and merged)."""
     if not ordering[0].startswith("-"):
         raise ValueError("first: the leading ordering must be descending (true first)")
     rest = ordering[1:]
     found: list[Any] = []
-    for flag, part in ((True, rows.filter(first)), (False, rows.exclude(first))):
+    rest_parts = [rows.filter(q) for q in others] if others else [rows.exclude(first)]
+    for flag, parts in ((True, [rows.filter(first)]), (False, rest_parts)):
         if after is not None and flag and not after[0]:
             continue  # the position is among the others: the first part is done
-        ordered = part.order_by(*rest)
-        if after is not None and bool(after[0]) == flag:
-            ordered = ordered.filter(_after(rest, after[1:]))
-        found += list(ordered[: limit - len(found)])
+        read: list[Any] = []
+        for part in parts:
+            ordered = part.order_by(*rest)
+            if after is not None and bool(after[0]) == flag:
+                ordered = ordered.filter(_after(rest, after[1:]))
+            read += list(ordered[: limit - len(found)])
+        if len(parts) > 1:
+            read.sort(key=cmp_to_key(lambda a, b: _compare(a, b, rest)))
+        found += read[: limit - len(found)]
         if len(found) >= limit:
             break
     return found
+
+
+def _compare(a: Any, b: Any, ordering: Sequence[str]) -> int:
+    """-1, 0 or 1: the order of two rows in ``ordering``, as the database sorts them."""
+    for name in ordering:
+        x, y = _value(a, name), _value(b, name)
+        if x != y:
+            smaller = -1 if x < y else 1
+            return -smaller if name.startswith("-") else smaller
+    return 0
 
 
 def _value(row: Any, name: str) -> Any:

@@ -326,12 +326,21 @@ def deadlines_running_out(user: Any, until: dt.date) -> QuerySet[Order]:
 
 
 def notices_from_clearing(user: Any) -> QuerySet[Any]:
-    """Open referrals to the user's housing unit without an inspection planned for them."""
+    """Open referrals to the user's housing unit without an inspection planned for them, oldest
+    first. The units the user receives referrals in go into the query as values (decision
+    0043), so that the index ``referral_inbox_open_age_idx`` is read in order until the first
+    rows without an inspection are found, instead of sorting every open referral."""
+    from lotse.accounts.models import Unit
     from lotse.cases.models import Referral
 
     return (
         access.visible(user, Referral)
-        .filter(to_unit__kind="housing", status__in=sorted(Referral.OPEN_STATES))
+        .filter(
+            to_unit_id__in=access.pks(user, Unit, "inbox"),
+            to_unit__kind="housing",
+            status__in=sorted(Referral.OPEN_STATES),
+            access_ended_at__isnull=True,
+        )
         .exclude(inspections__isnull=False)
         .select_related("person__dwelling__building", "from_unit")
         .order_by("created_at", "pk")

@@ -212,6 +212,9 @@ class Activity(Versioned):
     starts_at = models.DateTimeField(_("erster Termin: Beginn"))
     ends_at = models.DateTimeField(_("erster Termin: Ende"))
     recurrence = models.TextField(_("Termine (RFC 5545)"))
+    # The day of the last date (of an open-ended rule: within its horizon), kept by the services
+    # with ``recurrence``: the list shows the activities with dates still to come first.
+    last_day = models.DateField(_("letzter Termin am"), null=True, blank=True, editable=False)
     # Shown on the public pages and in the calendar feeds (lotse.portal); never its
     # registrations, volunteers or organiser's name.
     public = models.BooleanField(_("öffentlich (Internetseite und Kalender)"), default=False)

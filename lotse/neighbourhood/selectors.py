@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -81,6 +82,48 @@ def activities_visible_to(user: Any) -> QuerySet[Activity]:
     )
 
 
+def activity_list(user: Any, today: dt.date | None = None) -> QuerySet[Activity]:
+    """The activities for the list page: those with dates still to come first, by their first
+    date (running ones, then those starting later), then the ended ones, ended last first.
+    Without counts: ``count_registrations`` counts for the page shown."""
+    today = today or timezone.localdate()
+    ended = Q(last_day__lt=today)
+    return (
+        access.visible(user, Activity)
+        .select_related("room", "unit")
+        .annotate(
+            ended=Case(When(ended, then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+        .order_by(
+            "ended",
+            Case(When(ended, then=None), default=F("starts_at")).asc(nulls_last=True),
+            F("last_day").desc(nulls_last=True),
+            "title",
+            "pk",
+        )
+    )
+
+
+def count_registrations(activities: Sequence[Activity]) -> None:
+    """Sets ``registered`` and ``waiting`` on each of ``activities`` (the page shown): one
+    grouped query over their registrations only (index ``registration_queue_idx``)."""
+    counts: dict[tuple[int, str], int] = {}
+    if activities:
+        rows = (
+            Registration.objects.filter(
+                activity_id__in=[a.pk for a in activities],
+                status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
+            )
+            .values_list("activity_id", "status")
+            .annotate(number=Count("pk"))
+            .order_by()
+        )
+        counts = {(activity_id, status): number for activity_id, status, number in rows}
+    for activity in activities:
+        activity.registered = counts.get((activity.pk, Registration.Status.REGISTERED), 0)  # type: ignore[attr-defined]
+        activity.waiting = counts.get((activity.pk, Registration.Status.WAITING), 0)  # type: ignore[attr-defined]
+
+
 def get_activity_for(user: Any, activity_id: int) -> Activity:
     return access.get(user, activities_visible_to(user), activity_id)
 
@@ -114,7 +157,7 @@ class Occurrence:
     ends_at: dt.datetime
 
 
-def occurrences_between(activities: list[Activity], start: dt.date, end: dt.date) -> list[Occurrence]:
+def occurrences_between(activities: Sequence[Activity], start: dt.date, end: dt.date) -> list[Occurrence]:
     """Every date of ``activities`` from ``start`` to ``end``, in time order (no query)."""
     found = []
     for activity in activities:

@@ -363,6 +363,11 @@ def _dates_text(starts_at: dt.datetime, ends_at: dt.datetime, dates: recurrence.
     return text
 
 
+def _last_day(text: str) -> dt.date | None:
+    _first, last = recurrence.first_and_last(text)
+    return last.date() if last is not None else None
+
+
 def _book_dates(actor: Any, activity: Activity) -> None:
     """The activity's dates in its room for the next ``BOOKING_DAYS``, after removing its old
     bookings; refused as a whole if one date collides with another booking."""
@@ -438,6 +443,7 @@ def activity_create(
             starts_at=starts_at,
             ends_at=ends_at,
             recurrence=text,
+            last_day=_last_day(text),
             **data,
         ),
     )
@@ -474,7 +480,13 @@ def activity_update(
     activity, _changes = audited_update(
         actor=actor,
         instance=activity,
-        data={**data, "starts_at": starts_at, "ends_at": ends_at, "recurrence": text},
+        data={
+            **data,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "recurrence": text,
+            "last_day": _last_day(text),
+        },
         expected_version=expected_version,
     )
     _book_dates(actor, activity)

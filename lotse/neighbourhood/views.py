@@ -192,21 +192,32 @@ def _range(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
+    """The activities by pages (those with dates to come first), each with its registrations;
+    above them the dates of the activities on this page in four weeks: the page costs the same
+    for ten activities or a thousand."""
     access.require(request.user, "list", Activity)
-    activities = list(selectors.activities_visible_to(request.user))
+    activities = paginate(request, selectors.activity_list(request.user))
+    selectors.count_registrations(activities.object_list)
     start, end = _range(request)
     return render(
         request,
         "neighbourhood/activity_list.html",
         {
-            "activities": activities,
-            "occurrences": selectors.occurrences_between(activities, start, end),
+            "page": activities,
+            "occurrences": selectors.occurrences_between(activities.object_list, start, end),
             "start": start,
             "end": end,
-            "previous": start - dt.timedelta(days=CALENDAR_DAYS),
-            "next": end + dt.timedelta(days=1),
+            "previous_query": _calendar_query(request, start - dt.timedelta(days=CALENDAR_DAYS)),
+            "next_query": _calendar_query(request, end + dt.timedelta(days=1)),
         },
     )
+
+
+def _calendar_query(request: HttpRequest, start: dt.date) -> str:
+    """The query string for the calendar from ``start``, on the same page of the list."""
+    params = request.GET.copy()
+    params["von"] = start.isoformat()
+    return params.urlencode()
 
 
 def _published_as_wanted(user: Any, activity: Activity, form: ActivityForm) -> Activity:

@@ -94,14 +94,16 @@ def test_inbox_query_count_is_constant(sharing, client_for, django_assert_num_qu
     client = client_for(sharing.p.partner)
     client.get(INBOX)
     # session, user, memberships, their organisations; the page of referrals with person and
-    # units (by position: no count); the counts of open, overdue and new ones; session
-    # renewal (savepoint, update, release).
-    with django_assert_num_queries(9 + LISTED):
+    # units (by position: no count) in three parts (the overdue ones; then merged the open
+    # ones due later and the closed ones); the counts of open, overdue and new ones, one
+    # query each (each stops at COUNTED); session renewal (savepoint, update, release).
+    with django_assert_num_queries(13 + LISTED):
         client.get(INBOX)
     sharing.accept(sharing.refer())
-    with django_assert_num_queries(9 + LISTED):
+    sharing.complete(sharing.refer(due_date=sharing.days(-4)))
+    with django_assert_num_queries(13 + LISTED):
         page = client.get(INBOX).content.decode()
-    assert len(rows(page)) == 3
+    assert len(rows(page)) == 4
 
 
 def test_outbox_query_count_is_constant(sharing, client_for, django_assert_num_queries):
@@ -111,11 +113,12 @@ def test_outbox_query_count_is_constant(sharing, client_for, django_assert_num_q
     client.get(OUTBOX)
     # session, user, memberships, their organisations; the page of referrals with person,
     # units and sender (by position: no count), in two parts (the overdue ones, then the
-    # others); the counts; session renewal (savepoint, update, release).
-    with django_assert_num_queries(10 + LISTED):
+    # others); the counts of open, overdue and new ones, one query each (each stops at
+    # COUNTED); session renewal (savepoint, update, release).
+    with django_assert_num_queries(12 + LISTED):
         client.get(OUTBOX)
     sharing.complete(sharing.refer())
-    with django_assert_num_queries(10 + LISTED):
+    with django_assert_num_queries(12 + LISTED):
         page = client.get(OUTBOX).content.decode()
     assert len(rows(page)) == 3
 

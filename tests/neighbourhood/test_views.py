@@ -184,9 +184,10 @@ def test_activity_pages_query_counts(personas, client_for, django_assert_num_que
         services.registration_create(actor=personas.neighbourhood, activity=crafts, name=name)
     client = client_for(personas.neighbourhood)
     client.get("/stadtteilbuero/angebote/?von=2026-01-01")
-    # session, user, memberships, organisations; the activities with room, unit and counts;
-    # session renewal (3). The dates are expanded in Python.
-    with django_assert_num_queries(8):
+    # session, user, memberships, organisations; the count of activities; the page of them
+    # with room and unit; the registrations of those shown, counted by state; session renewal
+    # (3). The dates of those shown are expanded in Python.
+    with django_assert_num_queries(10):
         page = client.get("/stadtteilbuero/angebote/?von=2026-01-01").content.decode()
     assert page.count("Bastelnachmittag") >= 5
     client.get(f"/stadtteilbuero/angebote/{crafts.pk}/?von=2026-01-01")

@@ -9,9 +9,12 @@ while it is open; it never moves the case.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import Unit
@@ -35,6 +38,10 @@ class SharedPart(models.TextChoices):
 CASE_PARTS = frozenset(
     {SharedPart.CONTACTS, SharedPart.ASSESSMENT, SharedPart.SUPPORT_PLAN, SharedPart.DOCUMENTS}
 )
+
+
+# Where a referral without a due date stands in the inbox's order (last): ``due_sort``.
+NO_DUE_DATE = dt.date(9999, 12, 31)
 
 
 class Referral(Versioned):
@@ -155,6 +162,31 @@ class Referral(Versioned):
                 fields=["to_unit", "due_date", "created_at", "id"],
                 condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
                 name="referral_inbox_open_idx",
+            ),
+            # The open referrals as received, oldest first: housing inspection's notices of the
+            # Clearingstelle (``lotse.housing.selectors.notices_from_clearing``).
+            models.Index(
+                fields=["to_unit", "created_at", "id"],
+                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                name="referral_inbox_open_age_idx",
+            ),
+            # The inbox page by due date (none last, as ``due_sort``): the open referrals (the
+            # overdue ones, then those due later) and, merged with the latter, the closed ones.
+            models.Index(
+                models.F("to_unit"),
+                Coalesce("due_date", models.Value(NO_DUE_DATE), output_field=models.DateField()),
+                models.F("created_at"),
+                models.F("id"),
+                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                name="referral_inbox_due_idx",
+            ),
+            models.Index(
+                models.F("to_unit"),
+                Coalesce("due_date", models.Value(NO_DUE_DATE), output_field=models.DateField()),
+                models.F("created_at"),
+                models.F("id"),
+                condition=models.Q(status__in=["declined", "done", "withdrawn"], access_ended_at=None),
+                name="referral_inbox_closed_idx",
             ),
             # The outbox page, newest first (its overdue referrals first: two parts).
             models.Index(fields=["from_unit", "-created_at", "-id"], name="referral_outbox_list_idx"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lotse.accounts.models import Unit
 from lotse.cases.models import CaseFile, Referral, ReferralRoute
+from lotse.cases.models.referral import NO_DUE_DATE
 from lotse.core import access
 from lotse.core.audit import audit_view
 from lotse.core.models import AuditEvent
@@ -36,7 +37,35 @@ def overdue_q(today: dt.date | None = None) -> Q:
 # last) or by age; each ends with the primary key.
 INBOX_ORDER = ("-overdue", "due_sort", "created_at", "pk")
 OUTBOX_ORDER = ("-overdue", "-created_at", "-pk")
-_NO_DUE_DATE = dt.date(9999, 12, 31)
+
+
+CLOSED = sorted(set(S.values) - Referral.OPEN_STATES)
+NOTHING = Q(pk__in=[])
+
+
+def inbox_parts(status: str = "", today: dt.date | None = None) -> tuple[Q, list[Q]]:
+    """How ``keyset_page`` reads the inbox (``first``, ``others``), each part in order from an
+    index, never sorting every referral of the unit: the overdue ones (open, due before today);
+    then merged the open ones due later or never (``referral_inbox_due_idx``, like the
+    overdue ones) and the closed ones (``referral_inbox_closed_idx``). Only the parts the
+    state filter can hold. Among open referrals "overdue" is ``due_sort`` before today, which
+    the index holds as a range."""
+    today = today or timezone.localdate()
+    overdue = Q(status__in=OPEN, due_sort__lt=today)
+    later = Q(status__in=OPEN, due_sort__gte=today)
+    closed = Q(status__in=CLOSED)
+    if status in CLOSED:
+        return NOTHING, [closed]
+    if status:  # "open" or one open state
+        return overdue, [later]
+    return overdue, [later, closed]
+
+
+def counted(referrals: QuerySet[Referral], cap: int) -> tuple[int, bool]:
+    """How many, counted up to ``cap`` (reading no more than that many index entries), and
+    whether there are more."""
+    number = referrals.order_by()[: cap + 1].count()
+    return min(number, cap), number > cap
 
 
 def _with_overdue(referrals: QuerySet[Referral], today: dt.date | None = None) -> QuerySet[Referral]:
@@ -45,7 +74,7 @@ def _with_overdue(referrals: QuerySet[Referral], today: dt.date | None = None) -
         overdue=Case(
             When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
-        due_sort=Coalesce("due_date", Value(_NO_DUE_DATE), output_field=DateField()),
+        due_sort=Coalesce("due_date", Value(NO_DUE_DATE), output_field=DateField()),
     )
 
 
@@ -56,7 +85,9 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
 def referral_inbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
     """Referrals to the user's units: overdue first, then by due date, newest last."""
     inbox = access.pks(user, Unit, "inbox")
-    referrals = access.visible(user, Referral).filter(to_unit_id__in=inbox, access_ended_at__isnull=True)
+    referrals = access.visible(user, Referral, "received").filter(
+        to_unit_id__in=inbox, access_ended_at__isnull=True
+    )
     if status == "open":
         referrals = referrals.filter(status__in=OPEN)
     elif status:

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -65,14 +65,32 @@ def _filter(request: HttpRequest, allowed: list[tuple[str, Any]]) -> str:
     return status if status in {value for value, _label in allowed} else ""
 
 
-def _counts(referrals: Any) -> dict[str, int]:
+# The counters above a box count up to this many ("mehr als 999 offene Verweisungen"): enough
+# to see whether and roughly how much work waits, without reading every referral of a large
+# unit on every visit (decision 0046).
+COUNTED = 999
+
+
+@dataclass(frozen=True)
+class Counter:
+    number: int
+    more: bool  # more than ``number``
+
+    def __bool__(self) -> bool:
+        return bool(self.number)
+
+
+def _counts(referrals: Any) -> dict[str, Counter]:
+    """Open, overdue and new referrals of a box: one query each, each reading at most
+    ``COUNTED`` + 1 entries of an index of the open referrals."""
     today = timezone.localdate()
     open_q = Q(status__in=Referral.OPEN_STATES, access_ended_at__isnull=True)
-    return referrals.aggregate(
-        open=Count("pk", filter=open_q),
-        overdue=Count("pk", filter=open_q & Q(due_date__lt=today)),
-        new=Count("pk", filter=Q(status=S.PROPOSED, access_ended_at__isnull=True)),
-    )
+    kinds = {
+        "open": open_q,
+        "overdue": open_q & Q(due_date__lt=today),
+        "new": Q(status=S.PROPOSED, access_ended_at__isnull=True),
+    }
+    return {name: Counter(*selectors.counted(referrals.filter(q), COUNTED)) for name, q in kinds.items()}
 
 
 def _box(request: HttpRequest, box: str) -> HttpResponse:
@@ -85,8 +103,13 @@ def _box(request: HttpRequest, box: str) -> HttpResponse:
     status = _filter(request, filters)
     # The outbox reads its overdue referrals and then the others, each newest first from the
     # index ``referral_outbox_list_idx``, instead of sorting every referral ever sent.
-    first = selectors.overdue_q() if box == "outbox" else None
-    referrals = keyset_page(request, listing(user, status=status), ordering=order, first=first)
+    # The inbox reads its overdue referrals, then merged the open ones due later and the closed
+    # ones, each by due date from an index (``selectors.inbox_parts``).
+    if box == "outbox":
+        first, others = selectors.overdue_q(), None
+    else:
+        first, others = selectors.inbox_parts(status)
+    referrals = keyset_page(request, listing(user, status=status), ordering=order, first=first, others=others)
     for referral in referrals:  # the receiver sees whom it is about while it is open
         referral.shows_person = access.can(user, "see_subject", referral)
     context = {
@@ -94,7 +117,7 @@ def _box(request: HttpRequest, box: str) -> HttpResponse:
         "box": box,
         "filters": filters,
         "status": status,
-        "counts": _counts(listing(user).order_by()),
+        "counts": _counts(listing(user)),
         "has_outbox": access.can(user, "outbox", Referral),
         "has_inbox": access.can(user, "inbox", Referral),
         "can_refer": box == "outbox" and access.can(user, "create", Referral),
