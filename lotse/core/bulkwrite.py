@@ -10,7 +10,6 @@ every call runs in the caller's transaction.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
@@ -127,10 +126,11 @@ class IdSource:
 
 
 @cache
-def _construction(model: type[models.Model]) -> list[tuple[str, str, Any, Callable[[], Any]]]:
+def _construction(model: type[models.Model]) -> list[tuple[str, str, Any, bool, Any]]:
     """Per concrete field of ``model``: name, attname, for a many-to-one relation that ``new``
     sets itself the (concrete model, target attname) – else None: a one-to-one goes through
-    its descriptor, which also fills the other side – and its default."""
+    its descriptor, which also fills the other side –, whether the default is one value, and
+    that value or the field's ``get_default``."""
     spec = []
     for field in model._meta.concrete_fields:
         if getattr(field, "generated", False):
@@ -138,19 +138,15 @@ def _construction(model: type[models.Model]) -> list[tuple[str, str, Any, Callab
         relation = None
         if type(field) is models.ForeignKey and not router.routers:
             relation = (field.remote_field.model._meta.concrete_model, field.target_field.attname)
-        default: Callable[[], Any] = field.get_default
         if (not field.has_default() and not field.has_db_default()) or (
             field.has_default() and not callable(field.default) and relation is None
         ):
             # None or "" (``Field._get_default``), or the one default object ``__init__`` also
             # hands every instance: no need to ask per instance.
-            default = functools.partial(_same, field.get_default())
-        spec.append((field.name, field.attname, relation, default))
+            spec.append((field.name, field.attname, relation, True, field.get_default()))
+        else:
+            spec.append((field.name, field.attname, relation, False, field.get_default))
     return spec
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -165,7 +161,7 @@ def new(model: type[_M], **values: Any) -> _M:
     state = obj._state = ModelState()
     attributes = obj.__dict__
     cached = state.fields_cache
-    for name, attname, relation, default in _construction(model):
+    for name, attname, relation, constant, default in _construction(model):
         if attname != name and name in values:
             value = values.pop(name)
             if relation is None or (value is not None and not isinstance(value, relation[0])):
@@ -184,9 +180,9 @@ def new(model: type[_M], **values: Any) -> _M:
         elif attname in values:
             attributes[attname] = values.pop(attname)
         else:
-            attributes[attname] = default()
+            attributes[attname] = default if constant else default()
     if values:
-        properties = model._meta._property_names
+        properties = model._meta._property_names  # type: ignore[attr-defined]
         for name, value in values.items():
             if name not in properties:
                 try:
