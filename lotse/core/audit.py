@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import hmac
 import json
@@ -23,7 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from lotse.core import access
-from lotse.core.bulkwrite import insert_rows, object_rows, reserve_ids
+from lotse.core.bulkwrite import insert_rows, new, object_rows, reserve_ids
 from lotse.core.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -60,9 +61,18 @@ def jsonable(value: Any) -> Any:
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The instance's concrete field values by attribute name, as JSON-safe values."""
-    return {
-        field.attname: jsonable(getattr(instance, field.attname)) for field in instance._meta.concrete_fields
-    }
+    simple = _SIMPLE
+    loaded = instance.__dict__  # what the fields' descriptors return when it is there
+    values = {}
+    for name in _attnames(type(instance)):
+        value = loaded[name] if name in loaded else getattr(instance, name)
+        values[name] = value if type(value) in simple else jsonable(value)
+    return values
+
+
+@functools.cache
+def _attnames(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def changes_between(
@@ -74,7 +84,9 @@ def changes_between(
     as changed, never with their values.
     """
     hidden = set(redacted)
-    if not before:  # a creation (bulk writers ask this per row): every value that is set
+    if not before and not hidden:  # a creation (bulk writers ask this per row)
+        return {name: [None, value] for name, value in after.items() if value is not None}
+    if not before:  # every value that is set
         return {
             name: [None, REDACTED if name in hidden or name.removesuffix("_id") in hidden else value]
             for name, value in after.items()
@@ -111,6 +123,13 @@ def personal_digest(event: AuditEvent) -> str:
     return hmac.new(
         event.salt.encode("ascii"), _canonical(personal_part(event)).encode("utf-8"), hashlib.sha256
     ).hexdigest()
+
+
+def _personal_digest(salt: str, actor_name: str, changes: str) -> str:
+    """``personal_digest`` from the changes' canonical text (the keys of ``personal_part`` in
+    their sorted order, as ``_canonical`` writes them)."""
+    text = f'{{"actor_name":{json.dumps(actor_name, ensure_ascii=False)},"changes":{changes}}}'
+    return hmac.new(salt.encode("ascii"), text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _event_hash(event: AuditEvent) -> str:
@@ -234,7 +253,8 @@ def creation_event(instance: models.Model, *, actor: Any = None, request_id: str
     loaded (assigned objects), or each event costs a query."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     redacted = getattr(instance, "AUDIT_REDACTED", ())
-    return AuditEvent(
+    return new(
+        AuditEvent,
         occurred_at=timezone.now(),
         actor=user,
         actor_name=user.get_username() if user else "System",
@@ -268,12 +288,17 @@ class PreparedEvents:
 def prepare_events(events: list[AuditEvent]) -> PreparedEvents:
     """Salt and digest each event exactly as ``audit_record`` does and build its row; the id,
     the previous hash and the hash are left for ``append_prepared``."""
+    texts = []
     for event in events:
         event.salt = secrets.token_hex(16)
-        event.personal_digest = personal_digest(event)
+        # The changes' canonical text is both part of the digest and the stored JSON (any
+        # spelling of the same JSON reads back the same): encoded once.
+        changes = _canonical(event.changes)
+        texts.append(changes)
+        event.personal_digest = _personal_digest(event.salt, event.actor_name, changes)
         event.prev_hash = event.hash = ""
         event.id = 0  # the real one is reserved under the chain's lock
-    table, columns, rows = object_rows(AuditEvent, events, _NO_IDS)
+    table, columns, rows = object_rows(AuditEvent, events, _NO_IDS, given={"changes": texts})
     del table
     return PreparedEvents(columns, [list(row) for row in rows], [_hash_parts(event) for event in events])
 

@@ -11,10 +11,13 @@ every call runs in the caller's transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DEFAULT_DB_ALIAS, connection, models, router
+from django.db.models.base import ModelState
 
 # Fields whose Python value is what the database stores, on SQLite and PostgreSQL alike
 # (exact types: a subclass may convert, as the encrypted text field does).
@@ -122,6 +125,76 @@ class IdSource:
         return list(range(first, first + count))
 
 
+@cache
+def _construction(model: type[models.Model]) -> list[tuple[str, str, Any, bool, Any]]:
+    """Per concrete field of ``model``: name, attname, for a many-to-one relation that ``new``
+    sets itself the (concrete model, target attname) – else None: a one-to-one goes through
+    its descriptor, which also fills the other side –, whether the default is one value, and
+    that value or the field's ``get_default``."""
+    spec = []
+    for field in model._meta.concrete_fields:
+        if getattr(field, "generated", False):
+            continue
+        relation = None
+        if type(field) is models.ForeignKey and not router.routers:
+            relation = (field.remote_field.model._meta.concrete_model, field.target_field.attname)
+        if (not field.has_default() and not field.has_db_default()) or (
+            field.has_default() and not callable(field.default) and relation is None
+        ):
+            # None or "" (``Field._get_default``), or the one default object ``__init__`` also
+            # hands every instance: no need to ask per instance.
+            spec.append((field.name, field.attname, relation, True, field.get_default()))
+        else:
+            spec.append((field.name, field.attname, relation, False, field.get_default))
+    return spec
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def new(model: type[_M], **values: Any) -> _M:
+    """``model(**values)`` for a new instance, without ``Model.__init__``'s per-field work (a
+    bulk writer builds hundreds of thousands): the same attributes, relation caches and
+    ``_state`` (``tests/core/test_bulkwrite.py`` compares both). No ``pre_init``/``post_init``
+    signals: no Lotse model has receivers."""
+    obj = model.__new__(model)
+    state = obj._state = ModelState()
+    attributes = obj.__dict__
+    cached = state.fields_cache
+    for name, attname, relation, constant, default in _construction(model):
+        if attname != name and name in values:
+            value = values.pop(name)
+            if relation is None or (value is not None and not isinstance(value, relation[0])):
+                setattr(obj, name, value)  # the descriptor (and its error for a wrong type)
+                continue
+            # What ``ForwardManyToOneDescriptor.__set__`` does (the router has no routers).
+            if value is None:
+                attributes[attname] = None
+            else:
+                if state.db is None:
+                    state.db = value._state.db or DEFAULT_DB_ALIAS
+                if value._state.db is None:
+                    value._state.db = state.db
+                attributes[attname] = getattr(value, relation[1])
+            cached[name] = value
+        elif attname in values:
+            attributes[attname] = values.pop(attname)
+        else:
+            attributes[attname] = default if constant else default()
+    if values:
+        properties = model._meta._property_names  # type: ignore[attr-defined]
+        for name, value in values.items():
+            if name not in properties:
+                try:
+                    model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    raise TypeError(
+                        f"{model.__name__}() got an unexpected keyword argument '{name}'"
+                    ) from None
+            setattr(obj, name, value)
+    return obj
+
+
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if _plain(field):
         return None
@@ -141,12 +214,16 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 def object_rows(
-    model: type[models.Model], objects: Sequence[models.Model], ids: IdSource | None = None
+    model: type[models.Model],
+    objects: Sequence[models.Model],
+    ids: IdSource | None = None,
+    given: Mapping[str, Sequence[Any]] | None = None,
 ) -> tuple[str, list[str], list[tuple[Any, ...]]]:
     """Table, columns and database values of ``objects`` (new instances of ``model``); each
     gets its id first (from ``ids``, else reserved here), and foreign keys to objects given
     ids before take those objects' ids. ``auto_now`` and ``auto_now_add`` fields are set as
-    ``save`` would."""
+    ``save`` would. ``given``: database values of some fields (by attname), one per object,
+    that the caller has already converted."""
     meta = model._meta
     fields = list(meta.concrete_fields)
     pk_name = meta.pk.attname
@@ -171,13 +248,21 @@ def object_rows(
         for field in stamped:
             field.pre_save(obj, add=True)
     attnames = [f.attname for f in fields]
-    converters = [(i, convert) for i, convert in enumerate(_converter(f) for f in fields) if convert]
+    given = given or {}
+    converters = [
+        (i, convert)
+        for i, (field, convert) in enumerate((f, _converter(f)) for f in fields)
+        if convert and field.attname not in given
+    ]
+    columns = [(attnames.index(name), values) for name, values in given.items()]
     rows = []
-    for obj in objects:
+    for k, obj in enumerate(objects):
         values = obj.__dict__
         row = [values[name] for name in attnames]
         for i, convert in converters:
             row[i] = convert(row[i])
+        for i, column in columns:
+            row[i] = column[k]
         rows.append(tuple(row))
     return meta.db_table, [str(f.column) for f in fields], rows
 

@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import IO
 
@@ -221,8 +222,13 @@ class Membership:
 
 def _zipf_choice(rng: random.Random, items: list[str], s: float = 0.6) -> str:
     """Frequent names first: weight 1/(rank+2)^s (flat enough that the top name has a few per cent)."""
-    weights = [1.0 / (rank + 2) ** s for rank in range(len(items))]
-    return rng.choices(items, weights)[0]
+    return rng.choices(items, cum_weights=_zipf_cumulative(len(items), s))[0]
+
+
+@cache
+def _zipf_cumulative(n: int, s: float) -> list[float]:
+    # What ``choices`` sums from the weights itself: the same draw, summed once.
+    return list(accumulate(1.0 / (rank + 2) ** s for rank in range(n)))
 
 
 def _patronymic(name: str) -> str:
@@ -249,7 +255,10 @@ def _family_names(nat: str) -> list[str]:
 
 
 def _family_choice(rng: random.Random, nat: str) -> str:
-    return _zipf_choice(rng, _FAMILY_CACHE.setdefault(nat, _family_names(nat)), 0.35)
+    family = _FAMILY_CACHE.get(nat)
+    if family is None:
+        family = _FAMILY_CACHE[nat] = _family_names(nat)
+    return _zipf_choice(rng, family, 0.35)
 
 
 _FAMILY_CACHE: dict[str, list[str]] = {}
