@@ -67,9 +67,7 @@ class HouseholdViewSet(ApiViewSet):
 
     def retrieve(self, request: Request, pk: int) -> Response:
         household = selectors.get_household_for_casework(request.user, pk)
-        household.visible_members = list(  # type: ignore[attr-defined]
-            selectors.persons_for_casework(request.user).filter(household=household).only("pk").order_by("pk")
-        )
+        household.visible_members = selectors.members_for_casework(request.user, household)  # type: ignore[attr-defined]
         household.has_blocked_member = selectors.has_blocked_member(household)  # type: ignore[attr-defined]
         data: Any = HouseholdSerializer(household, context={"request": request}).data
         etag = content_etag(data)

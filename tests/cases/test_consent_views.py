@@ -149,13 +149,14 @@ def test_consent_list_query_count_is_constant(sharing, client_for, django_assert
     sharing.consent(person, sharing.p.county, sharing.p.charity)
     client = client_for(sharing.p.clearing)
     client.get(consents_url(person))
-    # session, user, memberships, their organisations; the person (visibility in one query);
-    # the read in the audit trail (savepoint, advisory lock on PostgreSQL only, last hash,
-    # insert, release); consents; their recipients; session renewal (savepoint, update, release).
-    with django_assert_num_queries(14 + AUDIT_LOCK):
+    # session, user, memberships, their organisations; the person (whether a reason lets the
+    # user see them, then the person: access.among); the read in the audit trail (savepoint,
+    # advisory lock on PostgreSQL only, last hash, insert, release); consents; their recipients;
+    # session renewal (savepoint, update, release).
+    with django_assert_num_queries(15 + AUDIT_LOCK):
         client.get(consents_url(person))
     sharing.consent(person, sharing.p.county)
-    with django_assert_num_queries(14 + AUDIT_LOCK):
+    with django_assert_num_queries(15 + AUDIT_LOCK):
         page = client.get(consents_url(person)).content.decode()
     assert page.count("/einwilligungen/") >= 4
 

@@ -106,8 +106,9 @@ def test_naming_what_tasks_are_about_costs_the_same_for_any_number(
     client = client_for(sharing.p.clearing)
     client.get("/aufgaben/einheit/")
     # As above (11), plus the referrals the checks are about with their receiving units, the
-    # persons the user sees among theirs, and the record of the persons listed (LISTED).
-    expected = 11 + 2 + LISTED
+    # persons the user sees among theirs (which, then those: access.among), and the record of
+    # the persons listed (LISTED).
+    expected = 11 + 3 + LISTED
     with django_assert_num_queries(expected):
         assert client.get("/aufgaben/einheit/").status_code == 200
     _checks(sharing, [("Mihai", "Lungu"), ("Elena", "Radu")])

@@ -231,12 +231,14 @@ def assignments_of(case: CaseFile) -> list[CaseAssignment]:
 
 
 def members_of(user: Any, case: CaseFile) -> list[Person]:
-    """The household's members (or the person with their household's), for the overview."""
+    """The household's members (or the person with their household's), for the overview.
+    The few members are looked up for each reason the user may see a person (``access.among``):
+    asked as one OR, PostgreSQL computed every reason's persons in full (decision 0045)."""
     household_id = case.household_id or (case.person.household_id if case.person else None)
     if household_id is None:
         return [case.person] if case.person else []
-    members = access.visible(user, Person).filter(household_id=household_id)
-    return list(members.order_by("birth_year", "family_name", "pk"))
+    members = Person.objects.filter(household_id=household_id)
+    return access.among(user, members.order_by("birth_year", "family_name", "pk"))
 
 
 def assignable_workers(case: CaseFile) -> list[User]:

@@ -93,8 +93,9 @@ def name_subjects(user: Any, followups: Iterable[FollowUp]) -> list[FollowUp]:
     A reminder says what it is about by type and id only (its visibility follows the unit, not
     the record). Here each target is read through the access layer: a referral as „Verweisung
     an <receiving unit>“, with the person's name if the user may see the person; a person by
-    name; the case file by its title. Two queries for any number of rows (referrals, persons),
-    none if no row points at one; the persons named are recorded as listed.
+    name; the case file by its title. Three queries for any number of rows (the referrals;
+    which of the persons the user may see, then those), fewer if no row points at one or the
+    user sees none of them; the persons named are recorded as listed.
     """
     rows: list[Any] = list(followups)  # ``subjects`` is set on each row for the templates
     referral_ids = {int(f.target_id) for f in rows if f.target_type == REFERRAL and f.target_id.isdigit()}
@@ -104,7 +105,10 @@ def name_subjects(user: Any, followups: Iterable[FollowUp]) -> list[FollowUp]:
     person_ids = {r.person_id for r in referrals.values()} | {
         int(f.target_id) for f in rows if f.target_type == PERSON and f.target_id.isdigit()
     }
-    persons = access.visible(user, Person).in_bulk(person_ids) if person_ids else {}
+    # The few persons looked up for each reason on its own (``access.among``): asked as one OR,
+    # PostgreSQL computed every reason's persons in full (decision 0045).
+    named = Person.objects.filter(pk__in=person_ids).order_by("pk")
+    persons = {person.pk: person for person in access.among(user, named)} if person_ids else {}
     audit_list(actor=user, rows=persons.values())
     for followup in rows:
         followup.subjects = _subjects(followup, referrals, persons)
