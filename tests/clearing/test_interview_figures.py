@@ -8,26 +8,13 @@ import pytest
 from django.utils import timezone
 
 from lotse.clearing.selectors import figures_for
+from lotse.people.matching.dates import MONTH_NAMES
 
 from .interviews import make_interview, make_person
 
 pytestmark = pytest.mark.django_db
 
 URL = "/clearingstelle/kennzahlen/"
-MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 
 
 @pytest.fixture
@@ -157,5 +144,5 @@ def test_a_spreadsheet_of_kept_figures_says_how_old_they_are(settings, personas,
     stand = [line for line in lines() if line.startswith("Stand dieser Zahlen:")]
     moment = timezone.localtime(kept_at)
     assert stand == [
-        f"Stand dieser Zahlen: {moment.day}. {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} Uhr."
+        f"Stand dieser Zahlen: {moment.day}. {MONTH_NAMES[moment.month]} {moment.year}, {moment:%H:%M} Uhr."
     ]
