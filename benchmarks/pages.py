@@ -3,8 +3,8 @@
 For each size and engine: the generated population the other benchmarks use
 (``_harness.population_database``: ``manage.py generate_population``, kept between runs), one
 account per persona with the roles of the demo persona (clearing, outreach, housing, school
-team, neighbourhood office, head of office, data protection officer) and a confirmed second
-factor, and sessions for them as a login with both factors leaves them. Then:
+team, neighbourhood office, the partner's counsellor, head of office, data protection officer)
+and a confirmed second factor, and sessions for them as a login with both factors leaves them. Then:
 
 * each page alone, in-process (Django's test client, same database): its SQL queries and its
   milliseconds (median of three after a first request, which also counts and keeps slow
@@ -113,6 +113,15 @@ PERSONAS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = 
             ("activity", "/stadtteilbuero/angebote/{Activity}/"),
             ("counselling", "/stadtteilbuero/beratung/"),
             ("figures", "/stadtteilbuero/kennzahlen/"),
+        ],
+    ),
+    "partner": (
+        "bev-migrationsberatung",  # the generated charity's Migrationsberatung (lotse.demo.bulk)
+        [("bev-mbe", "partner_staff")],
+        [
+            ("start", "/"),
+            ("inbox", "/verweisungen/eingang/"),
+            ("referral", "/verweisungen/{Referral}/"),
         ],
     ),
     "head": (

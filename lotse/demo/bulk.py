@@ -97,6 +97,7 @@ class Setup:
     housing: Unit | None
     school: Unit | None
     neighbourhood: Unit | None
+    counselling: Unit | None  # a partner's counselling service (the demo's Migrationsberatung)
     staff: dict[int, list[User]]
     schools: list[School]
     activities: list[Activity]
@@ -149,6 +150,7 @@ def setup_for(organisation: Organisation, persons: int) -> Setup:
         "housing": _unit(Unit.Kind.HOUSING, organisation),
         "school": _unit(Unit.Kind.SCHOOL),
         "neighbourhood": _unit(Unit.Kind.NEIGHBOURHOOD, organisation),
+        "counselling": _unit(Unit.Kind.COUNSELLING) or _partner_counselling(),
     }
     staff: dict[int, list[User]] = {}
     for unit in [clearing, *units.values()]:
@@ -163,10 +165,34 @@ def setup_for(organisation: Organisation, persons: int) -> Setup:
         housing=units["housing"],
         school=units["school"],
         neighbourhood=units["neighbourhood"],
+        counselling=units["counselling"],
         staff=staff,
         schools=schools,
         activities=activities,
     )
+
+
+def _partner_counselling() -> Unit | None:
+    """A charity's Migrationsberatung for the Clearingstelle to refer persons without health
+    insurance to, where the installation has no counselling unit yet (the demo has the
+    Caritas's): the partner's view – referrals on consent, its inbox – is part of the load."""
+    partner = account_services.organisation_upsert(
+        actor=None,
+        slug="bev-migrationsberatung",
+        name="Migrationsberatung eines freien Trägers (erzeugt)",
+        short_name="Migrationsberatung",
+        kind=Organisation.Kind.PROVIDER,
+        legal_regime="DSGVO Art. 6 Abs. 1 lit. a; Beratung nur mit Einwilligung",
+    )
+    account_services.unit_upsert(
+        actor=None,
+        slug="bev-mbe",
+        name="Migrationsberatung für erwachsene Zugewanderte (erzeugt)",
+        kind=Unit.Kind.COUNSELLING,
+        organisations=[partner],
+        tasks=["Migrationsberatung", "Rückmeldung an die verweisende Stelle"],
+    )
+    return _unit(Unit.Kind.COUNSELLING)  # with its organisations, as the other units
 
 
 _STAFF_NAMES = [
@@ -177,7 +203,7 @@ _STAFF_NAMES = [
 
 def _staff_of(unit: Unit) -> list[User]:
     """``STAFF_PER_UNIT`` caseworkers of the unit (accounts without a password), alternating
-    between its organisations."""
+    between its organisations; a partner's staff have the partner's role."""
     organisations = list(unit.organisations.order_by("pk"))
     users = []
     for number in range(STAFF_PER_UNIT):
@@ -185,15 +211,17 @@ def _staff_of(unit: Unit) -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             first, last = _STAFF_NAMES[(unit.pk * 3 + number) % len(_STAFF_NAMES)]
+            employer = organisations[number % len(organisations)]
             user = account_services.user_create(
                 actor=None,
                 username=username,
-                organisation=organisations[number % len(organisations)],
+                organisation=employer,
                 password=None,
                 first_name=first,
                 last_name=last,
             )
-            account_services.membership_create(actor=None, user=user, unit=unit, role=Role.CASEWORKER)
+            role = Role.PARTNER_STAFF if employer.kind == Organisation.Kind.PROVIDER else Role.CASEWORKER
+            account_services.membership_create(actor=None, user=user, unit=unit, role=role)
         users.append(user)
     return users
 
@@ -740,6 +768,8 @@ class _Chunk:
                 (ArrivalInterview.Need.FAMILY, setup.outreach),
                 (ArrivalInterview.Need.LANGUAGE_COURSE, setup.neighbourhood),
                 (ArrivalInterview.Need.COUNSELLING, setup.neighbourhood),
+                # without health insurance: the partner's Migrationsberatung, on consent
+                (ArrivalInterview.Need.HEALTH_INSURANCE, setup.counselling),
             ]:
                 if need not in needs or unit is None or unit.pk == setup.clearing.pk:
                     continue

@@ -17,10 +17,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 
-from lotse.accounts.models import Unit
+from lotse.accounts.models import Unit, User
+from lotse.accounts.roles import Role
 from lotse.cases.models import CaseFile, CaseStatusChange, Consent, Contact, Disclosure, Referral
 from lotse.cases.services.referrals import consent_problem, legal_basis_problem, recipient_organisations
 from lotse.clearing.models import ArrivalInterview, InterviewChild
+from lotse.core import access
 from lotse.core.audit import _event_hash, audit_verify, holder_of
 from lotse.core.models import AuditEvent
 from lotse.demo import bulk
@@ -122,6 +124,19 @@ def test_every_crossing_rests_on_a_basis_and_is_disclosed(population):
             assert referral.legal_basis and legal_basis_problem(referral.legal_basis) is None
         assert AuditEvent.objects.filter(action="disclose", object_id=str(referral.pk)).count() == 1
     assert crossings
+
+
+def test_the_partner_receives_referrals_on_consent_and_its_staff_see_them(population):
+    """Persons without health insurance are referred to the partner's Migrationsberatung, as
+    the demo's Clearingstelle does: on consent (the partner is another organisation), and the
+    partner's generated staff – with the partner's role – see them in their inbox."""
+    to_partner = _generated(Referral).filter(to_unit__kind=Unit.Kind.COUNSELLING)
+    assert to_partner.exists()
+    assert not to_partner.filter(consent__isnull=True).exists()
+    staff = User.objects.get(username=f"bev-{to_partner.first().to_unit.slug}-1")
+    assert {m.role for m in staff.memberships.all()} == {Role.PARTNER_STAFF}
+    received = set(access.visible(staff, Referral, "received").values_list("pk", flat=True))
+    assert set(to_partner.values_list("pk", flat=True)) <= received
 
 
 def test_keys_are_the_services_and_known_duplicates_are_found(population):
