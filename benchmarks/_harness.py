@@ -160,13 +160,20 @@ def database_drop(db: str, stem: str, persons: int) -> None:
         )
 
 
+# What generate_population writes, as a number: raised when it writes other data, so that kept
+# databases from before are filled again (2: referrals to a partner's Migrationsberatung).
+POPULATION_VERSION = 2
+
+
 def population_database(db: str, persons: int, seed: int = 1) -> str:
     """The database with ``generate_population --persons N --seed S`` in it (the weissenfels
     blueprint, its Clearingstelle's register), filled once and kept; its URL. A marker file in
-    ``var/`` records a finished fill, so a fill that was interrupted is done again from scratch."""
+    ``var/`` records a finished fill (seed and ``POPULATION_VERSION``), so a fill that was
+    interrupted, or made by an older generator, is done again from scratch."""
     stem = "population"
     marker = VAR / f"bench-{stem}-{persons}-{db}.done"
-    if marker.exists() and marker.read_text().strip() == str(seed):
+    filled = f"{seed} {POPULATION_VERSION}"
+    if marker.exists() and marker.read_text().strip() == filled:
         return database_url(db, stem, persons)
     database_drop(db, stem, persons)
     url = database_url(db, stem, persons)
@@ -193,7 +200,7 @@ def population_database(db: str, persons: int, seed: int = 1) -> str:
             ["vacuumdb", "-h", "127.0.0.1", "-U", "postgres", "-z", "-q", url.rsplit("/", 1)[1]], check=True
         )
     print(f"[{db}] filled in {time.perf_counter() - started:.0f} s", flush=True)
-    marker.write_text(str(seed))
+    marker.write_text(filled)
     return url
 
 
