@@ -5,12 +5,13 @@ the kept pairs), their SQL queries, and a page that only says "ok" behind the sa
 (the framework ceiling of ``pages.py``, in-process) for comparison.
 
     LOTSE_DEBUG=1 LOTSE_ENCRYPTION_KEYS=… DATABASE_URL=postgres://…/lotse_bench_population_1000000 \\
-        .venv/bin/python benchmarks/duplicate_list.py [--path /personen/dubletten/?teil=2]
+        .venv/bin/python benchmarks/_duplicate_list.py [--path /personen/dubletten/?teil=2]
 
-Writes nothing that stays: everything (the benchmark account, its session, kept pairs) happens
-in one transaction that is rolled back, so it may run against a population others read.
-Not a test: it prints the figures (with the load average) for benchmarks/results/pages.md and
-the decision records.
+Not run by ``run_all.py`` (hence the "_"): it fills no population of its own but measures one
+that exists (``pages.py`` measures the same page as part of its run). Writes nothing that
+stays: everything (the benchmark account, its session, kept pairs) happens in one transaction
+that is rolled back, so it may run against a population others read. Not a test: it prints the
+figures (with the load average) for decision 0049.
 """
 
 from __future__ import annotations
