@@ -17,7 +17,9 @@ would wait behind it. So a function marked ``@keepable`` is called through ``kep
 Results and arguments are stored as JSON and rebuilt from the function's type hints (dataclasses,
 lists, tuples, dicts, dates), never unpickled. The figures are aggregates without names; they
 carry no more than the page that shows them, and suppression of small counts is applied after
-reading, for each viewer.
+reading, for each viewer. The duplicate work list keeps person ids and scores, no names; its
+persons are read for each viewer (decision 0049). Arguments never name a user: what a result
+depends on of the user goes in as data (``lotse.core.rows_as_data``).
 """
 
 from __future__ import annotations

@@ -160,7 +160,8 @@ class StoredImport(StoredFileBase):
 class KeptFigures(models.Model):
     """Figures whose computation is slow, kept between requests (``lotse.core.kept``).
 
-    One row per function, arguments and language; aggregates only, as JSON.
+    One row per function, arguments and language; aggregates only (the duplicate work list:
+    person ids and scores, decision 0049), as JSON.
     """
 
     key = models.CharField(max_length=64, unique=True)  # sha256 of name, arguments, language

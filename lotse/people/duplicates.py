@@ -7,13 +7,17 @@ the matching engine. Nothing here scans the register.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
 
+from lotse.core import rows_as_data
+from lotse.core.kept import keepable
 from lotse.people.matching import Comparison, PartialDate, PersonRecord, blocking_keys, compare
 from lotse.people.models import Person, PersonMatchKey
 
@@ -25,6 +29,10 @@ SHOW_FROM = 0.25
 RECENT = 1000
 # The work list counts the recent persons this far (or to the end of the part asked for).
 COUNTED = 10 * RECENT
+# The work list shows this many pairs; it keeps twice as many between requests, so that pairs
+# merged meanwhile leave others to show (decision 0049).
+SHOWN = 50
+KEPT_PAIRS = 2 * SHOWN
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,7 @@ def open_pairs(
     *,
     among: QuerySet[Person],
     since: Any,
-    limit: int = 50,
+    limit: int = SHOWN,
     show_from: float = SHOW_FROM,
     recent: int = RECENT,
     skip: int = 0,
@@ -178,6 +186,17 @@ def open_pairs(
     pairs = _pairs_sharing_rare_keys(recent_ids, current)
     if not pairs:
         return []
+    scored = _scored(pairs, current, show_from)
+    scored.sort(key=lambda item: (-item[2].score, item[0].pk, item[1].pk))
+    return scored[:limit]
+
+
+def _scored(
+    pairs: Iterable[tuple[int, int]], current: QuerySet[Person], show_from: float, limit: int | None = None
+) -> list[tuple[Person, Person, Comparison]]:
+    """The ``pairs`` whose persons are both ``current`` (one query), scored now, in the given
+    order, those scoring below ``show_from`` left out; the first ``limit`` of them."""
+    pairs = list(pairs)
     persons = (
         current.filter(pk__in={i for pair in pairs for i in pair})
         .select_related("dwelling__building")
@@ -191,6 +210,66 @@ def open_pairs(
         comparison = best_comparison(records_of(by_id[a]), records_of(by_id[b]))
         if comparison.score >= show_from:
             scored.append((by_id[a], by_id[b], comparison))
+            if len(scored) == limit:
+                break
+    return scored
+
+
+# --- the work list, kept between requests at scale (decision 0049) ----------------------------
+
+
+@dataclass(frozen=True)
+class FoundPart:
+    """One part of the work list as found at one moment, without names: the best
+    ``KEPT_PAIRS`` pairs as (person id, person id, score), best first; how many persons were
+    recent (counted only so far, ``more_than``), and the part (the one asked for, or the last)."""
+
+    pairs: list[tuple[int, int, float]]
+    recent: int
+    more_than: bool
+    part: int
+
+
+def find_part(among: QuerySet[Person], *, since: Any, part: int) -> FoundPart:
+    """The pairs of part ``part`` (0: the ``RECENT`` persons changed last) of those ``among``
+    entered or changed since ``since``. The recent persons are counted up to ``COUNTED`` or to
+    the end of the part asked for, whichever is further: after an import of a whole register
+    every person is recent, and counting them all read the whole register."""
+    part = max(part, 0)
+    counted_to = max(COUNTED, (part + 1) * RECENT)
+    recent = among.filter(merged_into__isnull=True, updated_at__gte=since)[: counted_to + 1].count()
+    more_than = recent > counted_to
+    recent = min(recent, counted_to)
+    part = min(part, max(recent - 1, 0) // RECENT)
+    pairs = open_pairs(among=among, since=since, recent=RECENT, skip=part * RECENT, limit=KEPT_PAIRS)
+    return FoundPart(
+        pairs=[(a.pk, b.pk, comparison.score) for a, b, comparison in pairs],
+        recent=recent,
+        more_than=more_than,
+        part=part,
+    )
+
+
+@keepable
+def part_in_registers(rows: dict[str, Any], days: int, part: int) -> FoundPart:
+    """``find_part`` among the persons the access rule ``rows`` (``lotse.core.rows_as_data``)
+    gives, entered or changed in the last ``days`` days: the expensive part of the work list,
+    kept between requests at scale. Its arguments determine its result; no user goes in."""
+    return find_part(
+        Person.objects.filter(rows_as_data.from_data(rows)),
+        since=timezone.now() - dt.timedelta(days=days),
+        part=part,
+    )
+
+
+def shown_pairs(
+    found: list[tuple[int, int, float]], *, among: QuerySet[Person], limit: int = SHOWN
+) -> list[tuple[Person, Person, Comparison]]:
+    """The first ``limit`` ``found`` pairs (best first) whose persons are both still current and
+    ``among`` (the user's register, asked now: merged or no longer visible since, the pair is
+    left out), scored again now for the reasons shown; one query."""
+    current = among.filter(merged_into__isnull=True)
+    scored = _scored(((a, b) for a, b, _score in found), current, SHOW_FROM, limit)
     scored.sort(key=lambda item: (-item[2].score, item[0].pk, item[1].pk))
     return scored[:limit]
 

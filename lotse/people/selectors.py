@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from lotse.accounts.models import Organisation, Unit
-from lotse.core import access
+from lotse.core import access, rows_as_data
 from lotse.core.audit import audit_view
+from lotse.core.kept import Kept, kept
 from lotse.people import duplicates
 from lotse.people.models import Household, Person, PersonNote
 from lotse.people.search import search_by_name
@@ -86,13 +89,15 @@ def duplicate_candidates(
 class DuplicateWork:
     """One part of the duplicate work list: the pairs among ``checked`` (1-based, inclusive) of
     the ``recent`` persons entered or changed in the period, changed last first. ``more_than``:
-    there are more than ``recent`` of them (they are counted only so far)."""
+    there are more than ``recent`` of them (they are counted only so far). ``as_of``: when the
+    pairs were found, if kept between requests (None: just now)."""
 
     pairs: list[Any]
     checked: tuple[int, int]
     recent: int
     part: int
     more_than: bool = False
+    as_of: datetime | None = None
 
     @property
     def more(self) -> bool:
@@ -103,29 +108,27 @@ def open_duplicate_pairs(user: Any, *, days: int = 90, part: int = 0) -> Duplica
     """Likely duplicates among persons entered or changed in the last ``days`` days, looked for
     among ``duplicates.RECENT`` of them at a time (``part`` 0 the persons changed last).
 
-    The recent persons are counted up to ``duplicates.COUNTED`` or to the end of the part asked
-    for, whichever is further (the page then says "more than"): after an import of a whole
-    register every person is recent, and counting them all read the whole register."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+    Finding and scoring the pairs (``duplicates.part_in_registers``) is kept between requests
+    when it is slow (``lotse.core.kept``, decision 0049), keyed by the access rule of the
+    user's registers, not by the user. The persons shown are read now, among those the user
+    sees: a pair whose person was merged or is no longer visible since is left out."""
     among = access.visible(user, Person, "register")
-    since = timezone.now() - timedelta(days=days)
+    rows = rows_as_data.as_data(access.rows(user, Person, "register"))
+    if rows is None:  # a rule that is more than data cannot key a kept result: live
+        found = Kept(
+            duplicates.find_part(among, since=timezone.now() - timedelta(days=days), part=part), None
+        )
+    else:
+        found = kept(duplicates.part_in_registers, rows, days, max(part, 0))
     size = duplicates.RECENT
-    part = max(part, 0)
-    counted_to = max(duplicates.COUNTED, (part + 1) * size)
-    recent = among.filter(merged_into__isnull=True, updated_at__gte=since)[: counted_to + 1].count()
-    more_than = recent > counted_to
-    recent = min(recent, counted_to)
-    part = min(part, max(recent - 1, 0) // size)
-    skip = part * size
+    part, recent = found.value.part, found.value.recent
     return DuplicateWork(
-        pairs=duplicates.open_pairs(among=among, since=since, recent=size, skip=skip),
-        checked=(min(skip + 1, recent), min(skip + size, recent)),
+        pairs=duplicates.shown_pairs(found.value.pairs, among=among),
+        checked=(min(part * size + 1, recent), min((part + 1) * size, recent)),
         recent=recent,
         part=part,
-        more_than=more_than,
+        more_than=found.value.more_than,
+        as_of=found.as_of,
     )
 
 
