@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,6 +21,16 @@ def memberships_of(user: Any) -> list[Membership]:
 def units_visible_to(user: Any) -> QuerySet[Unit]:
     """Units the user works in, and for organisation-wide roles all units of their employer."""
     return access.visible(user, Unit).prefetch_related("organisations").order_by("name")
+
+
+def units_with_organisations(user: Any) -> list[Unit]:
+    """``units_visible_to`` as a list, for the start page: the user's own units are the ones
+    ``memberships_of`` loaded with their organisations already; only the others' organisations
+    are read (no query for whom sees only their own units)."""
+    own = {m.unit_id: m.unit for m in memberships_of(user)}
+    units = [own.get(unit.pk, unit) for unit in access.visible(user, Unit).order_by("name")]
+    prefetch_related_objects([unit for unit in units if unit.pk not in own], "organisations")
+    return units
 
 
 def get_unit_for(user: Any, slug: str) -> Unit:

@@ -161,7 +161,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """„Meine Arbeit“: what is overdue, waits for an answer or is due this week (each app
     contributes its part through ``lotse.core.agenda``), then the person's units and roles."""
     memberships = selectors.memberships_of(request.user)
-    units = list(selectors.units_visible_to(request.user))
+    units = selectors.units_with_organisations(request.user)
     own_unit_ids = {m.unit_id for m in memberships}
     today = timezone.localdate()
     return render(

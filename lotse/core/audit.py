@@ -222,29 +222,38 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         holder_id = holder_id if holder_id is not None else holder_of(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        actor=user,
+        actor_name=actor_name or (user.get_username() if user else "System"),
+        organisation_id=(
+            organisation_id if organisation_id is not None else getattr(user, "organisation_id", None)
+        ),
+        holder_id=holder_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=jsonable(dict(changes or {})),
+        request_id=current_request_id.get(),
+    )
+    _append([event])
+    return event
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain ``events`` in their order under one hold of the chain's lock: one read of the
+    chain's head for all of them, then one insert each (ids ascending, the chain's order)."""
+    if not events:
+        return
     with transaction.atomic():
         _lock_chain()
         prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_name=actor_name or (user.get_username() if user else "System"),
-            organisation_id=(
-                organisation_id if organisation_id is not None else getattr(user, "organisation_id", None)
-            ),
-            holder_id=holder_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            changes=jsonable(dict(changes or {})),
-            request_id=current_request_id.get(),
-            prev_hash=prev_hash,
-            salt=secrets.token_hex(16),
-        )
-        event.personal_digest = personal_digest(event)
-        event.hash = _event_hash(event)
-        event.save(force_insert=True)
-    return event
+        for event in events:
+            event.occurred_at = timezone.now()
+            event.prev_hash = prev_hash
+            event.salt = secrets.token_hex(16)
+            event.personal_digest = personal_digest(event)
+            event.hash = prev_hash = _event_hash(event)
+            event.save(force_insert=True)
 
 
 def creation_event(instance: models.Model, *, actor: Any = None, request_id: str = "") -> AuditEvent:
@@ -422,8 +431,8 @@ def reads_of_request() -> Iterator[Reads]:
 def audit_reads(pending: Reads) -> None:
     for actor, obj in pending.records.values():
         _write_view(actor, obj)
-    for key, (actor, ids) in pending.lists.items():
-        _write_list(actor, key, ids)
+    # The lists of one page (several kinds of record, several holders) chained together.
+    _append([_list_event(actor, key, ids) for key, (actor, ids) in pending.lists.items()])
 
 
 def _write_view(actor: Any, obj: models.Model) -> AuditEvent:
@@ -432,15 +441,27 @@ def _write_view(actor: Any, obj: models.Model) -> AuditEvent:
     return audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj, changes=changes)
 
 
-def _write_list(actor: Any, key: tuple[str, int | None], ids: list[str]) -> AuditEvent:
+def _list_event(actor: Any, key: tuple[str, int | None], ids: list[str]) -> AuditEvent:
+    """The event naming the records of one kind and holder a list showed, not yet chained."""
     object_type, holder_id = key
-    return audit_record(
-        actor=actor,
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(
+        actor=user,
+        actor_name=user.get_username() if user else "System",
+        organisation_id=getattr(user, "organisation_id", None),
+        holder_id=holder_id,
         action=AuditEvent.Action.LIST,
         object_type=object_type,
-        changes={"ids": ids},
-        holder_id=holder_id,
+        object_id="",
+        changes=jsonable({"ids": ids}),
+        request_id=current_request_id.get(),
     )
+
+
+def _write_list(actor: Any, key: tuple[str, int | None], ids: list[str]) -> AuditEvent:
+    event = _list_event(actor, key, ids)
+    _append([event])
+    return event
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,16 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["activity", "status", "created_at"], name="registration_queue_idx")]
+        indexes = [
+            models.Index(fields=["activity", "status", "created_at"], name="registration_queue_idx"),
+            # The start page's „Person benachrichtigen“: the few still to tell, without reading
+            # every registration of the register (selectors.registrations_to_tell).
+            models.Index(
+                fields=["moved_up_at", "id"],
+                condition=models.Q(notice_pending=True),
+                name="registration_to_tell_idx",
+            ),
+        ]
         verbose_name = _("Anmeldung")
         verbose_name_plural = _("Anmeldungen")
 
