@@ -319,6 +319,10 @@ def referrals_received(user: Any) -> Q | None:
 # the referrals the units sent led it to fetch and sort all of them.
 access.reason(Referral, "received", "receiving_unit")(referrals_received)
 
+# The outbox likewise lists only what the user's units sent: for whoever also receives, the OR
+# with the received referrals again led the database to fetch and sort all of both.
+access.reason(Referral, "sent", "sending_unit")(referrals_sent)
+
 
 @access.check(Referral, "answer")
 def may_answer_referral(user: Any, referral: Referral) -> bool:

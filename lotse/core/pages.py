@@ -165,7 +165,8 @@ class Pages:
 
     object_list: Sequence[Any]
     label: str
-    count: int | None = None  # all rows, where counting is cheap (``paginate``)
+    count: int | None = None  # all rows, where counting is cheap (``paginate``), or up to a cap
+    more: bool = False  # more rows than ``count`` (``keyset_page(count_to=…)``)
     next_query: str | None = None
     previous_query: str | None = None
     first_query: str | None = None
@@ -205,6 +206,7 @@ def keyset_page(
     size: int = 25,
     first: Q | None = None,
     others: Sequence[Q] | None = None,
+    count_to: int | None = None,
 ) -> Pages:
     """Pages by position (``?nach=`` the last row's ordering values) for a list that grows
     without bound (the register, referrals, the audit trail): no count, no offset, the same
@@ -218,7 +220,10 @@ def keyset_page(
 
     ``others``: the rows that do not meet ``first`` as conditions that split them without
     overlap (by default the one ``~first``), where no single index holds them all in order:
-    each is read in order, up to a page, and their rows merged (a fixed number of queries)."""
+    each is read in order, up to a page, and their rows merged (a fixed number of queries).
+
+    ``count_to``: count the rows too, but no further than this (one query reading at most that
+    many index entries more): ``count`` and ``more`` say "12" or "more than 999"."""
     after = _decode(request.GET.get(AFTER_PARAM, ""), rows, ordering)
     if first is None:
         ordered = rows.order_by(*ordering)
@@ -236,12 +241,22 @@ def keyset_page(
         label = _("Einträge 1–%(last)s") % {"last": len(shown)} if shown else _("Keine Einträge")
     else:
         label = _("Weitere Einträge")
+    count, more = capped_count(rows, count_to) if count_to is not None else (None, False)
     return Pages(
         object_list=shown,
         label=label,
+        count=count,
+        more=more,
         next_query=next_query,
         first_query=_query(request, **{AFTER_PARAM: None}) if after is not None else None,
     )
+
+
+def capped_count(rows: QuerySet[Any], cap: int) -> tuple[int, bool]:
+    """How many rows, counted up to ``cap`` (reading no more than that many index entries), and
+    whether there are more."""
+    number = rows.order_by().values("pk")[: cap + 1].count()
+    return min(number, cap), number > cap
 
 
 def _in_two_parts(
@@ -292,14 +307,17 @@ def _value(row: Any, name: str) -> Any:
 
 
 def _after(ordering: Sequence[str], values: list[Any]) -> Q:
-    """Rows after ``values`` in ``ordering``: (a > x) or (a = x and b > y) or …"""
+    """Rows after ``values`` in ``ordering``: (a > x) or (a = x and b > y) or … — and a ≥ x,
+    which says the same once more as a range that an index on ``a`` starts at (the OR alone
+    made PostgreSQL read the index from the list's beginning up to the position)."""
     condition = Q(pk__in=[])
     equal = Q()
     for name, value in zip(ordering, values, strict=True):
         field = name.lstrip("-")
         condition |= equal & Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
         equal &= Q(**{field: value})
-    return condition
+    lead = ordering[0].lstrip("-")
+    return Q(**{f"{lead}__{'lte' if ordering[0].startswith('-') else 'gte'}": values[0]}) & condition
 
 
 def _encode(values: list[Any]) -> str:

@@ -208,11 +208,15 @@ def open_closure_of(dwelling: Dwelling) -> Closure | None:
 # --- inspections --------------------------------------------------------------------------------
 
 
+# The list of inspections, newest planned first, as ``keyset_page`` pages it.
+INSPECTION_ORDER = ("-planned_at", "-pk")
+
+
 def inspections_for(user: Any, status: str = "") -> QuerySet[Inspection]:
     inspections = access.visible(user, Inspection).select_related("dwelling__building")
     if status:
         inspections = inspections.filter(status=status)
-    return inspections
+    return inspections.order_by(*INSPECTION_ORDER)
 
 
 def get_inspection_for(user: Any, inspection_id: int, action: str = "view") -> Inspection:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lotse.core import access
 from lotse.core.files import FileUnavailable
-from lotse.core.pages import form_page, page, paginate, version_of
+from lotse.core.pages import form_page, keyset_page, page, paginate, version_of
 from lotse.core.statelaw import housing as statelaw
 from lotse.housing import figures as housing_figures
 from lotse.housing import letters, selectors, services
@@ -293,12 +293,14 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("stand", "")
     if status not in Inspection.Status.values:
         status = ""
-    rows = selectors.inspections_for(request.user, status).order_by("-planned_at", "-pk")
+    # By position, newest planned first (``inspection_list_idx``): no count of every
+    # inspection the organisation ever planned.
+    rows = selectors.inspections_for(request.user, status)
     return render(
         request,
         "housing/inspection_list.html",
         {
-            "page": paginate(request, rows),
+            "page": keyset_page(request, rows, ordering=selectors.INSPECTION_ORDER),
             "status": status,
             "statuses": Inspection.Status.choices,
             "notices": list(selectors.notices_from_clearing(request.user)[:20]),

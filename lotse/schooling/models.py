@@ -125,6 +125,8 @@ class ListedChild(Versioned):
                 condition=models.Q(closed_on=None),
                 name="listed_child_waiting_idx",
             ),
+            # All children of a team, last arrived first (the list „Alle Kinder“).
+            models.Index(fields=["unit", "-arrived_on", "-id"], name="listed_child_arrival_idx"),
         ]
         verbose_name = _("Kind auf der Liste")
         verbose_name_plural = _("Kinder auf der Liste")

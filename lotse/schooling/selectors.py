@@ -60,6 +60,12 @@ def _started() -> Any:
     return Exists(Enrolment.objects.filter(child=OuterRef("pk"), active=True, first_day__isnull=False))
 
 
+# The lists' orders, as ``keyset_page`` pages them: the waiting longest waiting first
+# (``listed_child_waiting_idx``), all children last arrived first (``listed_child_arrival_idx``).
+WAITING_ORDER = ("arrived_on", "pk")
+ALL_ORDER = ("-arrived_on", "-pk")
+
+
 def waiting_for(user: Any, *, need: str = ListedChild.Need.SCHOOL) -> QuerySet[ListedChild]:
     """Every child on the list without a school place yet (no first school day), oldest first."""
     return (
@@ -69,7 +75,7 @@ def waiting_for(user: Any, *, need: str = ListedChild.Need.SCHOOL) -> QuerySet[L
         # computed every started path of the register once for it (a hashed subplan).
         .alias(started=_started())
         .filter(started=False)
-        .order_by("arrived_on", "pk")
+        .order_by(*WAITING_ORDER)
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.core import access
-from lotse.core.pages import form_page, page, paginate, version_of
+from lotse.core.pages import form_page, keyset_page, page, paginate, version_of
 from lotse.schooling import letters, selectors, services
 from lotse.schooling.forms import (
     EndForm,
@@ -38,6 +38,8 @@ REPORT_STEPS = {
     "bussgeld": "fine_proceedings",
 }
 REPORT_SLUGS = {value: key for key, value in REPORT_STEPS.items()}
+# The line under the list counts the children up to this many („mehr als 999 Kinder“).
+COUNTED = 999
 LISTS = {
     "schule": (ListedChild.Need.SCHOOL, True),
     "kita": (ListedChild.Need.DAY_CARE, True),
@@ -55,10 +57,12 @@ def child_list(request: HttpRequest) -> HttpResponse:
     need, waiting_only = LISTS[which]
     today = timezone.localdate()
     if waiting_only:
-        rows = selectors.waiting_for(request.user, need=need)  # type: ignore[arg-type]
+        rows, order = selectors.waiting_for(request.user, need=need), selectors.WAITING_ORDER  # type: ignore[arg-type]
     else:
-        rows = selectors.children_for(request.user).order_by("-arrived_on", "-pk")
-    shown = paginate(request, rows)
+        rows, order = selectors.children_for(request.user), selectors.ALL_ORDER
+    # By position from an index, the children counted up to COUNTED: neither costs more as the
+    # list grows over the years.
+    shown = keyset_page(request, rows, ordering=order, count_to=COUNTED)
     return render(
         request,
         "schooling/child_list.html",

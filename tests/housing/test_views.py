@@ -69,8 +69,9 @@ QUERIES = {
     # the party; its buildings; its contacts with building and author; the buildings to choose
     # from; the audited read
     "party_detail": BASE + 4 + LISTED,
-    # count; page with dwelling and building; notices of the Clearingstelle; the record
-    "inspection_list": BASE + 3 + LISTED,
+    # page with dwelling and building (by position: no count); notices of the Clearingstelle;
+    # the record
+    "inspection_list": BASE + 2 + LISTED,
     # the inspection with dwelling, building, owner, organisation, unit; its team; findings;
     # their orders; their photos; the photos; an open closure; the audited read
     "inspection_detail": BASE + 7 + LISTED,

@@ -188,8 +188,29 @@ class Referral(Versioned):
                 condition=models.Q(status__in=["declined", "done", "withdrawn"], access_ended_at=None),
                 name="referral_inbox_closed_idx",
             ),
-            # The outbox page, newest first (its overdue referrals first: two parts).
+            # Everything a unit sent, newest first (the outbox read it so before its parts had
+            # indexes of their own; see decision 0046, Nachtrag).
             models.Index(fields=["from_unit", "-created_at", "-id"], name="referral_outbox_list_idx"),
+            # The outbox in parts (``selectors.outbox_parts``), each newest first: the referrals
+            # the receiver works on (overdue or due later), those cut off by a withdrawn consent
+            # while open, and the closed ones.
+            models.Index(
+                fields=["from_unit", "-created_at", "-id"],
+                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                name="referral_outbox_reached_idx",
+            ),
+            models.Index(
+                fields=["from_unit", "-created_at", "-id"],
+                condition=models.Q(
+                    status__in=["accepted", "in_progress", "proposed"], access_ended_at__isnull=False
+                ),
+                name="referral_outbox_ended_idx",
+            ),
+            models.Index(
+                fields=["from_unit", "-created_at", "-id"],
+                condition=models.Q(status__in=["declined", "done", "withdrawn"]),
+                name="referral_outbox_closed_idx",
+            ),
             models.Index(
                 fields=["from_unit", "due_date", "id"],
                 condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),

@@ -61,6 +61,28 @@ def inbox_parts(status: str = "", today: dt.date | None = None) -> tuple[Q, list
     return overdue, [later, closed]
 
 
+def outbox_parts(status: str = "", today: dt.date | None = None) -> tuple[Q, list[Q]]:
+    """How ``keyset_page`` reads the outbox (``first``, ``others``), each part newest first in
+    order from an index, never sorting every referral the units sent: the overdue ones (open,
+    the receiver still reaching them, due before today; ``referral_outbox_reached_idx``); then
+    merged the others the receiver works on (due later or never, the same index), the open
+    ones a withdrawn consent cut off (``referral_outbox_ended_idx``) and the closed ones
+    (``referral_outbox_closed_idx``). Only the parts the state filter can hold."""
+    today = today or timezone.localdate()
+    reached = Q(access_ended_at__isnull=True, status__in=OPEN)
+    overdue = reached & Q(due_date__lt=today)
+    later = reached & (Q(due_date__gte=today) | Q(due_date__isnull=True))
+    ended = Q(access_ended_at__isnull=False, status__in=OPEN)
+    closed = Q(status__in=CLOSED)
+    if status in CLOSED or status == "check_due":
+        return NOTHING, [closed]
+    if status == "open":
+        return overdue, [later]
+    if status:  # one open state
+        return overdue, [later, ended]
+    return overdue, [later, ended, closed]
+
+
 def counted(referrals: QuerySet[Referral], cap: int) -> tuple[int, bool]:
     """How many, counted up to ``cap`` (reading no more than that many index entries), and
     whether there are more."""
@@ -102,7 +124,7 @@ def referral_inbox(user: Any, *, status: str = "", today: dt.date | None = None)
 def referral_outbox(user: Any, *, status: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
     """Referrals sent by the user's units, newest first; overdue ones are marked."""
     outbox = access.pks(user, Unit, "outbox")
-    referrals = access.visible(user, Referral).filter(from_unit_id__in=outbox)
+    referrals = access.visible(user, Referral, "sent").filter(from_unit_id__in=outbox)
     if status == "open":
         referrals = referrals.filter(status__in=OPEN, access_ended_at__isnull=True)
     elif status == "check_due":

@@ -101,14 +101,11 @@ def _box(request: HttpRequest, box: str) -> HttpResponse:
     listing = selectors.referral_inbox if box == "inbox" else selectors.referral_outbox
     order = selectors.INBOX_ORDER if box == "inbox" else selectors.OUTBOX_ORDER
     status = _filter(request, filters)
-    # The outbox reads its overdue referrals and then the others, each newest first from the
-    # index ``referral_outbox_list_idx``, instead of sorting every referral ever sent.
-    # The inbox reads its overdue referrals, then merged the open ones due later and the closed
-    # ones, each by due date from an index (``selectors.inbox_parts``).
-    if box == "outbox":
-        first, others = selectors.overdue_q(), None
-    else:
-        first, others = selectors.inbox_parts(status)
+    # Each box reads its overdue referrals, then merged the others, each part in order from an
+    # index (``selectors.inbox_parts``, ``selectors.outbox_parts``), instead of sorting every
+    # referral the units ever received or sent.
+    parts = selectors.inbox_parts if box == "inbox" else selectors.outbox_parts
+    first, others = parts(status)
     referrals = keyset_page(request, listing(user, status=status), ordering=order, first=first, others=others)
     for referral in referrals:  # the receiver sees whom it is about while it is open
         referral.shows_person = access.can(user, "see_subject", referral)
