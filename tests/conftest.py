@@ -265,7 +265,7 @@ def _group_shared_fixtures(config, items) -> None:
     groups = {}
     for item in items:
         if item.nodeid.startswith(SITE):
-            continue  # the demo site has its own two units of work
+            continue  # the demo site is a unit of work of its own
         info = getattr(item, "_fixtureinfo", None)
         definitions = info.name2fixturedefs.values() if info is not None else ()
         if any(
@@ -298,10 +298,10 @@ def pytest_report_header(config):
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """Under ``-n``: the demo-site tests as two units of work, each on one worker with its own
-    loaded demo — the browser walks (one live server, one browser) and the read-only checks
-    (demo data, the access sweep) —, the tests of a module with a shared fixture together (see
-    ``_group_shared_fixtures``), every other test on whichever worker is free."""
+    """Under ``-n``: the demo-site tests as one unit of work on one worker — one demo loaded,
+    checked, swept, then walked in the browser (decision 0034, Nachtrag) —, the tests of a
+    module with a shared fixture together (see ``_group_shared_fixtures``), every other test on
+    whichever worker is free."""
     from xdist.scheduler import LoadScopeScheduling
 
     groups: dict[str, str] = {}
@@ -309,10 +309,8 @@ def pytest_xdist_make_scheduler(config, log):
 
     class SiteTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith(f"{SITE}browser/"):
-                return "site:browser"
             if nodeid.startswith(SITE):
-                return "site:checks"
+                return "site"
             if not read:  # written by the workers while collecting, read once all have
                 for path in config.stash[GROUPS].glob("*.json"):
                     groups.update(json.loads(path.read_text()))

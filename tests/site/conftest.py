@@ -1,7 +1,7 @@
 """The demo site: the Weißenfels blueprint with its demo data, loaded once for this package and
 served by one live server for all tests in it (the demo data checks, the access sweep, the
-browser tests). Under ``-n`` the browser tests and the read-only checks run on two workers,
-each with its own database and demo (see ``pytest_xdist_make_scheduler``).
+browser tests). Under ``-n`` all of them run on one worker, so that the demo is loaded once
+per run, not once per worker (see ``pytest_xdist_make_scheduler``).
 
 The data are committed (a live server reads them from its own connection), so the tests here
 run without a wrapping transaction and see each other's changes: each test looks for records

@@ -80,6 +80,7 @@ from lotse.privacy.models import ErasureRequest, LegalHold, SubjectRequest
 from lotse.schooling.models import Enrolment, ListedChild, MissedSchoolingReport, School
 from tests.second_factor import issue_token
 from tests.site.conftest import DEMO_USERS, DemoSite
+from tests.site.names import whole_names
 
 # Path parameters and what they name. A new kind of parameter needs a line here.
 KWARG_MODELS: dict[str, type[models.Model]] = {
@@ -277,12 +278,9 @@ def secret_names(kinds: Kinds, username: str) -> Names:
         for name in _names(Person.objects.exclude(pk__in=seen)) - _names(Person.objects.filter(pk__in=seen))
         if name not in written
     }
-    if not secret:
-        return Names(None)
     # Whole names only: „Chiriac, Ștefan“ is not named by „Chiriac, Ștefania“ (his daughter,
     # whom the school team sees).
-    alternatives = "|".join(re.escape(name) for name in sorted(secret, key=len, reverse=True))
-    return Names(re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"))
+    return Names(whole_names(secret))
 
 
 def _client(username: str) -> Any:
