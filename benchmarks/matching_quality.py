@@ -333,24 +333,33 @@ def main() -> None:
         default=200_000,
         help="run Splink only on sets with at most this many records (default 200,000)",
     )
+    parser.add_argument(
+        "--persons",
+        help="instead of the standard synthetic sets: these sizes in persons (comma-separated), with --seed",
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the --persons sets (default 2024)")
+    parser.add_argument("--no-febrl", action="store_true", help="skip FEBRL1–3")
     args = parser.parse_args()
 
     # Each dataset: the profile chosen from the data (what match_records does by default),
     # then the other profile for comparison (GENERIC on a register joins whole households and
     # is slow for it: shown on the smallest set only).
-    datasets: list[tuple[str, Callable[[], tuple[list[PersonRecord], Pairs]], list[Profile | None]]] = [
-        (*synthetic_set(7_700, 2024), [None, GENERIC]),
-    ]
-    if not args.quick:
+    datasets: list[tuple[str, Callable[[], tuple[list[PersonRecord], Pairs]], list[Profile | None]]] = []
+    if args.persons:
+        datasets += [(*synthetic_set(int(n), args.seed), [None]) for n in args.persons.split(",")]
+    else:
+        datasets.append((*synthetic_set(7_700, 2024), [None, GENERIC]))
+    if not args.quick and not args.persons:
         datasets.append((*synthetic_set(77_000, 2025), [None]))
         # The million-record set belongs to `make bench-full` (LOTSE_BENCH=full), not the quick run.
         if not args.no_1m and _harness.run_kind() == "full":
             datasets.append((*synthetic_set(770_000, 2025), [None]))
-    datasets += [
-        ("FEBRL1", lambda: febrl("febrl1"), [None, REGISTER]),
-        ("FEBRL2", lambda: febrl("febrl2"), [None, REGISTER]),
-        ("FEBRL3", lambda: febrl("febrl3"), [None, REGISTER]),
-    ]
+    if not args.no_febrl:
+        datasets += [
+            ("FEBRL1", lambda: febrl("febrl1"), [None, REGISTER]),
+            ("FEBRL2", lambda: febrl("febrl2"), [None, REGISTER]),
+            ("FEBRL3", lambda: febrl("febrl3"), [None, REGISTER]),
+        ]
     rows: list[Row] = []
     sizes: dict[str, int] = {}
     print("Duplicate detection benchmark")

@@ -73,7 +73,14 @@ Score and threshold
 score = 1 / (1 + 2^−(Σ weights + prior)), a probability-like value in [0, 1]. The prior is
 −14 bits for a population of up to 10,000 records and falls by log2(N / 10,000) above that
 (λ ∝ 1/N: the more people, the more namesakes); the batch run, whose name weights are capped
-by the whole-name frequencies, starts from −12 (``Profile.for_batch``).
+by the whole-name frequencies, starts from −10 (``Profile.for_batch``).
+
+One person, one set of records (batch run, REGISTER): a pair is dropped when one of its records
+has a better partner that the pair's other record does not match with a score of at least
+0.97 (``conflicts.drop_contradicted``). A record with only the birth year, matched both to its
+own record and to a namesake, stays with the better of the two; three records of one person
+that match each other stay together. GENERIC keeps every pair (FEBRL lists several records of
+one person that need not match each other).
 DEFAULT_THRESHOLD = 0.5, i.e. a pair is judged the same person when the evidence outweighs
 the prior. Examples: same names and birth date → ≈1; Иванов/Iwanow with a year-only date →
 0.85; siblings, twins, father and son → < 0.01.

@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from . import dates as d
+from .conflicts import drop_contradicted
 from .names import NameField, NameToken, consonant_skeleton
 from .records import PersonRecord, Prepared, prepare
 from .scoring import REGISTER, NameFrequencies, Profile, best_case_without_date, prior_for, score_prepared
@@ -221,7 +222,7 @@ def _workers(pairs: int) -> int:
 _JOB: _Job | None = None
 
 
-def _run_share(share: tuple[int, int]) -> list[tuple[str, str, float]]:
+def _run_share(share: tuple[int, int]) -> list[tuple[int, int, float]]:
     assert _JOB is not None
     return _JOB.run(*share)
 
@@ -244,7 +245,8 @@ class _Job:
         self.prior = prior_for(profile, len(prepared))
 
     def run_all(self) -> list[tuple[str, str, float]]:
-        """Score every candidate pair, in several processes when there are many.
+        """Score every candidate pair, in several processes when there are many, then drop the
+        pairs a better pair of one of their records contradicts (``drop_contradicted``).
 
         Worker ``w`` of ``n`` scores the pairs whose first record has ``index % n == w``, so
         that each pair is scored by exactly one worker. The workers are forked: they read
@@ -253,24 +255,34 @@ class _Job:
         global _JOB
         workers = _workers(sum(len(m) * (len(m) - 1) // 2 for m in self.blocks))
         if workers == 1:
-            return self.run()
-        _JOB = self
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                shares = pool.map(_run_share, [(w, workers) for w in range(workers)])
-        finally:
-            _JOB = None
-        return [row for share in shares for row in share]
+            pairs = self.run()
+        else:
+            _JOB = self
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    shares = pool.map(_run_share, [(w, workers) for w in range(workers)])
+            finally:
+                _JOB = None
+            pairs = [row for share in shares for row in share]
+        if self.profile.exclusive:
+            pairs = drop_contradicted(pairs)
+        ids = self.ids
+        results = []
+        for i, j, weight in pairs:
+            score = 1.0 / (1.0 + math.pow(2.0, -weight)) if weight > -60 else 0.0
+            a, b = ids[i], ids[j]
+            results.append((a, b, score) if a < b else (b, a, score))
+        return results
 
-    def run(self, worker: int = 0, workers: int = 1) -> list[tuple[str, str, float]]:
+    def run(self, worker: int = 0, workers: int = 1) -> list[tuple[int, int, float]]:
         """Record by record: the later records of its blocks, each once, are its candidates.
 
         Only one record's candidates are held at a time (no set of all pairs seen), so memory
         does not grow with the number of candidate pairs.
         """
-        prepared, ids, profile, blocks = self.prepared, self.ids, self.profile, self.blocks
+        prepared, profile, blocks = self.prepared, self.profile, self.blocks
         prior, min_weight = self.prior, self.min_weight
-        results: list[tuple[str, str, float]] = []
+        results: list[tuple[int, int, float]] = []
         # Pairs whose birth dates alone rule them out are not scored in full.
         best_rest = best_case_without_date(profile)
         hopeless_date = {level for level, w in profile.date.items() if prior + w + best_rest < min_weight}
@@ -305,6 +317,5 @@ class _Job:
                     continue
                 result = score_prepared(pi, pj, profile=profile, prior=prior)
                 if result.weight >= min_weight:
-                    a, b_ = ids[i], ids[j]
-                    results.append((a, b_, result.score) if a < b_ else (b_, a, result.score))
+                    results.append((i, j, result.weight))
         return results

@@ -113,6 +113,9 @@ class Profile:
     # in the batch a pair is decided without a clerk looking at it.
     batch_prior: float | None = None
     batch_address_different: float | None = None
+    # The batch run drops a pair when one of its records has a better partner that the other
+    # record does not match (``conflicts.drop_contradicted``): one person, one set of records.
+    exclusive: bool = True
 
     def for_batch(self) -> Profile:
         """The profile as the batch run uses it."""
@@ -135,7 +138,7 @@ REGISTER = Profile(
     given=GIVEN_WEIGHTS,
     date=DATE_WEIGHTS,
     prior=-14.0,
-    batch_prior=-12.0,
+    batch_prior=-10.0,
     batch_address_different=-2.0,
 )
 GENERIC = Profile(
@@ -147,6 +150,8 @@ GENERIC = Profile(
     generation_penalty=0.0,
     household_address=False,
     sex_disagree=-2.0,
+    # Lists like FEBRL hold several records of one person that need not match each other.
+    exclusive=False,
 )
 PROFILES = {p.name: p for p in (REGISTER, GENERIC)}
 DEFAULT_THRESHOLD = REGISTER.threshold

@@ -9,6 +9,8 @@ person, sorted, scores with four decimals.
 Weights: ``--profile auto`` (the default) looks at the data — records sharing an address
 that are clearly different people mean households, hence REGISTER (twins and fathers and
 sons kept apart); a list without households gets GENERIC (``matching/households.py``).
+Under REGISTER a pair is left out when one of its records has a better partner that the
+other record does not match (one person's records match each other; decision 0050).
 
 Encoding: a file that is not valid UTF-8 is rejected with a message naming the line and
 guessing the encoding (usually Windows-1252 from Excel). We do not silently convert it: names
