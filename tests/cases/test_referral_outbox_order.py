@@ -161,3 +161,10 @@ def test_each_part_of_the_outbox_is_read_in_order_from_an_index(sharing, status)
     first, others = selectors.outbox_parts(status)
     for part in ([] if first == selectors.NOTHING else [first]) + others:
         assert read_in_order(rows.filter(part).order_by(*rest)[:26]), part
+
+
+def test_the_partial_indexes_name_the_open_and_closed_states_of_the_model():
+    from lotse.cases.models.referral import CLOSED_VALUES, OPEN_VALUES
+
+    assert set(OPEN_VALUES) == set(Referral.OPEN_STATES)
+    assert set(CLOSED_VALUES) == set(Referral.Status.values) - set(Referral.OPEN_STATES)

@@ -41,3 +41,16 @@ def register(personas):
         )
 
     return add
+
+
+def spelling_family(register) -> list:
+    """Spellings of two families in the city's register: the duplicate work list's pairs."""
+    return [
+        register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT),
+        register("Stefan", "Popescu", "1988", address=NEUSTADT),
+        register("Stefan", "Popesku", "14.03.1988"),
+        register("Ioana", "Popescu", "14.03.2015", address=NEUSTADT),
+        register("Mihai", "Ionescu", "02.05.1979"),
+        register("Mihai", "Ionescu", "1979"),
+        register("Mihail", "Ionescu", "02.05.1979"),
+    ]

@@ -13,7 +13,7 @@ from lotse.core import access
 from lotse.people import duplicates, selectors, services
 from lotse.people.models import Person, PersonMatchKey
 
-from .conftest import NEUSTADT, person_input
+from .conftest import NEUSTADT, person_input, spelling_family
 
 pytestmark = pytest.mark.django_db
 
@@ -50,16 +50,7 @@ def test_the_pairs_are_those_of_every_key_row_in_python(personas, register, monk
     but rare in the city's, one common in the city's too, a merged entry and persons of another
     register: the database finds exactly the pairs the plain reading finds."""
     monkeypatch.setattr(duplicates, "MAX_CANDIDATES", 3)
-    city = [
-        register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT),
-        register("Stefan", "Popescu", "1988", address=NEUSTADT),
-        register("Stefan", "Popesku", "14.03.1988"),
-        register("Ioana", "Popescu", "14.03.2015", address=NEUSTADT),
-        register("Mihai", "Ionescu", "02.05.1979"),
-        register("Mihai", "Ionescu", "1979"),
-        register("Mihail", "Ionescu", "02.05.1979"),
-        register("Mihai", "Ionesco", "02.05.1979"),
-    ]
+    city = [*spelling_family(register), register("Mihai", "Ionesco", "02.05.1979")]
     for given in ("Stefan", "Ștefan", "Stefan", "Stephan", "Stefan"):  # the county's Popescus
         services.person_create(
             actor=None, organisation=personas.county, data=person_input(given, "Popescu", "14.03.1988")

@@ -18,22 +18,10 @@ from lotse.core.models import KeptFigures
 from lotse.people import duplicates, selectors, services
 from lotse.people.models import Person, PersonMatchKey
 
-from .conftest import NEUSTADT, person_input
+from .conftest import NEUSTADT, person_input, spelling_family
 from .test_own_records import own_record
 
 pytestmark = pytest.mark.django_db
-
-
-def _family(register) -> list[Person]:
-    return [
-        register("Ștefan", "Popescu", "14.03.1988", address=NEUSTADT),
-        register("Stefan", "Popescu", "1988", address=NEUSTADT),
-        register("Stefan", "Popesku", "14.03.1988"),
-        register("Ioana", "Popescu", "14.03.2015", address=NEUSTADT),
-        register("Mihai", "Ionescu", "02.05.1979"),
-        register("Mihai", "Ionescu", "1979"),
-        register("Mihail", "Ionescu", "02.05.1979"),
-    ]
 
 
 def _shown(work: selectors.DuplicateWork) -> list[tuple[int, int, float, list[str]]]:
@@ -44,7 +32,7 @@ def test_the_kept_pairs_are_those_of_the_live_reading(personas, register, settin
     """Live (a small register), computed and kept, and read back from the store: the same pairs
     with the same scores and reasons, the same part and counts, and the same as the plain
     reading of ``open_pairs`` for that moment."""
-    _family(register)
+    spelling_family(register)
     for given in ("Stefan", "Ștefan"):  # the county's register: never in the city's list
         services.person_create(
             actor=None, organisation=personas.county, data=person_input(given, "Popescu", "14.03.1988")
@@ -75,7 +63,7 @@ def test_the_kept_pairs_are_those_of_the_live_reading(personas, register, settin
 
 def test_the_store_holds_ids_and_scores_and_the_rule_not_names(personas, register, settings):
     settings.LOTSE_FIGURES_KEEP_AFTER_MS = 0
-    persons = _family(register)
+    persons = spelling_family(register)
     selectors.open_duplicate_pairs(personas.clearing)
     row = KeptFigures.objects.get()
     stored = json.dumps([row.arguments, row.data], ensure_ascii=False)
@@ -93,7 +81,7 @@ def test_a_merged_person_leaves_the_kept_list_at_once(personas, register, settin
     """The pairs are kept; the persons are read at each request: the pair just merged is gone
     although the kept pairs still name it, the others stay, and the page says „Stand“."""
     settings.LOTSE_FIGURES_KEEP_AFTER_MS = 0
-    _family(register)
+    spelling_family(register)
     client = client_for(personas.clearing)
     before = selectors.open_duplicate_pairs(personas.clearing)
     first, second, _comparison = before.pairs[0]
@@ -128,7 +116,7 @@ def test_kept_pairs_are_shared_only_by_users_with_the_same_registers(
     """The clerk and the unit's lead read the same register: one kept result. Outreach keeps its
     own records: a result of its own, without the register's persons. Without access: 404."""
     settings.LOTSE_FIGURES_KEEP_AFTER_MS = 0
-    _family(register)
+    spelling_family(register)
     own_record(personas, personas.outreach, "Stefan", "Popescu", "14.03.1988")
     own_record(personas, personas.outreach, "Ștefan", "Popescu", "1988")
     clerk = selectors.open_duplicate_pairs(personas.clearing)
@@ -148,7 +136,7 @@ def test_kept_pairs_are_shared_only_by_users_with_the_same_registers(
 
 
 def test_the_rule_as_data_gives_the_same_persons_for_every_persona(personas, register):
-    _family(register)
+    spelling_family(register)
     own_record(personas, personas.outreach, "Ana", "Pop", "1990")
     services.person_create(actor=None, organisation=personas.county, data=person_input("Ana", "Pop", "1990"))
     for name, user in personas.all().items():
@@ -171,7 +159,7 @@ def test_a_rule_that_is_more_than_data_stays_live(personas, register, settings, 
     assert rows_as_data.from_data(data).negated is False and rows_as_data.from_data(data).children[0].negated
 
     settings.LOTSE_FIGURES_KEEP_AFTER_MS = 0
-    _family(register)
+    spelling_family(register)
     monkeypatch.setattr(rows_as_data, "as_data", lambda q: None)
     work = selectors.open_duplicate_pairs(personas.clearing)
     assert work.pairs and work.as_of is None and not KeptFigures.objects.exists()
@@ -181,7 +169,7 @@ def test_the_worker_finds_the_pairs_again_from_the_stored_rule(personas, registe
     """``kept.refresh`` rebuilds the arguments from the store (the rule, days, part) and finds
     the pairs of that moment: a pair entered since is there after the refresh."""
     settings.LOTSE_FIGURES_KEEP_AFTER_MS = 0
-    _family(register)
+    spelling_family(register)
     before = selectors.open_duplicate_pairs(personas.clearing)
     new = [register("Olena", "Kovalenko", "03.02.1991"), register("Olena", "Kowalenko", "03.02.1991")]
     assert _shown(selectors.open_duplicate_pairs(personas.clearing)) == _shown(before)
@@ -195,7 +183,7 @@ def test_the_kept_list_reads_two_queries_whatever_the_size(
     personas, register, settings, client_for, django_assert_num_queries
 ):
     settings.LOTSE_FIGURES_KEEP_AFTER_MS = 0
-    _family(register)
+    spelling_family(register)
     client = client_for(personas.clearing)
     client.get("/personen/dubletten/")  # computes and keeps
     # session, user, memberships, their organisations; the kept pairs; the shown persons;

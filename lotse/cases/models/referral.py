@@ -42,6 +42,10 @@ CASE_PARTS = frozenset(
 
 # Where a referral without a due date stands in the inbox's order (last): ``due_sort``.
 NO_DUE_DATE = dt.date(9999, 12, 31)
+# The states of an open and of a closed referral as the partial indexes name them (values of
+# ``Referral.Status``, sorted; ``Referral.OPEN_STATES`` is the same set for the code).
+OPEN_VALUES = ["accepted", "in_progress", "proposed"]
+CLOSED_VALUES = ["declined", "done", "withdrawn"]
 
 
 class Referral(Versioned):
@@ -160,14 +164,14 @@ class Referral(Versioned):
             # due, receiver late): the first ten read in order, whatever the box holds.
             models.Index(
                 fields=["to_unit", "due_date", "created_at", "id"],
-                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                condition=models.Q(status__in=OPEN_VALUES, access_ended_at=None),
                 name="referral_inbox_open_idx",
             ),
             # The open referrals as received, oldest first: housing inspection's notices of the
             # Clearingstelle (``lotse.housing.selectors.notices_from_clearing``).
             models.Index(
                 fields=["to_unit", "created_at", "id"],
-                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                condition=models.Q(status__in=OPEN_VALUES, access_ended_at=None),
                 name="referral_inbox_open_age_idx",
             ),
             # The inbox page by due date (none last, as ``due_sort``): the open referrals (the
@@ -177,7 +181,7 @@ class Referral(Versioned):
                 Coalesce("due_date", models.Value(NO_DUE_DATE), output_field=models.DateField()),
                 models.F("created_at"),
                 models.F("id"),
-                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                condition=models.Q(status__in=OPEN_VALUES, access_ended_at=None),
                 name="referral_inbox_due_idx",
             ),
             models.Index(
@@ -185,7 +189,7 @@ class Referral(Versioned):
                 Coalesce("due_date", models.Value(NO_DUE_DATE), output_field=models.DateField()),
                 models.F("created_at"),
                 models.F("id"),
-                condition=models.Q(status__in=["declined", "done", "withdrawn"], access_ended_at=None),
+                condition=models.Q(status__in=CLOSED_VALUES, access_ended_at=None),
                 name="referral_inbox_closed_idx",
             ),
             # Everything a unit sent, newest first (the outbox read it so before its parts had
@@ -196,24 +200,22 @@ class Referral(Versioned):
             # while open, and the closed ones.
             models.Index(
                 fields=["from_unit", "-created_at", "-id"],
-                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                condition=models.Q(status__in=OPEN_VALUES, access_ended_at=None),
                 name="referral_outbox_reached_idx",
             ),
             models.Index(
                 fields=["from_unit", "-created_at", "-id"],
-                condition=models.Q(
-                    status__in=["accepted", "in_progress", "proposed"], access_ended_at__isnull=False
-                ),
+                condition=models.Q(status__in=OPEN_VALUES, access_ended_at__isnull=False),
                 name="referral_outbox_ended_idx",
             ),
             models.Index(
                 fields=["from_unit", "-created_at", "-id"],
-                condition=models.Q(status__in=["declined", "done", "withdrawn"]),
+                condition=models.Q(status__in=CLOSED_VALUES),
                 name="referral_outbox_closed_idx",
             ),
             models.Index(
                 fields=["from_unit", "due_date", "id"],
-                condition=models.Q(status__in=["accepted", "in_progress", "proposed"], access_ended_at=None),
+                condition=models.Q(status__in=OPEN_VALUES, access_ended_at=None),
                 name="referral_outbox_open_idx",
             ),
         ]
